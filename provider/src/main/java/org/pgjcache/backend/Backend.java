@@ -1,0 +1,69 @@
+package org.pgjcache.backend;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The storage engine under every cache of a data source, shared by all cache managers of a JVM that point
+ * at it.
+ *
+ * <p>Every method commits before it returns, or throws {@link javax.cache.CacheException} within the
+ * configured timeout. Revisions of one key only ever grow. Changes are announced to every subscriber of
+ * the cache except the one whose origin made them.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** A description for logs and errors, e.g. {@code postgres host:5432/db}; never a password. */
+  String describe();
+
+  /** Current time in epoch milliseconds on the backend's clock (estimated locally, no round trip). */
+  long now();
+
+  /** Declares a cache so the backend can keep its metadata; idempotent. */
+  void ensureCache(String cache);
+
+  /** Attaches a cache instance; changes by others arrive on {@code listener}. */
+  Subscription subscribe(String cache, ChangeListener listener);
+
+  /** The entry of a key, possibly expired, or null. */
+  Row get(String cache, String key);
+
+  /** The entries that exist among {@code keys}, by key. */
+  Map<String, Row> getAll(String cache, Collection<String> keys);
+
+  /** Every entry of a cache, possibly expired, in no particular order. */
+  void scan(String cache, Consumer<Row> sink);
+
+  /** Stores a value unconditionally; returns the revision of the change. */
+  long put(String cache, Write write, String origin);
+
+  /** Stores many values in one step; returns their revisions in order. */
+  long[] putAll(String cache, List<Write> writes, String origin);
+
+  /** Removes a key if it holds a live (unexpired) entry; returns the revision, or 0 if there was none. */
+  long remove(String cache, String key, String origin);
+
+  /** Removes many keys in one step; the revision of each removal, 0 where there was no live entry. */
+  long[] removeAll(String cache, List<String> keys, String origin);
+
+  /**
+   * Moves the expiry instant of the entry at revision {@code rev} (accessed expiry); does nothing if the
+   * entry has changed since.
+   */
+  void touch(String cache, String key, long rev, long expireAt, String origin);
+
+  /** Removes every entry of a cache without per-entry announcements. */
+  void clear(String cache, String origin);
+
+  /** Decides and applies a conditional change under the key's lock. */
+  MutationResult mutate(String cache, String key, String origin, Mutator mutator);
+
+  /** Deletes a cache's entries and metadata, and tells other nodes. */
+  void destroy(String cache, String origin);
+
+  /** Releases connections and threads once no cache manager uses this backend any more. */
+  @Override
+  void close();
+}

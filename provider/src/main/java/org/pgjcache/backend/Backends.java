@@ -1,0 +1,100 @@
+package org.pgjcache.backend;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.pgjcache.backend.memory.MemoryBackend;
+import org.pgjcache.backend.postgres.PostgresBackend;
+import org.pgjcache.config.Settings;
+
+/**
+ * One backend per data source per JVM (the seeds' "singleton backend"): cache managers that point at the
+ * same database share its connection pool and its one LISTEN connection, and it closes when the last of
+ * them releases it. A manager configured with {@code shared-backend: false} gets a backend of its own,
+ * which is how one JVM can play several nodes.
+ */
+public final class Backends {
+
+  private static final Map<String, Shared> SHARED = new HashMap<>();
+
+  private Backends() {
+  }
+
+  /** A manager's hold on a backend; {@link #release()} once. */
+  public interface Lease {
+    Backend backend();
+
+    void release();
+  }
+
+  public static Lease acquire(Settings settings) {
+    String key = identity(settings);
+    synchronized (SHARED) {
+      Shared shared = SHARED.get(key);
+      if (shared == null) {
+        shared = new Shared(key, open(settings));
+        SHARED.put(key, shared);
+      }
+      shared.holders++;
+      return shared.lease();
+    }
+  }
+
+  private static String identity(Settings settings) {
+    String target = settings.backend() == org.pgjcache.config.Backend.MEMORY
+        ? "memory:" + settings.uri()
+        : "postgres:" + settings.jdbcUrl() + "|" + settings.user() + "|" + settings.qualifiedTable()
+            + "|" + settings.channel();
+    return settings.sharedBackend() ? target : target + "|" + UUID.randomUUID();
+  }
+
+  private static Backend open(Settings settings) {
+    if (settings.backend() == org.pgjcache.config.Backend.MEMORY) {
+      return new MemoryBackend(settings.uri().toString());
+    }
+    return PostgresBackend.open(settings);
+  }
+
+  /** How many distinct backends are open in this JVM (for tests of resource release). */
+  public static int openCount() {
+    synchronized (SHARED) {
+      return SHARED.size();
+    }
+  }
+
+  private static final class Shared {
+    final String key;
+    final Backend backend;
+    int holders;
+
+    Shared(String key, Backend backend) {
+      this.key = key;
+      this.backend = backend;
+    }
+
+    Lease lease() {
+      return new Lease() {
+        private boolean released;
+
+        @Override
+        public Backend backend() {
+          return backend;
+        }
+
+        @Override
+        public void release() {
+          synchronized (SHARED) {
+            if (released) {
+              return;
+            }
+            released = true;
+            if (--holders == 0) {
+              SHARED.remove(key);
+              backend.close();
+            }
+          }
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package org.pgjcache.backend.postgres;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import javax.cache.CacheException;
+import org.pgjcache.backend.postgres.listen.ListenConnection;
+import org.pgjcache.backend.postgres.listen.ListenTarget;
+import org.pgjcache.backend.postgres.listen.NotificationHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the backend's one LISTEN connection alive: hands each notification over on the reader thread as
+ * soon as it is parsed, notices a dead connection (closed socket at once, a silent one by a periodic
+ * probe), reconnects with growing backoff, and reports every reconnect so caches reconcile what they
+ * missed while it was down.
+ */
+final class ChangeFeed implements NotificationHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final ListenTarget target;
+  private final String channel;
+  private final Duration timeout;
+  private final Duration reconnectInterval;
+  private final Consumer<String> onPayload;
+  private final Runnable onReconnected;
+  private final Thread supervisor;
+  private final Object signal = new Object();
+  private volatile ListenConnection connection;
+  private volatile boolean closed;
+  private volatile long reconnects;
+
+  ChangeFeed(ListenTarget target, String channel, Duration timeout, Duration reconnectInterval,
+      Consumer<String> onPayload, Runnable onReconnected) {
+    this.target = target;
+    this.channel = channel;
+    this.timeout = timeout;
+    this.reconnectInterval = reconnectInterval;
+    this.onPayload = onPayload;
+    this.onReconnected = onReconnected;
+    this.supervisor = new Thread(this::supervise, "pgjcache-feed-" + target.host() + ":"
+        + target.port());
+    this.supervisor.setDaemon(true);
+  }
+
+  /** Connects and starts listening; fails if the first connection cannot be made. */
+  void start() {
+    try {
+      connection = connect();
+    } catch (IOException e) {
+      throw new CacheException("cannot open the LISTEN connection to PostgreSQL " + target.host()
+          + ":" + target.port() + "/" + target.database() + ": " + e.getMessage(), e);
+    }
+    supervisor.start();
+  }
+
+  private ListenConnection connect() throws IOException {
+    ListenConnection fresh = ListenConnection.open(target, timeout, this);
+    try {
+      fresh.listen(channel, timeout);
+    } catch (IOException e) {
+      fresh.close();
+      throw e;
+    }
+    return fresh;
+  }
+
+  /** The server process id of the current LISTEN connection, or -1 (tests terminate it). */
+  int backendPid() {
+    ListenConnection current = connection;
+    return current == null || !current.isOpen() ? -1 : current.backendPid();
+  }
+
+  long reconnects() {
+    return reconnects;
+  }
+
+  @Override
+  public void onNotification(int backendPid, String channelName, String payload) {
+    onPayload.accept(payload);
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    if (!closed) {
+      LOG.warn("LISTEN connection to {}:{} lost: {}", target.host(), target.port(),
+          cause == null ? "closed by the server" : cause.toString());
+    }
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  private void supervise() {
+    long backoff = Math.max(50, reconnectInterval.toMillis());
+    while (!closed) {
+      ListenConnection current = connection;
+      if (current != null && current.isOpen()) {
+        waitFor(PROBE_EVERY.toMillis());
+        if (closed) {
+          return;
+        }
+        current = connection;
+        if (current.isOpen() && !current.probe(timeout)) {
+          LOG.warn("LISTEN connection to {}:{} did not answer a probe within {}; reconnecting",
+              target.host(), target.port(), timeout);
+          current.close();
+        }
+        continue;
+      }
+      try {
+        connection = connect();
+        reconnects++;
+        backoff = Math.max(50, reconnectInterval.toMillis());
+        LOG.info("LISTEN connection to {}:{} re-established; reconciling caches", target.host(),
+            target.port());
+        onReconnected.run();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("reconnecting the LISTEN connection failed: {}", e.toString());
+        waitFor(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+      }
+    }
+  }
+
+  private void waitFor(long millis) {
+    synchronized (signal) {
+      if (closed) {
+        return;
+      }
+      try {
+        signal.wait(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closed = true;
+      }
+    }
+  }
+
+  void close() {
+    closed = true;
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+    ListenConnection current = connection;
+    if (current != null) {
+      current.close();
+    }
+    try {
+      supervisor.join(timeout.toMillis() + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

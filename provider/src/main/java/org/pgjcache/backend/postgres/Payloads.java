@@ -1,0 +1,131 @@
+package org.pgjcache.backend.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.pgjcache.codec.CorruptDataException;
+
+/**
+ * The text of a change notification. The revision is spliced in by the database, between a head and a
+ * tail the client prepares, so one statement both writes and announces. Values ride along when the
+ * whole payload fits PostgreSQL's 8000-byte limit; otherwise receivers fetch the row.
+ *
+ * <pre>
+ * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(value)
+ * batch:         B|kind|minRev|maxRev|origin|cacheLength|cache
+ * gap:           G|0|0|origin|cacheLength|0|cache        (receivers reconcile that cache)
+ * </pre>
+ */
+final class Payloads {
+
+  /** PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the revision digits. */
+  static final int LIMIT = 7900;
+
+  private Payloads() {
+  }
+
+  /** Head and tail around the revision of a single-key change. */
+  static String[] single(char op, String cache, String key, long expireAt, String origin,
+      byte[] value) {
+    String head = op + "|";
+    String prefix = "|" + expireAt + "|" + origin + "|" + cache.length() + "|" + key.length() + "|"
+        + cache + key;
+    int size = utf8(prefix) + 24;
+    if (size > LIMIT) {
+      return new String[] {"G|", gapTail(cache, origin)};
+    }
+    if (value != null && size + (value.length + 2) / 3 * 4 <= LIMIT) {
+      return new String[] {head, prefix + Base64.getEncoder().encodeToString(value)};
+    }
+    return new String[] {head, prefix};
+  }
+
+  private static String gapTail(String cache, String origin) {
+    return "|0|" + origin + "|" + cache.length() + "|0|" + cache;
+  }
+
+  /** Head and tail around {@code min|max} of a batch. */
+  static String[] batch(char kind, String cache, String origin) {
+    return new String[] {"B|" + kind + "|", "|" + origin + "|" + cache.length() + "|" + cache};
+  }
+
+  /** A whole single-change payload whose revision is known up front (touch). */
+  static String complete(char op, long rev, String cache, String key, long expireAt, String origin) {
+    String[] parts = single(op, cache, key, expireAt, origin, null);
+    return parts[0] + rev + parts[1];
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** One parsed notification. */
+  record Notice(char op, char kind, long rev, long maxRev, long expireAt, String origin, String cache,
+      String key, byte[] value) {
+
+    boolean isBatch() {
+      return op == 'B';
+    }
+
+    boolean isGap() {
+      return op == 'G';
+    }
+  }
+
+  /** Parses a payload; anything malformed is a {@link CorruptDataException}. */
+  static Notice parse(String payload) {
+    try {
+      if (payload.startsWith("B|")) {
+        int[] cut = cuts(payload, 6);
+        char kind = payload.charAt(2);
+        long min = Long.parseLong(payload.substring(cut[1] + 1, cut[2]));
+        long max = Long.parseLong(payload.substring(cut[2] + 1, cut[3]));
+        String origin = payload.substring(cut[3] + 1, cut[4]);
+        int cacheLength = Integer.parseInt(payload.substring(cut[4] + 1, cut[5]));
+        String cache = payload.substring(cut[5] + 1, cut[5] + 1 + cacheLength);
+        return new Notice('B', kind, min, max, 0, origin, cache, null, null);
+      }
+      int[] cut = cuts(payload, 6);
+      char op = payload.charAt(0);
+      if (cut[0] != 1) {
+        throw new CorruptDataException("bad operation field");
+      }
+      long rev = Long.parseLong(payload.substring(cut[0] + 1, cut[1]));
+      long expireAt = Long.parseLong(payload.substring(cut[1] + 1, cut[2]));
+      String origin = payload.substring(cut[2] + 1, cut[3]);
+      int cacheLength = Integer.parseInt(payload.substring(cut[3] + 1, cut[4]));
+      int keyLength = Integer.parseInt(payload.substring(cut[4] + 1, cut[5]));
+      int at = cut[5] + 1;
+      String cache = payload.substring(at, at + cacheLength);
+      String key = payload.substring(at + cacheLength, at + cacheLength + keyLength);
+      String rest = payload.substring(at + cacheLength + keyLength);
+      byte[] value = rest.isEmpty() ? null : Base64.getDecoder().decode(rest);
+      return new Notice(op, ' ', rev, rev, expireAt, origin, cache, key, value);
+    } catch (RuntimeException e) {
+      if (e instanceof CorruptDataException c) {
+        throw c;
+      }
+      throw new CorruptDataException("malformed notification payload (" + e.getMessage() + "): "
+          + abbreviate(payload), e);
+    }
+  }
+
+  /** Positions of the first {@code count} field separators. */
+  private static int[] cuts(String payload, int count) {
+    int[] bars = new int[count];
+    int from = 0;
+    for (int i = 0; i < count; i++) {
+      int bar = payload.indexOf('|', from);
+      if (bar < 0) {
+        throw new CorruptDataException("notification payload has too few fields: "
+            + abbreviate(payload));
+      }
+      bars[i] = bar;
+      from = bar + 1;
+    }
+    return bars;
+  }
+
+  static String abbreviate(String payload) {
+    return payload.length() <= 80 ? "'" + payload + "'" : "'" + payload.substring(0, 77) + "...'";
+  }
+}

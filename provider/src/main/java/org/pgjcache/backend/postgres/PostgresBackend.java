@@ -1,0 +1,499 @@
+package org.pgjcache.backend.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.cache.CacheException;
+import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.Mutation;
+import org.pgjcache.backend.MutationResult;
+import org.pgjcache.backend.Mutator;
+import org.pgjcache.backend.Row;
+import org.pgjcache.backend.Subscribers;
+import org.pgjcache.backend.Subscription;
+import org.pgjcache.backend.Write;
+import org.pgjcache.backend.postgres.listen.ListenTarget;
+import org.pgjcache.config.Durability;
+import org.pgjcache.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The product backend: entries in one PostgreSQL table, changes announced with NOTIFY in the same
+ * statement that makes them, and a single LISTEN connection per backend feeding every cache of this JVM.
+ */
+public final class PostgresBackend implements Backend {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final Settings settings;
+  private final String target;
+  private final HikariDataSource pool;
+  private final Jdbc jdbc;
+  private final Sql sql;
+  private final String channel;
+  private final Subscribers subscribers = new Subscribers(UUID.randomUUID().toString());
+  private final Notices notices;
+  private final ChangeFeed feed;
+  private final AtomicLong clockOffset = new AtomicLong();
+
+  private PostgresBackend(Settings settings) {
+    this.settings = settings;
+    this.target = settings.describeTarget();
+    this.sql = new Sql(settings.schema(), settings.table());
+    this.channel = settings.channel();
+    this.pool = openPool(settings, target);
+    this.jdbc = new Jdbc(pool, target);
+    try {
+      if (settings.ddl()) {
+        createSchema();
+      }
+      measureClock();
+      this.notices = new Notices(this, subscribers);
+      if (settings.notifications()) {
+        ListenTarget listenTarget = ListenTarget.fromJdbcUrl(settings.jdbcUrl(), settings.user(),
+            settings.password().orElse(null));
+        this.feed = new ChangeFeed(listenTarget, channel, settings.connectTimeout(),
+            settings.reconnectInterval(), notices::accept, subscribers::gapAll);
+        feed.start();
+      } else {
+        this.feed = null;
+      }
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** Connects, creates the schema if allowed, and starts listening; fails within the connect timeout. */
+  public static PostgresBackend open(Settings settings) {
+    return new PostgresBackend(settings);
+  }
+
+  private static HikariDataSource openPool(Settings settings, String target) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("pgjcache-" + POOLS.incrementAndGet());
+    config.setJdbcUrl(settings.jdbcUrl());
+    config.setUsername(settings.user());
+    settings.password().ifPresent(config::setPassword);
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setMinimumIdle(Math.min(2, settings.poolSize()));
+    long connectMillis = Math.max(250, settings.connectTimeout().toMillis());
+    config.setConnectionTimeout(connectMillis);
+    config.setInitializationFailTimeout(connectMillis);
+    config.setValidationTimeout(Math.max(250, Math.min(connectMillis, 5000)));
+    long statementMillis = settings.statementTimeout().toMillis();
+    int connectSeconds = (int) Math.max(1, (connectMillis + 999) / 1000);
+    config.addDataSourceProperty("connectTimeout", connectSeconds);
+    config.addDataSourceProperty("loginTimeout", connectSeconds);
+    config.addDataSourceProperty("socketTimeout", (int) ((statementMillis + 5000 + 999) / 1000));
+    config.addDataSourceProperty("tcpKeepAlive", true);
+    config.addDataSourceProperty("ApplicationName", "pgjcache");
+    String init = "set statement_timeout = " + statementMillis;
+    if (settings.durability() == Durability.RELAXED) {
+      init += "; set synchronous_commit = off";
+    }
+    config.setConnectionInitSql(init);
+    config.setThreadFactory(runnable -> {
+      Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new CacheException("cannot connect to PostgreSQL at " + target + " within "
+          + connectMillis + " ms: " + root.getMessage(), e);
+    }
+  }
+
+  private void createSchema() {
+    jdbc.transaction("creating the pgjcache tables", null, c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("select pg_advisory_xact_lock(hashtext('pgjcache-ddl'))");
+        for (String ddl : sql.ddl(settings.table())) {
+          st.execute(ddl);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Measures the offset between this JVM's clock and the database's, at the middle of a round trip. */
+  void measureClock() {
+    long offset = jdbc.run("reading the database clock", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.clock())) {
+        long before = System.currentTimeMillis();
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long after = System.currentTimeMillis();
+          return rs.getLong(1) - (before + after) / 2;
+        }
+      }
+    });
+    clockOffset.set(offset);
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  Sql sql() {
+    return sql;
+  }
+
+  Jdbc jdbc() {
+    return jdbc;
+  }
+
+  /** The server process id of the LISTEN connection, -1 if none (for tests that kill it). */
+  public int listenerPid() {
+    return feed == null ? -1 : feed.backendPid();
+  }
+
+  /** How many times the LISTEN connection has been re-established. */
+  public long reconnects() {
+    return feed == null ? 0 : feed.reconnects();
+  }
+
+  /** How many notifications could not be parsed and were skipped. */
+  public long corruptNotifications() {
+    return notices.corrupt();
+  }
+
+  @Override
+  public String describe() {
+    return "postgres " + target;
+  }
+
+  @Override
+  public long now() {
+    return System.currentTimeMillis() + clockOffset.get();
+  }
+
+  @Override
+  public void ensureCache(String cache) {
+    jdbc.run("registering", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.ensureCache())) {
+        ps.setString(1, cache);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Subscription subscribe(String cache, ChangeListener listener) {
+    return subscribers.add(cache, listener);
+  }
+
+  @Override
+  public Row get(String cache, String key) {
+    return jdbc.run("reading a key", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.get())) {
+        ps.setString(1, cache);
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new Row(key, rs.getBytes(1), rs.getLong(2), rs.getLong(3)) : null;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Map<String, Row> getAll(String cache, Collection<String> keys) {
+    return jdbc.run("reading keys", cache, c -> {
+      Map<String, Row> rows = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.getAll())) {
+        ps.setString(1, cache);
+        ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.put(rs.getString(1), readRow(rs));
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  private static Row readRow(ResultSet rs) throws SQLException {
+    return new Row(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
+  }
+
+  @Override
+  public void scan(String cache, Consumer<Row> sink) {
+    jdbc.transaction("reading all entries", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
+        ps.setFetchSize(2000);
+        ps.setString(1, cache);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(readRow(rs));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Rows (and tombstones) of a cache whose revision lies in {@code [min, max]}. */
+  List<Row> revisions(String cache, long min, long max) {
+    return jdbc.run("reading a batch of changes", cache, c -> {
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.revRange())) {
+        ps.setString(1, cache);
+        ps.setLong(2, min);
+        ps.setLong(3, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(readRow(rs));
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  @Override
+  public long put(String cache, Write write, String origin) {
+    String[] payload = Payloads.single('P', cache, write.key(), write.expireAt(), origin,
+        write.value());
+    return jdbc.run("storing a value", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.put())) {
+        ps.setString(1, cache);
+        ps.setString(2, write.key());
+        ps.setBytes(3, write.value());
+        ps.setLong(4, write.expireAt());
+        ps.setLong(5, write.expireAt());
+        ps.setString(6, channel);
+        ps.setString(7, payload[0]);
+        ps.setString(8, payload[1]);
+        return singleRev(ps);
+      }
+    });
+  }
+
+  private static long singleRev(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  @Override
+  public long[] putAll(String cache, List<Write> writes, String origin) {
+    String[] keys = new String[writes.size()];
+    byte[][] values = new byte[writes.size()][];
+    Long[] expiries = new Long[writes.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = writes.get(i).key();
+      values[i] = writes.get(i).value();
+      expiries[i] = writes.get(i).expireAt();
+    }
+    String[] payload = Payloads.batch('P', cache, origin);
+    return jdbc.run("storing values", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.putAll())) {
+        ps.setArray(1, c.createArrayOf("text", keys));
+        ps.setArray(2, c.createArrayOf("bytea", values));
+        ps.setArray(3, c.createArrayOf("bigint", expiries));
+        ps.setString(4, cache);
+        ps.setString(5, channel);
+        ps.setString(6, payload[0]);
+        ps.setString(7, payload[1]);
+        return revisionsByKey(ps, keys);
+      }
+    });
+  }
+
+  private static long[] revisionsByKey(PreparedStatement ps, String[] keys) throws SQLException {
+    Map<String, Long> revs = new HashMap<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        revs.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    long[] result = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      result[i] = revs.getOrDefault(keys[i], 0L);
+    }
+    return result;
+  }
+
+  @Override
+  public long remove(String cache, String key, String origin) {
+    String[] payload = Payloads.single('R', cache, key, Row.ETERNAL, origin, null);
+    return jdbc.run("removing a key", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.remove())) {
+        ps.setString(1, cache);
+        ps.setString(2, key);
+        ps.setString(3, channel);
+        ps.setString(4, payload[0]);
+        ps.setString(5, payload[1]);
+        return singleRev(ps);
+      }
+    });
+  }
+
+  @Override
+  public long[] removeAll(String cache, List<String> keys, String origin) {
+    String[] keyArray = keys.toArray(new String[0]);
+    String[] payload = Payloads.batch('R', cache, origin);
+    return jdbc.run("removing keys", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.removeAll())) {
+        ps.setString(1, cache);
+        Array array = c.createArrayOf("text", keyArray);
+        ps.setArray(2, array);
+        ps.setString(3, channel);
+        ps.setString(4, payload[0]);
+        ps.setString(5, payload[1]);
+        return revisionsByKey(ps, keyArray);
+      }
+    });
+  }
+
+  @Override
+  public void touch(String cache, String key, long rev, long expireAt, String origin) {
+    String payload = Payloads.complete('T', rev, cache, key, expireAt, origin);
+    jdbc.run("storing an accessed expiry", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.touch())) {
+        ps.setLong(1, expireAt);
+        ps.setLong(2, expireAt);
+        ps.setString(3, cache);
+        ps.setString(4, key);
+        ps.setLong(5, rev);
+        ps.setString(6, channel);
+        ps.setString(7, payload);
+        ps.executeQuery().close();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void clear(String cache, String origin) {
+    String[] payload = Payloads.single('C', cache, "", Row.ETERNAL, origin, null);
+    jdbc.run("clearing", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
+        ps.setString(1, cache);
+        ps.setString(2, channel);
+        ps.setString(3, payload[0]);
+        ps.setString(4, payload[1]);
+        ps.executeQuery().close();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public MutationResult mutate(String cache, String key, String origin, Mutator mutator) {
+    return jdbc.transaction("an atomic operation", cache, c -> {
+      Row current;
+      try (PreparedStatement ps = c.prepareStatement(sql.lockRow())) {
+        ps.setString(1, cache);
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          byte[] value = rs.getBytes(1);
+          current = value == null ? null : new Row(key, value, rs.getLong(2), rs.getLong(3));
+        }
+      }
+      Mutation mutation = mutator.decide(current);
+      long rev = apply(c, cache, key, origin, mutation, current);
+      return new MutationResult(current, mutation, rev);
+    });
+  }
+
+  private long apply(Connection c, String cache, String key, String origin, Mutation mutation,
+      Row current) throws SQLException {
+    if (mutation instanceof Mutation.Put put) {
+      String[] payload = Payloads.single('P', cache, key, put.expireAt(), origin, put.value());
+      try (PreparedStatement ps = c.prepareStatement(sql.update())) {
+        ps.setBytes(1, put.value());
+        ps.setLong(2, put.expireAt());
+        ps.setLong(3, put.expireAt());
+        ps.setString(4, cache);
+        ps.setString(5, key);
+        ps.setString(6, channel);
+        ps.setString(7, payload[0]);
+        ps.setString(8, payload[1]);
+        return singleRev(ps);
+      }
+    }
+    if (mutation instanceof Mutation.Remove remove && current != null) {
+      String[] payload = Payloads.single(remove.op().code(), cache, key, Row.ETERNAL, origin, null);
+      try (PreparedStatement ps = c.prepareStatement(sql.tombstone())) {
+        ps.setString(1, cache);
+        ps.setString(2, key);
+        ps.setString(3, channel);
+        ps.setString(4, payload[0]);
+        ps.setString(5, payload[1]);
+        return singleRev(ps);
+      }
+    }
+    if (mutation instanceof Mutation.Touch touch && current != null) {
+      String payload = Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin);
+      try (PreparedStatement ps = c.prepareStatement(sql.touch())) {
+        ps.setLong(1, touch.expireAt());
+        ps.setLong(2, touch.expireAt());
+        ps.setString(3, cache);
+        ps.setString(4, key);
+        ps.setLong(5, current.rev());
+        ps.setString(6, channel);
+        ps.setString(7, payload);
+        return singleRev(ps);
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public void destroy(String cache, String origin) {
+    String[] payload = Payloads.single('D', cache, "", Row.ETERNAL, origin, null);
+    jdbc.transaction("destroying", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
+        ps.setString(1, cache);
+        ps.setString(2, channel);
+        ps.setString(3, payload[0]);
+        ps.setString(4, payload[1]);
+        ps.executeQuery().close();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.destroyCacheRow())) {
+        ps.setString(1, cache);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (feed != null) {
+        feed.close();
+      }
+    } finally {
+      pool.close();
+      LOG.debug("backend {} closed", target);
+    }
+  }
+}

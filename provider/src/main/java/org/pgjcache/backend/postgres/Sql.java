@@ -1,0 +1,163 @@
+package org.pgjcache.backend.postgres;
+
+import org.pgjcache.config.Identifiers;
+
+/**
+ * The SQL text of the backend for one configured schema and table. Identifiers come from validated
+ * settings and are quoted; everything else (cache names, keys, values) is a bind parameter.
+ */
+final class Sql {
+
+  /** Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal. */
+  private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
+      + Long.MAX_VALUE + ")";
+  /** Epoch milliseconds parameter to a timestamp, null when eternal. */
+  private static final String TO_TS = "(case when ?::bigint = " + Long.MAX_VALUE
+      + " then null else to_timestamp(?::bigint / 1000.0) end)";
+  /** A live row: it has a value and has not expired. */
+  private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
+      + " clock_timestamp())";
+
+  final String table;
+  final String sequence;
+  final String caches;
+  final String nodes;
+  final String schema;
+
+  Sql(String schema, String table) {
+    this.schema = Identifiers.quote(schema);
+    this.table = this.schema + "." + Identifiers.quote(table);
+    this.sequence = this.schema + "." + Identifiers.quote(table + "_rev");
+    this.caches = this.schema + "." + Identifiers.quote(table + "_caches");
+    this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
+  }
+
+  String[] ddl(String rawTable) {
+    String expiryIndex = Identifiers.quote(rawTable + "_expiry");
+    String revIndex = Identifiers.quote(rawTable + "_rev_idx");
+    return new String[] {
+        "create schema if not exists " + schema,
+        "create sequence if not exists " + sequence,
+        "create table if not exists " + table + " (cache text not null, key text not null,"
+            + " value bytea, rev bigint not null, expires_at timestamptz,"
+            + " updated_at timestamptz not null default now(), primary key (cache, key))",
+        "create index if not exists " + expiryIndex + " on " + table
+            + " (expires_at) where expires_at is not null and value is not null",
+        "create index if not exists " + revIndex + " on " + table + " (cache, rev)",
+        "create table if not exists " + caches + " (name text primary key,"
+            + " created_at timestamptz not null default now())",
+        "create table if not exists " + nodes + " (node text primary key, name text not null,"
+            + " started_at timestamptz not null, last_heartbeat timestamptz not null,"
+            + " caches int not null default 0, matched boolean, last_repair timestamptz,"
+            + " repaired_entries bigint not null default 0)"
+    };
+  }
+
+  String clock() {
+    return "select (extract(epoch from clock_timestamp()) * 1000)::bigint";
+  }
+
+  String ensureCache() {
+    return "insert into " + caches + " (name) values (?) on conflict do nothing";
+  }
+
+  String get() {
+    return "select value, rev, " + EXP + " from " + table
+        + " where cache = ? and key = ? and value is not null";
+  }
+
+  String getAll() {
+    return "select key, value, rev, " + EXP + " from " + table
+        + " where cache = ? and key = any(?) and value is not null";
+  }
+
+  String scan() {
+    return "select key, value, rev, " + EXP + " from " + table
+        + " where cache = ? and value is not null";
+  }
+
+  /** Rows (with tombstones) of a cache whose revision lies in a range: what a batch announced. */
+  String revRange() {
+    return "select key, value, rev, " + EXP + " from " + table
+        + " where cache = ? and rev between ? and ?";
+  }
+
+  /** Parameters: cache, key, value, exp, exp, channel, payload head, payload tail. */
+  String put() {
+    return "with w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " values (?, ?, ?, nextval('" + sequence + "'), " + TO_TS + ")"
+        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " updated_at = now() returning rev)"
+        + " select rev, pg_notify(?, ? || rev || ?) from w";
+  }
+
+  /** Parameters: cache, keys[], values[], exps[], channel, payload head, payload tail. */
+  String putAll() {
+    return "with input as (select * from unnest(?::text[], ?::bytea[], ?::bigint[])"
+        + " with ordinality as i(key, value, exp, ord)),"
+        + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " select ?, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
+        + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
+        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " updated_at = now() returning key, rev)"
+        + " select w.key, w.rev from w cross join (select pg_notify(?, ? || min(rev) || '|'"
+        + " || max(rev) || ?) from w having count(*) > 0) n";
+  }
+
+  /** Parameters: cache, key, channel, payload head, payload tail. */
+  String remove() {
+    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
+        + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
+        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+  }
+
+  /** Parameters: cache, keys[], channel, payload head, payload tail. */
+  String removeAll() {
+    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
+        + " expires_at = null, updated_at = now() where cache = ? and key = any(?) and " + LIVE
+        + " returning key, rev)"
+        + " select w.key, w.rev from w cross join (select pg_notify(?, ? || min(rev) || '|'"
+        + " || max(rev) || ?) from w having count(*) > 0) n";
+  }
+
+  /** Parameters: cache, channel, payload head, payload tail. */
+  String clear() {
+    return "with d as (delete from " + table + " where cache = ? returning 1),"
+        + " r as (select nextval('" + sequence + "') as rev from (select count(*) from d) c)"
+        + " select rev, pg_notify(?, ? || rev || ?) from r";
+  }
+
+  String destroyCacheRow() {
+    return "delete from " + caches + " where name = ?";
+  }
+
+  /** Locks the row of a key, creating an empty one if there is none. Parameters: cache, key. */
+  String lockRow() {
+    return "insert into " + table + " (cache, key, value, rev) values (?, ?, null, 0)"
+        + " on conflict (cache, key) do update set cache = excluded.cache"
+        + " returning value, rev, " + EXP;
+  }
+
+  /** Parameters: value, exp, exp, cache, key, channel, payload head, payload tail. */
+  String update() {
+    return "with w as (update " + table + " set value = ?, rev = nextval('" + sequence + "'),"
+        + " expires_at = " + TO_TS + ", updated_at = now() where cache = ? and key = ?"
+        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+  }
+
+  /** Parameters: cache, key, channel, payload head, payload tail. */
+  String tombstone() {
+    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
+        + " expires_at = null, updated_at = now() where cache = ? and key = ?"
+        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+  }
+
+  /** Parameters: exp, exp, cache, key, rev, channel, payload. */
+  String touch() {
+    return "with w as (update " + table + " set expires_at = " + TO_TS + ", updated_at = now()"
+        + " where cache = ? and key = ? and rev = ? and value is not null returning rev)"
+        + " select rev, pg_notify(?, ?) from w";
+  }
+}

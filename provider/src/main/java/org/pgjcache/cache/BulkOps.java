@@ -1,0 +1,238 @@
+package org.pgjcache.cache;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import javax.cache.event.EventType;
+import javax.cache.integration.CompletionListener;
+import org.pgjcache.backend.Mutation;
+import org.pgjcache.backend.MutationResult;
+import org.pgjcache.backend.Write;
+import org.pgjcache.event.EventBatch;
+import org.pgjcache.expiry.ExpiryCalculator;
+import org.pgjcache.integration.Writer;
+import org.pgjcache.store.Versioned;
+
+/**
+ * Operations on many keys. Writes go to the backend as one statement each ({@code putAll},
+ * {@code removeAll}), not one per entry; loads go through the loader's {@code loadAll}.
+ */
+final class BulkOps<K, V> {
+
+  private final CacheCore<K, V> core;
+  private final BiConsumer<K, V> typeCheck;
+
+  BulkOps(CacheCore<K, V> core, BiConsumer<K, V> typeCheck) {
+    this.core = core;
+    this.typeCheck = typeCheck;
+  }
+
+  Map<K, V> getAll(Set<? extends K> keys) {
+    if (keys == null) {
+      throw new NullPointerException("keys must not be null");
+    }
+    keys.forEach(Checks::key);
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    Map<K, V> found = new HashMap<>();
+    Set<K> missing = new LinkedHashSet<>();
+    for (K key : keys) {
+      Versioned live = core.live(key, now, batch);
+      if (live != null) {
+        found.put(key, core.read(live));
+        Access.touch(core, key, live, now);
+      } else {
+        missing.add(key);
+      }
+    }
+    core.stats.hits(found.size());
+    core.stats.misses(missing.size());
+    if (core.loader != null && !missing.isEmpty()) {
+      Map<K, V> loaded = core.loader.loadAll(missing);
+      loaded.forEach((key, value) -> {
+        storeLoaded(key, value, false, batch);
+        found.put(key, value);
+      });
+    }
+    core.stats.getTime(start);
+    batch.fire();
+    return found;
+  }
+
+  /** Read-through of one missing key: loads it and stores it unless someone stored it meanwhile. */
+  V loadOne(K key, EventBatch batch) {
+    V value = core.loader.load(key);
+    if (value != null) {
+      storeLoaded(key, value, false, batch);
+    }
+    return value;
+  }
+
+  /** Stores a loaded value without the writer; {@code replace} says whether it may overwrite. */
+  void storeLoaded(K key, V value, boolean replace, EventBatch batch) {
+    typeCheck.accept(key, value);
+    byte[] bytes = core.forms.codec().encode(value);
+    MutationResult result = core.backend.mutate(core.name, core.keyText(key), core.origin(), row -> {
+      long now = core.now();
+      boolean live = row != null && !row.expiredAt(now);
+      if (live && !replace) {
+        return Mutation.NONE;
+      }
+      long expireAt = live
+          ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt())
+          : core.expiry.forCreation(now);
+      return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
+    });
+    Applier.apply(core, key, value, result, batch);
+  }
+
+  void loadAll(Set<? extends K> keys, boolean replace, CompletionListener listener,
+      Executor executor) {
+    if (keys == null) {
+      throw new NullPointerException("keys must not be null");
+    }
+    keys.forEach(Checks::key);
+    if (core.allLoader == null) {
+      if (listener != null) {
+        listener.onCompletion();
+      }
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        EventBatch batch = new EventBatch();
+        Set<K> toLoad = new LinkedHashSet<>();
+        long now = core.now();
+        for (K key : keys) {
+          if (replace || core.live(key, now, batch) == null) {
+            toLoad.add(key);
+          }
+        }
+        if (!toLoad.isEmpty()) {
+          core.allLoader.loadAll(toLoad).forEach((k, v) -> storeLoaded(k, v, replace, batch));
+        }
+        batch.fire();
+        if (listener != null) {
+          listener.onCompletion();
+        }
+      } catch (Exception e) {
+        if (listener != null) {
+          listener.onException(e);
+        }
+      }
+    });
+  }
+
+  void putAll(Map<? extends K, ? extends V> map) {
+    if (map == null) {
+      throw new NullPointerException("the map must not be null");
+    }
+    List<PgEntry<K, V>> entries = new ArrayList<>(map.size());
+    for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+      Checks.key(e.getKey());
+      Checks.value(e.getValue());
+      typeCheck.accept(e.getKey(), e.getValue());
+      entries.add(new PgEntry<>(e.getKey(), e.getValue()));
+    }
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    Writer.Batch<PgEntry<K, V>> written = core.writer == null ? new Writer.Batch<>(entries, null)
+        : core.writer.writeAll(entries);
+    List<PgEntry<K, V>> stored = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
+    for (PgEntry<K, V> entry : written.done()) {
+      Versioned live = core.live(entry.getKey(), now, batch);
+      long expireAt = live != null
+          ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
+          : core.expiry.forCreation(now);
+      if (live == null && expireAt <= now) {
+        continue;
+      }
+      stored.add(entry);
+      writes.add(new Write(core.keyText(entry.getKey()), core.forms.codec().encode(entry.getValue()),
+          expireAt));
+    }
+    if (!writes.isEmpty()) {
+      long[] revs = core.backend.putAll(core.name, writes, core.origin());
+      int applied = 0;
+      for (int i = 0; i < revs.length; i++) {
+        PgEntry<K, V> entry = stored.get(i);
+        Write write = writes.get(i);
+        @SuppressWarnings("unchecked")
+        K held = (K) core.forms.copyKey(entry.getKey());
+        if (core.applyValue(held, core.forms.hold(entry.getValue(), write.value()), revs[i],
+            write.expireAt(), now, batch).applied()) {
+          applied++;
+        }
+      }
+      core.stats.puts(applied);
+      core.stats.putTime(start);
+    }
+    fireThenRethrow(batch, written.failure());
+  }
+
+  void removeAll(Set<? extends K> keys) {
+    if (keys == null) {
+      throw new NullPointerException("keys must not be null");
+    }
+    keys.forEach(Checks::key);
+    removeAll(new ArrayList<K>(keys));
+  }
+
+  void removeAll(List<K> keys) {
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    Writer.Batch<K> deleted = core.writer == null ? new Writer.Batch<>(keys, null)
+        : core.writer.deleteAll(keys);
+    List<K> toRemove = deleted.done();
+    if (!toRemove.isEmpty()) {
+      List<String> texts = new ArrayList<>(toRemove.size());
+      for (K key : toRemove) {
+        core.live(key, now, batch);
+        texts.add(core.keyText(key));
+      }
+      long[] revs = core.backend.removeAll(core.name, texts, core.origin());
+      int removed = 0;
+      for (int i = 0; i < revs.length; i++) {
+        if (revs[i] > 0) {
+          core.applyRemoval(toRemove.get(i), revs[i], EventType.REMOVED, now, batch);
+          removed++;
+        }
+      }
+      core.stats.removals(removed);
+      core.stats.removeTime(start);
+    }
+    fireThenRethrow(batch, deleted.failure());
+  }
+
+  /** Every key this node holds a value for (a snapshot). */
+  @SuppressWarnings("unchecked")
+  List<K> allKeys() {
+    List<K> keys = new ArrayList<>();
+    for (Object key : core.replica.keysWithValues()) {
+      keys.add((K) key);
+    }
+    return keys;
+  }
+
+  private static void fireThenRethrow(EventBatch batch, RuntimeException failure) {
+    if (failure == null) {
+      batch.fire();
+      return;
+    }
+    try {
+      batch.fire();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    throw failure;
+  }
+}

@@ -1,0 +1,169 @@
+package org.pgjcache.cache;
+
+import javax.cache.CacheException;
+import javax.cache.event.EventType;
+import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.Row;
+import org.pgjcache.backend.Subscription;
+import org.pgjcache.codec.CorruptDataException;
+import org.pgjcache.codec.KeyCodec;
+import org.pgjcache.codec.ValueForms;
+import org.pgjcache.event.EventBatch;
+import org.pgjcache.event.EventDispatcher;
+import org.pgjcache.expiry.ExpiryCalculator;
+import org.pgjcache.expiry.TouchQueue;
+import org.pgjcache.integration.Loader;
+import org.pgjcache.integration.Writer;
+import org.pgjcache.management.CacheStatistics;
+import org.pgjcache.store.Applied;
+import org.pgjcache.store.ApplyHook;
+import org.pgjcache.store.Replica;
+import org.pgjcache.store.Versioned;
+
+/**
+ * The parts of one cache instance that its operations share: backend, codecs, replica, expiry, listeners,
+ * statistics, loader and writer; and the one place where a committed change enters the replica and
+ * becomes events, whether it was made here or on another node.
+ */
+final class CacheCore<K, V> {
+
+  final String name;
+  final Backend backend;
+  final KeyCodec keys;
+  final ValueForms forms;
+  final Replica replica = new Replica();
+  final ExpiryCalculator expiry;
+  final EventDispatcher<K, V> events;
+  final CacheStatistics stats;
+  /** The loader for read-through, null unless the cache reads through. */
+  final Loader<K, V> loader;
+  /** The loader for {@code loadAll}, which the spec uses even without read-through. */
+  final Loader<K, V> allLoader;
+  final Writer<K, V> writer;
+  final TouchQueue touches;
+  private volatile Subscription subscription;
+
+  CacheCore(String name, Backend backend, KeyCodec keys, ValueForms forms, ExpiryCalculator expiry,
+      EventDispatcher<K, V> events, CacheStatistics stats, Loader<K, V> allLoader, boolean readThrough,
+      Writer<K, V> writer) {
+    this.name = name;
+    this.backend = backend;
+    this.keys = keys;
+    this.forms = forms;
+    this.expiry = expiry;
+    this.events = events;
+    this.stats = stats;
+    this.allLoader = allLoader;
+    this.loader = readThrough ? allLoader : null;
+    this.writer = writer;
+    this.touches = new TouchQueue(name, backend, this::origin);
+  }
+
+  void attach(Subscription subscription) {
+    this.subscription = subscription;
+  }
+
+  Subscription subscription() {
+    return subscription;
+  }
+
+  String origin() {
+    return subscription.origin();
+  }
+
+  long now() {
+    return backend.now();
+  }
+
+  String keyText(Object key) {
+    return keys.encode(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  V read(Versioned versioned) {
+    try {
+      return (V) forms.read(versioned.held());
+    } catch (CorruptDataException e) {
+      throw new CacheException("cache '" + name + "': a stored value cannot be decoded ("
+          + e.getMessage() + "); the entry is unusable until it is overwritten or removed", e);
+    }
+  }
+
+  /**
+   * The value of a row the backend returned; the replica's own object when it holds the same revision,
+   * so store-by-reference callers get back the very instance they put.
+   */
+  @SuppressWarnings("unchecked")
+  V valueOf(K key, Row row) {
+    Versioned held = replica.get(key);
+    if (held != null && held.rev() == row.rev() && !held.isTombstone()) {
+      return read(held);
+    }
+    try {
+      return (V) forms.codec().decode(row.value());
+    } catch (CorruptDataException e) {
+      throw new CacheException("cache '" + name + "': the stored value of a key cannot be decoded ("
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The live entry of a key, or null; an entry found expired is dropped here with an EXPIRED event. */
+  Versioned live(K key, long now, EventBatch batch) {
+    Versioned held = replica.get(key);
+    if (held == null || held.isTombstone()) {
+      return null;
+    }
+    if (held.expireAt() > now) {
+      return held;
+    }
+    replica.dropAt(key, held.rev(), now, hook(EventType.EXPIRED, now, batch));
+    return null;
+  }
+
+  /** Applies a new value committed at {@code rev}; raises CREATED or UPDATED if it was news. */
+  Applied applyValue(K key, Object held, long rev, long expireAt, long now, EventBatch batch) {
+    return replica.apply(key, held, rev, expireAt, now, hook(EventType.REMOVED, now, batch));
+  }
+
+  /** Applies a removal committed at {@code rev}; raises {@code type} if a live value went away. */
+  Applied applyRemoval(K key, long rev, EventType type, long now, EventBatch batch) {
+    return replica.apply(key, null, rev, Row.ETERNAL, now, hook(type, now, batch));
+  }
+
+  /** The hook that raises REMOVED for entries dropped by reconciliation. */
+  ApplyHook removalHook(long now, EventBatch batch) {
+    return hook(EventType.REMOVED, now, batch);
+  }
+
+  private ApplyHook hook(EventType removalType, long now, EventBatch batch) {
+    if (events.isEmpty()) {
+      return ApplyHook.NONE;
+    }
+    return (k, applied) -> publish(k, applied, removalType, now, batch);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void publish(Object k, Applied applied, EventType removalType, long now, EventBatch batch) {
+    K key = (K) k;
+    Versioned previous = applied.previous();
+    Versioned current = applied.current();
+    boolean hadValue = applied.hadValue();
+    boolean wasLive = hadValue && previous.expireAt() > now;
+    if (current.isTombstone()) {
+      if (hadValue) {
+        V old = read(previous);
+        events.publish(wasLive ? removalType : EventType.EXPIRED, key, old, old, batch);
+      }
+      return;
+    }
+    if (hadValue && !wasLive) {
+      V old = read(previous);
+      events.publish(EventType.EXPIRED, key, old, old, batch);
+    }
+    if (wasLive) {
+      events.publish(EventType.UPDATED, key, read(current), read(previous), batch);
+    } else {
+      events.publish(EventType.CREATED, key, read(current), null, batch);
+    }
+  }
+}

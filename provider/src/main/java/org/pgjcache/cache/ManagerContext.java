@@ -1,0 +1,29 @@
+package org.pgjcache.cache;
+
+import java.net.URI;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.cache.CacheManager;
+import org.pgjcache.backend.Backend;
+import org.pgjcache.codec.ValueCodec;
+
+/** What a cache needs from the manager that owns it, without depending on the manager's class. */
+public interface ManagerContext {
+
+  CacheManager manager();
+
+  URI uri();
+
+  Backend backend();
+
+  ValueCodec codec();
+
+  /** Runs asynchronous listeners and {@code loadAll}; shut down with the manager. */
+  Executor executor();
+
+  /** Runs periodic work (deferred expiry writes); shut down with the manager. */
+  ScheduledExecutorService scheduler();
+
+  /** Called once when a cache closes, so the manager forgets it. */
+  void released(String cacheName);
+}

@@ -1,0 +1,366 @@
+package org.pgjcache.cache;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.event.EventType;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorResult;
+import org.pgjcache.backend.Write;
+import org.pgjcache.event.EventBatch;
+import org.pgjcache.expiry.ExpiryCalculator;
+import org.pgjcache.store.Applied;
+import org.pgjcache.store.Versioned;
+
+/**
+ * A cache whose entries live in the backend (PostgreSQL) and whose reads are served by this node's
+ * replica.
+ *
+ * <p>Simple operations are here; conditional ones, bulk ones and entry processors live in their own
+ * classes, all sharing one {@link CacheCore}.
+ */
+public final class PgCache<K, V> implements Cache<K, V> {
+
+  private final CacheCore<K, V> core;
+  private final CacheLifecycle<K, V> lifecycle;
+  private final ConditionalOps<K, V> conditional;
+  private final BulkOps<K, V> bulk;
+  private final Invocations<K, V> invocations;
+
+  PgCache(CacheCore<K, V> core, CacheLifecycle<K, V> lifecycle) {
+    this.core = core;
+    this.lifecycle = lifecycle;
+    this.conditional = new ConditionalOps<>(core);
+    this.bulk = new BulkOps<>(core, this::checkTypes);
+    this.invocations = new Invocations<>(core, lifecycle.configuration().getValueType());
+  }
+
+  CacheCore<K, V> core() {
+    return core;
+  }
+
+  CacheLifecycle<K, V> lifecycle() {
+    return lifecycle;
+  }
+
+  private void open() {
+    lifecycle.ensureOpen();
+  }
+
+  private void checkTypes(K key, V value) {
+    Checks.key(key);
+    Checks.type(lifecycle.configuration().getKeyType(), key, "key");
+    if (value != null) {
+      Checks.type(lifecycle.configuration().getValueType(), value, "value");
+    }
+  }
+
+  @Override
+  public V get(K key) {
+    open();
+    Checks.key(key);
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    Versioned live = core.live(key, now, batch);
+    V value;
+    if (live != null) {
+      core.stats.hits(1);
+      value = core.read(live);
+      Access.touch(core, key, live, now);
+    } else {
+      core.stats.misses(1);
+      value = core.loader == null ? null : bulk.loadOne(key, batch);
+    }
+    core.stats.getTime(start);
+    batch.fire();
+    return value;
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    open();
+    return bulk.getAll(keys);
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    open();
+    Checks.key(key);
+    Versioned held = core.replica.get(key);
+    return held != null && held.isLive(core.now());
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+      CompletionListener completionListener) {
+    open();
+    bulk.loadAll(keys, replaceExistingValues, completionListener, lifecycle.executor());
+  }
+
+  @Override
+  public void put(K key, V value) {
+    open();
+    checkTypes(key, value);
+    Checks.value(value);
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    Versioned live = core.live(key, now, batch);
+    if (core.writer != null) {
+      core.writer.write(new PgEntry<>(key, value));
+    }
+    long expireAt = live != null
+        ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
+        : core.expiry.forCreation(now);
+    if (live == null && expireAt <= now) {
+      batch.fire();
+      return;
+    }
+    if (store(key, value, expireAt, now, batch)) {
+      core.stats.puts(1);
+      core.stats.putTime(start);
+    }
+    batch.fire();
+  }
+
+  /** Commits a value unconditionally and applies it here; returns whether the replica took it. */
+  boolean store(K key, V value, long expireAt, long now, EventBatch batch) {
+    byte[] bytes = core.forms.codec().encode(value);
+    K held = heldKey(key);
+    long rev = core.backend.put(core.name, new Write(core.keyText(key), bytes, expireAt),
+        core.origin());
+    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now, batch);
+    return applied.applied();
+  }
+
+  @SuppressWarnings("unchecked")
+  K heldKey(K key) {
+    return (K) core.forms.copyKey(key);
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    open();
+    checkTypes(key, value);
+    Checks.value(value);
+    return conditional.getAndPut(key, value);
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    open();
+    bulk.putAll(map);
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    open();
+    checkTypes(key, value);
+    Checks.value(value);
+    return conditional.putIfAbsent(key, value);
+  }
+
+  @Override
+  public boolean remove(K key) {
+    open();
+    Checks.key(key);
+    long start = core.stats.start();
+    EventBatch batch = new EventBatch();
+    long now = core.now();
+    core.live(key, now, batch);
+    if (core.writer != null) {
+      core.writer.delete(key);
+    }
+    long rev = core.backend.remove(core.name, core.keyText(key), core.origin());
+    boolean removed = rev > 0;
+    if (removed) {
+      core.applyRemoval(key, rev, EventType.REMOVED, now, batch);
+      core.stats.removals(1);
+      core.stats.removeTime(start);
+    }
+    batch.fire();
+    return removed;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    open();
+    Checks.key(key);
+    Checks.value(oldValue);
+    return conditional.remove(key, oldValue);
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    open();
+    Checks.key(key);
+    return conditional.getAndRemove(key);
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    open();
+    checkTypes(key, newValue);
+    Checks.value(oldValue);
+    Checks.value(newValue);
+    return conditional.replace(key, oldValue, newValue);
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    open();
+    checkTypes(key, value);
+    Checks.value(value);
+    return conditional.replace(key, value);
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    open();
+    checkTypes(key, value);
+    Checks.value(value);
+    return conditional.getAndReplace(key, value);
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    open();
+    bulk.removeAll(keys);
+  }
+
+  @Override
+  public void removeAll() {
+    open();
+    bulk.removeAll(bulk.allKeys());
+  }
+
+  @Override
+  public void clear() {
+    open();
+    core.backend.clear(core.name, core.origin());
+    core.replica.clear();
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    CompleteConfiguration<K, V> configuration = lifecycle.configuration();
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(configuration);
+    }
+    throw new IllegalArgumentException("the configuration of cache '" + core.name + "' is a "
+        + configuration.getClass().getName() + ", not a " + clazz.getName());
+  }
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    open();
+    Checks.key(key);
+    if (entryProcessor == null) {
+      throw new NullPointerException("an entry processor must not be null");
+    }
+    return invocations.invoke(key, entryProcessor, arguments);
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    open();
+    if (keys == null || entryProcessor == null) {
+      throw new NullPointerException("keys and entry processor must not be null");
+    }
+    for (K key : keys) {
+      Checks.key(key);
+    }
+    return invocations.invokeAll(keys, entryProcessor, arguments);
+  }
+
+  @Override
+  public String getName() {
+    return core.name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return lifecycle.manager();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.close();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return lifecycle.isClosed();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isAssignableFrom(getClass())) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("cache '" + core.name + "' cannot be unwrapped to "
+        + clazz.getName());
+  }
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> configuration) {
+    open();
+    if (configuration == null) {
+      throw new NullPointerException("a listener configuration must not be null");
+    }
+    lifecycle.addListener(configuration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> configuration) {
+    open();
+    if (configuration == null) {
+      throw new NullPointerException("a listener configuration must not be null");
+    }
+    lifecycle.removeListener(configuration);
+  }
+
+  @Override
+  public Iterator<Entry<K, V>> iterator() {
+    open();
+    return new EntryIterator<>(this, core);
+  }
+
+  /** Turns statistics on or off ({@code CacheManager.enableStatistics}). */
+  public void setStatisticsEnabled(boolean enabled) {
+    lifecycle.setStatisticsEnabled(enabled);
+  }
+
+  /** Turns the configuration MXBean on or off ({@code CacheManager.enableManagement}). */
+  public void setManagementEnabled(boolean enabled) {
+    lifecycle.setManagementEnabled(enabled);
+  }
+
+  /** This node's statistics of the cache (counted while statistics are enabled). */
+  public javax.cache.management.CacheStatisticsMXBean statistics() {
+    return core.stats;
+  }
+
+  /** How many remote changes or stored rows this instance skipped because they could not be decoded. */
+  public long skippedChanges() {
+    return lifecycle.remote().skipped();
+  }
+
+  /** Waits until asynchronous listeners have been handed every event raised so far. */
+  public boolean awaitListeners(long timeoutMillis) throws InterruptedException {
+    return core.events.awaitQuiet(timeoutMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "PgCache{" + core.name + " on " + core.backend.describe() + "}";
+  }
+}

@@ -1,0 +1,115 @@
+package org.pgjcache.codec;
+
+import java.io.ObjectInputFilter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Decides which classes may be instantiated when a stored value is deserialized.
+ *
+ * <p>A row in a shared table may have been written by any process with access to it, so deserializing
+ * whatever it names would hand that process code execution in every node. The default allows the JDK's
+ * value-like classes; users add their own with patterns: {@code com.acme.Order} (one class),
+ * {@code com.acme.*} (one package) or {@code com.acme.**} (a package and its subpackages).
+ */
+public final class SerializationAllowlist implements ObjectInputFilter {
+
+  /** Allowed without configuration: plain JDK data types and the JCache API's own value types. */
+  public static final List<String> DEFAULTS = List.of(
+      "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
+      "java.time.*", "java.time.chrono.*", "java.math.*", "java.net.URI", "java.net.URL",
+      "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
+      "java.net.InetAddress$InetAddressHolder", "java.net.Inet6Address$Inet6AddressHolder",
+      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "javax.cache.**");
+
+  private static final Set<String> REFUSED_ALWAYS = Set.of(
+      "java.lang.Runtime", "java.lang.ProcessBuilder", "java.lang.Thread", "java.lang.ClassLoader",
+      "java.lang.reflect.Proxy");
+  private static final int MAX_DEPTH = 200;
+
+  private final List<String> exact = new CopyOnWriteArrayList<>();
+  private final List<String> packages = new CopyOnWriteArrayList<>();
+  private final List<String> trees = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<String> lastRefused = new ThreadLocal<>();
+
+  public SerializationAllowlist(Collection<String> extraPatterns) {
+    DEFAULTS.forEach(this::add);
+    extraPatterns.forEach(this::add);
+  }
+
+  private void add(String raw) {
+    String pattern = raw.trim();
+    if (pattern.isEmpty()) {
+      return;
+    }
+    if (pattern.endsWith(".**")) {
+      trees.add(pattern.substring(0, pattern.length() - 2));
+    } else if (pattern.endsWith(".*")) {
+      packages.add(pattern.substring(0, pattern.length() - 1));
+    } else if (pattern.contains("*")) {
+      throw new IllegalArgumentException("unsupported serialization allowlist pattern '" + raw
+          + "': use a class name, 'package.*' or 'package.**'");
+    } else {
+      exact.add(pattern);
+    }
+  }
+
+  /** Allows one more class by name, e.g. a cache's declared value type. */
+  public void allowClass(Class<?> type) {
+    if (type != null && type != Object.class && !exact.contains(type.getName())) {
+      exact.add(type.getName());
+    }
+  }
+
+  /** Whether a class of this name may be deserialized. */
+  public boolean allows(String name) {
+    if (REFUSED_ALWAYS.contains(name)) {
+      return false;
+    }
+    if (exact.contains(name)) {
+      return true;
+    }
+    int dot = name.lastIndexOf('.');
+    String pkg = dot < 0 ? "" : name.substring(0, dot + 1);
+    if (packages.contains(pkg)) {
+      return true;
+    }
+    for (String tree : trees) {
+      if (name.startsWith(tree)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Status checkInput(FilterInfo info) {
+    if (info.depth() > MAX_DEPTH) {
+      return Status.REJECTED;
+    }
+    Class<?> type = info.serialClass();
+    if (type == null) {
+      return Status.UNDECIDED;
+    }
+    while (type.isArray()) {
+      type = type.getComponentType();
+    }
+    if (type.isPrimitive() || type.isEnum() && allows(type.getName())) {
+      return Status.ALLOWED;
+    }
+    if (allows(type.getName())) {
+      return Status.ALLOWED;
+    }
+    lastRefused.set(type.getName());
+    return Status.REJECTED;
+  }
+
+  /** The class this thread's last refused deserialization named, then forgets it. */
+  String lastRefused() {
+    String name = lastRefused.get();
+    lastRefused.remove();
+    return name;
+  }
+}

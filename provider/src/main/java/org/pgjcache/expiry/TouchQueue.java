@@ -1,0 +1,54 @@
+package org.pgjcache.expiry;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.pgjcache.backend.Backend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accessed-expiry updates waiting to be written. A read that extends an entry's life changes the
+ * replica at once but reaches the database later, batched: a hot key read a thousand times between two
+ * flushes costs one write, and no read waits for the network.
+ */
+public final class TouchQueue {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TouchQueue.class);
+
+  private final String cache;
+  private final Backend backend;
+  private final Supplier<String> origin;
+  private final Map<String, long[]> pending = new ConcurrentHashMap<>();
+
+  public TouchQueue(String cache, Backend backend, Supplier<String> origin) {
+    this.cache = cache;
+    this.backend = backend;
+    this.origin = origin;
+  }
+
+  /** Records that the entry of {@code key} at revision {@code rev} now expires at {@code expireAt}. */
+  public void defer(String key, long rev, long expireAt) {
+    pending.put(key, new long[] {rev, expireAt});
+  }
+
+  public boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  /** Writes every pending touch; a failed one is logged and dropped (the entry then expires earlier). */
+  public void flush() {
+    Iterator<Map.Entry<String, long[]>> it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, long[]> next = it.next();
+      it.remove();
+      try {
+        backend.touch(cache, next.getKey(), next.getValue()[0], next.getValue()[1], origin.get());
+      } catch (RuntimeException e) {
+        LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
+            + " previous instant on other nodes", cache, e);
+      }
+    }
+  }
+}
