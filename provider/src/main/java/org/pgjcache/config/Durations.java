@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    private static final Pattern SIMPLE = Pattern.compile("([-+]?)(\\d+)(ms|s|m|h|d)?");
 
     /** Human-readable list of the accepted forms, used in error messages. */
     static final String FORMATS =
@@ -46,11 +46,11 @@ public final class Durations {
         if (m.matches()) {
             long amount;
             try {
-                amount = Long.parseLong(m.group(1));
+                amount = Long.parseLong(m.group(2));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("number too large", e);
             }
-            String unit = m.group(2) == null ? "ms" : m.group(2);
+            String unit = m.group(3) == null ? "ms" : m.group(3);
             try {
                 result = switch (unit) {
                     case "ms" -> Duration.ofMillis(amount);
@@ -61,6 +61,9 @@ public final class Durations {
                     default -> throw new IllegalStateException("unit " + unit);
                 };
                 result.toMillis(); // throws if not representable in milliseconds, which consumers use
+                if (m.group(1).equals("-")) {
+                    result = result.negated();
+                }
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException("too large", e);
             }

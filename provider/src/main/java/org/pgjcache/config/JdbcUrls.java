@@ -16,13 +16,13 @@ final class JdbcUrls {
     static final String POSTGRES_PREFIX = "jdbc:postgresql:";
     static final int DEFAULT_PORT = 5432;
 
-    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;]password=)[^&;]*");
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;][a-z]*password=)[^&;]*");
     private static final Pattern USERINFO = Pattern.compile("//[^/?@]*@");
 
     private JdbcUrls() {
     }
 
-    /** Masks {@code password=} parameters and any {@code user:secret@} part. */
+    /** Masks {@code password=} (and {@code sslpassword=}) parameters and any {@code user:secret@} part. */
     static String redact(String url) {
         if (url == null) {
             return null;

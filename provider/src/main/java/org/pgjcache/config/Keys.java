@@ -127,7 +127,11 @@ final class Keys {
                     + " Properties, a system property or the configuration file instead");
         }
         List<String> candidates = new ArrayList<>(BY_ENV_NAME.keySet());
-        List<String> close = closest(envName, candidates);
+        // compare without the shared prefix, or every short name looks "close"
+        List<String> close = new ArrayList<>();
+        for (String key : closest(envName.substring(ENV_PREFIX.length()), stripped(candidates))) {
+            close.add(ENV_PREFIX + key);
+        }
         StringBuilder sb = new StringBuilder("Unknown setting ").append(envName).append(" (from env)");
         if (close.isEmpty()) {
             sb.append("; known variables: ").append(String.join(", ", candidates));
@@ -137,12 +141,23 @@ final class Keys {
         return new CacheException(sb.toString());
     }
 
+    private static List<String> stripped(List<String> envNames) {
+        List<String> out = new ArrayList<>();
+        for (String n : envNames) {
+            out.add(n.substring(ENV_PREFIX.length()));
+        }
+        return out;
+    }
+
     private static String unknownMessage(String fullKey, List<String> close, String prefix, String source) {
         StringBuilder sb = new StringBuilder("Unknown setting ").append(fullKey);
         if (source != null) {
             sb.append(" (from ").append(source).append(')');
         }
-        if (close.isEmpty()) {
+        if (close.isEmpty() && fullKey.startsWith(prefix + CACHES)) {
+            sb.append("; per-cache settings are written ").append(prefix).append(CACHES)
+                    .append("<name>.<setting> where <setting> is one of ").append(String.join(", ", PER_CACHE));
+        } else if (close.isEmpty()) {
             sb.append("; known settings: ");
             List<String> all = new ArrayList<>();
             for (String k : GLOBAL) {

@@ -172,8 +172,8 @@ final class SettingsFile {
         return parse(source, name, bytes);
     }
 
-    /** Parses file contents; the file name decides the format. Visible for tests. */
-    static SettingsFile parse(String source, String name, byte[] bytes) {
+    /** Parses file contents; the file name decides the format. */
+    private static SettingsFile parse(String source, String name, byte[] bytes) {
         Map<String, String> values = name.toLowerCase(Locale.ROOT).endsWith(".properties")
                 ? parseProperties(source, bytes)
                 : parseYaml(source, bytes);
@@ -251,6 +251,9 @@ final class SettingsFile {
                     LOG.debug("Ignoring top-level key {} in {}", top, source);
                     p.skipChildren();
                 }
+            }
+            if (p.nextToken() != null) {
+                throw malformed(source, p, "more than one YAML document; put all settings in one");
             }
         } catch (JsonProcessingException e) {
             throw yamlError(source, e);

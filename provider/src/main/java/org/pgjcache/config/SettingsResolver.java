@@ -278,7 +278,8 @@ public final class SettingsResolver {
             return type.getName();
         }
         if (value instanceof Duration d) {
-            return d.isNegative() ? d.toString() : d.getNano() % 1_000_000 != 0 ? d.toString() : Durations.format(d);
+            // ISO-8601 text; Durations.parse rejects negative and sub-millisecond values with a reason
+            return d.toString();
         }
         if (value instanceof javax.cache.expiry.Duration d) {
             return CacheSettings.formatExpiry(d);
@@ -419,7 +420,10 @@ public final class SettingsResolver {
         try {
             d = Durations.parse(s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + ", or eternal", e);
+            if (e.getMessage() != null && e.getMessage().contains(Durations.FORMATS)) {
+                throw new IllegalArgumentException(e.getMessage() + ", or eternal", e);
+            }
+            throw e;
         }
         return new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, d.toMillis());
     }
