@@ -1,0 +1,345 @@
+package org.pgjcache.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Everything a CacheManager needs to know before it touches the database, resolved once and then
+ * immutable, so that the rest of the provider never re-reads the environment or re-validates a
+ * value. Obtain instances from {@link SettingsResolver}.
+ *
+ * <p>The password is only reachable through {@link #password()} and {@link #toProperties()}: it is
+ * kept out of {@link #toString()}, {@link #describeTarget()} and every message this package
+ * produces, because settings end up in logs and exceptions end up in bug reports.
+ *
+ * <p>{@link #sourceOf(String)} exists because layered configuration is only pleasant when "why is
+ * the pool size 4?" has a one-line answer.
+ */
+public final class Settings {
+
+    /** The URI a CacheManager gets when none is given; it loads {@code pgjcache.yaml} if present. */
+    public static final URI DEFAULT_URI = URI.create("pgjcache:default");
+
+    /** Ceiling for the LISTEN connection's reconnect backoff; {@code reconnect-interval} may not exceed it. */
+    public static final Duration MAX_RECONNECT_INTERVAL = Duration.ofSeconds(30);
+
+    /** Source reported for values nobody set. */
+    static final String DEFAULT_SOURCE = "default";
+    /** Source reported for optional values nobody set and that have no default. */
+    static final String UNSET_SOURCE = "not set";
+
+    private final URI uri;
+    private final String file;
+    private final Backend backend;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String schema;
+    private final String table;
+    private final String channel;
+    private final boolean ddl;
+    private final int poolSize;
+    private final Duration connectTimeout;
+    private final Duration statementTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration reconnectInterval;
+    private final boolean syncOnMismatch;
+    private final boolean notifications;
+    private final boolean sharedBackend;
+    private final Durability durability;
+    private final List<String> serializationAllow;
+    private final String nodeName;
+    private final Map<String, CacheSettings> caches;
+    private final Map<String, String> sources;
+
+    private Settings(Builder b) {
+        this.uri = Objects.requireNonNull(b.uri);
+        this.file = b.file;
+        this.backend = Objects.requireNonNull(b.backend);
+        this.jdbcUrl = Objects.requireNonNull(b.jdbcUrl);
+        this.user = Objects.requireNonNull(b.user);
+        this.password = b.password;
+        this.schema = Objects.requireNonNull(b.schema);
+        this.table = Objects.requireNonNull(b.table);
+        this.channel = Objects.requireNonNull(b.channel);
+        this.ddl = b.ddl;
+        this.poolSize = b.poolSize;
+        this.connectTimeout = Objects.requireNonNull(b.connectTimeout);
+        this.statementTimeout = Objects.requireNonNull(b.statementTimeout);
+        this.heartbeatInterval = Objects.requireNonNull(b.heartbeatInterval);
+        this.reconnectInterval = Objects.requireNonNull(b.reconnectInterval);
+        this.syncOnMismatch = b.syncOnMismatch;
+        this.notifications = b.notifications;
+        this.sharedBackend = b.sharedBackend;
+        this.durability = Objects.requireNonNull(b.durability);
+        this.serializationAllow = List.copyOf(b.serializationAllow);
+        this.nodeName = Objects.requireNonNull(b.nodeName);
+        Map<String, CacheSettings> c = new TreeMap<>();
+        b.caches.forEach((name, cb) -> c.put(name, cb.build()));
+        this.caches = Collections.unmodifiableMap(c);
+        this.sources = Map.copyOf(b.sources);
+    }
+
+    /** The CacheManager's URI: its identity, and possibly the file its settings came from. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The configuration file that was read, e.g. {@code classpath:pgjcache.yaml}, if any. */
+    public Optional<String> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /** {@code backend}. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** {@code jdbc-url}; may carry credentials in its parameters, so log {@link #describeTarget()} instead. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** {@code user}; defaults to PGUSER, then the OS user, like libpq. */
+    public String user() {
+        return user;
+    }
+
+    /** {@code password}; defaults to PGPASSWORD. Never log it. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** {@code schema}, validated by {@link Identifiers}. */
+    public String schema() {
+        return schema;
+    }
+
+    /** {@code table}, validated by {@link Identifiers}. */
+    public String table() {
+        return table;
+    }
+
+    /** {@code "schema"."table"}, ready to splice into SQL. */
+    public String qualifiedTable() {
+        return Identifiers.quote(schema) + "." + Identifiers.quote(table);
+    }
+
+    /** {@code channel}: the LISTEN/NOTIFY channel, validated by {@link Identifiers}. */
+    public String channel() {
+        return channel;
+    }
+
+    /** {@code ddl}: whether missing tables may be created. */
+    public boolean ddl() {
+        return ddl;
+    }
+
+    /** {@code pool-size}. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** {@code connect-timeout}. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@code statement-timeout}: the bound on every database call. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** {@code heartbeat-interval}: how often checksums are compared. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** {@code reconnect-interval}: first backoff step, at most {@link #MAX_RECONNECT_INTERVAL}. */
+    public Duration reconnectInterval() {
+        return reconnectInterval;
+    }
+
+    /** {@code sync-on-mismatch}: whether replicas are repaired after a checksum mismatch. */
+    public boolean syncOnMismatch() {
+        return syncOnMismatch;
+    }
+
+    /** {@code notifications}: whether LISTEN/NOTIFY is used. */
+    public boolean notifications() {
+        return notifications;
+    }
+
+    /** {@code shared-backend}: whether CacheManagers on the same data source share a pool and listener. */
+    public boolean sharedBackend() {
+        return sharedBackend;
+    }
+
+    /** {@code durability}. */
+    public Durability durability() {
+        return durability;
+    }
+
+    /** {@code serialization.allow}: extra ObjectInputFilter patterns accepted when deserializing. */
+    public List<String> serializationAllow() {
+        return serializationAllow;
+    }
+
+    /** {@code node-name}: how this JVM identifies itself to others. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
+    public CacheSettings cache(String name) {
+        CacheSettings c = caches.get(name);
+        return c != null ? c : CacheSettings.empty(name);
+    }
+
+    /** All caches configuration mentions, by name. */
+    public Map<String, CacheSettings> caches() {
+        return caches;
+    }
+
+    /**
+     * "host:port/database" of the JDBC URL, for messages such as "cannot connect to
+     * db1:5432/app". Never includes credentials. For {@link Backend#MEMORY} it is {@code memory}.
+     */
+    public String describeTarget() {
+        if (backend == Backend.MEMORY) {
+            return "memory";
+        }
+        return JdbcUrls.describe(jdbcUrl, user);
+    }
+
+    /**
+     * Where a setting's value came from: {@code properties}, {@code system property}, the file
+     * (e.g. {@code file:/etc/app/pgjcache.yaml}), {@code env PGJCACHE_POOL_SIZE},
+     * {@code env PGHOST, PGPORT}, {@code default}, or {@code not set}.
+     *
+     * @param key a setting name, with or without the {@code pgjcache.} prefix, including per-cache
+     *            keys like {@code caches.orders.max-entries}
+     * @throws IllegalArgumentException if {@code key} is not a setting name
+     */
+    public String sourceOf(String key) {
+        String k = key.startsWith(Keys.PREFIX) ? key.substring(Keys.PREFIX.length()) : key;
+        if (!Keys.isKnown(k)) {
+            List<String> close = Keys.suggestions(k);
+            throw new IllegalArgumentException("Unknown setting " + key
+                    + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"));
+        }
+        String source = sources.get(k);
+        if (source != null) {
+            return source;
+        }
+        return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) ? DEFAULT_SOURCE : UNSET_SOURCE;
+    }
+
+    /**
+     * All resolved values as {@code pgjcache.*} properties, such that resolving them again gives
+     * equal settings; for handing settings to another component.
+     *
+     * <p><strong>Includes the password</strong> when one is set; do not log the result.
+     */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        for (Map.Entry<String, String> e : asText(true).entrySet()) {
+            p.setProperty(Keys.PREFIX + e.getKey(), e.getValue());
+        }
+        return p;
+    }
+
+    /** Values by key (without prefix), as configuration text; the password only if asked for. */
+    private Map<String, String> asText(boolean withPassword) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Keys.BACKEND, backend.configName());
+        m.put(Keys.JDBC_URL, withPassword ? jdbcUrl : JdbcUrls.redact(jdbcUrl));
+        m.put(Keys.USER, user);
+        if (password != null) {
+            m.put(Keys.PASSWORD, withPassword ? password : "****");
+        }
+        m.put(Keys.SCHEMA, schema);
+        m.put(Keys.TABLE, table);
+        m.put(Keys.CHANNEL, channel);
+        m.put(Keys.DDL, Boolean.toString(ddl));
+        m.put(Keys.POOL_SIZE, Integer.toString(poolSize));
+        m.put(Keys.CONNECT_TIMEOUT, Durations.format(connectTimeout));
+        m.put(Keys.STATEMENT_TIMEOUT, Durations.format(statementTimeout));
+        m.put(Keys.HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
+        m.put(Keys.RECONNECT_INTERVAL, Durations.format(reconnectInterval));
+        m.put(Keys.SYNC_ON_MISMATCH, Boolean.toString(syncOnMismatch));
+        m.put(Keys.NOTIFICATIONS, Boolean.toString(notifications));
+        m.put(Keys.SHARED_BACKEND, Boolean.toString(sharedBackend));
+        m.put(Keys.DURABILITY, durability.configName());
+        m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
+        m.put(Keys.NODE_NAME, nodeName);
+        for (CacheSettings c : caches.values()) {
+            String p = Keys.CACHES + c.name() + ".";
+            c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
+            c.expiryAccessed().ifPresent(d -> m.put(p + Keys.EXPIRY_ACCESSED, CacheSettings.formatExpiry(d)));
+            c.expiryModified().ifPresent(d -> m.put(p + Keys.EXPIRY_MODIFIED, CacheSettings.formatExpiry(d)));
+            c.maxEntries().ifPresent(n -> m.put(p + Keys.MAX_ENTRIES, Long.toString(n)));
+            c.storeByValue().ifPresent(b -> m.put(p + Keys.STORE_BY_VALUE, b.toString()));
+            c.statistics().ifPresent(b -> m.put(p + Keys.STATISTICS, b.toString()));
+            c.management().ifPresent(b -> m.put(p + Keys.MANAGEMENT, b.toString()));
+            c.keyType().ifPresent(t -> m.put(p + Keys.KEY_TYPE, t));
+            c.valueType().ifPresent(t -> m.put(p + Keys.VALUE_TYPE, t));
+        }
+        return m;
+    }
+
+    /** Every setting except the password's value (shown as {@code ****} when set). */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Settings{uri=").append(uri);
+        if (file != null) {
+            sb.append(", file=").append(file);
+        }
+        sb.append(", target=").append(describeTarget());
+        asText(false).forEach((k, v) -> sb.append(", ").append(k).append('=').append(v));
+        return sb.append('}').toString();
+    }
+
+    /** Collects values during resolution. */
+    static final class Builder {
+        URI uri;
+        String file;
+        Backend backend;
+        String jdbcUrl;
+        String user;
+        String password;
+        String schema;
+        String table;
+        String channel;
+        boolean ddl;
+        int poolSize;
+        Duration connectTimeout;
+        Duration statementTimeout;
+        Duration heartbeatInterval;
+        Duration reconnectInterval;
+        boolean syncOnMismatch;
+        boolean notifications;
+        boolean sharedBackend;
+        Durability durability;
+        List<String> serializationAllow = List.of();
+        String nodeName;
+        final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
+        final Map<String, String> sources = new LinkedHashMap<>();
+
+        CacheSettings.Builder cache(String name) {
+            return caches.computeIfAbsent(name, CacheSettings.Builder::new);
+        }
+
+        Settings build() {
+            return new Settings(this);
+        }
+    }
+}
