@@ -284,14 +284,18 @@ class ListenConnectionTest {
     void wrongDatabaseFailsFastNamingIt() {
         ListenTarget t = TestDb.target();
         String db = "no_such_db_" + unique();
-        ListenTarget wrong = new ListenTarget(t.host(), t.port(), db, t.user(), "not-the-password-xyzzy", t.sslMode(), null);
+        ListenTarget wrong = new ListenTarget(t.host(), t.port(), db, t.user(), t.password(), t.sslMode(), null);
         long start = System.nanoTime();
         assertThatThrownBy(() -> ListenConnection.open(wrong, Duration.ofSeconds(30), new RecordingHandler()))
                 .isInstanceOf(ServerErrorException.class)
                 .hasMessageContaining(db)
                 .hasMessageContaining(t.host() + ":" + t.port() + "/" + db)
                 .hasMessageContaining("3D000")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("xyzzy"));
+                .satisfies(e -> {
+                    if (t.password() != null) {
+                        assertThat(e.getMessage()).doesNotContain(t.password());
+                    }
+                });
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
