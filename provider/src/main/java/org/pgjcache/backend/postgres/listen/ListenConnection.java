@@ -108,7 +108,8 @@ public final class ListenConnection implements AutoCloseable {
             closeAfterFailedOpen(transport);
             String message = e.getMessage() != null && e.getMessage().startsWith("could not open")
                     ? e.getMessage()
-                    : "could not open LISTEN connection to " + target.address() + " as user " + target.user() + ": " + e;
+                    : "could not open LISTEN connection to " + target.address() + " as user " + target.user() + ": "
+                            + (e.getClass() == IOException.class ? e.getMessage() : e.toString());
             throw new IOException(message, e);
         } catch (RuntimeException e) {
             closeAfterFailedOpen(transport);
@@ -124,6 +125,8 @@ public final class ListenConnection implements AutoCloseable {
      * @throws ServerErrorException if the server refuses (e.g. on a hot standby)
      * @throws IOException if the connection is closed or no answer came in time (the connection is then
      *                     closed)
+     * @throws IllegalStateException if called from a {@link NotificationHandler} callback, whose thread is
+     *                               the one that would have to read the answer
      */
     public void listen(String channel, Duration timeout) throws IOException {
         execute("LISTEN " + quoteChannel(channel), timeout);
@@ -143,6 +146,9 @@ public final class ListenConnection implements AutoCloseable {
      *         is then closed ({@link NotificationHandler#onClosed} is called with the reason)
      */
     public boolean probe(Duration timeout) {
+        if (Thread.currentThread() == reader) {
+            throw new IllegalStateException("probe cannot be called from a NotificationHandler callback");
+        }
         if (!isOpen()) {
             return false;
         }
@@ -216,6 +222,11 @@ public final class ListenConnection implements AutoCloseable {
     /** Sends one simple query and waits for its ReadyForQuery; package-private so tests can provoke errors. */
     void execute(String sql, Duration timeout) throws IOException {
         String what = sql.isEmpty() ? "probe" : sql;
+        if (Thread.currentThread() == reader) {
+            // The answer would have to be read by this very thread: it could only time out.
+            throw new IllegalStateException(what + " cannot be called from a NotificationHandler callback;"
+                    + " hand it to another thread");
+        }
         long timeoutNanos = positiveNanos(timeout, "timeout");
         long deadline = System.nanoTime() + timeoutNanos;
         try {

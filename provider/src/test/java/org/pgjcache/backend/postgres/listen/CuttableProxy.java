@@ -83,13 +83,18 @@ final class CuttableProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.close();
         for (Socket s : sockets) {
             s.close();
         }
         for (Thread t : threads) {
-            t.join(5_000);
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while stopping the proxy");
+            }
         }
     }
 }

@@ -281,6 +281,48 @@ class ListenConnectionTest {
     }
 
     @Test
+    void requestsFromInsideTheHandlerFailAtOnceInsteadOfWaitingOnThemselves() throws Exception {
+        List<Throwable> thrown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ListenConnection[] holder = new ListenConnection[1];
+        RecordingHandler handler = new RecordingHandler() {
+            @Override
+            public void onNotification(int pid, String channel, String payload) {
+                try {
+                    holder[0].listen("other", REQUEST);
+                } catch (IOException | RuntimeException e) {
+                    thrown.add(e);
+                }
+                try {
+                    holder[0].probe(REQUEST);
+                } catch (RuntimeException e) {
+                    thrown.add(e);
+                }
+                super.onNotification(pid, channel, payload);
+            }
+        };
+        holder[0] = open(handler);
+        String channel = "reentrant_" + unique();
+        holder[0].listen(channel, REQUEST);
+        notify(channel, "x");
+        await().atMost(DELIVERY).until(() -> handler.count() == 1);
+        assertThat(thrown).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class));
+        assertThat(holder[0].probe(REQUEST)).isTrue();
+    }
+
+    @Test
+    void refusedConnectionFailsFastNamingTheAddress() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ListenTarget t = new ListenTarget("127.0.0.1", port, "db", "u", null, SslMode.PREFER, null);
+        assertThatThrownBy(() -> ListenConnection.open(t, Duration.ofSeconds(30), new RecordingHandler()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("127.0.0.1:" + port + "/db")
+                .hasMessageContaining("ConnectException");
+    }
+
+    @Test
     void wrongDatabaseFailsFastNamingIt() {
         ListenTarget t = TestDb.target();
         String db = "no_such_db_" + unique();

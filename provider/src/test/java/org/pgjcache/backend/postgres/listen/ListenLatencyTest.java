@@ -31,10 +31,9 @@ class ListenLatencyTest {
     private static final int TOTAL = WARMUP + MEASURED;
     private static final long PACE_NANOS = 1_000_000;
 
-    /** Stamps {@code received[i]} when payload {@code i} arrives. */
-    private interface Receiver extends AutoCloseable {
-        @Override
-        void close() throws Exception;
+    /** Stamps {@code received[i]} when payload {@code i} arrives until stopped. */
+    private interface Receiver {
+        void stop() throws Exception;
     }
 
     @Test
@@ -55,8 +54,8 @@ class ListenLatencyTest {
         long[] sent = new long[TOTAL];
         long[] received = new long[TOTAL];
         AtomicInteger count = new AtomicInteger();
-        try (Receiver receiver = factory.start(channel, received, count);
-             Connection sender = TestDb.jdbc();
+        Receiver receiver = factory.start(channel, received, count);
+        try (Connection sender = TestDb.jdbc();
              PreparedStatement ps = sender.prepareStatement("select pg_notify(?, ?)")) {
             long start = System.nanoTime();
             for (int i = 0; i < TOTAL; i++) {
@@ -79,6 +78,8 @@ class ListenLatencyTest {
                     name, paced ? "paced 1 ms" : "back-to-back", pct(micros, 50), pct(micros, 90), pct(micros, 99),
                     micros[MEASURED - 1], micros[0], TOTAL / (sendNanos / 1e9)));
             assertThat(count.get()).isEqualTo(TOTAL);
+        } finally {
+            receiver.stop();
         }
     }
 
