@@ -1,0 +1,202 @@
+package org.pgjcache.backend.postgres.listen;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where and as whom the LISTEN connection logs in, taken from the same JDBC URL the pool uses so that
+ * the user configures the database once.
+ *
+ * @param host            host name or IP literal (IPv6 without brackets)
+ * @param port            TCP port
+ * @param database        database name
+ * @param user            role name
+ * @param password        password, or {@code null} if the server is not expected to ask for one
+ * @param sslMode         whether to use TLS
+ * @param applicationName shown in {@code pg_stat_activity}, or {@code null}
+ */
+public record ListenTarget(String host, int port, String database, String user, String password,
+                           SslMode sslMode, String applicationName) {
+
+    private static final String PREFIX = "jdbc:postgresql:";
+    private static final int DEFAULT_PORT = 5432;
+
+    public ListenTarget {
+        requireText(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+        }
+        requireText(database, "database");
+        requireText(user, "user");
+        Objects.requireNonNull(sslMode, "sslMode");
+    }
+
+    /**
+     * Reads {@code jdbc:postgresql://host[:port][/database][?key=value&...]} (and the short forms
+     * {@code jdbc:postgresql:database} and {@code jdbc:postgresql:/}).
+     *
+     * <p>URL parameters {@code user}, {@code password}, {@code sslmode}, {@code ssl} and
+     * {@code ApplicationName} are honoured; {@code user} and {@code password} given as arguments win
+     * when not {@code null}. Defaults: host {@code localhost}, port 5432, database = user, sslmode
+     * {@code prefer} (pgjdbc's default). {@code sslmode=allow} is treated as {@code prefer};
+     * {@code verify-ca}, {@code verify-full} and pgjdbc's {@code ssl=true} (which means verify-full)
+     * are rejected because this client does not verify certificates.
+     *
+     * <p>A multi-host URL ({@code host1:5432,host2:5433}) yields its first host only: the LISTEN
+     * connection must be on the primary that the writers use, and pgjdbc's host selection
+     * ({@code targetServerType}) is not replicated here.
+     *
+     * @throws IllegalArgumentException if the URL is malformed or no user is given; the message never
+     *                                  contains the password
+     */
+    public static ListenTarget fromJdbcUrl(String jdbcUrl, String user, String password) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redact(jdbcUrl));
+        }
+        String rest = jdbcUrl.substring(PREFIX.length());
+        int question = rest.indexOf('?');
+        Map<String, String> params = question < 0 ? Map.of() : parseQuery(rest.substring(question + 1), jdbcUrl);
+        String location = question < 0 ? rest : rest.substring(0, question);
+
+        String host = "localhost";
+        int port = DEFAULT_PORT;
+        String database;
+        if (location.startsWith("//")) {
+            String afterSlashes = location.substring(2);
+            int slash = afterSlashes.indexOf('/');
+            String authority = slash < 0 ? afterSlashes : afterSlashes.substring(0, slash);
+            database = slash < 0 ? "" : decode(afterSlashes.substring(slash + 1), jdbcUrl);
+            int comma = authority.indexOf(',');
+            String first = comma < 0 ? authority : authority.substring(0, comma);
+            if (!first.isEmpty()) {
+                String portText;
+                if (first.startsWith("[")) {
+                    int close = first.indexOf(']');
+                    if (close < 0) {
+                        throw new IllegalArgumentException("unclosed '[' in host of " + redact(jdbcUrl));
+                    }
+                    host = first.substring(1, close);
+                    String after = first.substring(close + 1);
+                    if (!after.isEmpty() && !after.startsWith(":")) {
+                        throw new IllegalArgumentException("unexpected text after ']' in " + redact(jdbcUrl));
+                    }
+                    portText = after.isEmpty() ? "" : after.substring(1);
+                } else {
+                    int colon = first.indexOf(':');
+                    host = colon < 0 ? first : first.substring(0, colon);
+                    portText = colon < 0 ? "" : first.substring(colon + 1);
+                }
+                if (!portText.isEmpty()) {
+                    port = parsePort(portText, jdbcUrl);
+                }
+                if (host.isEmpty()) {
+                    host = "localhost";
+                }
+            }
+        } else {
+            database = decode(location.startsWith("/") ? location.substring(1) : location, jdbcUrl);
+        }
+
+        String effectiveUser = user != null ? user : params.get("user");
+        if (effectiveUser == null || effectiveUser.isBlank()) {
+            throw new IllegalArgumentException("no user given, neither as argument nor in " + redact(jdbcUrl));
+        }
+        String effectivePassword = password != null ? password : params.get("password");
+        if (database.isEmpty()) {
+            database = effectiveUser;
+        }
+        return new ListenTarget(host, port, database, effectiveUser, effectivePassword,
+                sslMode(params, jdbcUrl), params.get("ApplicationName"));
+    }
+
+    /** {@code host:port/database}, for messages and logs. */
+    String address() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return h + ":" + port + "/" + database;
+    }
+
+    /** Never shows the password, only whether there is one. */
+    @Override
+    public String toString() {
+        return "ListenTarget[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
+                + ", password=" + (password == null ? "(none)" : "(set)") + ", sslMode=" + sslMode
+                + ", applicationName=" + applicationName + "]";
+    }
+
+    private static SslMode sslMode(Map<String, String> params, String url) {
+        String mode = params.get("sslmode");
+        if (mode == null) {
+            String ssl = params.get("ssl");
+            if (ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"))) {
+                throw new IllegalArgumentException("ssl=true means sslmode=verify-full in pgjdbc, which the LISTEN"
+                        + " connection does not support (it does not verify certificates); use sslmode=require");
+            }
+            return SslMode.PREFER;
+        }
+        switch (mode.toLowerCase(Locale.ROOT)) {
+            case "disable":
+                return SslMode.DISABLE;
+            case "allow":
+            case "prefer":
+                return SslMode.PREFER;
+            case "require":
+                return SslMode.REQUIRE;
+            case "verify-ca":
+            case "verify-full":
+                throw new IllegalArgumentException("sslmode=" + mode + " is not supported by the LISTEN connection"
+                        + " (it does not verify certificates); use sslmode=require");
+            default:
+                throw new IllegalArgumentException("unknown sslmode '" + mode + "' in " + redact(url));
+        }
+    }
+
+    private static Map<String, String> parseQuery(String query, String url) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), url);
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), url);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static String decode(String text, String url) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad %-escape in " + redact(url), e);
+        }
+    }
+
+    private static int parsePort(String text, String url) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port '" + text + "' in " + redact(url), e);
+        }
+        throw new IllegalArgumentException("port out of range '" + text + "' in " + redact(url));
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be null or blank");
+        }
+    }
+
+    /** The URL with the value of any password parameter replaced, for error messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+}
