@@ -17,10 +17,11 @@ import javax.cache.integration.CacheWriterException;
  */
 public final class Writer<K, V> {
 
-  private final CacheWriter<? super K, ? super V> writer;
+  private final CacheWriter<Object, Object> writer;
 
+  @SuppressWarnings("unchecked")
   public Writer(CacheWriter<? super K, ? super V> writer) {
-    this.writer = writer;
+    this.writer = (CacheWriter<Object, Object>) writer;
   }
 
   public CacheWriter<? super K, ? super V> delegate() {
@@ -53,7 +54,7 @@ public final class Writer<K, V> {
    * result still tells which entries were written.
    */
   public <E extends Cache.Entry<? extends K, ? extends V>> Batch<E> writeAll(List<E> entries) {
-    Collection<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries);
+    Collection<Cache.Entry<?, ?>> pending = new ArrayList<>(entries);
     RuntimeException failure = null;
     try {
       writer.writeAll(pending);
