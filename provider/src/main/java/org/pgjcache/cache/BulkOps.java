@@ -78,7 +78,9 @@ final class BulkOps<K, V> {
   void storeLoaded(K key, V value, boolean replace, EventBatch batch) {
     typeCheck.accept(key, value);
     byte[] bytes = core.forms.codec().encode(value);
-    MutationResult result = core.backend.mutate(core.name, core.keyText(key), core.origin(), row -> {
+    String keyText = core.keyText(key);
+    core.touches.flush(keyText);
+    MutationResult result = core.backend.mutate(core.name, keyText, core.origin(), row -> {
       long now = core.now();
       boolean live = row != null && !row.expiredAt(now);
       if (live && !replace) {
@@ -140,6 +142,9 @@ final class BulkOps<K, V> {
       typeCheck.accept(e.getKey(), e.getValue());
       entries.add(new PgEntry<>(e.getKey(), e.getValue()));
     }
+    if (entries.isEmpty()) {
+      return;
+    }
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
@@ -190,6 +195,10 @@ final class BulkOps<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
+    if (keys.isEmpty()) {
+      return;
+    }
+    core.touches.flush();
     Writer.Batch<K> deleted = core.writer == null ? new Writer.Batch<>(keys, null)
         : core.writer.deleteAll(keys);
     List<K> toRemove = deleted.done();

@@ -7,6 +7,7 @@ import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscription;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.codec.KeyCodec;
+import org.pgjcache.codec.LocalOnly;
 import org.pgjcache.codec.ValueForms;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.event.EventDispatcher;
@@ -123,6 +124,12 @@ final class CacheCore<K, V> {
   /** Applies a new value committed at {@code rev}; raises CREATED or UPDATED if it was news. */
   Applied applyValue(K key, Object held, long rev, long expireAt, long now, EventBatch batch) {
     return replica.apply(key, held, rev, expireAt, now, hook(EventType.REMOVED, now, batch));
+  }
+
+  /** Holds a value on this node only (store-by-reference of something that cannot be serialized). */
+  Applied applyLocalOnly(K key, Object value, long expireAt, long now, EventBatch batch) {
+    return replica.replaceLocal(key, new LocalOnly(value), expireAt,
+        hook(EventType.REMOVED, now, batch));
   }
 
   /** Applies a removal committed at {@code rev}; raises {@code type} if a live value went away. */

@@ -20,17 +20,20 @@ final class CacheLifecycle<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheLifecycle.class);
   private static final long TOUCH_FLUSH_MILLIS = 100;
+  private static final long BACKGROUND_WAIT_MILLIS = 10_000;
 
   private final ManagerContext context;
   private final MutableConfiguration<K, V> configuration;
   private CacheCore<K, V> core;
   private RemoteChanges<K, V> remote;
   private ScheduledFuture<?> touchFlush;
+  private final InFlight background;
   private volatile boolean closed;
 
   CacheLifecycle(ManagerContext context, MutableConfiguration<K, V> configuration) {
     this.context = context;
     this.configuration = configuration;
+    this.background = new InFlight(context.executor());
   }
 
   void start(CacheCore<K, V> core, RemoteChanges<K, V> remote) {
@@ -60,8 +63,9 @@ final class CacheLifecycle<K, V> {
     return context.manager();
   }
 
+  /** Runs background work of this cache; {@link #close()} waits for it. */
   Executor executor() {
-    return context.executor();
+    return background;
   }
 
   void ensureOpen() {
@@ -116,6 +120,14 @@ final class CacheLifecycle<K, V> {
       closed = true;
     }
     touchFlush.cancel(false);
+    try {
+      if (!background.awaitIdle(BACKGROUND_WAIT_MILLIS)) {
+        LOG.warn("cache '{}': background loads still running after {} ms; closing anyway", core.name,
+            BACKGROUND_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       core.touches.flush();
     } finally {

@@ -221,7 +221,9 @@ final class ConditionalOps<K, V> {
     Outcome<V> out = new Outcome<>();
     long now = core.now();
     core.live(key, now, out.batch);
-    MutationResult result = core.backend.mutate(core.name, core.keyText(key), core.origin(), row -> {
+    String keyText = core.keyText(key);
+    core.touches.flush(keyText);
+    MutationResult result = core.backend.mutate(core.name, keyText, core.origin(), row -> {
       boolean live = isLive(row, core.now());
       out.existed = live;
       out.old = live ? core.valueOf(key, row) : null;

@@ -34,7 +34,9 @@ final class Invocations<K, V> {
     Object[] result = new Object[1];
     @SuppressWarnings("unchecked")
     PgMutableEntry<K, V>[] seen = new PgMutableEntry[1];
-    MutationResult committed = core.backend.mutate(core.name, core.keyText(key), core.origin(),
+    String keyText = core.keyText(key);
+    core.touches.flush(keyText);
+    MutationResult committed = core.backend.mutate(core.name, keyText, core.origin(),
         row -> {
           long now = core.now();
           boolean live = row != null && !row.expiredAt(now);

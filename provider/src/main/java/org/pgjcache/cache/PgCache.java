@@ -13,6 +13,8 @@ import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import org.pgjcache.backend.Write;
+import org.pgjcache.codec.LocalOnly;
+import org.pgjcache.codec.NotSerializableValueException;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.store.Applied;
@@ -132,10 +134,20 @@ public final class PgCache<K, V> implements Cache<K, V> {
 
   /** Commits a value unconditionally and applies it here; returns whether the replica took it. */
   boolean store(K key, V value, long expireAt, long now, EventBatch batch) {
-    byte[] bytes = core.forms.codec().encode(value);
+    byte[] bytes;
+    String keyText;
+    try {
+      bytes = core.forms.codec().encode(value);
+      keyText = core.keyText(key);
+    } catch (NotSerializableValueException e) {
+      if (core.forms.byValue()) {
+        throw e;
+      }
+      LocalOnlyWarning.once(core.name, key, value, e);
+      return core.applyLocalOnly(key, value, expireAt, now, batch).applied();
+    }
     K held = heldKey(key);
-    long rev = core.backend.put(core.name, new Write(core.keyText(key), bytes, expireAt),
-        core.origin());
+    long rev = core.backend.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
     Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now, batch);
     return applied.applied();
   }
@@ -178,7 +190,16 @@ public final class PgCache<K, V> implements Cache<K, V> {
     if (core.writer != null) {
       core.writer.delete(key);
     }
-    long rev = core.backend.remove(core.name, core.keyText(key), core.origin());
+    Versioned held = core.replica.get(key);
+    if (held != null && held.held() instanceof LocalOnly) {
+      boolean removed = core.replica.dropAt(key, held.rev(), now, core.removalHook(now, batch));
+      core.stats.removals(removed ? 1 : 0);
+      batch.fire();
+      return removed;
+    }
+    String keyText = core.keyText(key);
+    core.touches.flush(keyText);
+    long rev = core.backend.remove(core.name, keyText, core.origin());
     boolean removed = rev > 0;
     if (removed) {
       core.applyRemoval(key, rev, EventType.REMOVED, now, batch);

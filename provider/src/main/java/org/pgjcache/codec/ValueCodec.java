@@ -105,7 +105,7 @@ public final class ValueCodec {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     } catch (NotSerializableException e) {
-      throw new CacheException("pgjcache stores values and keys in PostgreSQL, so they must be"
+      throw new NotSerializableValueException("pgjcache stores values and keys in PostgreSQL, so they must be"
           + " serializable: " + value.getClass().getName() + " is not (offending class: "
           + e.getMessage() + ")", e);
     } catch (IOException e) {

@@ -53,7 +53,10 @@ public final class ValueForms {
 
   /** What a caller sees of a held form; a fresh copy for mutable values under store-by-value. */
   public Object read(Object held) {
-    return held instanceof Encoded e ? codec.decode(e.bytes()) : held;
+    if (held instanceof Encoded e) {
+      return codec.decode(e.bytes());
+    }
+    return held instanceof LocalOnly local ? local.value() : held;
   }
 
   /** A copy of a caller's key for store-by-value, so later changes to the caller's object don't move it. */

@@ -37,6 +37,17 @@ public final class TouchQueue {
     return pending.isEmpty();
   }
 
+  /**
+   * Writes the pending touch of one key now, if there is one: an operation about to be decided by the
+   * database must see the expiry the replica already shows.
+   */
+  public void flush(String key) {
+    long[] touch = pending.remove(key);
+    if (touch != null) {
+      backend.touch(cache, key, touch[0], touch[1], origin.get());
+    }
+  }
+
   /** Writes every pending touch; a failed one is logged and dropped (the entry then expires earlier). */
   public void flush() {
     Iterator<Map.Entry<String, long[]>> it = pending.entrySet().iterator();

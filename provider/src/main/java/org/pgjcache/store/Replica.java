@@ -46,6 +46,21 @@ public final class Replica {
     return result[0];
   }
 
+  /**
+   * Replaces what is held for a key by a value that exists on this node only; it keeps the revision it
+   * replaces, so any later change from the database still wins.
+   */
+  public Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook) {
+    Applied[] result = {null};
+    entries.compute(key, (k, previous) -> {
+      Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt);
+      result[0] = new Applied(true, previous, next);
+      hook.applied(k, result[0]);
+      return next;
+    });
+    return result[0];
+  }
+
   /** Moves the expiry instant of the entry at exactly {@code rev}; false if it has moved on. */
   public boolean touch(Object key, long rev, long expireAt) {
     boolean[] done = {false};
