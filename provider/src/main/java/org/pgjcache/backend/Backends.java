@@ -41,7 +41,7 @@ public final class Backends {
   }
 
   private static String identity(Settings settings) {
-    String target = settings.backend() == org.pgjcache.config.Backend.MEMORY
+    String target = settings.backend() == org.pgjcache.config.BackendKind.MEMORY
         ? "memory:" + settings.uri()
         : "postgres:" + settings.jdbcUrl() + "|" + settings.user() + "|" + settings.qualifiedTable()
             + "|" + settings.channel();
@@ -49,7 +49,7 @@ public final class Backends {
   }
 
   private static Backend open(Settings settings) {
-    if (settings.backend() == org.pgjcache.config.Backend.MEMORY) {
+    if (settings.backend() == org.pgjcache.config.BackendKind.MEMORY) {
       return new MemoryBackend(settings.uri().toString());
     }
     return PostgresBackend.open(settings);

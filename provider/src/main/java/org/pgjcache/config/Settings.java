@@ -38,7 +38,7 @@ public final class Settings {
 
     private final URI uri;
     private final String file;
-    private final Backend backend;
+    private final BackendKind backend;
     private final String jdbcUrl;
     private final String user;
     private final String password;
@@ -99,7 +99,7 @@ public final class Settings {
     }
 
     /** {@code backend}. */
-    public Backend backend() {
+    public BackendKind backend() {
         return backend;
     }
 
@@ -211,10 +211,10 @@ public final class Settings {
 
     /**
      * "host:port/database" of the JDBC URL, for messages such as "cannot connect to
-     * db1:5432/app". Never includes credentials. For {@link Backend#MEMORY} it is {@code memory}.
+     * db1:5432/app". Never includes credentials. For {@link BackendKind#MEMORY} it is {@code memory}.
      */
     public String describeTarget() {
-        if (backend == Backend.MEMORY) {
+        if (backend == BackendKind.MEMORY) {
             return "memory";
         }
         return JdbcUrls.describe(jdbcUrl, user);
@@ -312,7 +312,7 @@ public final class Settings {
     static final class Builder {
         URI uri;
         String file;
-        Backend backend;
+        BackendKind backend;
         String jdbcUrl;
         String user;
         String password;

@@ -108,7 +108,7 @@ public final class SettingsResolver {
         b.file = file.map(SettingsFile::source).orElse(null);
         Values v = new Values(merged, b.sources);
 
-        b.backend = v.get(Keys.BACKEND, "postgres", s -> parseEnum(s, Backend.values(), Backend::configName));
+        b.backend = v.get(Keys.BACKEND, "postgres", s -> parseEnum(s, BackendKind.values(), BackendKind::configName));
         b.schema = v.get(Keys.SCHEMA, "public", Identifiers::validate);
         b.table = v.get(Keys.TABLE, "pgjcache_entries", Identifiers::validate);
         b.channel = v.get(Keys.CHANNEL, "pgjcache_changes", Identifiers::validate);
@@ -181,7 +181,7 @@ public final class SettingsResolver {
         String host = "localhost";
         String port = Integer.toString(JdbcUrls.DEFAULT_PORT);
         String database = b.user;
-        if (b.backend == Backend.POSTGRES) {
+        if (b.backend == BackendKind.POSTGRES) {
             if (nonEmpty(env.get("PGHOST"))) {
                 host = env.get("PGHOST");
                 used.add("PGHOST");

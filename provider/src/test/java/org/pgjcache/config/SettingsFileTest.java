@@ -30,7 +30,7 @@ class SettingsFileTest {
         void readsNestedYamlFlatteningMapsAndLists() {
             Settings s = resolveFile("classpath:config/full.yaml");
             assertThat(s.file()).contains("classpath:config/full.yaml");
-            assertThat(s.backend()).isEqualTo(Backend.POSTGRES);
+            assertThat(s.backend()).isEqualTo(BackendKind.POSTGRES);
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db1.internal:6543/app");
             assertThat(s.user()).isEqualTo("app");
             assertThat(s.password()).contains("yaml-secret");

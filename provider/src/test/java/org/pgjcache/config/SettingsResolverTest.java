@@ -32,7 +32,7 @@ class SettingsResolverTest {
             Settings s = resolve(new Properties());
             assertThat(s.uri()).isEqualTo(IDENTITY);
             assertThat(s.file()).isEmpty();
-            assertThat(s.backend()).isEqualTo(Backend.POSTGRES);
+            assertThat(s.backend()).isEqualTo(BackendKind.POSTGRES);
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/" + OS_USER);
             assertThat(s.user()).isEqualTo(OS_USER);
             assertThat(s.password()).isEmpty();
@@ -250,7 +250,7 @@ class SettingsResolverTest {
         @Test
         void theMemoryBackendDoesNotLookAtPgHost() {
             Settings s = resolveEnv(Map.of("PGJCACHE_BACKEND", "memory", "PGHOST", "/var/run/postgresql"));
-            assertThat(s.backend()).isEqualTo(Backend.MEMORY);
+            assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
             assertThat(s.sourceOf("jdbc-url")).isEqualTo("default");
             assertThat(s.describeTarget()).isEqualTo("memory");
         }
@@ -283,7 +283,7 @@ class SettingsResolverTest {
             env.put("PGJCACHE_NODE_NAME", "en");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
-            assertThat(s.backend()).isEqualTo(Backend.MEMORY);
+            assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://e:1/e");
             assertThat(s.user()).isEqualTo("eu");
             assertThat(s.password()).contains("ep");
@@ -403,7 +403,7 @@ class SettingsResolverTest {
                     "pgjcache.caches.c.expiry.accessed", "ETERNAL"));
             assertThat(s.ddl()).isFalse();
             assertThat(s.notifications()).isTrue();
-            assertThat(s.backend()).isEqualTo(Backend.MEMORY);
+            assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
             assertThat(s.durability()).isEqualTo(Durability.RELAXED);
             assertThat(s.cache("c").expiryAccessed()).contains(javax.cache.expiry.Duration.ETERNAL);
         }

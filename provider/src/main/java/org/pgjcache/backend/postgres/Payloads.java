@@ -86,8 +86,9 @@ final class Payloads {
       }
       int[] cut = cuts(payload, 6);
       char op = payload.charAt(0);
-      if (cut[0] != 1) {
-        throw new CorruptDataException("bad operation field");
+      if (cut[0] != 1 || "PRXTCDG".indexOf(op) < 0) {
+        throw new CorruptDataException("unknown operation in notification payload: "
+            + abbreviate(payload));
       }
       long rev = Long.parseLong(payload.substring(cut[0] + 1, cut[1]));
       long expireAt = Long.parseLong(payload.substring(cut[1] + 1, cut[2]));
