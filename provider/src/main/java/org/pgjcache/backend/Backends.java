@@ -42,7 +42,7 @@ public final class Backends {
 
   private static String identity(Settings settings) {
     String target = settings.backend() == org.pgjcache.config.BackendKind.MEMORY
-        ? "memory:" + settings.uri()
+        ? "memory"
         : "postgres:" + settings.jdbcUrl() + "|" + settings.user() + "|" + settings.qualifiedTable()
             + "|" + settings.channel();
     return settings.sharedBackend() ? target : target + "|" + UUID.randomUUID();
@@ -50,7 +50,7 @@ public final class Backends {
 
   private static Backend open(Settings settings) {
     if (settings.backend() == org.pgjcache.config.BackendKind.MEMORY) {
-      return new MemoryBackend(settings.uri().toString());
+      return new MemoryBackend(settings.nodeName());
     }
     return PostgresBackend.open(settings);
   }
