@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,16 +102,8 @@ final class EmbeddedServer implements Server {
             Path logFile = home.resolve("postgres.log");
             Files.createFile(logFile);
             launcher.own(logFile);
-            Files.writeString(home.resolve("data").resolve("postgresql.conf"), String.join("\n",
-                    "",
-                    "# pgjcache-testkit: loopback only, no Unix socket, speed over durability",
-                    "listen_addresses = '" + HOST + "'",
-                    "unix_socket_directories = ''",
-                    "max_connections = " + MAX_CONNECTIONS,
-                    "fsync = off",
-                    "synchronous_commit = off",
-                    "full_page_writes = off",
-                    ""), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(home.resolve("data").resolve("postgresql.conf"), configuration(),
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             EmbeddedServer server = null;
             for (int attempt = 1; server == null; attempt++) {
                 int port = freePort();
@@ -127,6 +120,8 @@ final class EmbeddedServer implements Server {
             return server;
         } catch (IOException | RuntimeException | InterruptedException e) {
             try {
+                // A server that came up after pg_ctl gave up on it must not outlive its deleted directory.
+                postmaster(home.resolve("data")).ifPresent(ProcessHandle::destroyForcibly);
                 FileTrees.delete(home);
                 lockChannel.close();
                 Files.deleteIfExists(lockFile);
@@ -135,6 +130,28 @@ final class EmbeddedServer implements Server {
             }
             throw e;
         }
+    }
+
+    /**
+     * Settings appended to initdb's postgresql.conf: loopback only, no Unix socket (no clashes in /tmp, no socket path
+     * length limit), room for many connection pools, speed over durability.
+     */
+    private static String configuration() {
+        List<String> lines = new ArrayList<>(List.of(
+                "",
+                "# pgjcache-testkit",
+                "listen_addresses = '" + HOST + "'",
+                "unix_socket_directories = ''",
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off"));
+        // macOS gives PostgreSQL System V semaphores with small default limits; there initdb's own choice (which it
+        // makes by probing those limits) is kept.
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac")) {
+            lines.add("max_connections = " + MAX_CONNECTIONS);
+        }
+        lines.add("");
+        return String.join("\n", lines);
     }
 
     @Override
@@ -158,6 +175,7 @@ final class EmbeddedServer implements Server {
         if (!running) {
             return;
         }
+        long started = System.nanoTime();
         try {
             shutDown("fast");
         } catch (IOException e) {
@@ -167,7 +185,8 @@ final class EmbeddedServer implements Server {
             throw new IllegalStateException("Interrupted while stopping the embedded PostgreSQL server", e);
         }
         running = false;
-        log.info("Stopped the embedded PostgreSQL server on port {}", port);
+        log.info("Stopped the embedded PostgreSQL server on port {} in {} ms", port,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override

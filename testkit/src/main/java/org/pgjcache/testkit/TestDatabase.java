@@ -53,6 +53,7 @@ public final class TestDatabase {
     /**
      * The test database of this JVM, started on first use.
      *
+     * @return the same instance on every call
      * @throws IllegalStateException if no server could be found or started; later calls throw again at once
      */
     public static TestDatabase get() {
@@ -68,7 +69,9 @@ public final class TestDatabase {
                 try {
                     instance = open();
                 } catch (RuntimeException e) {
-                    failure = e;
+                    if (!Thread.currentThread().isInterrupted()) {
+                        failure = e; // an interrupted start may be retried; a failed one would only fail again
+                    }
                     throw e;
                 }
             }
@@ -86,7 +89,7 @@ public final class TestDatabase {
             throw new IllegalStateException("Interrupted while starting the test database", e);
         } catch (Exception e) {
             throw e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Could not start the test database: " + e.getMessage(), e);
+                    : new IllegalStateException("Could not start the test database", e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgjcache-testkit-shutdown"));
         TestDatabase database = new TestDatabase(server);
@@ -128,32 +131,34 @@ public final class TestDatabase {
      * A JDBC URL of the server's default database that carries the user and password, so that
      * {@code DriverManager.getConnection(jdbcUrl())} works on its own. Passing {@link #user()} and {@link #password()}
      * as well does no harm.
+     *
+     * @return {@code jdbc:postgresql://host:port/database?user=...[&password=...]}
      */
     public String jdbcUrl() {
         return server.endpoint().jdbcUrl();
     }
 
-    /** The server's host name or address ({@code 127.0.0.1} for the embedded server). */
+    /** @return the server's host name or address ({@code 127.0.0.1} for the embedded server) */
     public String host() {
         return server.endpoint().host();
     }
 
-    /** The server's TCP port (never 5432 for the embedded server: it takes a free one). */
+    /** @return the server's TCP port (for the embedded server a free one, never 5432) */
     public int port() {
         return server.endpoint().port();
     }
 
-    /** The name of the default database that {@link #jdbcUrl()} points to. */
+    /** @return the name of the default database, the one {@link #jdbcUrl()} points to */
     public String database() {
         return server.endpoint().database();
     }
 
-    /** The user to connect as; a superuser for the embedded and container servers. */
+    /** @return the user to connect as; a superuser for the embedded and container servers */
     public String user() {
         return server.endpoint().user();
     }
 
-    /** The password, or the empty string when none is needed; never null. */
+    /** @return the password, or the empty string when none is needed; never null */
     public String password() {
         return server.endpoint().password();
     }
@@ -162,6 +167,8 @@ public final class TestDatabase {
      * Which kind of server this is: {@code "url"} (an existing server named by configuration),
      * {@code "testcontainers"} (a Docker container) or {@code "embedded"} (a local PostgreSQL process; when the JVM
      * runs as root it runs in a user namespace or as user {@code nobody}, because PostgreSQL refuses to run as root).
+     *
+     * @return {@code "url"}, {@code "testcontainers"} or {@code "embedded"}
      */
     public String kind() {
         return server.kind();
@@ -174,6 +181,8 @@ public final class TestDatabase {
      * others vanish with their server.
      *
      * @param prefix what the database is for, such as the test class name; null or blank means {@code "test"}
+     * @return a JDBC URL of the new database, carrying user and password
+     * @throws IllegalStateException if the database cannot be created
      */
     public String createDatabase(String prefix) {
         String name = uniqueName(prefix);
@@ -203,7 +212,7 @@ public final class TestDatabase {
         return base + "_" + suffix.substring(0, Math.min(10, suffix.length()));
     }
 
-    /** Whether {@link #stop()} and {@link #start()} work: only for the embedded server. */
+    /** @return whether {@link #stop()} and {@link #start()} work: only for the embedded server */
     public boolean canRestart() {
         return server.canRestart();
     }

@@ -45,7 +45,8 @@ public final class TestDatabaseMain {
             System.exit(2);
         }
         TestDatabase database = TestDatabase.get();
-        log.info("Test database running; JDBC URL: {} (user {}). Stop with Ctrl-C.", database.jdbcUrl(), database.user());
+        log.info("Test database running; JDBC URL: {} (user {}). Stop with Ctrl-C.", Endpoint.redact(database.jdbcUrl()),
+                database.user());
         new CountDownLatch(1).await();
     }
 
