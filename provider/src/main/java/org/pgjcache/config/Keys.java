@@ -38,11 +38,13 @@ final class Keys {
     static final String DURABILITY = "durability";
     static final String SERIALIZATION_ALLOW = "serialization.allow";
     static final String NODE_NAME = "node-name";
+    static final String EXPIRY_INTERVAL = "expiry-interval";
 
     /** Global keys without the prefix, in the order they are documented and printed. */
     static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, USER, PASSWORD, SCHEMA, TABLE, CHANNEL, DDL,
             POOL_SIZE, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEARTBEAT_INTERVAL, RECONNECT_INTERVAL,
-            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW, NODE_NAME);
+            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW, NODE_NAME,
+            EXPIRY_INTERVAL);
 
     static final String EXPIRY_CREATED = "expiry.created";
     static final String EXPIRY_ACCESSED = "expiry.accessed";

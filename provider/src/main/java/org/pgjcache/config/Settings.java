@@ -57,6 +57,7 @@ public final class Settings {
     private final Durability durability;
     private final List<String> serializationAllow;
     private final String nodeName;
+    private final Duration expiryInterval;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -82,6 +83,7 @@ public final class Settings {
         this.durability = Objects.requireNonNull(b.durability);
         this.serializationAllow = List.copyOf(b.serializationAllow);
         this.nodeName = Objects.requireNonNull(b.nodeName);
+        this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -198,6 +200,15 @@ public final class Settings {
         return nodeName;
     }
 
+    /**
+     * {@code expiry-interval}: how often one node (whichever holds the database's advisory lock at
+     * that moment) turns expired entries into removals and announces them, so every node raises its
+     * EXPIRED events within about this long after the expiry instant.
+     */
+    public Duration expiryInterval() {
+        return expiryInterval;
+    }
+
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
         CacheSettings c = caches.get(name);
@@ -281,6 +292,7 @@ public final class Settings {
         m.put(Keys.DURABILITY, durability.configName());
         m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
         m.put(Keys.NODE_NAME, nodeName);
+        m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -331,6 +343,7 @@ public final class Settings {
         Durability durability;
         List<String> serializationAllow = List.of();
         String nodeName;
+        Duration expiryInterval;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

@@ -125,6 +125,7 @@ public final class SettingsResolver {
         b.durability = v.get(Keys.DURABILITY, "full",
                 s -> parseEnum(s, Durability.values(), Durability::configName));
         b.serializationAllow = v.get(Keys.SERIALIZATION_ALLOW, "", SettingsResolver::parseAllowList);
+        b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
 
         resolveConnection(v, b, environment, sys);
 

@@ -49,6 +49,7 @@ class SettingsFileTest {
             assertThat(s.durability()).isEqualTo(Durability.RELAXED);
             assertThat(s.serializationAllow()).containsExactly("com.acme.**", "com.acme.model.Order");
             assertThat(s.nodeName()).isEqualTo("node-a");
+            assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(250));
             assertThat(s.describeTarget()).isEqualTo("db1.internal:6543/app");
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("classpath:config/full.yaml");

@@ -45,6 +45,7 @@ class SettingsResolverTest {
             assertThat(s.statementTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
             assertThat(s.reconnectInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(500));
             assertThat(s.syncOnMismatch()).isTrue();
             assertThat(s.notifications()).isTrue();
             assertThat(s.sharedBackend()).isTrue();
@@ -281,6 +282,7 @@ class SettingsResolverTest {
             env.put("PGJCACHE_DURABILITY", "relaxed");
             env.put("PGJCACHE_SERIALIZATION_ALLOW", "com.acme.**");
             env.put("PGJCACHE_NODE_NAME", "en");
+            env.put("PGJCACHE_EXPIRY_INTERVAL", "750ms");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
             assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
@@ -302,6 +304,7 @@ class SettingsResolverTest {
             assertThat(s.durability()).isEqualTo(Durability.RELAXED);
             assertThat(s.serializationAllow()).containsExactly("com.acme.**");
             assertThat(s.nodeName()).isEqualTo("en");
+            assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(750));
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("env " + Keys.envName(key));
             }
