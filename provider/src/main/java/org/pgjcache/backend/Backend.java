@@ -66,4 +66,26 @@ public interface Backend extends AutoCloseable {
   /** Releases connections and threads once no cache manager uses this backend any more. */
   @Override
   void close();
+
+  // --- expiry (reaper) ---
+
+  /**
+   * One step of the cluster's expiry reaper: if no other node is reaping at this moment (the role is
+   * taken per step, so a node that dies never blocks the others), turns up to {@code limit} entries
+   * whose expiry instant has passed on the backend's clock into removals at a new revision, and
+   * announces them to every subscriber of every node, the reaping node's own included, as
+   * {@link Op#EXPIRE} changes. An entry changed meanwhile is left to its new state.
+   *
+   * @return how many entries expired, or -1 if another node holds the reaper role right now
+   */
+  int expireDue(int limit);
+
+  /**
+   * Forgets up to {@code limit} removal markers (tombstones) older than {@code retentionMillis}, under
+   * the same one-node-at-a-time role as {@link #expireDue}. Tombstones keep revisions of removed keys
+   * monotonic while late notifications may still be in flight; after that they are only clutter.
+   *
+   * @return how many were deleted, or -1 if another node holds the reaper role right now
+   */
+  int purgeTombstones(long retentionMillis, int limit);
 }

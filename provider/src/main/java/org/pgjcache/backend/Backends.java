@@ -6,12 +6,14 @@ import java.util.UUID;
 import org.pgjcache.backend.memory.MemoryBackend;
 import org.pgjcache.backend.postgres.PostgresBackend;
 import org.pgjcache.config.Settings;
+import org.pgjcache.expiry.ExpiryReaper;
 
 /**
  * One backend per data source per JVM (the seeds' "singleton backend"): cache managers that point at the
  * same database share its connection pool and its one LISTEN connection, and it closes when the last of
  * them releases it. A manager configured with {@code shared-backend: false} gets a backend of its own,
- * which is how one JVM can play several nodes.
+ * which is how one JVM can play several nodes. Each backend comes with the JVM's expiry reaper for
+ * its data source, which stops before the backend closes.
  */
 public final class Backends {
 
@@ -32,7 +34,8 @@ public final class Backends {
     synchronized (SHARED) {
       Shared shared = SHARED.get(key);
       if (shared == null) {
-        shared = new Shared(key, open(settings));
+        Backend backend = open(settings);
+        shared = new Shared(key, backend, ExpiryReaper.start(backend, settings.expiryInterval()));
         SHARED.put(key, shared);
       }
       shared.holders++;
@@ -65,11 +68,13 @@ public final class Backends {
   private static final class Shared {
     final String key;
     final Backend backend;
+    final ExpiryReaper reaper;
     int holders;
 
-    Shared(String key, Backend backend) {
+    Shared(String key, Backend backend, ExpiryReaper reaper) {
       this.key = key;
       this.backend = backend;
+      this.reaper = reaper;
     }
 
     Lease lease() {
@@ -90,7 +95,11 @@ public final class Backends {
             released = true;
             if (--holders == 0) {
               SHARED.remove(key);
-              backend.close();
+              try {
+                reaper.close();
+              } finally {
+                backend.close();
+              }
             }
           }
         }

@@ -13,16 +13,21 @@ import javax.cache.integration.CompletionListener;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Write;
+import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.integration.Writer;
 import org.pgjcache.store.Versioned;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operations on many keys. Writes go to the backend as one statement each ({@code putAll},
  * {@code removeAll}), not one per entry; loads go through the loader's {@code loadAll}.
  */
 final class BulkOps<K, V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BulkOps.class);
 
   private final CacheCore<K, V> core;
   private final BiConsumer<K, V> typeCheck;
@@ -222,14 +227,30 @@ final class BulkOps<K, V> {
     fireThenRethrow(batch, deleted.failure());
   }
 
-  /** Every key this node holds a value for (a snapshot). */
+  /**
+   * Every key of the cache for {@code removeAll()}: the live entries in the backend, which this node may
+   * not have heard of yet, and the ones this node holds (including values that exist only here).
+   */
   @SuppressWarnings("unchecked")
   List<K> allKeys() {
-    List<K> keys = new ArrayList<>();
-    for (Object key : core.replica.keysWithValues()) {
-      keys.add((K) key);
+    Set<Object> keys = new LinkedHashSet<>();
+    long now = core.now();
+    core.backend.scan(core.name, row -> {
+      if (!row.expiredAt(now)) {
+        try {
+          keys.add(core.keys.decode(row.key()));
+        } catch (CorruptDataException e) {
+          LOG.warn("cache '{}': removeAll() skips a stored key that cannot be decoded: {}", core.name,
+              e.getMessage());
+        }
+      }
+    });
+    keys.addAll(core.replica.keysWithValues());
+    List<K> all = new ArrayList<>(keys.size());
+    for (Object key : keys) {
+      all.add((K) key);
     }
-    return keys;
+    return all;
   }
 
   private static void fireThenRethrow(EventBatch batch, RuntimeException failure) {

@@ -20,6 +20,7 @@ final class CacheLifecycle<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheLifecycle.class);
   private static final long TOUCH_FLUSH_MILLIS = 100;
+  private static final long TOMBSTONE_PURGE_MILLIS = 10_000;
   private static final long BACKGROUND_WAIT_MILLIS = 10_000;
 
   private final ManagerContext context;
@@ -27,6 +28,7 @@ final class CacheLifecycle<K, V> {
   private CacheCore<K, V> core;
   private RemoteChanges<K, V> remote;
   private ScheduledFuture<?> touchFlush;
+  private ScheduledFuture<?> tombstonePurge;
   private final InFlight background;
   private volatile boolean closed;
 
@@ -41,6 +43,8 @@ final class CacheLifecycle<K, V> {
     this.remote = remote;
     touchFlush = context.scheduler().scheduleWithFixedDelay(this::flushTouches, TOUCH_FLUSH_MILLIS,
         TOUCH_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    tombstonePurge = context.scheduler().scheduleWithFixedDelay(this::purgeTombstones,
+        TOMBSTONE_PURGE_MILLIS, TOMBSTONE_PURGE_MILLIS, TimeUnit.MILLISECONDS);
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
   }
@@ -49,6 +53,14 @@ final class CacheLifecycle<K, V> {
     if (!core.touches.isEmpty()) {
       core.touches.flush();
     }
+  }
+
+  /**
+   * Forgets the replica's tombstones once their fencing period is over: every removed or expired key
+   * leaves one, and a cache with short-lived keys would otherwise grow without bound.
+   */
+  private void purgeTombstones() {
+    core.replica.purgeTombstones(core.now());
   }
 
   RemoteChanges<K, V> remote() {
@@ -120,6 +132,7 @@ final class CacheLifecycle<K, V> {
       closed = true;
     }
     touchFlush.cancel(false);
+    tombstonePurge.cancel(false);
     try {
       if (!background.awaitIdle(BACKGROUND_WAIT_MILLIS)) {
         LOG.warn("cache '{}': background loads still running after {} ms; closing anyway", core.name,

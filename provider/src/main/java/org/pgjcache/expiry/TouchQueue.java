@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Accessed-expiry updates waiting to be written. A read that extends an entry's life changes the
  * replica at once but reaches the database later, batched: a hot key read a thousand times between two
- * flushes costs one write, and no read waits for the network.
+ * flushes costs one write, and no read waits for the network. The cache flushes the queue every 100 ms
+ * and on close, and flushes one key before any operation the database decides for it; a touch written
+ * after the entry changed or expired does nothing (it names the revision it extends).
  */
 public final class TouchQueue {
 

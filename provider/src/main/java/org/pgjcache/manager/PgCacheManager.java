@@ -187,6 +187,14 @@ public final class PgCacheManager implements CacheManager {
     return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
   }
 
+  /**
+   * Destroys a cache for the whole cluster: this manager's instance is closed, and the cache's entries
+   * are deleted from the database. Other nodes' open instances of the cache are not closed (an
+   * application holding a reference, as Spring and Hibernate do, would otherwise fail on every call
+   * with an {@link IllegalStateException}); they hear of the destruction, empty their replicas without
+   * events, as {@link Cache#clear()} does, and stay usable: a write through one of them stores a new
+   * entry under the same cache name, which a cache created again later sees.
+   */
   @Override
   public synchronized void destroyCache(String cacheName) {
     ensureOpen();

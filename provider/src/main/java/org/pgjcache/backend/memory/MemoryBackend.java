@@ -240,4 +240,56 @@ public final class MemoryBackend implements Backend {
       Thread.currentThread().interrupt();
     }
   }
+
+  // --- expiry (reaper) ---
+
+  private final ReentrantLock reaperRole = new ReentrantLock();
+
+  /** Expires due entries one by one under their key's lock; every subscriber hears of each. */
+  @Override
+  public int expireDue(int limit) {
+    if (!reaperRole.tryLock()) {
+      return -1;
+    }
+    try {
+      String origin = subscribers.nodeId() + ".reaper";
+      long now = now();
+      int expired = 0;
+      for (Map.Entry<String, Map<String, Row>> cache : caches.entrySet()) {
+        for (Row row : new ArrayList<>(cache.getValue().values())) {
+          if (expired >= limit) {
+            return expired;
+          }
+          if (row.expiredAt(now) && expireIfDue(cache.getKey(), row.key(), now, origin)) {
+            expired++;
+          }
+        }
+      }
+      return expired;
+    } finally {
+      reaperRole.unlock();
+    }
+  }
+
+  private boolean expireIfDue(String cache, String key, long now, String origin) {
+    ReentrantLock lock = lock(cache, key);
+    lock.lock();
+    try {
+      Map<String, Row> rows = caches.get(cache);
+      Row row = rows == null ? null : rows.get(key);
+      if (row == null || !row.expiredAt(now)) {
+        return false;
+      }
+      delete(cache, key, Op.EXPIRE, origin);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Nothing to purge: this backend forgets a removed key at once, its revisions come from one counter. */
+  @Override
+  public int purgeTombstones(long retentionMillis, int limit) {
+    return 0;
+  }
 }

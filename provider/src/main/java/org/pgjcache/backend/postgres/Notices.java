@@ -58,8 +58,10 @@ final class Notices {
     switch (notice.op()) {
       case 'B':
         List<Row> rows = backend.revisions(cache, notice.rev(), notice.maxRev());
-        Op removal = notice.kind() == 'X' ? Op.EXPIRE : Op.REMOVE;
         for (Row row : rows) {
+          // the range may hold other writers' changes too: a tombstone says itself what it was (an
+          // expiry keeps its expiry instant, a removal has none), whatever the batch's kind
+          Op removal = row.expireAt() == Row.ETERNAL ? Op.REMOVE : Op.EXPIRE;
           Change change = row.value() == null
               ? new Change(removal, row.key(), row.rev(), null, Row.ETERNAL)
               : new Change(Op.PUT, row.key(), row.rev(), row.value(), row.expireAt());

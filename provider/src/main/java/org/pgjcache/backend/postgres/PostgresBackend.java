@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -494,6 +495,80 @@ public final class PostgresBackend implements Backend {
     } finally {
       pool.close();
       LOG.debug("backend {} closed", target);
+    }
+  }
+
+  // --- expiry (reaper) ---
+
+  /** The origin of the reaper's announcements: no subscriber has it, so every subscriber hears them. */
+  private String reaperOrigin() {
+    return subscribers.nodeId() + ".reaper";
+  }
+
+  /**
+   * Expires due entries in one transaction and announces them with one batch notification per cache,
+   * sent at commit. Without a LISTEN connection the batches are handed to this node's caches directly.
+   */
+  @Override
+  public int expireDue(int limit) {
+    String origin = reaperOrigin();
+    List<String> payloads = new ArrayList<>();
+    int expired = jdbc.transaction("expiring entries", null, c -> {
+      if (!takeReaperRole(c)) {
+        return -1;
+      }
+      Map<String, long[]> ranges = new LinkedHashMap<>();
+      int count = 0;
+      try (PreparedStatement ps = c.prepareStatement(sql.expireDue())) {
+        ps.setInt(1, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            count++;
+            long rev = rs.getLong(2);
+            ranges.merge(rs.getString(1), new long[] {rev, rev},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+          }
+        }
+      }
+      ranges.forEach((cache, range) -> {
+        String[] parts = Payloads.batch('X', cache, origin);
+        payloads.add(parts[0] + range[0] + "|" + range[1] + parts[1]);
+      });
+      if (!payloads.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement(sql.notifyEach())) {
+          ps.setString(1, channel);
+          ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+          ps.executeQuery().close();
+        }
+      }
+      return count;
+    });
+    if (feed == null) {
+      payloads.forEach(notices::accept);
+    }
+    return expired;
+  }
+
+  @Override
+  public int purgeTombstones(long retentionMillis, int limit) {
+    return jdbc.transaction("purging tombstones", null, c -> {
+      if (!takeReaperRole(c)) {
+        return -1;
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.purgeTombstones())) {
+        ps.setLong(1, retentionMillis);
+        ps.setInt(2, limit);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private boolean takeReaperRole(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.tryReaperRole())) {
+      ps.setString(1, sql.reaperLockName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
     }
   }
 }

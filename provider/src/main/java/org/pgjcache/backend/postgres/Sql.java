@@ -44,6 +44,8 @@ final class Sql {
         "create index if not exists " + expiryIndex + " on " + table
             + " (expires_at) where expires_at is not null and value is not null",
         "create index if not exists " + revIndex + " on " + table + " (cache, rev)",
+        "create index if not exists " + Identifiers.quote(rawTable + "_tombstones") + " on " + table
+            + " (updated_at) where value is null",
         "create table if not exists " + caches + " (name text primary key,"
             + " created_at timestamptz not null default now())",
         "create table if not exists " + nodes + " (node text primary key, name text not null,"
@@ -159,5 +161,50 @@ final class Sql {
     return "with w as (update " + table + " set expires_at = " + TO_TS + ", updated_at = now()"
         + " where cache = ? and key = ? and rev = ? and value is not null returning rev)"
         + " select rev, pg_notify(?, ?) from w";
+  }
+
+  // --- expiry (reaper) ---
+
+  /** The advisory lock's name: one reaper at a time per table, whatever the caches. */
+  String reaperLockName() {
+    return "pgjcache-reaper " + table;
+  }
+
+  /**
+   * Takes the reaper role until the end of the transaction if no other session has it. Parameter:
+   * the lock's name.
+   */
+  String tryReaperRole() {
+    return "select pg_try_advisory_xact_lock(hashtext(?))";
+  }
+
+  /**
+   * Turns entries that have expired into tombstones, oldest expiry first; rows another transaction
+   * holds are skipped (the next sweep gets them). The tombstone keeps {@code expires_at}: that is how
+   * a reader of the row tells an expiry from a removal, whose tombstone has none. Parameter: limit.
+   * Returns (cache, rev) per expired entry.
+   */
+  String expireDue() {
+    return "with due as (select cache, key from " + table + " where value is not null"
+        + " and expires_at <= clock_timestamp() order by expires_at limit ? for update skip locked)"
+        + " update " + table + " t set value = null, rev = nextval('" + sequence + "'),"
+        + " updated_at = now() from due where t.cache = due.cache and t.key = due.key"
+        + " returning t.cache, t.rev";
+  }
+
+  /** Sends each of the given payloads on a channel. Parameters: channel, payloads[]. */
+  String notifyEach() {
+    return "select count(pg_notify(?, p)) from unnest(?::text[]) as p";
+  }
+
+  /**
+   * Deletes tombstones (and the empty rows atomic operations leave behind) that have not changed for
+   * a while. Parameters: retention in milliseconds, limit.
+   */
+  String purgeTombstones() {
+    return "with old as (select cache, key from " + table + " where value is null"
+        + " and updated_at < now() - ?::bigint * interval '1 millisecond' limit ?"
+        + " for update skip locked)"
+        + " delete from " + table + " t using old where t.cache = old.cache and t.key = old.key";
   }
 }

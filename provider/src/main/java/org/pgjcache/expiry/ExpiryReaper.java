@@ -1,0 +1,125 @@
+package org.pgjcache.expiry;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pgjcache.backend.Backend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires entries for the whole cluster. Without it an entry nobody reads again would stay in the table
+ * and in every replica, and no node would ever raise its EXPIRED event.
+ *
+ * <p>Every JVM runs one per backend, every {@code expiry-interval}. Each step takes the database's
+ * advisory lock for the length of its own transaction ({@link Backend#expireDue}), so at most one node
+ * reaps at any moment and a node that dies or hangs holds nobody up: the next node's next step takes
+ * over. Expired entries become tombstones at a new revision, announced with one notification per cache
+ * and batch; every node applies them like any other change, raising one EXPIRED event per entry. A node
+ * that already dropped the entry when a read found it expired keeps a tombstone at the entry's own
+ * revision, so the reaper's newer tombstone is no news to it and raises nothing a second time.
+ *
+ * <p>The same role purges tombstones once they are older than {@link #TOMBSTONE_RETENTION_MILLIS}.
+ */
+public final class ExpiryReaper implements AutoCloseable {
+
+  /** Entries expired per transaction and announced per notification. */
+  static final int BATCH = 1000;
+  /** How long tombstones stay in the table to fence off late notifications. */
+  public static final long TOMBSTONE_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(5);
+  /** Tombstones deleted per transaction. */
+  static final int PURGE_BATCH = 5000;
+  private static final long PURGE_EVERY_MILLIS = TimeUnit.SECONDS.toMillis(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExpiryReaper.class);
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private final Backend backend;
+  private final long intervalMillis;
+  private final ScheduledExecutorService scheduler;
+  private long lastPurge = System.nanoTime();
+  private boolean failing;
+
+  private ExpiryReaper(Backend backend, Duration interval) {
+    this.backend = backend;
+    this.intervalMillis = Math.max(1, interval.toMillis());
+    String name = "pgjcache-reaper-" + SEQUENCE.incrementAndGet();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Starts reaping for {@code backend} every {@code interval}; {@link #close()} stops it. */
+  public static ExpiryReaper start(Backend backend, Duration interval) {
+    ExpiryReaper reaper = new ExpiryReaper(backend, interval);
+    reaper.scheduler.scheduleWithFixedDelay(reaper::sweep, reaper.intervalMillis,
+        reaper.intervalMillis, TimeUnit.MILLISECONDS);
+    return reaper;
+  }
+
+  /**
+   * Expires what is due, batch after batch while batches come back full (for at most one interval, so
+   * a backlog cannot starve the purge), then purges old tombstones now and then. A failure is logged
+   * once per outage and retried at the next interval.
+   */
+  void sweep() {
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+      int total = 0;
+      int expired;
+      do {
+        expired = backend.expireDue(BATCH);
+        total += Math.max(0, expired);
+      } while (expired == BATCH && System.nanoTime() < deadline);
+      if (total > 0) {
+        LOG.debug("{}: expired {} entries", backend.describe(), total);
+      }
+      if (expired >= 0 && System.nanoTime() - lastPurge
+          >= TimeUnit.MILLISECONDS.toNanos(PURGE_EVERY_MILLIS)) {
+        purge(deadline);
+      }
+      if (failing) {
+        failing = false;
+        LOG.info("{}: expiry reaper works again", backend.describe());
+      }
+    } catch (RuntimeException e) {
+      if (failing) {
+        LOG.debug("{}: expiry reaper still failing", backend.describe(), e);
+      } else {
+        failing = true;
+        LOG.warn("{}: expiry reaper failed; retrying every {} ms (entries still expire on read)",
+            backend.describe(), intervalMillis, e);
+      }
+    }
+  }
+
+  private void purge(long deadline) {
+    lastPurge = System.nanoTime();
+    int purged;
+    int total = 0;
+    do {
+      purged = backend.purgeTombstones(TOMBSTONE_RETENTION_MILLIS, PURGE_BATCH);
+      total += Math.max(0, purged);
+    } while (purged == PURGE_BATCH && System.nanoTime() < deadline);
+    if (total > 0) {
+      LOG.debug("{}: purged {} tombstones", backend.describe(), total);
+    }
+  }
+
+  /** Stops reaping; waits for a step under way to finish, so the backend can close after it. */
+  @Override
+  public void close() {
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("{}: expiry reaper still busy after 10 s; closing anyway", backend.describe());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
