@@ -13,13 +13,15 @@ import javax.cache.event.EventType;
  *
  * <p>{@link #publish} is called while the change's key is held in the replica, so asynchronous listeners
  * get events of a key in the order the key changed; synchronous deliveries go into the operation's
- * {@link EventBatch}.
+ * {@link EventBatch}, queued per key ({@link KeyLanes}) so that they keep that order too when several
+ * threads (this node's operations, other nodes' changes) fire at once.
  */
 public final class EventDispatcher<K, V> {
 
   private final Executor executor;
   private volatile Cache<K, V> source;
   private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
+  private final KeyLanes lanes = new KeyLanes();
 
   public EventDispatcher(Executor executor) {
     this.executor = executor;
@@ -79,7 +81,7 @@ public final class EventDispatcher<K, V> {
       }
       PgCacheEntryEvent<K, V> event = event(type, key, value, oldValue);
       if (registration.isSynchronous()) {
-        batch.add(() -> registration.deliver(event));
+        batch.add(lanes.enqueue(key, () -> registration.deliver(event)));
       } else {
         registration.enqueue(event);
       }
