@@ -346,9 +346,10 @@ public final class PostgresBackend implements Backend {
       try (PreparedStatement ps = c.prepareStatement(sql.remove())) {
         ps.setString(1, cache);
         ps.setString(2, key);
-        ps.setString(3, channel);
-        ps.setString(4, payload[0]);
-        ps.setString(5, payload[1]);
+        ps.setLong(3, now());
+        ps.setString(4, channel);
+        ps.setString(5, payload[0]);
+        ps.setString(6, payload[1]);
         return singleRev(ps);
       }
     });
@@ -363,9 +364,10 @@ public final class PostgresBackend implements Backend {
         ps.setString(1, cache);
         Array array = c.createArrayOf("text", keyArray);
         ps.setArray(2, array);
-        ps.setString(3, channel);
-        ps.setString(4, payload[0]);
-        ps.setString(5, payload[1]);
+        ps.setLong(3, now());
+        ps.setString(4, channel);
+        ps.setString(5, payload[0]);
+        ps.setString(6, payload[1]);
         return revisionsByKey(ps, keyArray);
       }
     });

@@ -14,9 +14,12 @@ final class Sql {
   /** Epoch milliseconds parameter to a timestamp, null when eternal. */
   private static final String TO_TS = "(case when ?::bigint = " + Long.MAX_VALUE
       + " then null else to_timestamp(?::bigint / 1000.0) end)";
-  /** A live row: it has a value and has not expired. */
+  /**
+   * A live row: it has a value and has not expired at the instant given as a parameter (epoch millis on
+   * the database clock as the client estimates it, the same clock that computed the expiry).
+   */
   private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
-      + " clock_timestamp())";
+      + " to_timestamp(?::bigint / 1000.0))";
 
   final String table;
   final String sequence;
@@ -106,14 +109,14 @@ final class Sql {
         + " || max(rev) || ?) from w having count(*) > 0) n";
   }
 
-  /** Parameters: cache, key, channel, payload head, payload tail. */
+  /** Parameters: cache, key, now, channel, payload head, payload tail. */
   String remove() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
         + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
   }
 
-  /** Parameters: cache, keys[], channel, payload head, payload tail. */
+  /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
   String removeAll() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = any(?) and " + LIVE
