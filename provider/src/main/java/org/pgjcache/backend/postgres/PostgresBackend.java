@@ -52,6 +52,7 @@ public final class PostgresBackend implements Backend {
   private final Notices notices;
   private final ChangeFeed feed;
   private final AtomicLong clockOffset = new AtomicLong();
+  private final WriteCombiner combiner;
 
   private PostgresBackend(Settings settings) {
     this.settings = settings;
@@ -60,6 +61,8 @@ public final class PostgresBackend implements Backend {
     this.channel = settings.channel();
     this.pool = openPool(settings, target);
     this.jdbc = new Jdbc(pool, target);
+    this.combiner = new WriteCombiner(jdbc, sql, channel,
+        settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis());
     try {
       if (settings.ddl()) {
         createSchema();
@@ -277,21 +280,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public long put(String cache, Write write, String origin) {
-    String[] payload = Payloads.single('P', cache, write.key(), write.expireAt(), origin,
-        write.value());
-    return jdbc.run("storing a value", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.put())) {
-        ps.setString(1, cache);
-        ps.setString(2, write.key());
-        ps.setBytes(3, write.value());
-        ps.setLong(4, write.expireAt());
-        ps.setLong(5, write.expireAt());
-        ps.setString(6, channel);
-        ps.setString(7, payload[0]);
-        ps.setString(8, payload[1]);
-        return singleRev(ps);
-      }
-    });
+    return combiner.put(cache, write, origin);
   }
 
   private static long singleRev(PreparedStatement ps) throws SQLException {

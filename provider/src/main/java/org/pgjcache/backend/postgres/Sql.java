@@ -109,6 +109,24 @@ final class Sql {
         + " || max(rev) || ?) from w having count(*) > 0) n";
   }
 
+  /**
+   * Many unconditional puts, possibly of several caches, in one statement, each announced with its own
+   * notification (value inline when it fits). Keys must be unique per cache within one call.
+   * Parameters: caches[], keys[], values[], exps[], heads[], tails[], channel.
+   */
+  String putMany() {
+    return "with input as (select * from unnest(?::text[], ?::text[], ?::bytea[], ?::bigint[],"
+        + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
+        + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
+        + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
+        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " updated_at = now() returning cache, key, rev)"
+        + " select i.ord, w.rev, pg_notify(?, i.head || w.rev || i.tail)"
+        + " from w join input i on i.cache = w.cache and i.key = w.key order by i.ord";
+  }
+
   /** Parameters: cache, key, now, channel, payload head, payload tail. */
   String remove() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
