@@ -66,6 +66,8 @@ public final class PostgresBackend implements Backend {
     try {
       if (settings.ddl()) {
         createSchema();
+      } else {
+        checkSchema();
       }
       measureClock();
       this.notices = new Notices(this, subscribers);
@@ -140,6 +142,38 @@ public final class PostgresBackend implements Backend {
       }
       return null;
     });
+  }
+
+  /** With DDL switched off, says clearly which table is missing rather than failing on first use. */
+  private void checkSchema() {
+    List<String> missing = jdbc.run("checking the pgjcache tables", null, c -> {
+      List<String> absent = new ArrayList<>();
+      for (String relation : sql.relations()) {
+        try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
+          ps.setString(1, relation);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getString(1) == null) {
+              absent.add(relation);
+            }
+          }
+        }
+      }
+      return absent;
+    });
+    if (!missing.isEmpty()) {
+      throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
+          + " does not exist in " + target + "; create the schema with the statements of"
+          + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
+    }
+  }
+
+  /**
+   * The statements that create pgjcache's tables for these settings, for deployments where the
+   * application's database user may not run DDL.
+   */
+  public static List<String> ddl(Settings settings) {
+    return List.of(new Sql(settings.schema(), settings.table()).ddl(settings.table()));
   }
 
   /** Measures the offset between this JVM's clock and the database's, at the middle of a round trip. */

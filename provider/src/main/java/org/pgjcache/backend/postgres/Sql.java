@@ -56,6 +56,11 @@ final class Sql {
     };
   }
 
+  /** The relations the backend needs, as {@code to_regclass} accepts them. */
+  String[] relations() {
+    return new String[] {table, sequence, caches, nodes};
+  }
+
   String clock() {
     return "select (extract(epoch from clock_timestamp()) * 1000)::bigint";
   }
