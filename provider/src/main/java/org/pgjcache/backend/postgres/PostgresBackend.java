@@ -415,17 +415,16 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public void clear(String cache, String origin) {
+  public long clear(String cache, String origin) {
     String[] payload = Payloads.single('C', cache, "", Row.ETERNAL, origin, null);
-    jdbc.run("clearing", cache, c -> {
+    return jdbc.run("clearing", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
         ps.setString(1, cache);
         ps.setString(2, channel);
         ps.setString(3, payload[0]);
         ps.setString(4, payload[1]);
-        ps.executeQuery().close();
+        return singleRev(ps);
       }
-      return null;
     });
   }
 
