@@ -54,8 +54,8 @@ public interface Backend extends AutoCloseable {
    */
   void touch(String cache, String key, long rev, long expireAt, String origin);
 
-  /** Removes every entry of a cache without per-entry announcements. */
-  void clear(String cache, String origin);
+  /** Removes every entry of a cache without per-entry announcements; returns the clear's revision. */
+  long clear(String cache, String origin);
 
   /** Decides and applies a conditional change under the key's lock. */
   MutationResult mutate(String cache, String key, String origin, Mutator mutator);

@@ -265,8 +265,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     open();
-    core.backend.clear(core.name, core.origin());
-    core.replica.clear();
+    long rev = core.backend.clear(core.name, core.origin());
+    core.replica.clearUpTo(rev);
   }
 
   @Override

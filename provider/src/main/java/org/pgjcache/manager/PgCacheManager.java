@@ -73,6 +73,13 @@ public final class PgCacheManager implements CacheManager {
     this.lease = Backends.acquire(settings);
     this.executor = Executors.newCachedThreadPool(daemon("pgjcache-events-" + id));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgjcache-scheduler-" + id));
+    try {
+      settings.caches().forEach((name, cache) ->
+          createCache(name, DeclaredCaches.configuration(cache, classLoader)));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     LOG.debug("cache manager {} opened on {}", uri, lease.backend().describe());
   }
 

@@ -30,8 +30,7 @@ public final class TckDatabaseListener implements LauncherSessionListener {
     if (System.getProperty(JDBC_URL) != null) {
       return;
     }
-    // The one line to change when pgjcache-testkit lands: org.pgjcache.testkit.TestDatabase.get()
-    var database = LocalPostgres.get();
+    var database = org.pgjcache.testkit.TestDatabase.get();
     String jdbcUrl = database.createDatabase("tck");
     System.setProperty(USER, database.user());
     System.setProperty(PASSWORD, database.password());

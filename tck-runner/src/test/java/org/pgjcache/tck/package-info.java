@@ -10,8 +10,6 @@
  *       hands it to the provider through the {@code pgjcache.jdbc-url}, {@code pgjcache.user} and
  *       {@code pgjcache.password} system properties (the TCK only ever calls
  *       {@code Caching.getCachingProvider().getCacheManager()}, so there is no other way in);</li>
- *   <li>{@link org.pgjcache.tck.LocalPostgres} — a stand-in for
- *       {@code org.pgjcache.testkit.TestDatabase} until that module is available;</li>
  *   <li>{@link org.pgjcache.tck.GuiceBeanProvider} — the {@code javax.cache.annotation.BeanProvider}
  *       that the TCK's annotation tests find through {@link java.util.ServiceLoader}, backed by the
  *       JSR-107 annotations RI for Guice;</li>

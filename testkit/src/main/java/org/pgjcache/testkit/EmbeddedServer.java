@@ -359,6 +359,7 @@ final class EmbeddedServer implements Server {
      * itself down within a minute or so of its data directory disappearing.
      */
     static void removeAbandoned(Path base, String own) {
+        removeAbandonedUnpacking(base);
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, "run-*")) {
             for (Path directory : directories) {
                 String name = directory.getFileName().toString();
@@ -395,6 +396,21 @@ final class EmbeddedServer implements Server {
             }
         } catch (IOException e) {
             log.warn("Could not look for abandoned embedded PostgreSQL directories in {}", base, e);
+        }
+    }
+
+    /** Removes what a JVM that died while unpacking binaries left behind (see {@link PgBinaries}). */
+    private static void removeAbandonedUnpacking(Path base) {
+        long cutoff = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, "pg-*.tmp-*")) {
+            for (Path directory : directories) {
+                if (Files.getLastModifiedTime(directory).toMillis() < cutoff) {
+                    FileTrees.delete(directory);
+                    log.info("Removed the abandoned unpacking directory {}", directory);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not look for abandoned unpacking directories in {}", base, e);
         }
     }
 

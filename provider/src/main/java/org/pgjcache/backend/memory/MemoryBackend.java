@@ -172,10 +172,11 @@ public final class MemoryBackend implements Backend {
   }
 
   @Override
-  public void clear(String cache, String origin) {
+  public long clear(String cache, String origin) {
     long rev = revisions.incrementAndGet();
     rows(cache).clear();
     announce(cache, new Change(Op.CLEAR, null, rev, null, Row.ETERNAL), origin);
+    return rev;
   }
 
   @Override

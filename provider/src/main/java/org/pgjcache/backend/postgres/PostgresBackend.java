@@ -53,6 +53,7 @@ public final class PostgresBackend implements Backend {
   private final Notices notices;
   private final ChangeFeed feed;
   private final AtomicLong clockOffset = new AtomicLong();
+  private final WriteCombiner combiner;
 
   private PostgresBackend(Settings settings) {
     this.settings = settings;
@@ -61,9 +62,13 @@ public final class PostgresBackend implements Backend {
     this.channel = settings.channel();
     this.pool = openPool(settings, target);
     this.jdbc = new Jdbc(pool, target);
+    this.combiner = new WriteCombiner(jdbc, sql, channel,
+        settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis());
     try {
       if (settings.ddl()) {
         createSchema();
+      } else {
+        checkSchema();
       }
       measureClock();
       this.notices = new Notices(this, subscribers);
@@ -138,6 +143,38 @@ public final class PostgresBackend implements Backend {
       }
       return null;
     });
+  }
+
+  /** With DDL switched off, says clearly which table is missing rather than failing on first use. */
+  private void checkSchema() {
+    List<String> missing = jdbc.run("checking the pgjcache tables", null, c -> {
+      List<String> absent = new ArrayList<>();
+      for (String relation : sql.relations()) {
+        try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
+          ps.setString(1, relation);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getString(1) == null) {
+              absent.add(relation);
+            }
+          }
+        }
+      }
+      return absent;
+    });
+    if (!missing.isEmpty()) {
+      throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
+          + " does not exist in " + target + "; create the schema with the statements of"
+          + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
+    }
+  }
+
+  /**
+   * The statements that create pgjcache's tables for these settings, for deployments where the
+   * application's database user may not run DDL.
+   */
+  public static List<String> ddl(Settings settings) {
+    return List.of(new Sql(settings.schema(), settings.table()).ddl(settings.table()));
   }
 
   /** Measures the offset between this JVM's clock and the database's, at the middle of a round trip. */
@@ -278,21 +315,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public long put(String cache, Write write, String origin) {
-    String[] payload = Payloads.single('P', cache, write.key(), write.expireAt(), origin,
-        write.value());
-    return jdbc.run("storing a value", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.put())) {
-        ps.setString(1, cache);
-        ps.setString(2, write.key());
-        ps.setBytes(3, write.value());
-        ps.setLong(4, write.expireAt());
-        ps.setLong(5, write.expireAt());
-        ps.setString(6, channel);
-        ps.setString(7, payload[0]);
-        ps.setString(8, payload[1]);
-        return singleRev(ps);
-      }
-    });
+    return combiner.put(cache, write, origin);
   }
 
   private static long singleRev(PreparedStatement ps) throws SQLException {
@@ -347,9 +370,10 @@ public final class PostgresBackend implements Backend {
       try (PreparedStatement ps = c.prepareStatement(sql.remove())) {
         ps.setString(1, cache);
         ps.setString(2, key);
-        ps.setString(3, channel);
-        ps.setString(4, payload[0]);
-        ps.setString(5, payload[1]);
+        ps.setLong(3, now());
+        ps.setString(4, channel);
+        ps.setString(5, payload[0]);
+        ps.setString(6, payload[1]);
         return singleRev(ps);
       }
     });
@@ -364,9 +388,10 @@ public final class PostgresBackend implements Backend {
         ps.setString(1, cache);
         Array array = c.createArrayOf("text", keyArray);
         ps.setArray(2, array);
-        ps.setString(3, channel);
-        ps.setString(4, payload[0]);
-        ps.setString(5, payload[1]);
+        ps.setLong(3, now());
+        ps.setString(4, channel);
+        ps.setString(5, payload[0]);
+        ps.setString(6, payload[1]);
         return revisionsByKey(ps, keyArray);
       }
     });
@@ -391,17 +416,16 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public void clear(String cache, String origin) {
+  public long clear(String cache, String origin) {
     String[] payload = Payloads.single('C', cache, "", Row.ETERNAL, origin, null);
-    jdbc.run("clearing", cache, c -> {
+    return jdbc.run("clearing", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
         ps.setString(1, cache);
         ps.setString(2, channel);
         ps.setString(3, payload[0]);
         ps.setString(4, payload[1]);
-        ps.executeQuery().close();
+        return singleRev(ps);
       }
-      return null;
     });
   }
 

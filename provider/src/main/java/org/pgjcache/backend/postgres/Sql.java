@@ -14,9 +14,12 @@ final class Sql {
   /** Epoch milliseconds parameter to a timestamp, null when eternal. */
   private static final String TO_TS = "(case when ?::bigint = " + Long.MAX_VALUE
       + " then null else to_timestamp(?::bigint / 1000.0) end)";
-  /** A live row: it has a value and has not expired. */
+  /**
+   * A live row: it has a value and has not expired at the instant given as a parameter (epoch millis on
+   * the database clock as the client estimates it, the same clock that computed the expiry).
+   */
   private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
-      + " clock_timestamp())";
+      + " to_timestamp(?::bigint / 1000.0))";
 
   final String table;
   final String sequence;
@@ -53,6 +56,11 @@ final class Sql {
             + " caches int not null default 0, matched boolean, last_repair timestamptz,"
             + " repaired_entries bigint not null default 0)"
     };
+  }
+
+  /** The relations the backend needs, as {@code to_regclass} accepts them. */
+  String[] relations() {
+    return new String[] {table, sequence, caches, nodes};
   }
 
   String clock() {
@@ -108,14 +116,32 @@ final class Sql {
         + " || max(rev) || ?) from w having count(*) > 0) n";
   }
 
-  /** Parameters: cache, key, channel, payload head, payload tail. */
+  /**
+   * Many unconditional puts, possibly of several caches, in one statement, each announced with its own
+   * notification (value inline when it fits). Keys must be unique per cache within one call.
+   * Parameters: caches[], keys[], values[], exps[], heads[], tails[], channel.
+   */
+  String putMany() {
+    return "with input as (select * from unnest(?::text[], ?::text[], ?::bytea[], ?::bigint[],"
+        + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
+        + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
+        + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
+        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " updated_at = now() returning cache, key, rev)"
+        + " select i.ord, w.rev, pg_notify(?, i.head || w.rev || i.tail)"
+        + " from w join input i on i.cache = w.cache and i.key = w.key order by i.ord";
+  }
+
+  /** Parameters: cache, key, now, channel, payload head, payload tail. */
   String remove() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
         + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
   }
 
-  /** Parameters: cache, keys[], channel, payload head, payload tail. */
+  /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
   String removeAll() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = any(?) and " + LIVE

@@ -3,6 +3,7 @@ package org.pgjcache.backend.postgres.listen;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.pgjcache.testkit.TestDatabase;
 
 /** Where the tests of this package find PostgreSQL. */
 final class TestDb {
@@ -10,21 +11,19 @@ final class TestDb {
     private TestDb() {
     }
 
-    /**
-     * The one place that says which database the tests use (to be replaced by the testkit's
-     * {@code TestDatabase} once it exists): {@code PGJCACHE_TEST_JDBC_URL}, else the local server.
-     */
+    /** The one place that says which database the tests use: the testkit's. */
     static String jdbcUrl() {
-        String url = System.getenv("PGJCACHE_TEST_JDBC_URL");
-        return url != null && !url.isBlank() ? url : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+        return TestDatabase.get().jdbcUrl();
     }
 
     static ListenTarget target() {
-        return ListenTarget.fromJdbcUrl(jdbcUrl(), null, null);
+        TestDatabase db = TestDatabase.get();
+        return ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password());
     }
 
     /** A pgjdbc connection (autocommit) to the same database, for sending notifications and admin work. */
     static Connection jdbc() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl());
+        TestDatabase db = TestDatabase.get();
+        return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
     }
 }

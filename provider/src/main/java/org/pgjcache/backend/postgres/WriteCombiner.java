@@ -1,0 +1,236 @@
+package org.pgjcache.backend.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.CacheException;
+import org.pgjcache.backend.Write;
+
+/**
+ * Groups concurrent unconditional puts into shared transactions (group commit).
+ *
+ * <p>Commits that NOTIFY serialize on one lock inside PostgreSQL, so one commit per put caps a whole
+ * cluster at a few thousand puts per second however many threads write. Here the first writer to find
+ * no commit in flight becomes the leader: it takes every put queued so far, writes them in one statement
+ * (each still announced by its own notification) and one commit, and wakes their callers; writers that
+ * arrive meanwhile queue up for the next commit. A lone writer pays nothing but a queue operation. Every
+ * put has still committed before its call returns, and puts of one key keep their order (a batch never
+ * holds the same key twice; the later one waits for the next round of the same transaction).
+ */
+final class WriteCombiner {
+
+  private static final int MAX_BATCH = 512;
+
+  private final Jdbc jdbc;
+  private final Sql sql;
+  private final String channel;
+  private final long timeoutMillis;
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean leading = new AtomicBoolean();
+
+  WriteCombiner(Jdbc jdbc, Sql sql, String channel, long timeoutMillis) {
+    this.jdbc = jdbc;
+    this.sql = sql;
+    this.channel = channel;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** Stores one value; returns its revision once it has committed. */
+  long put(String cache, Write write, String origin) {
+    Pending mine = new Pending(cache, write,
+        Payloads.single('P', cache, write.key(), write.expireAt(), origin, write.value()));
+    queue.add(mine);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!mine.isDone()) {
+      if (leading.compareAndSet(false, true)) {
+        try {
+          flush();
+        } finally {
+          leading.set(false);
+        }
+        Pending next = queue.peek();
+        if (next != null) {
+          next.wake();
+        }
+      } else if (!mine.await(deadline)) {
+        throw new CacheException("storing a value for cache '" + cache + "' did not complete within "
+            + timeoutMillis + " ms");
+      }
+    }
+    return mine.result();
+  }
+
+  private void flush() {
+    List<Pending> batch = new ArrayList<>();
+    Pending next;
+    while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+      batch.add(next);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<List<Pending>> rounds = rounds(batch);
+    try {
+      if (rounds.size() == 1) {
+        jdbc.run("storing values", null, c -> {
+          write(c, rounds.get(0));
+          return null;
+        });
+      } else {
+        jdbc.transaction("storing values", null, c -> {
+          for (List<Pending> round : rounds) {
+            write(c, round);
+          }
+          return null;
+        });
+      }
+    } catch (RuntimeException e) {
+      batch.forEach(p -> p.fail(e));
+    }
+  }
+
+  /** Splits a batch so that no round holds a key twice; later puts of a key go to later rounds. */
+  private static List<List<Pending>> rounds(List<Pending> batch) {
+    List<List<Pending>> rounds = new ArrayList<>();
+    List<Set<String>> seen = new ArrayList<>();
+    for (Pending p : batch) {
+      String id = p.cache.length() + ":" + p.cache + p.write.key();
+      int round = 0;
+      while (round < rounds.size() && seen.get(round).contains(id)) {
+        round++;
+      }
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+        seen.add(new HashSet<>());
+      }
+      rounds.get(round).add(p);
+      seen.get(round).add(id);
+    }
+    return rounds;
+  }
+
+  private void write(Connection c, List<Pending> round) throws SQLException {
+    if (round.size() == 1) {
+      Pending p = round.get(0);
+      try (PreparedStatement ps = c.prepareStatement(sql.put())) {
+        ps.setString(1, p.cache);
+        ps.setString(2, p.write.key());
+        ps.setBytes(3, p.write.value());
+        ps.setLong(4, p.write.expireAt());
+        ps.setLong(5, p.write.expireAt());
+        ps.setString(6, channel);
+        ps.setString(7, p.payload[0]);
+        ps.setString(8, p.payload[1]);
+        try (ResultSet rs = ps.executeQuery()) {
+          p.complete(rs.next() ? rs.getLong(1) : 0);
+        }
+      }
+      return;
+    }
+    int n = round.size();
+    String[] caches = new String[n];
+    String[] keys = new String[n];
+    byte[][] values = new byte[n][];
+    Long[] expiries = new Long[n];
+    String[] heads = new String[n];
+    String[] tails = new String[n];
+    for (int i = 0; i < n; i++) {
+      Pending p = round.get(i);
+      caches[i] = p.cache;
+      keys[i] = p.write.key();
+      values[i] = p.write.value();
+      expiries[i] = p.write.expireAt();
+      heads[i] = p.payload[0];
+      tails[i] = p.payload[1];
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.putMany())) {
+      ps.setArray(1, c.createArrayOf("text", caches));
+      ps.setArray(2, c.createArrayOf("text", keys));
+      ps.setArray(3, c.createArrayOf("bytea", values));
+      ps.setArray(4, c.createArrayOf("bigint", expiries));
+      ps.setArray(5, c.createArrayOf("text", heads));
+      ps.setArray(6, c.createArrayOf("text", tails));
+      ps.setString(7, channel);
+      long[] revs = new long[n];
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          revs[rs.getInt(1) - 1] = rs.getLong(2);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        round.get(i).complete(revs[i]);
+      }
+    }
+  }
+
+  /** One caller's put, and what became of it. */
+  private static final class Pending {
+    final String cache;
+    final Write write;
+    final String[] payload;
+    private boolean done;
+    private long rev;
+    private RuntimeException failure;
+
+    Pending(String cache, Write write, String[] payload) {
+      this.cache = cache;
+      this.write = write;
+      this.payload = payload;
+    }
+
+    synchronized boolean isDone() {
+      return done;
+    }
+
+    synchronized void complete(long revision) {
+      rev = revision;
+      done = true;
+      notifyAll();
+    }
+
+    synchronized void fail(RuntimeException e) {
+      if (!done) {
+        failure = e;
+        done = true;
+        notifyAll();
+      }
+    }
+
+    synchronized void wake() {
+      notifyAll();
+    }
+
+    /** Waits to be done or woken; false once the deadline has passed. */
+    synchronized boolean await(long deadlineNanos) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return done;
+      }
+      if (!done) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CacheException("interrupted while storing a value", e);
+        }
+      }
+      return true;
+    }
+
+    synchronized long result() {
+      if (failure != null) {
+        throw failure;
+      }
+      return rev;
+    }
+  }
+}
