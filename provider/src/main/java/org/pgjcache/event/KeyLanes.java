@@ -10,16 +10,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the synchronous deliveries of each key in the order they were published, which is the key's
- * revision order (publishing happens while the replica holds the key), although they run on whichever
- * threads made the changes: an operation's own thread, or the thread applying another node's change.
- * Two such threads would otherwise race from the replica to the listener, and the later revision could
- * reach it first.
+ * revision order (publishing happens while the replica holds the key), although they run on
+ * whichever threads made the changes: an operation's own thread, or the thread applying another
+ * node's change. Two such threads would otherwise race from the replica to the listener, and the
+ * later revision could reach it first.
  *
- * <p>Whoever fires first delivers every earlier delivery of the key still pending, whoever published
- * it, so no thread waits for another to come round to firing (or for one that never will, because its
- * operation failed); a thread only waits while another is delivering that key, and then for at most
- * {@link #LOCK_WAIT_MILLIS} before it delivers its own out of order rather than hang. A listener that
- * calls back into the cache fires its own events inside the delivery that called it, on the same lane.
+ * <p>Whoever fires first delivers every earlier delivery of the key still pending, whoever
+ * published it, so no thread waits for another to come round to firing (or for one that never will,
+ * because its operation failed); a thread only waits while another is delivering that key, and then
+ * for at most {@link #LOCK_WAIT_MILLIS} before it delivers its own out of order rather than hang. A
+ * listener that calls back into the cache fires its own events inside the delivery that called it,
+ * on the same lane.
  */
 final class KeyLanes {
 
@@ -117,7 +118,9 @@ final class KeyLanes {
     }
   }
 
-  /** One delivery; runs once, whichever thread gets to it, and keeps what it threw for its owner. */
+  /**
+   * One delivery; runs once, whichever thread gets to it, and keeps what it threw for its owner.
+   */
   private static final class Item {
     private final Runnable delivery;
     private final AtomicBoolean claimed = new AtomicBoolean();

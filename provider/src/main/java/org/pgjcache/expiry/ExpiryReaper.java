@@ -10,16 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expires entries for the whole cluster. Without it an entry nobody reads again would stay in the table
- * and in every replica, and no node would ever raise its EXPIRED event.
+ * Expires entries for the whole cluster. Without it an entry nobody reads again would stay in the
+ * table and in every replica, and no node would ever raise its EXPIRED event.
  *
  * <p>Every JVM runs one per backend, every {@code expiry-interval}. Each step takes the database's
- * advisory lock for the length of its own transaction ({@link Backend#expireDue}), so at most one node
- * reaps at any moment and a node that dies or hangs holds nobody up: the next node's next step takes
- * over. Expired entries become tombstones at a new revision, announced with one notification per cache
- * and batch; every node applies them like any other change, raising one EXPIRED event per entry. A node
- * that already dropped the entry when a read found it expired keeps a tombstone at the entry's own
- * revision, so the reaper's newer tombstone is no news to it and raises nothing a second time.
+ * advisory lock for the length of its own transaction ({@link Backend#expireDue}), so at most one
+ * node reaps at any moment and a node that dies or hangs holds nobody up: the next node's next step
+ * takes over. Expired entries become tombstones at a new revision, announced with one notification
+ * per cache and batch; every node applies them like any other change, raising one EXPIRED event per
+ * entry. A node that already dropped the entry when a read found it expired keeps a tombstone at
+ * the entry's own revision, so the reaper's newer tombstone is no news to it and raises nothing a
+ * second time.
  *
  * <p>The same role purges tombstones once they are older than {@link #TOMBSTONE_RETENTION_MILLIS}.
  */
@@ -62,9 +63,9 @@ public final class ExpiryReaper implements AutoCloseable {
   }
 
   /**
-   * Expires what is due, batch after batch while batches come back full (for at most one interval, so
-   * a backlog cannot starve the purge), then purges old tombstones now and then. A failure is logged
-   * once per outage and retried at the next interval.
+   * Expires what is due, batch after batch while batches come back full (for at most one interval,
+   * so a backlog cannot starve the purge), then purges old tombstones now and then. A failure is
+   * logged once per outage and retried at the next interval.
    */
   void sweep() {
     try {

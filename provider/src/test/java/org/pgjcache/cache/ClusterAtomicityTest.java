@@ -33,10 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Torture tests of the atomic operations on three nodes of one real PostgreSQL: each is decided by the
- * database under the key's lock, so no node's replica can make two nodes both win, lose an update or
- * return an old value twice. Every scenario also runs while node B's LISTEN connection is terminated
- * mid-run (B keeps operating through its pool, reconnects and reconciles).
+ * Torture tests of the atomic operations on three nodes of one real PostgreSQL: each is decided by
+ * the database under the key's lock, so no node's replica can make two nodes both win, lose an
+ * update or return an old value twice. Every scenario also runs while node B's LISTEN connection is
+ * terminated mid-run (B keeps operating through its pool, reconnects and reconciles).
  */
 class ClusterAtomicityTest {
 
@@ -259,8 +259,8 @@ class ClusterAtomicityTest {
       for (Cache<String, Long> cache : caches) {
         await().atMost(CONVERGE).until(() -> Long.valueOf(total).equals(cache.get("v")));
       }
-      LOG.info("replace(k, old, new) chains: {} successful of {} attempts from 3 nodes x {} threads;"
-          + " final value {} everywhere, no lost update; LISTEN killed: {}", total, attempts.get(),
+      LOG.info("replace(k, old, new) chains: {} successful of {} attempts from 3 nodes x {}"
+          + " threads; final value {} everywhere, no lost update; LISTEN killed: {}", total, attempts.get(),
           threadsPerNode, total, killListen);
     }
   }

@@ -22,13 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pattern of Hibernate's read-write second-level cache region, across three nodes: a transaction
- * that updates an entity first replaces the cached item by a soft lock (or joins an existing lock),
- * and after commit replaces the lock by the new item; readers that miss put what they loaded only if
- * nothing is cached ({@code putIfAbsent}); eviction removes an item only if it is still that item
- * ({@code remove(k, v)}). If any of these were decided by a node's replica instead of the database, a
- * stale load or an eviction would wipe a lock held on another node, and a reader could see a stale
- * item while an update is in flight. The test asserts that no writer ever finds its lock gone.
+ * The pattern of Hibernate's read-write second-level cache region, across three nodes: a
+ * transaction that updates an entity first replaces the cached item by a soft lock (or joins an
+ * existing lock), and after commit replaces the lock by the new item; readers that miss put what
+ * they loaded only if nothing is cached ({@code putIfAbsent}); eviction removes an item only if it
+ * is still that item ({@code remove(k, v)}). If any of these were decided by a node's replica
+ * instead of the database, a stale load or an eviction would wipe a lock held on another node, and
+ * a reader could see a stale item while an update is in flight. The test asserts that no writer
+ * ever finds its lock gone.
  */
 class SoftLockPatternTest {
 
@@ -40,7 +41,9 @@ class SoftLockPatternTest {
   record Item(long version, String state) implements Serializable {
   }
 
-  /** A soft lock held by {@code holders} concurrent updaters; {@code version} is the newest seen. */
+  /**
+   * A soft lock held by {@code holders} concurrent updaters; {@code version} is the newest seen.
+   */
   record SoftLock(int holders, long version) implements Serializable {
   }
 
@@ -154,11 +157,11 @@ class SoftLockPatternTest {
       assertThat(itemsSeenWhileLocked.get()).as("items read while holding the lock").isZero();
       for (int k = 0; k < KEYS; k++) {
         Object last = caches.get(0).invoke("entity-" + k, (entry, args) -> entry.getValue());
-        assertThat(last instanceof SoftLock).as("entity-%d is still locked after every writer left: %s",
-            k, last).isFalse();
+        assertThat(last instanceof SoftLock)
+            .as("entity-%d is still locked after every writer left: %s", k, last).isFalse();
       }
-      LOG.info("soft locks: {} lock/unlock cycles from 3 nodes x 2 writers against {} stale loads and"
-          + " {} evictions; no lock lost; LISTEN killed: {}", cycles.get(), loads.get(),
+      LOG.info("soft locks: {} lock/unlock cycles from 3 nodes x 2 writers against {} stale loads"
+          + " and {} evictions; no lock lost; LISTEN killed: {}", cycles.get(), loads.get(),
           evictions.get(), killListen);
     }
   }

@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expiry across three nodes of one real PostgreSQL: an entry written on node A with a one-second TTL is
- * gone on every node once it has expired, and every node's expiry listener hears of it exactly once,
- * whether the reaper told it, a read found it expired first, or its LISTEN connection was down.
+ * Expiry across three nodes of one real PostgreSQL: an entry written on node A with a one-second
+ * TTL is gone on every node once it has expired, and every node's expiry listener hears of it
+ * exactly once, whether the reaper told it, a read found it expired first, or its LISTEN connection
+ * was down.
  */
 class ClusterExpiryTest {
 
@@ -127,7 +128,9 @@ class ClusterExpiryTest {
     }
   }
 
-  /** Writes a marker from C and waits until every node heard it: earlier notifications are through. */
+  /**
+   * Writes a marker from C and waits until every node heard it: earlier notifications are through.
+   */
   private static void flushFeeds(List<Node> cluster) {
     String marker = "marker-" + System.nanoTime();
     cluster.get(2).cache().put(marker, "m");
@@ -170,7 +173,8 @@ class ClusterExpiryTest {
       await().atMost(CONVERGE).until(() -> a.log().count(EventType.EXPIRED, "k") == 1
           && c.log().count(EventType.EXPIRED, "k") == 1);
       assertThat(b.log().count(EventType.EXPIRED, "k")).as("B has not read it yet").isZero();
-      assertThat(backend(a.manager()).get(CACHE, "s:k")).as("the row before the reaper").isNotNull();
+      assertThat(backend(a.manager()).get(CACHE, "s:k")).as("the row before the reaper")
+          .isNotNull();
 
       assertThat(backend(b.manager()).expireDue(100)).isEqualTo(1);
       await().atMost(CONVERGE).until(() -> b.log().count(EventType.EXPIRED, "k") == 1);
@@ -185,10 +189,10 @@ class ClusterExpiryTest {
   }
 
   /**
-   * Fails on the full-scan reconciliation of this branch: it only drops keys whose revision is at most
-   * the highest revision among the rows still live, so when the reaper removed the newest rows (here:
-   * all of them) a node that missed the notification keeps them, silent, until it reads them. The
-   * heartbeat reconciliation replaces that code; this test is its acceptance check.
+   * Fails on the full-scan reconciliation of this branch: it only drops keys whose revision is at
+   * most the highest revision among the rows still live, so when the reaper removed the newest rows
+   * (here: all of them) a node that missed the notification keeps them, silent, until it reads
+   * them. The heartbeat reconciliation replaces that code; this test is its acceptance check.
    */
   @Disabled("full-scan reconcile in RemoteChanges (owned by the sync work) misses removals of the"
       + " newest rows; enable once the heartbeat reconciliation replaces it")

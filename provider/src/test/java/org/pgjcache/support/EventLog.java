@@ -20,8 +20,9 @@ import javax.cache.event.EventType;
 
 /**
  * A listener for every event type that records what one node heard, with the time it heard it on a
- * clock the test chooses (the node's database clock, to measure lags against stored expiry instants).
- * Registered through a singleton factory, so the test keeps the very instance the cache calls.
+ * clock the test chooses (the node's database clock, to measure lags against stored expiry
+ * instants). Registered through a singleton factory, so the test keeps the very instance the cache
+ * calls.
  */
 public final class EventLog<K, V> implements CacheEntryCreatedListener<K, V>,
     CacheEntryUpdatedListener<K, V>, CacheEntryRemovedListener<K, V>,

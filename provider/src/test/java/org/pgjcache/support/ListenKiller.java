@@ -55,6 +55,7 @@ public final class ListenKiller {
   /** Waits until the node listens on a connection other than {@code killedPid}. */
   public static void awaitRelisten(CacheManager node, int killedPid, Duration within) {
     PostgresBackend backend = backend(node);
-    await().atMost(within).until(() -> backend.listenerPid() > 0 && backend.listenerPid() != killedPid);
+    await().atMost(within)
+        .until(() -> backend.listenerPid() > 0 && backend.listenerPid() != killedPid);
   }
 }

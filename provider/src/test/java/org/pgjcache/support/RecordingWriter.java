@@ -18,8 +18,10 @@ public final class RecordingWriter implements CacheWriter<String, String>, Seria
   private final transient List<String> deleted = new CopyOnWriteArrayList<>();
 
   /** Makes {@code configuration} write through to this writer instance. */
-  public MutableConfiguration<String, String> on(MutableConfiguration<String, String> configuration) {
-    return configuration.setWriteThrough(true).setCacheWriterFactory(FactoryBuilder.factoryOf(this));
+  public MutableConfiguration<String, String> on(
+      MutableConfiguration<String, String> configuration) {
+    return configuration.setWriteThrough(true)
+        .setCacheWriterFactory(FactoryBuilder.factoryOf(this));
   }
 
   public List<String> written() {

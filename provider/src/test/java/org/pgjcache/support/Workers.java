@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a test's concurrent tasks, released together so they really race, and waits for them within a
- * deadline; the first failure of any task fails the test. Closing stops whatever is still running.
+ * Runs a test's concurrent tasks, released together so they really race, and waits for them within
+ * a deadline; the first failure of any task fails the test. Closing stops whatever is still
+ * running.
  */
 public final class Workers implements AutoCloseable {
 

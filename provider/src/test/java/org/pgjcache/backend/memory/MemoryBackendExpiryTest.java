@@ -25,8 +25,9 @@ class MemoryBackendExpiryTest {
     Properties p = new Properties();
     p.setProperty("pgjcache.backend", "memory");
     p.setProperty("pgjcache.expiry-interval", "100ms");
-    return Caching.getCachingProvider().getCacheManager(URI.create("pgjcache:memory-expiry-" + name),
-        MemoryBackendExpiryTest.class.getClassLoader(), p);
+    return Caching.getCachingProvider().getCacheManager(
+        URI.create("pgjcache:memory-expiry-" + name), MemoryBackendExpiryTest.class.getClassLoader(),
+        p);
   }
 
   @Test

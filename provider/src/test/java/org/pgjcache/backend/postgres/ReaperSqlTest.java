@@ -22,8 +22,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * The reaper's statements on a real PostgreSQL: one node at a time, expired rows become tombstones that
- * keep their expiry instant, one notification per cache and batch, and old tombstones are purged.
+ * The reaper's statements on a real PostgreSQL: one node at a time, expired rows become tombstones
+ * that keep their expiry instant, one notification per cache and batch, and old tombstones are
+ * purged.
  */
 class ReaperSqlTest {
 
