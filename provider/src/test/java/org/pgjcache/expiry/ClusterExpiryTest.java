@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
+import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,47 @@ class ClusterExpiryTest {
         assertThat(node.cache().get("k")).isNull();
       }
       assertThat(backend(a.manager()).get(CACHE, "s:k")).as("the row after the reaper").isNull();
+    }
+  }
+
+  @Test
+  void accessedExpiryOnOneNodeKeepsTheEntryAliveOnEveryNode() {
+    try (Nodes nodes = Nodes.freshDatabase("expiry-access")) {
+      List<Node> cluster = new ArrayList<>();
+      for (String name : List.of("A", "B", "C")) {
+        CacheManager manager = nodes.node(name, settings(nodes, null));
+        Cache<String, String> cache = manager.createCache(CACHE,
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(
+                    new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1))));
+        cluster.add(new Node(name, manager, cache,
+            EventLog.on(cache, backend(manager)::now, false)));
+      }
+      Node a = cluster.get(0);
+      Backend clockOfA = backend(a.manager());
+      a.cache().put("k", "v");
+      long created = clockOfA.now();
+      long lastRead = created;
+      // read on A every 300 ms for 2.4 s: each read moves the instant 1 s ahead on every node
+      while (lastRead < created + 2400) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        lastRead = clockOfA.now();
+        assertThat(a.cache().get("k")).isEqualTo("v");
+        if (lastRead > created + 1500) {
+          for (Node other : cluster.subList(1, 3)) {
+            assertThat(other.cache().containsKey("k"))
+                .as("%s holds the entry past its first instant", other.name()).isTrue();
+          }
+        }
+      }
+      long readAt = lastRead;
+      for (Node node : cluster) {
+        await().atMost(CONVERGE).until(() -> node.log().count(EventType.EXPIRED, "k") == 1);
+        long heardAt = node.log().of(EventType.EXPIRED).get(0).at();
+        assertThat(heardAt).as("%s heard the expiry %d ms after the last read", node.name(),
+            heardAt - readAt).isGreaterThanOrEqualTo(readAt + 1000 - 50);
+        assertThat(node.cache().get("k")).isNull();
+      }
     }
   }
 
