@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,6 +86,28 @@ final class EmbeddedServer implements Server {
 
     /** Unpacks the binaries if needed, creates a fresh cluster and starts it on a free port. */
     static EmbeddedServer create() throws IOException, InterruptedException {
+        return create(Customization.NONE);
+    }
+
+    /**
+     * What a server of a test's own adds to the testkit's cluster before its first start (see {@link ExtraServer}).
+     *
+     * @param configLines appended to {@code postgresql.conf}, after the testkit's own settings
+     * @param hbaLines    put in front of the rules initdb wrote to {@code pg_hba.conf}, so they take precedence
+     * @param files       written into the data directory, by name, readable by the server's user only
+     */
+    record Customization(List<String> configLines, List<String> hbaLines, Map<String, byte[]> files) {
+        static final Customization NONE = new Customization(List.of(), List.of(), Map.of());
+
+        Customization {
+            configLines = List.copyOf(configLines);
+            hbaLines = List.copyOf(hbaLines);
+            files = Map.copyOf(files);
+        }
+    }
+
+    /** {@link #create()} with {@code custom} applied to the cluster before it starts. */
+    static EmbeddedServer create(Customization custom) throws IOException, InterruptedException {
         Path base = baseDirectory();
         PgBinaries binaries = PgBinaries.unpack(base);
         String name = "run-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
@@ -104,6 +127,7 @@ final class EmbeddedServer implements Server {
             launcher.own(logFile);
             Files.writeString(home.resolve("data").resolve("postgresql.conf"), configuration(),
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            customize(home.resolve("data"), launcher, custom);
             EmbeddedServer server = null;
             for (int attempt = 1; server == null; attempt++) {
                 int port = freePort();
@@ -152,6 +176,31 @@ final class EmbeddedServer implements Server {
         }
         lines.add("");
         return String.join("\n", lines);
+    }
+
+    private static void customize(Path data, Launcher launcher, Customization custom) throws IOException {
+        for (Map.Entry<String, byte[]> file : custom.files().entrySet()) {
+            Path directory = data.normalize();
+            Path target = directory.resolve(file.getKey()).normalize();
+            if (!directory.equals(target.getParent())) {
+                throw new IllegalArgumentException("Not a plain file name: " + file.getKey());
+            }
+            Files.write(target, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // PostgreSQL refuses a private key that others may read; keys and certificates are what goes here.
+            FileTrees.chmod(target, "rw-------");
+            launcher.own(target);
+        }
+        if (!custom.configLines().isEmpty()) {
+            Files.writeString(data.resolve("postgresql.conf"),
+                    "\n# added for this server\n" + String.join("\n", custom.configLines()) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+        if (!custom.hbaLines().isEmpty()) {
+            Path hba = data.resolve("pg_hba.conf");
+            String rules = Files.readString(hba, StandardCharsets.UTF_8);
+            Files.writeString(hba, "# added for this server\n" + String.join("\n", custom.hbaLines()) + "\n\n" + rules,
+                    StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        }
     }
 
     @Override
