@@ -99,8 +99,14 @@ final class PrivateKeys {
                 // PBEWithHmacSHA256AndAES_256.
                 cipherName = parameters.toString();
             }
-            SecretKey secret = SecretKeyFactory.getInstance(cipherName)
-                    .generateSecret(new PBEKeySpec(password.toCharArray()));
+            SecretKey secret;
+            try {
+                secret = SecretKeyFactory.getInstance(cipherName).generateSecret(new PBEKeySpec(password.toCharArray()));
+            } catch (InvalidKeySpecException e) {
+                // The JDK's PBE schemes take ASCII passwords only.
+                throw new IOException("cannot use sslpassword to decrypt the sslkey file " + file + ": "
+                        + e.getMessage(), e);
+            }
             Cipher cipher = Cipher.getInstance(cipherName);
             cipher.init(Cipher.DECRYPT_MODE, secret, parameters);
             return KeyFactory.getInstance(algorithm).generatePrivate(info.getKeySpec(cipher));

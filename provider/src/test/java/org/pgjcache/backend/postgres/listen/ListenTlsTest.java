@@ -270,6 +270,29 @@ class ListenTlsTest {
     }
 
     @Test
+    void clientCertificateDefaultsToPgjdbcsFilesWhenTheyExist(@TempDir Path home) throws Exception {
+        assertThat(ClientCertificate.load(TlsOptions.DEFAULTS, home)).isEmpty();
+
+        Files.copy(pki.clientCert, home.resolve("postgresql.crt"));
+        // A default certificate without its default key: nothing to present, as in pgjdbc.
+        assertThat(ClientCertificate.load(TlsOptions.DEFAULTS, home)).isEmpty();
+        // But a certificate the URL names needs its key.
+        TlsOptions namedCert = new TlsOptions(null, pki.clientCert.toString(), null, null, null);
+        assertThatThrownBy(() -> ClientCertificate.load(namedCert, home)).isInstanceOf(IOException.class)
+                .hasMessageContaining(home.resolve("postgresql.pk8").toString());
+
+        Files.copy(pki.clientKeyDer, home.resolve("postgresql.pk8"));
+        ClientCertificate loaded = ClientCertificate.load(TlsOptions.DEFAULTS, home).orElseThrow();
+        assertThat(loaded.getCertificateChain("user")[0].getSubjectX500Principal().getName())
+                .isEqualTo("CN=" + TestPki.CLIENT_ROLE);
+        assertThat(loaded.getPrivateKey("user")).isNotNull();
+        // Empty sslcert/sslkey: none, whatever the directory holds.
+        assertThat(ClientCertificate.load(new TlsOptions(null, "", "", null, null), home)).isEmpty();
+        assertThatThrownBy(() -> ClientCertificate.load(new TlsOptions(null, pki.clientCert.toString(), "", null, null),
+                home)).isInstanceOf(IOException.class).hasMessageContaining("sslcert and sslkey go together");
+    }
+
+    @Test
     void aCacheManagerOpensWithVerifyFullAndAnotherNodeHearsItsPut() throws Exception {
         String database = server.database().createDatabase("tls_nodes");
         String url = database.replace("//127.0.0.1:", "//localhost:")
