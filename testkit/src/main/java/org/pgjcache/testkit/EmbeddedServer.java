@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,12 @@ final class EmbeddedServer implements Server {
     private static final int STOP_WAIT_SECONDS = 15;
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final int PORT_ATTEMPTS = 5;
+    /**
+     * Names of the server directories whose locks this JVM holds. {@link #removeAbandoned} must not even open their
+     * lock files: closing any channel to a file drops every lock the process holds on it (POSIX record locks; see
+     * {@link FileLock}), after which another JVM would take the running server for abandoned.
+     */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
 
     private final PgBinaries binaries;
     private final Launcher launcher;
@@ -119,6 +127,7 @@ final class EmbeddedServer implements Server {
             if (lockChannel.tryLock() == null) {
                 throw new IOException("Could not lock the new file " + lockFile);
             }
+            HELD.add(name);
             Files.createDirectory(home);
             FileTrees.chmod(home, "rwxr-xr-x");
             Launcher launcher = initdb(binaries, home);
@@ -148,6 +157,7 @@ final class EmbeddedServer implements Server {
                 postmaster(home.resolve("data")).ifPresent(ProcessHandle::destroyForcibly);
                 FileTrees.delete(home);
                 lockChannel.close();
+                HELD.remove(name);
                 Files.deleteIfExists(lockFile);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
@@ -201,6 +211,11 @@ final class EmbeddedServer implements Server {
             Files.writeString(hba, "# added for this server\n" + String.join("\n", custom.hbaLines()) + "\n\n" + rules,
                     StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
         }
+    }
+
+    /** The file this JVM keeps locked while the server is its own (for tests). */
+    Path lockFile() {
+        return lockFile;
     }
 
     @Override
@@ -276,6 +291,7 @@ final class EmbeddedServer implements Server {
             }
             FileTrees.delete(home);
             lockChannel.close();
+            HELD.remove(home.getFileName().toString());
             Files.deleteIfExists(lockFile);
             log.debug("Removed the embedded PostgreSQL server on port {} and its directory {}", port, home);
         } catch (IOException e) {
@@ -412,7 +428,7 @@ final class EmbeddedServer implements Server {
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, "run-*")) {
             for (Path directory : directories) {
                 String name = directory.getFileName().toString();
-                if (name.equals(own) || !Files.isDirectory(directory)) {
+                if (name.equals(own) || HELD.contains(name) || !Files.isDirectory(directory)) {
                     continue;
                 }
                 Path lockFile = base.resolve(name + ".lock");
