@@ -82,10 +82,8 @@ final class TestPki {
     private void make() throws IOException, InterruptedException, GeneralSecurityException {
         keyPair("ca", "CN=pgjcache test CA", "-ext", "bc:c");
         keyPair("other-ca", "CN=pgjcache untrusted CA", "-ext", "bc:c");
-        keytool("-exportcert", "-rfc", "-keystore", store("ca"), "-storepass", STORE_PASSWORD, "-alias", "ca",
-                "-file", caCert.toString());
-        keytool("-exportcert", "-rfc", "-keystore", store("other-ca"), "-storepass", STORE_PASSWORD,
-                "-alias", "other-ca", "-file", otherCaCert.toString());
+        Files.writeString(caCert, pem("CERTIFICATE", load("ca").getCertificate("ca").getEncoded()));
+        Files.writeString(otherCaCert, pem("CERTIFICATE", load("other-ca").getCertificate("other-ca").getEncoded()));
 
         keyPair("server", "CN=localhost");
         sign("server", serverCert, "san=dns:localhost", "eku=serverAuth");
@@ -132,11 +130,15 @@ final class TestPki {
     }
 
     private PrivateKey privateKey(String alias) throws IOException, GeneralSecurityException {
+        return (PrivateKey) load(alias).getKey(alias, STORE_PASSWORD.toCharArray());
+    }
+
+    private KeyStore load(String alias) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(Path.of(store(alias)))) {
             store.load(in, STORE_PASSWORD.toCharArray());
         }
-        return (PrivateKey) store.getKey(alias, STORE_PASSWORD.toCharArray());
+        return store;
     }
 
     private String store(String alias) {
@@ -180,6 +182,7 @@ final class TestPki {
     private void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(keytool().toString());
+        command.add("-J-XX:TieredStopAtLevel=1"); // a short-lived JVM: halves keytool's start-up
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
