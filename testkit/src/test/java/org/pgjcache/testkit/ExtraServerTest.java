@@ -44,7 +44,8 @@ class ExtraServerTest {
 
     @Test
     void refusesFileNamesOutsideTheDataDirectory() {
-        assertThatThrownBy(() -> ExtraServer.embedded().file("../escape", "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExtraServer.embedded().file("../escape", "x"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ExtraServer.embedded().file("a/b", "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ExtraServer.embedded().file("x", "1").file("x", "2"))
                 .isInstanceOf(IllegalArgumentException.class);

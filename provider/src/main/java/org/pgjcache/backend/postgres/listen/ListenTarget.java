@@ -151,7 +151,8 @@ public record ListenTarget(String host, int port, String database, String user, 
         if (mode == null) {
             String ssl = params.get("ssl");
             // pgjdbc: ssl=true, or ssl with no value, and no sslmode means verify-full.
-            return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true")) ? SslMode.VERIFY_FULL : SslMode.PREFER;
+            boolean on = ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"));
+            return on ? SslMode.VERIFY_FULL : SslMode.PREFER;
         }
         switch (mode.toLowerCase(Locale.ROOT)) {
             case "disable":
@@ -176,8 +177,9 @@ public record ListenTarget(String host, int port, String database, String user, 
             factory = null;
         } else if (!factory.equals(TlsOptions.JAVA_DEFAULT_FACTORY)) {
             if (mode.verifiesCertificate()) {
-                throw new IllegalArgumentException("sslfactory=" + factory + " is not supported by the LISTEN connection"
-                        + " with sslmode=" + mode.urlName() + "; it verifies the server like pgjdbc's default factory"
+                throw new IllegalArgumentException("sslfactory=" + factory
+                        + " is not supported by the LISTEN connection with sslmode=" + mode.urlName()
+                        + "; it verifies the server like pgjdbc's default factory"
                         + " (sslrootcert, else ~/.postgresql/root.crt) or, with sslfactory="
                         + TlsOptions.JAVA_DEFAULT_FACTORY + ", with the JVM's default trust store");
             }

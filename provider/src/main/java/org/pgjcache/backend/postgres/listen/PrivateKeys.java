@@ -101,7 +101,8 @@ final class PrivateKeys {
             }
             SecretKey secret;
             try {
-                secret = SecretKeyFactory.getInstance(cipherName).generateSecret(new PBEKeySpec(password.toCharArray()));
+                secret = SecretKeyFactory.getInstance(cipherName)
+                        .generateSecret(new PBEKeySpec(password.toCharArray()));
             } catch (InvalidKeySpecException e) {
                 // The JDK's PBE schemes take ASCII passwords only.
                 throw new IOException("cannot use sslpassword to decrypt the sslkey file " + file + ": "

@@ -28,7 +28,8 @@ public record TlsOptions(String rootCert, String cert, String key, String keyPas
 
     public TlsOptions {
         if (factory != null && !factory.equals(JAVA_DEFAULT_FACTORY)) {
-            throw new IllegalArgumentException("sslfactory must be null or " + JAVA_DEFAULT_FACTORY + ", was " + factory);
+            throw new IllegalArgumentException("sslfactory must be null or " + JAVA_DEFAULT_FACTORY
+                    + ", was " + factory);
         }
     }
 

@@ -124,8 +124,9 @@ class ListenTargetTest {
         assertThat(ListenTarget.fromJdbcUrl(base + "verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory",
                 null, null).tls().factory()).isEqualTo(TlsOptions.JAVA_DEFAULT_FACTORY);
         // Trusting every certificate, or a class we cannot run, would weaken what verify-* asks for.
-        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(base + "verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory",
-                null, null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(
+                base + "verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory", null, null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sslfactory=org.postgresql.ssl.NonValidatingFactory")
                 .hasMessageContaining("verify-full");
         assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(base + "verify-ca&sslfactory=com.example.Custom", null, null))

@@ -388,7 +388,8 @@ class ListenTlsTest {
     }
 
     private static String sslColumn(Connection jdbc, int pid, String column) throws SQLException {
-        try (PreparedStatement ps = jdbc.prepareStatement("select " + column + "::text from pg_stat_ssl where pid = ?")) {
+        String sql = "select " + column + "::text from pg_stat_ssl where pid = ?";
+        try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
             ps.setInt(1, pid);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("pg_stat_ssl row for pid %d", pid).isTrue();

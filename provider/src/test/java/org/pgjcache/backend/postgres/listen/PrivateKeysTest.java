@@ -29,8 +29,8 @@ class PrivateKeysTest {
 
     @Test
     void readsPemWithTextAroundIt() throws Exception {
-        byte[] text = ("Bag Attributes\n  friendlyName: user\n" + TestPki.pem("PRIVATE KEY", ec.getPrivate().getEncoded()))
-                .getBytes(StandardCharsets.US_ASCII);
+        String pem = TestPki.pem("PRIVATE KEY", ec.getPrivate().getEncoded());
+        byte[] text = ("Bag Attributes\n  friendlyName: user\n" + pem).getBytes(StandardCharsets.US_ASCII);
         assertThat(PrivateKeys.read(FILE, text, "EC", null)).isEqualTo(ec.getPrivate());
     }
 
