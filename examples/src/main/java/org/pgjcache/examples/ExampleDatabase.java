@@ -14,13 +14,18 @@ public final class ExampleDatabase {
 
   /** The environment variable that pgjcache itself reads for {@code pgjcache.jdbc-url}. */
   public static final String JDBC_URL_ENV = "PGJCACHE_JDBC_URL";
+  /** The setting that names the database. */
+  public static final String JDBC_URL = "pgjcache.jdbc-url";
+  /** The setting that names the database user. */
+  public static final String USER = "pgjcache.user";
+  /** The setting that holds the database password. */
+  public static final String PASSWORD = "pgjcache.password";
 
   private ExampleDatabase() {
   }
 
   /**
-   * Whether {@code PGJCACHE_JDBC_URL} names the database. pgjcache reads that variable (and
-   * {@code PGJCACHE_USER}, {@code PGJCACHE_PASSWORD}) by itself, so a program then passes nothing.
+   * The database named by {@code PGJCACHE_JDBC_URL}, if that is set.
    *
    * @return the URL from the environment, or empty
    */
@@ -30,25 +35,36 @@ public final class ExampleDatabase {
   }
 
   /**
-   * The connection settings for an example's cache managers: none when {@code PGJCACHE_JDBC_URL} is
-   * set (pgjcache picks it up from the environment), else {@code pgjcache.jdbc-url} and
-   * {@code pgjcache.user} of a fresh database on an embedded PostgreSQL started for this JVM, which
-   * stops when the JVM exits.
+   * The connection settings for an example's cache managers (and for anything else of the example
+   * that connects, such as Hibernate's DataSource): {@code pgjcache.jdbc-url}, {@code pgjcache.user}
+   * and, if there is one, {@code pgjcache.password}. They come from {@code PGJCACHE_JDBC_URL},
+   * {@code PGJCACHE_USER} and {@code PGJCACHE_PASSWORD} when the first is set (pgjcache would read
+   * those by itself; they are spelled out so that the examples can show and reuse them), else from a
+   * fresh database on an embedded PostgreSQL started for this JVM, which stops when the JVM exits.
    *
    * @param name what the database is for; part of the fresh database's name
    * @return properties to pass to {@code CachingProvider.getCacheManager}; a new object on each call
    */
   public static Properties connection(String name) {
     Properties properties = new Properties();
-    if (fromEnvironment().isEmpty()) {
+    Optional<String> url = fromEnvironment();
+    if (url.isPresent()) {
+      properties.setProperty(JDBC_URL, url.get());
+      putIfSet(properties, USER, System.getenv("PGJCACHE_USER"));
+      putIfSet(properties, PASSWORD, System.getenv("PGJCACHE_PASSWORD"));
+    } else {
       TestDatabase db = TestDatabase.get();
-      properties.setProperty("pgjcache.jdbc-url", db.createDatabase(name));
-      properties.setProperty("pgjcache.user", db.user());
-      if (!db.password().isEmpty()) {
-        properties.setProperty("pgjcache.password", db.password());
-      }
+      properties.setProperty(JDBC_URL, db.createDatabase(name));
+      properties.setProperty(USER, db.user());
+      putIfSet(properties, PASSWORD, db.password());
     }
     return properties;
+  }
+
+  private static void putIfSet(Properties properties, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      properties.setProperty(key, value);
+    }
   }
 
   /**
