@@ -41,13 +41,16 @@ class FeatureFlagsTest {
   @Test
   void enablingOnOneNodeTurnsTheFlagOnEverywhereAndTellsSubscribers() {
     Recorded<Boolean> heardOnB = new Recorded<>();
-    try (ChangeSubscription<Boolean> subscription = onB.onChange(heardOnB)) {
+    ChangeSubscription<Boolean> subscription = onB.onChange(heardOnB);
+    try {
       onA.enable("new-ui");
 
       await().atMost(PROPAGATION).until(() -> onB.isEnabled("new-ui"));
       await().atMost(PROPAGATION).until(() -> heardOnB.changes().contains(
           new Change<>("new-ui", true)));
       assertThat(onB.all()).isEqualTo(Map.of("new-ui", true));
+    } finally {
+      subscription.close();
     }
   }
 
@@ -56,7 +59,8 @@ class FeatureFlagsTest {
     Recorded<Boolean> heardOnA = new Recorded<>();
     onA.enable("checkout-v2");
     await().atMost(PROPAGATION).until(() -> onB.isEnabled("checkout-v2"));
-    try (ChangeSubscription<Boolean> subscription = onA.onChange(heardOnA)) {
+    ChangeSubscription<Boolean> subscription = onA.onChange(heardOnA);
+    try {
       onB.disable("checkout-v2");
       await().atMost(PROPAGATION).until(() -> !onA.isEnabled("checkout-v2"));
 
@@ -67,6 +71,8 @@ class FeatureFlagsTest {
       assertThat(heardOnA.changes()).containsExactly(new Change<>("checkout-v2", false),
           new Change<Boolean>("checkout-v2", null));
       assertThat(onA.all()).isEmpty();
+    } finally {
+      subscription.close();
     }
   }
 }

@@ -61,7 +61,8 @@ class SettingsServiceTest {
   @Test
   void aTypedSubscriptionOnOneNodeHearsChangesMadeOnTheOther() {
     List<Boolean> maintenanceOnB = new CopyOnWriteArrayList<>();
-    try (ChangeSubscription<?> subscription = onB.subscribe(MAINTENANCE, maintenanceOnB::add)) {
+    ChangeSubscription<?> subscription = onB.subscribe(MAINTENANCE, maintenanceOnB::add);
+    try {
       onA.set(MAX_USERS, 7); // another setting: not reported to this subscription
       onA.set(MAINTENANCE, true);
       await().atMost(PROPAGATION).until(() -> maintenanceOnB.equals(List.of(true)));
@@ -69,6 +70,8 @@ class SettingsServiceTest {
       onA.reset(MAINTENANCE);
 
       await().atMost(PROPAGATION).until(() -> maintenanceOnB.equals(List.of(true, false)));
+    } finally {
+      subscription.close();
     }
   }
 

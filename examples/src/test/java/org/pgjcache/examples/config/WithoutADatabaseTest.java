@@ -69,12 +69,15 @@ class WithoutADatabaseTest {
     FeatureFlags flagsElsewhere = FeatureFlags.open(otherNode);
     Recorded<Boolean> heard = new Recorded<>();
 
-    try (ChangeSubscription<Boolean> subscription = flags.onChange(heard)) {
+    ChangeSubscription<Boolean> subscription = flags.onChange(heard);
+    try {
       flagsElsewhere.enable("dark-mode");
 
       await().atMost(Duration.ofSeconds(5)).until(() -> heard.changes().contains(
           new Change<>("dark-mode", true)));
       assertThat(flags.isEnabled("dark-mode")).isTrue();
+    } finally {
+      subscription.close();
     }
   }
 }
