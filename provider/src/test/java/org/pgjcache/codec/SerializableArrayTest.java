@@ -7,8 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Values that hold a {@code Serializable[]}, as Hibernate's second-level cache entries do, decode with
- * the default allowlist: the array's component type is an interface that is never instantiated.
+ * Values that hold a {@code Serializable[]}, as Hibernate's second-level cache entries do, decode
+ * with the default allowlist: the array's component type is an interface that is never
+ * instantiated.
  */
 class SerializableArrayTest {
 

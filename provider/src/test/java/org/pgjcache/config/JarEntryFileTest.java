@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A configuration file inside a jar ({@code jar:file:...!/pgjcache.yaml}) is read, not ignored: that is
- * the URI Spring Boot ({@code spring.cache.jcache.config=classpath:...}) and Hibernate
+ * A configuration file inside a jar ({@code jar:file:...!/pgjcache.yaml}) is read, not ignored:
+ * that is the URI Spring Boot ({@code spring.cache.jcache.config=classpath:...}) and Hibernate
  * ({@code hibernate.javax.cache.uri}) pass once the application is packaged.
  */
 class JarEntryFileTest {
@@ -31,8 +31,8 @@ class JarEntryFileTest {
   void readsAYamlFileInsideAJar() throws IOException {
     URI uri = jarWith("config/pgjcache.yaml", "pgjcache:\n  pool-size: 3\n  table: from_jar\n");
 
-    Settings s = SettingsResolver.resolve(uri, getClass().getClassLoader(), new Properties(), Map.of(),
-        new Properties());
+    Settings s = SettingsResolver.resolve(uri, getClass().getClassLoader(), new Properties(),
+        Map.of(), new Properties());
 
     assertThat(s.poolSize()).isEqualTo(3);
     assertThat(s.table()).isEqualTo("from_jar");
