@@ -7,8 +7,8 @@ import org.pgjcache.testkit.TestDatabase;
 /**
  * Where the example programs keep their caches. A real application names its database through
  * pgjcache's own settings (the {@code PGJCACHE_JDBC_URL} environment variable, a configuration file
- * or properties); the examples do the same when that variable is set, and otherwise start an embedded
- * PostgreSQL so that trying them needs nothing but a JDK and Maven.
+ * or properties); the examples do the same when that variable is set, and otherwise start an
+ * embedded PostgreSQL so that trying them needs nothing but a JDK and Maven.
  */
 public final class ExampleDatabase {
 
@@ -36,14 +36,15 @@ public final class ExampleDatabase {
 
   /**
    * The connection settings for an example's cache managers (and for anything else of the example
-   * that connects, such as Hibernate's DataSource): {@code pgjcache.jdbc-url}, {@code pgjcache.user}
-   * and, if there is one, {@code pgjcache.password}. They come from {@code PGJCACHE_JDBC_URL},
-   * {@code PGJCACHE_USER} and {@code PGJCACHE_PASSWORD} when the first is set (pgjcache would read
-   * those by itself; they are spelled out so that the examples can show and reuse them), else from a
-   * fresh database on an embedded PostgreSQL started for this JVM, which stops when the JVM exits.
+   * that connects, such as Hibernate's DataSource): {@code pgjcache.jdbc-url},
+   * {@code pgjcache.user} and, if there is one, {@code pgjcache.password}. They come from
+   * {@code PGJCACHE_JDBC_URL}, {@code PGJCACHE_USER} and {@code PGJCACHE_PASSWORD} when the first
+   * is set (pgjcache would read those by itself; they are spelled out so that the examples can
+   * show and reuse them), else from a fresh database on an embedded PostgreSQL started for this
+   * JVM, which stops when the JVM exits.
    *
    * @param name what the database is for; part of the fresh database's name
-   * @return properties to pass to {@code CachingProvider.getCacheManager}; a new object on each call
+   * @return properties for {@code CachingProvider.getCacheManager}; a new object on each call
    */
   public static Properties connection(String name) {
     Properties properties = new Properties();

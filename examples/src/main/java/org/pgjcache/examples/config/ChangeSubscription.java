@@ -15,9 +15,9 @@ import javax.cache.event.EventType;
 
 /**
  * The seeds' {@code Subscribe(func(key, value))} in JCache terms: a {@code CacheEntryListener} that
- * hands every change to a callback, whichever node made it. Removed and expired entries are reported
- * with a null value. The listener is asynchronous, so a slow callback never slows down a writer.
- * {@link #close()} is the seeds' {@code Unsubscribe}.
+ * hands every change to a callback, whichever node made it. Removed and expired entries are
+ * reported with a null value. The listener is asynchronous, so a slow callback never slows down a
+ * writer. {@link #close()} is the seeds' {@code Unsubscribe}.
  *
  * @param <V> the cache's value type
  */

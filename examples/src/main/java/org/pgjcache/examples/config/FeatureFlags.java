@@ -7,9 +7,9 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 
 /**
- * Feature flags that flip on every node at once (the seeds' {@code FeatureFlagService}). A flag that
- * was never set is off. Checking a flag is a read of the node's replica, cheap enough for every
- * request.
+ * Feature flags that flip on every node at once (the seeds' {@code FeatureFlagService}). A flag
+ * that was never set is off. Checking a flag is a read of the node's replica, cheap enough for
+ * every request.
  */
 public final class FeatureFlags {
 

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * Counts this node's requests per endpoint in fixed windows and refuses those over the endpoint's
  * current limit. The counting is local (each node enforces the limit on its own traffic); the limit
- * is looked up in {@link RateLimits} on every request, which costs a replica read, so a limit changed
- * on any node takes effect here at once.
+ * is looked up in {@link RateLimits} on every request, which costs a replica read, so a limit
+ * changed on any node takes effect here at once.
  */
 public final class RateLimiter {
 

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A named, typed setting with the value it has until someone sets it. Declaring settings as constants
- * keeps their names, types and defaults in one place instead of at every call site.
+ * A named, typed setting with the value it has until someone sets it. Declaring settings as
+ * constants keeps their names, types and defaults in one place instead of at every call site.
  *
  * @param key the setting's name, such as {@code "max_users"}
  * @param type what its values are

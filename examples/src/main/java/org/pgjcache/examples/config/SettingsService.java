@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Application settings that change at run time on every node at once (the seeds' {@code SyncConfig}:
- * {@code Set}, {@code Get} with a default, {@code GetAll}, {@code Subscribe}). Values are plain JDK types
- * (String, Integer, Boolean, Duration, ...), so any node, and a person with {@code psql}, can read
- * them; a stored value of the wrong type reads as the default, with a warning, rather than failing the
- * caller.
+ * Application settings that change at run time on every node at once (the seeds'
+ * {@code SyncConfig}: {@code Set}, {@code Get} with a default, {@code GetAll}, {@code Subscribe}).
+ * Values are plain JDK types (String, Integer, Boolean, Duration, ...), so any node, and a person
+ * with {@code psql}, can read them; a stored value of the wrong type reads as the default, with a
+ * warning, rather than failing the caller.
  */
 public final class SettingsService {
 

@@ -35,7 +35,7 @@ final class DirectSql implements AutoCloseable {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
-  /** Ends a server process, as {@code pg_terminate_backend} does for a DBA; true if it was signalled. */
+  /** Ends a server process with {@code pg_terminate_backend}, as a DBA would; true if signalled. */
   boolean terminate(int pid) throws SQLException {
     try (PreparedStatement s = connection.prepareStatement("select pg_terminate_backend(?)")) {
       s.setInt(1, pid);
@@ -65,8 +65,8 @@ final class DirectSql implements AutoCloseable {
   }
 
   /**
-   * Overwrites a String entry with a new value and a new revision, as pgjcache would, but without its
-   * NOTIFY: no node hears of it.
+   * Overwrites a String entry with a new value and a new revision, as pgjcache would, but without
+   * its NOTIFY: no node hears of it.
    *
    * @return the new revision
    */

@@ -20,11 +20,12 @@ import org.pgjcache.examples.demo.HeardEvents.Heard;
 import org.pgjcache.manager.PgCacheManager;
 
 /**
- * Two nodes, one PostgreSQL, four things that make pgjcache what it is, printed as a short log. Each
- * node is a {@code CacheManager} with a backend of its own ({@code pgjcache.shared-backend=false}),
- * which is exactly what a second JVM would have: its own connection pool, its own LISTEN connection,
- * its own replica. Steps 1 to 3 must work, or the demo fails; step 4 waits for the checksum heartbeat
- * with a deadline and says plainly if the heartbeat did not repair the row.
+ * Two nodes, one PostgreSQL, four things that make pgjcache what it is, printed as a short log.
+ * Each node is a {@code CacheManager} with a backend of its own
+ * ({@code pgjcache.shared-backend=false}), which is exactly what a second JVM would have: its own
+ * connection pool, its own LISTEN connection, its own replica. Steps 1 to 3 must work, or the demo
+ * fails; step 4 waits for the checksum heartbeat with a deadline and says plainly if the heartbeat
+ * did not repair the row.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl examples -am -DskipTests -Pdemo verify}, or from an IDE.
  * Set {@code PGJCACHE_JDBC_URL} (and {@code PGJCACHE_USER}, {@code PGJCACHE_PASSWORD}) to run it on
@@ -55,8 +56,8 @@ public final class TwoNodeDemo {
   }
 
   /**
-   * Runs the demo with a one-second heartbeat. Exits normally when steps 1 to 3 worked (whether or not
-   * the heartbeat repaired the row in step 4), with an exception otherwise.
+   * Runs the demo with a one-second heartbeat. Exits normally when steps 1 to 3 worked (whether or
+   * not the heartbeat repaired the row in step 4), with an exception otherwise.
    *
    * @param args ignored
    * @throws Exception if a step failed
@@ -82,8 +83,8 @@ public final class TwoNodeDemo {
     CachingProvider provider = Caching.getCachingProvider();
     try (CacheManager a = node(provider, common, "node-a");
         CacheManager b = node(provider, common, "node-b")) {
-      out.println("  nodes    : node-a and node-b, two CacheManagers with a connection pool, a LISTEN"
-          + " connection and a replica each");
+      out.println("  nodes    : node-a and node-b, two CacheManagers with a connection pool,"
+          + " a LISTEN connection and a replica each");
       MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
           .setTypes(String.class, String.class);
       Cache<String, String> onA = a.createCache(CACHE, config);
@@ -245,6 +246,7 @@ public final class TwoNodeDemo {
   }
 
   private static String seconds(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s"
+        : duration.toMillis() + "ms";
   }
 }

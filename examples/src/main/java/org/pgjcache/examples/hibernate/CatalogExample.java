@@ -11,7 +11,8 @@ import org.pgjcache.examples.ExampleDatabase;
 
 /**
  * Two application instances share Hibernate's second-level cache: node-b reads what node-a cached,
- * and after node-a updates a product, node-b reads the new state from its cache, not from the table.
+ * and after node-a updates a product, node-b reads the new state from its cache, not from the
+ * table.
  */
 public final class CatalogExample {
 

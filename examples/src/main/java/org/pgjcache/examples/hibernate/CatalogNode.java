@@ -24,13 +24,14 @@ import org.pgjcache.examples.ExampleDatabase;
  * connection pool, a SessionFactory, and the pgjcache configuration file the SessionFactory's cache
  * manager is opened from.
  *
- * <p>The part that matters is in {@link #hibernateSettings}: {@code hibernate.cache.region.factory_class
- * = jcache} and {@code hibernate.javax.cache.uri} naming a pgjcache configuration file. Hibernate resolves
- * that URI as a resource (a {@code file:} URL, or a class path resource name), so it must name a file
- * that exists; pgjcache's {@code pgjcache:name} URIs, which name no file, are not accepted there. A
- * production instance has one such file (say {@code /etc/shop/pgjcache.properties}); two nodes in one
- * JVM need two, because a URI identifies one cache manager, and {@code shared-backend: false} gives
- * each its own connections, as a separate JVM would have.
+ * <p>The part that matters is in {@link #hibernateSettings}:
+ * {@code hibernate.cache.region.factory_class = jcache} and {@code hibernate.javax.cache.uri}
+ * naming a pgjcache configuration file. Hibernate resolves that URI as a resource (a {@code file:}
+ * URL, or a class path resource name), so it must name a file that exists; pgjcache's
+ * {@code pgjcache:name} URIs, which name no file, are not accepted there. A production instance has
+ * one such file (say {@code /etc/shop/pgjcache.properties}); two nodes in one JVM need two, because
+ * a URI identifies one cache manager, and {@code shared-backend: false} gives each its own
+ * connections, as a separate JVM would have.
  */
 public final class CatalogNode implements AutoCloseable {
 

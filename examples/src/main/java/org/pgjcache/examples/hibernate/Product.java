@@ -9,10 +9,11 @@ import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
 
 /**
- * An entity in the second-level cache. READ_WRITE keeps the cache transactionally consistent with the
- * database (a soft lock while an update is in flight), which works across JVMs here because every
- * node's cache region is the same pgjcache cache. Ids come from a sequence rather than an identity
- * column, because Hibernate caches an entity at insert only when it knows the id before the insert.
+ * An entity in the second-level cache. READ_WRITE keeps the cache transactionally consistent with
+ * the database (a soft lock while an update is in flight), which works across JVMs here because
+ * every node's cache region is the same pgjcache cache. Ids come from a sequence rather than an
+ * identity column, because Hibernate caches an entity at insert only when it knows the id before
+ * the insert.
  */
 @Entity
 @Cacheable

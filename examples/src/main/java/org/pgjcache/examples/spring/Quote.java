@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * A price quote, the kind of value worth caching. Cached values leave the JVM (they are stored in
- * PostgreSQL and read by other instances), so they are {@link Serializable}, and their package is in
- * {@code pgjcache.serialization.allow} in {@code pgjcache.yaml}.
+ * PostgreSQL and read by other instances), so they are {@link Serializable}, and their package is
+ * in {@code pgjcache.serialization.allow} in {@code pgjcache.yaml}.
  *
  * @param symbol the instrument
  * @param price its price

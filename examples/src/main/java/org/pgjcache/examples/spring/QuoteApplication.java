@@ -26,7 +26,8 @@ public class QuoteApplication {
   public static void main(String[] args) {
     if (ExampleDatabase.fromEnvironment().isEmpty()) {
       Properties connection = ExampleDatabase.connection("pgjcache_spring");
-      connection.stringPropertyNames().forEach(k -> System.setProperty(k, connection.getProperty(k)));
+      connection.stringPropertyNames()
+          .forEach(k -> System.setProperty(k, connection.getProperty(k)));
     }
     try (ConfigurableApplicationContext context = SpringApplication.run(QuoteApplication.class,
         args)) {

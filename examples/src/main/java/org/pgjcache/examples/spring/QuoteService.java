@@ -29,11 +29,11 @@ public class QuoteService {
   }
 
   /**
-   * A quote computed by at most one caller at a time per symbol: with {@code sync = true} Spring asks
-   * the cache to load the value atomically ({@code Cache.invoke} with an entry processor that calls a
-   * non-serializable lambda), and pgjcache runs it under the entry's row lock in PostgreSQL, so
-   * concurrent callers, on this instance or any other, wait for the one computation instead of
-   * repeating it.
+   * A quote computed by at most one caller at a time per symbol: with {@code sync = true} Spring
+   * asks the cache to load the value atomically ({@code Cache.invoke} with an entry processor that
+   * calls a non-serializable lambda), and pgjcache runs it under the entry's row lock in
+   * PostgreSQL, so concurrent callers, on this instance or any other, wait for the one computation
+   * instead of repeating it.
    *
    * @param symbol the instrument
    * @return the cached or freshly fetched quote

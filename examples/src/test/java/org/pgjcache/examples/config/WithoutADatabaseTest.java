@@ -17,8 +17,8 @@ import org.pgjcache.examples.support.Recorded.Change;
 
 /**
  * How an application tests its own code that uses pgjcache without a database:
- * {@code pgjcache.backend=memory}. The code under test is the same; entries live in this JVM only, and
- * cache managers of this JVM that use the memory backend share them, events included, so even
+ * {@code pgjcache.backend=memory}. The code under test is the same; entries live in this JVM only,
+ * and cache managers of this JVM that use the memory backend share them, events included, so even
  * "another node changed it" can be tested.
  */
 class WithoutADatabaseTest {

@@ -9,8 +9,8 @@ import javax.cache.spi.CachingProvider;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
- * Two cache managers that behave as two JVMs (a backend each: {@code pgjcache.shared-backend=false})
- * on one fresh test database; closing this closes both.
+ * Two cache managers that behave as two JVMs (a backend each:
+ * {@code pgjcache.shared-backend=false}) on one fresh test database; closing this closes both.
  */
 public final class TwoNodes implements AutoCloseable {
 
