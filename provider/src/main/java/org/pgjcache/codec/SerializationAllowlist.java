@@ -22,7 +22,9 @@ public final class SerializationAllowlist implements ObjectInputFilter {
       "java.time.*", "java.time.chrono.*", "java.math.*", "java.net.URI", "java.net.URL",
       "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
       "java.net.InetAddress$InetAddressHolder", "java.net.Inet6Address$Inet6AddressHolder",
-      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "javax.cache.**");
+      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "javax.cache.**",
+      // an interface, never instantiated: allows Serializable[] (Hibernate's cached entity state)
+      "java.io.Serializable");
 
   private static final Set<String> REFUSED_ALWAYS = Set.of(
       "java.lang.Runtime", "java.lang.ProcessBuilder", "java.lang.Thread", "java.lang.ClassLoader",

@@ -116,9 +116,31 @@ final class SettingsFile {
                 }
                 return Optional.of(loadPath(uri, path));
             }
+            case "jar":
+                return Optional.of(loadJarEntry(uri));
             default:
                 return Optional.empty();
         }
+    }
+
+    /**
+     * A file inside a jar, as {@code jar:file:/app.jar!/pgjcache.yaml}: what Spring's
+     * {@code Resource.getURI()} and Hibernate's resource lookup hand over for a class path file once
+     * the application is packaged.
+     */
+    private static SettingsFile loadJarEntry(URI uri) {
+        String spec = uri.toString();
+        int bang = spec.lastIndexOf("!/");
+        String entry = bang < 0 ? spec : spec.substring(bang + 2);
+        requireKnownExtension(uri, entry);
+        URL url;
+        try {
+            url = uri.toURL();
+        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+            throw new CacheException("CacheManager URI " + uri + " is not a usable jar URL (" + e.getMessage()
+                    + ")", e);
+        }
+        return load(spec, entry.substring(entry.lastIndexOf('/') + 1), url);
     }
 
     private static Optional<SettingsFile> loadDefault(ClassLoader classLoader) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,7 +18,26 @@ public final class Replica {
   /** How long a tombstone is kept to fence off late, older changes of a removed key. */
   static final long TOMBSTONE_MILLIS = 60_000;
 
+  private static final int STRIPES = 64;
+
   private final ConcurrentHashMap<Object, Versioned> entries = new ConcurrentHashMap<>();
+  /**
+   * Writers of one key take its stripe around the change and its hook, so a key's events are queued in
+   * the order the key changed and only once the change is visible to readers (a listener that reads
+   * the cache on an event sees at least that change). Readers never take it.
+   */
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+  public Replica() {
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
+
+  private ReentrantLock stripe(Object key) {
+    int h = key.hashCode();
+    return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+  }
 
   /** What the replica holds for a key: a value, a tombstone, or null. */
   public Versioned get(Object key) {
@@ -32,17 +52,27 @@ public final class Replica {
    */
   public Applied apply(Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
     Applied[] result = {Applied.STALE};
-    entries.compute(key, (k, previous) -> {
-      if (previous != null && previous.rev >= rev) {
-        return previous;
+    Object[] stored = {key};
+    ReentrantLock lock = stripe(key);
+    lock.lock();
+    try {
+      entries.compute(key, (k, previous) -> {
+        if (previous != null && previous.rev >= rev) {
+          return previous;
+        }
+        Versioned next = held == null
+            ? new Versioned(null, rev, now + TOMBSTONE_MILLIS)
+            : new Versioned(held, rev, expireAt);
+        result[0] = new Applied(true, previous, next);
+        stored[0] = k;
+        return next;
+      });
+      if (result[0].applied()) {
+        hook.applied(stored[0], result[0]);
       }
-      Versioned next = held == null
-          ? new Versioned(null, rev, now + TOMBSTONE_MILLIS)
-          : new Versioned(held, rev, expireAt);
-      result[0] = new Applied(true, previous, next);
-      hook.applied(k, result[0]);
-      return next;
-    });
+    } finally {
+      lock.unlock();
+    }
     return result[0];
   }
 
@@ -52,12 +82,18 @@ public final class Replica {
    */
   public Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook) {
     Applied[] result = {null};
-    entries.compute(key, (k, previous) -> {
-      Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt);
-      result[0] = new Applied(true, previous, next);
-      hook.applied(k, result[0]);
-      return next;
-    });
+    ReentrantLock lock = stripe(key);
+    lock.lock();
+    try {
+      entries.compute(key, (k, previous) -> {
+        Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt);
+        result[0] = new Applied(true, previous, next);
+        return next;
+      });
+      hook.applied(key, result[0]);
+    } finally {
+      lock.unlock();
+    }
     return result[0];
   }
 
@@ -80,17 +116,25 @@ public final class Replica {
    * a higher revision, is then not news. Returns whether there was such an entry.
    */
   public boolean dropAt(Object key, long rev, long now, ApplyHook hook) {
-    boolean[] dropped = {false};
-    entries.computeIfPresent(key, (k, current) -> {
-      if (current.rev != rev || current.held == null) {
-        return current;
+    Applied[] dropped = {null};
+    ReentrantLock lock = stripe(key);
+    lock.lock();
+    try {
+      entries.computeIfPresent(key, (k, current) -> {
+        if (current.rev != rev || current.held == null) {
+          return current;
+        }
+        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS);
+        dropped[0] = new Applied(true, current, tombstone);
+        return tombstone;
+      });
+      if (dropped[0] != null) {
+        hook.applied(key, dropped[0]);
       }
-      dropped[0] = true;
-      Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS);
-      hook.applied(k, new Applied(true, current, tombstone));
-      return tombstone;
-    });
-    return dropped[0];
+    } finally {
+      lock.unlock();
+    }
+    return dropped[0] != null;
   }
 
   /** Drops every entry written at or before {@code rev} (a clear); later ones stay. */

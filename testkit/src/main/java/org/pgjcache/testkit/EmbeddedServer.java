@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +59,12 @@ final class EmbeddedServer implements Server {
     private static final int STOP_WAIT_SECONDS = 15;
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final int PORT_ATTEMPTS = 5;
+    /**
+     * Names of the server directories whose locks this JVM holds. {@link #removeAbandoned} must not even open their
+     * lock files: closing any channel to a file drops every lock the process holds on it (POSIX record locks; see
+     * {@link FileLock}), after which another JVM would take the running server for abandoned.
+     */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
 
     private final PgBinaries binaries;
     private final Launcher launcher;
@@ -85,6 +94,28 @@ final class EmbeddedServer implements Server {
 
     /** Unpacks the binaries if needed, creates a fresh cluster and starts it on a free port. */
     static EmbeddedServer create() throws IOException, InterruptedException {
+        return create(Customization.NONE);
+    }
+
+    /**
+     * What a server of a test's own adds to the testkit's cluster before its first start (see {@link ExtraServer}).
+     *
+     * @param configLines appended to {@code postgresql.conf}, after the testkit's own settings
+     * @param hbaLines    put in front of the rules initdb wrote to {@code pg_hba.conf}, so they take precedence
+     * @param files       written into the data directory, by name, readable by the server's user only
+     */
+    record Customization(List<String> configLines, List<String> hbaLines, Map<String, byte[]> files) {
+        static final Customization NONE = new Customization(List.of(), List.of(), Map.of());
+
+        Customization {
+            configLines = List.copyOf(configLines);
+            hbaLines = List.copyOf(hbaLines);
+            files = Map.copyOf(files);
+        }
+    }
+
+    /** {@link #create()} with {@code custom} applied to the cluster before it starts. */
+    static EmbeddedServer create(Customization custom) throws IOException, InterruptedException {
         Path base = baseDirectory();
         PgBinaries binaries = PgBinaries.unpack(base);
         String name = "run-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
@@ -96,6 +127,7 @@ final class EmbeddedServer implements Server {
             if (lockChannel.tryLock() == null) {
                 throw new IOException("Could not lock the new file " + lockFile);
             }
+            HELD.add(name);
             Files.createDirectory(home);
             FileTrees.chmod(home, "rwxr-xr-x");
             Launcher launcher = initdb(binaries, home);
@@ -104,6 +136,7 @@ final class EmbeddedServer implements Server {
             launcher.own(logFile);
             Files.writeString(home.resolve("data").resolve("postgresql.conf"), configuration(),
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            customize(home.resolve("data"), launcher, custom);
             EmbeddedServer server = null;
             for (int attempt = 1; server == null; attempt++) {
                 int port = freePort();
@@ -124,6 +157,7 @@ final class EmbeddedServer implements Server {
                 postmaster(home.resolve("data")).ifPresent(ProcessHandle::destroyForcibly);
                 FileTrees.delete(home);
                 lockChannel.close();
+                HELD.remove(name);
                 Files.deleteIfExists(lockFile);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
@@ -152,6 +186,36 @@ final class EmbeddedServer implements Server {
         }
         lines.add("");
         return String.join("\n", lines);
+    }
+
+    private static void customize(Path data, Launcher launcher, Customization custom) throws IOException {
+        for (Map.Entry<String, byte[]> file : custom.files().entrySet()) {
+            Path directory = data.normalize();
+            Path target = directory.resolve(file.getKey()).normalize();
+            if (!directory.equals(target.getParent())) {
+                throw new IllegalArgumentException("Not a plain file name: " + file.getKey());
+            }
+            Files.write(target, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // PostgreSQL refuses a private key that others may read; keys and certificates are what goes here.
+            FileTrees.chmod(target, "rw-------");
+            launcher.own(target);
+        }
+        if (!custom.configLines().isEmpty()) {
+            Files.writeString(data.resolve("postgresql.conf"),
+                    "\n# added for this server\n" + String.join("\n", custom.configLines()) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+        if (!custom.hbaLines().isEmpty()) {
+            Path hba = data.resolve("pg_hba.conf");
+            String rules = Files.readString(hba, StandardCharsets.UTF_8);
+            Files.writeString(hba, "# added for this server\n" + String.join("\n", custom.hbaLines()) + "\n\n" + rules,
+                    StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+    }
+
+    /** The file this JVM keeps locked while the server is its own (for tests). */
+    Path lockFile() {
+        return lockFile;
     }
 
     @Override
@@ -227,6 +291,7 @@ final class EmbeddedServer implements Server {
             }
             FileTrees.delete(home);
             lockChannel.close();
+            HELD.remove(home.getFileName().toString());
             Files.deleteIfExists(lockFile);
             log.debug("Removed the embedded PostgreSQL server on port {} and its directory {}", port, home);
         } catch (IOException e) {
@@ -363,7 +428,7 @@ final class EmbeddedServer implements Server {
         try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, "run-*")) {
             for (Path directory : directories) {
                 String name = directory.getFileName().toString();
-                if (name.equals(own) || !Files.isDirectory(directory)) {
+                if (name.equals(own) || HELD.contains(name) || !Files.isDirectory(directory)) {
                     continue;
                 }
                 Path lockFile = base.resolve(name + ".lock");

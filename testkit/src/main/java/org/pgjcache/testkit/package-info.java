@@ -12,7 +12,9 @@
  *       as root.</li>
  * </ol>
  * {@link org.pgjcache.testkit.PostgresExtension} wires it into JUnit 5 tests and
- * {@link org.pgjcache.testkit.TestDatabaseMain} runs it from a command line. Nothing here knows about caches: the
+ * {@link org.pgjcache.testkit.TestDatabaseMain} runs it from a command line. A test that needs server settings the
+ * shared server must not have (TLS, client-certificate authentication) starts an embedded server of its own with
+ * {@link org.pgjcache.testkit.ExtraServer}. Nothing here knows about caches: the
  * schema, the provider and its configuration belong to the other modules.
  */
 package org.pgjcache.testkit;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where and as whom the LISTEN connection logs in, taken from the same JDBC URL the pool uses so that
@@ -16,14 +17,17 @@ import java.util.Objects;
  * @param database        database name
  * @param user            role name
  * @param password        password, or {@code null} if the server is not expected to ask for one
- * @param sslMode         whether to use TLS
+ * @param sslMode         whether to use TLS and whether to verify the server
  * @param applicationName shown in {@code pg_stat_activity}, or {@code null}
+ * @param tls             certificate files and choices for TLS
  */
 public record ListenTarget(String host, int port, String database, String user, String password,
-                           SslMode sslMode, String applicationName) {
+                           SslMode sslMode, String applicationName, TlsOptions tls) {
 
     private static final String PREFIX = "jdbc:postgresql:";
     private static final int DEFAULT_PORT = 5432;
+    private static final Set<String> LIBPQ_FACTORIES =
+            Set.of("org.postgresql.ssl.LibPQFactory", "org.postgresql.ssl.jdbc4.LibPQFactory");
 
     public ListenTarget {
         requireText(host, "host");
@@ -33,18 +37,31 @@ public record ListenTarget(String host, int port, String database, String user, 
         requireText(database, "database");
         requireText(user, "user");
         Objects.requireNonNull(sslMode, "sslMode");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A target with pgjdbc's default TLS files ({@link TlsOptions#DEFAULTS}). */
+    public ListenTarget(String host, int port, String database, String user, String password, SslMode sslMode,
+                        String applicationName) {
+        this(host, port, database, user, password, sslMode, applicationName, TlsOptions.DEFAULTS);
     }
 
     /**
      * Reads {@code jdbc:postgresql://host[:port][/database][?key=value&...]} (and the short forms
      * {@code jdbc:postgresql:database} and {@code jdbc:postgresql:/}).
      *
-     * <p>URL parameters {@code user}, {@code password}, {@code sslmode}, {@code ssl} and
-     * {@code ApplicationName} are honoured; {@code user} and {@code password} given as arguments win
-     * when not {@code null}. Defaults: host {@code localhost}, port 5432, database = user, sslmode
-     * {@code prefer} (pgjdbc's default). {@code sslmode=allow} is treated as {@code prefer};
-     * {@code verify-ca}, {@code verify-full} and pgjdbc's {@code ssl=true} (which means verify-full)
-     * are rejected because this client does not verify certificates.
+     * <p>URL parameters {@code user}, {@code password}, {@code sslmode}, {@code ssl},
+     * {@code ApplicationName} and the TLS files {@code sslrootcert}, {@code sslcert}, {@code sslkey},
+     * {@code sslpassword} are honoured; {@code user} and {@code password} given as arguments win when
+     * not {@code null}. Defaults: host {@code localhost}, port 5432, database = user, sslmode
+     * {@code prefer} (pgjdbc's default); pgjdbc's {@code ssl=true} (or a bare {@code ssl}) without an
+     * sslmode means {@code verify-full}, as in pgjdbc. {@code sslmode=allow} is treated as
+     * {@code prefer}.
+     *
+     * <p>Settings that would change whom this connection trusts but that it cannot honour are refused
+     * rather than ignored: with {@code verify-ca}/{@code verify-full}, an {@code sslfactory} other than
+     * pgjdbc's default or {@code org.postgresql.ssl.DefaultJavaSSLFactory}; with {@code verify-full}, an
+     * {@code sslhostnameverifier}.
      *
      * <p>A multi-host URL ({@code host1:5432,host2:5433}) yields its first host only: the LISTEN
      * connection must be on the primary that the writers use, and pgjdbc's host selection
@@ -110,8 +127,9 @@ public record ListenTarget(String host, int port, String database, String user, 
         if (database.isEmpty()) {
             database = effectiveUser;
         }
+        SslMode sslMode = sslMode(params, jdbcUrl);
         return new ListenTarget(host, port, database, effectiveUser, effectivePassword,
-                sslMode(params, jdbcUrl), params.get("ApplicationName"));
+                sslMode, params.get("ApplicationName"), tlsOptions(params, sslMode));
     }
 
     /** {@code host:port/database}, for messages and logs. */
@@ -125,18 +143,16 @@ public record ListenTarget(String host, int port, String database, String user, 
     public String toString() {
         return "ListenTarget[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
                 + ", password=" + (password == null ? "(none)" : "(set)") + ", sslMode=" + sslMode
-                + ", applicationName=" + applicationName + "]";
+                + ", applicationName=" + applicationName + ", tls=" + tls + "]";
     }
 
     private static SslMode sslMode(Map<String, String> params, String url) {
         String mode = params.get("sslmode");
         if (mode == null) {
             String ssl = params.get("ssl");
-            if (ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"))) {
-                throw new IllegalArgumentException("ssl=true means sslmode=verify-full in pgjdbc, which the LISTEN"
-                        + " connection does not support (it does not verify certificates); use sslmode=require");
-            }
-            return SslMode.PREFER;
+            // pgjdbc: ssl=true, or ssl with no value, and no sslmode means verify-full.
+            boolean on = ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"));
+            return on ? SslMode.VERIFY_FULL : SslMode.PREFER;
         }
         switch (mode.toLowerCase(Locale.ROOT)) {
             case "disable":
@@ -147,12 +163,36 @@ public record ListenTarget(String host, int port, String database, String user, 
             case "require":
                 return SslMode.REQUIRE;
             case "verify-ca":
+                return SslMode.VERIFY_CA;
             case "verify-full":
-                throw new IllegalArgumentException("sslmode=" + mode + " is not supported by the LISTEN connection"
-                        + " (it does not verify certificates); use sslmode=require");
+                return SslMode.VERIFY_FULL;
             default:
                 throw new IllegalArgumentException("unknown sslmode '" + mode + "' in " + redact(url));
         }
+    }
+
+    private static TlsOptions tlsOptions(Map<String, String> params, SslMode mode) {
+        String factory = params.get("sslfactory");
+        if (factory == null || LIBPQ_FACTORIES.contains(factory)) {
+            factory = null;
+        } else if (!factory.equals(TlsOptions.JAVA_DEFAULT_FACTORY)) {
+            if (mode.verifiesCertificate()) {
+                throw new IllegalArgumentException("sslfactory=" + factory
+                        + " is not supported by the LISTEN connection with sslmode=" + mode.urlName()
+                        + "; it verifies the server like pgjdbc's default factory"
+                        + " (sslrootcert, else ~/.postgresql/root.crt) or, with sslfactory="
+                        + TlsOptions.JAVA_DEFAULT_FACTORY + ", with the JVM's default trust store");
+            }
+            // prefer/require verify nothing, whatever the factory; the LISTEN connection never did either.
+            factory = null;
+        }
+        if (mode.verifiesHostName() && params.get("sslhostnameverifier") != null) {
+            throw new IllegalArgumentException("sslhostnameverifier=" + params.get("sslhostnameverifier")
+                    + " is not supported by the LISTEN connection, which checks host names as HTTPS does;"
+                    + " remove it or use sslmode=verify-ca");
+        }
+        return new TlsOptions(params.get("sslrootcert"), params.get("sslcert"), params.get("sslkey"),
+                params.get("sslpassword"), factory);
     }
 
     private static Map<String, String> parseQuery(String query, String url) {

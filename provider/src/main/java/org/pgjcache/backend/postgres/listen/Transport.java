@@ -11,14 +11,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +46,14 @@ final class Transport {
 
     /** Connects and, as the target asks, negotiates TLS, all before {@code deadlineNanos}. */
     static Transport connect(ListenTarget target, long deadlineNanos) throws IOException {
+        return connect(target, deadlineNanos, TlsContexts.defaultDirectory());
+    }
+
+    /**
+     * As {@link #connect(ListenTarget, long)}, looking for pgjdbc's default TLS files
+     * ({@code root.crt}, {@code postgresql.crt}, {@code postgresql.pk8}) in {@code defaultDirectory}.
+     */
+    static Transport connect(ListenTarget target, long deadlineNanos, Path defaultDirectory) throws IOException {
         Socket raw = new Socket();
         try {
             raw.setTcpNoDelay(true);
@@ -61,10 +67,10 @@ final class Transport {
                 return new Transport(raw, raw, false, deadlineNanos);
             }
             if (serverAcceptsTls(raw, deadlineNanos)) {
-                return new Transport(raw, startTls(raw, target, deadlineNanos), true, deadlineNanos);
+                return new Transport(raw, startTls(raw, target, deadlineNanos, defaultDirectory), true, deadlineNanos);
             }
-            if (target.sslMode() == SslMode.REQUIRE) {
-                throw new IOException("the server does not support SSL, but sslmode is require");
+            if (target.sslMode().requiresTls()) {
+                throw new IOException("the server does not support SSL, but sslmode is " + target.sslMode().urlName());
             }
             log.debug("{} declined SSL; continuing unencrypted (sslmode prefer)", target.address());
             return new Transport(raw, raw, false, deadlineNanos);
@@ -131,28 +137,36 @@ final class Transport {
         throw new IOException("unexpected answer to SSLRequest: byte " + answer);
     }
 
-    private static Socket startTls(Socket raw, ListenTarget target, long deadlineNanos) throws IOException {
-        SSLSocket ssl = (SSLSocket) unverifiedTlsContext().getSocketFactory()
+    /**
+     * The handshake, on the socket that already carried the SSLRequest. The host name given to the
+     * socket is the URL's, as pgjdbc gives it: the JDK sends it as SNI (if it is a name with a dot, not
+     * an IP literal) and, for {@code verify-full}, checks the certificate against it with the HTTPS
+     * rules during the handshake.
+     */
+    private static Socket startTls(Socket raw, ListenTarget target, long deadlineNanos, Path defaultDirectory)
+            throws IOException {
+        SslMode mode = target.sslMode();
+        TlsContexts.Context context = TlsContexts.create(mode, target.tls(), defaultDirectory);
+        SSLSocket ssl = (SSLSocket) context.sslContext().getSocketFactory()
                 .createSocket(raw, target.host(), target.port(), true);
         ssl.setUseClientMode(true);
-        raw.setSoTimeout(remainingMillis(deadlineNanos));
-        ssl.startHandshake();
-        log.debug("TLS to {}: {} {}", target.address(), ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
-        return ssl;
-    }
-
-    /**
-     * The JDK's TLS with its default protocols, cipher suites and key managers, but without certificate
-     * checks: what libpq's {@code prefer} and {@code require} promise (encryption, not server identity).
-     */
-    private static SSLContext unverifiedTlsContext() throws IOException {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new AcceptAnyServer()}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        if (mode.verifiesHostName()) {
+            SSLParameters parameters = ssl.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(parameters);
         }
+        raw.setSoTimeout(remainingMillis(deadlineNanos));
+        try {
+            ssl.startHandshake();
+        } catch (SSLException e) {
+            SSLHandshakeException failure = new SSLHandshakeException("TLS handshake with sslmode=" + mode.urlName()
+                    + " failed (trusted CAs: " + context.trustSource() + "): " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        log.debug("TLS to {} (sslmode {}, trusted CAs: {}): {} {}", target.address(), mode.urlName(),
+                context.trustSource(), ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
+        return ssl;
     }
 
     static int remainingMillis(long deadlineNanos) throws SocketTimeoutException {
@@ -204,46 +218,6 @@ final class Transport {
             if (active) {
                 socket.setSoTimeout(remainingMillis(deadlineNanos));
             }
-        }
-    }
-
-    /** Accepts every server certificate; see {@link #unverifiedTlsContext()}. */
-    private static final class AcceptAnyServer extends X509ExtendedTrustManager {
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // encryption without server authentication, as sslmode=require
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            // encryption without server authentication, as sslmode=require
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            // encryption without server authentication, as sslmode=require
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("this is a client; it does not accept clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("this is a client; it does not accept clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("this is a client; it does not accept clients");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -417,6 +417,13 @@ class ListenConnectionTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("does not support SSL")
                     .hasMessageContaining(t.address());
+            for (SslMode verifying : List.of(SslMode.VERIFY_CA, SslMode.VERIFY_FULL)) {
+                ListenTarget strict = new ListenTarget(t.host(), t.port(), t.database(), t.user(), t.password(),
+                        verifying, null);
+                assertThatThrownBy(() -> ListenConnection.open(strict, CONNECT, new RecordingHandler()))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("does not support SSL, but sslmode is " + verifying.urlName());
+            }
         }
     }
 

@@ -81,11 +81,67 @@ class ListenTargetTest {
         assertThat(mode("sslmode=REQUIRE")).isEqualTo(SslMode.REQUIRE);
         assertThat(mode("ssl=false")).isEqualTo(SslMode.PREFER);
         assertThat(mode("ssl=true&sslmode=require")).isEqualTo(SslMode.REQUIRE);
-        assertThatThrownBy(() -> mode("sslmode=verify-full")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("verify-full");
-        assertThatThrownBy(() -> mode("sslmode=verify-ca")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> mode("ssl=true")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(mode("sslmode=verify-ca")).isEqualTo(SslMode.VERIFY_CA);
+        assertThat(mode("sslmode=Verify-Full")).isEqualTo(SslMode.VERIFY_FULL);
+        // pgjdbc: ssl=true, or a bare ssl, without sslmode means verify-full.
+        assertThat(mode("ssl=true")).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(mode("ssl")).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(mode("ssl=false&sslmode=verify-ca")).isEqualTo(SslMode.VERIFY_CA);
         assertThatThrownBy(() -> mode("sslmode=sometimes")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sslModeProperties() {
+        assertThat(SslMode.values()).filteredOn(SslMode::requiresTls)
+                .containsExactly(SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL);
+        assertThat(SslMode.values()).filteredOn(SslMode::verifiesCertificate)
+                .containsExactly(SslMode.VERIFY_CA, SslMode.VERIFY_FULL);
+        assertThat(SslMode.values()).filteredOn(SslMode::verifiesHostName).containsExactly(SslMode.VERIFY_FULL);
+        assertThat(SslMode.VERIFY_FULL.urlName()).isEqualTo("verify-full");
+    }
+
+    @Test
+    void tlsFilesAreTakenFromTheUrl() {
+        ListenTarget t = ListenTarget.fromJdbcUrl("jdbc:postgresql://h/db?user=u&sslmode=verify-full"
+                + "&sslrootcert=%2Fetc%2Fca.pem&sslcert=c.crt&sslkey=c.pk8&sslpassword=k3y", null, null);
+        assertThat(t.tls()).isEqualTo(new TlsOptions("/etc/ca.pem", "c.crt", "c.pk8", "k3y", null));
+        assertThat(t.toString()).doesNotContain("k3y").contains("keyPassword=(set)");
+        assertThat(ListenTarget.fromJdbcUrl("jdbc:postgresql://h/db?user=u", null, null).tls())
+                .isEqualTo(TlsOptions.DEFAULTS);
+        assertThat(ListenTarget.fromJdbcUrl("jdbc:postgresql://h/db?user=u&sslcert=&sslkey=", null, null).tls())
+                .isEqualTo(new TlsOptions(null, "", "", null, null));
+        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl("jdbc:postgresql://h/db?user=u&sslpassword=k3y&sslmode=x",
+                null, null)).message().doesNotContain("k3y");
+    }
+
+    @Test
+    void sslFactories() {
+        String base = "jdbc:postgresql://h/db?user=u&sslmode=";
+        assertThat(ListenTarget.fromJdbcUrl(base + "verify-full&sslfactory=org.postgresql.ssl.LibPQFactory", null, null)
+                .tls().factory()).isNull();
+        assertThat(ListenTarget.fromJdbcUrl(base + "verify-ca&sslfactory=org.postgresql.ssl.jdbc4.LibPQFactory", null,
+                null).tls().factory()).isNull();
+        assertThat(ListenTarget.fromJdbcUrl(base + "verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory",
+                null, null).tls().factory()).isEqualTo(TlsOptions.JAVA_DEFAULT_FACTORY);
+        // Trusting every certificate, or a class we cannot run, would weaken what verify-* asks for.
+        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(
+                base + "verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory", null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sslfactory=org.postgresql.ssl.NonValidatingFactory")
+                .hasMessageContaining("verify-full");
+        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(base + "verify-ca&sslfactory=com.example.Custom", null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.Custom");
+        // prefer/require verify nothing anyway; as before, the factory does not matter to them.
+        assertThat(ListenTarget.fromJdbcUrl(base + "require&sslfactory=org.postgresql.ssl.NonValidatingFactory", null,
+                null).tls().factory()).isNull();
+    }
+
+    @Test
+    void customHostNameVerifierIsRefusedForVerifyFullOnly() {
+        String query = "&sslhostnameverifier=com.example.Lenient";
+        assertThatThrownBy(() -> mode("sslmode=verify-full" + query)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sslhostnameverifier=com.example.Lenient");
+        assertThat(mode("sslmode=verify-ca" + query)).isEqualTo(SslMode.VERIFY_CA);
     }
 
     @Test
