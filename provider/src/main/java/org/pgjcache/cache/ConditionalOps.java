@@ -32,14 +32,7 @@ final class ConditionalOps<K, V> {
       write(key, value);
       return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
     });
-    if (out.put()) {
-      core.stats.misses(1);
-      core.stats.puts(1);
-      core.stats.putTime(start);
-    } else {
-      core.stats.hits(1);
-    }
-    out.batch.fire();
+    out.finish(core, start);
     return out.put();
   }
 
@@ -55,15 +48,7 @@ final class ConditionalOps<K, V> {
       long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
       return Mutation.put(bytes, expireAt);
     });
-    if (out.put()) {
-      core.stats.hits(1);
-      core.stats.puts(1);
-      core.stats.putTime(start);
-    } else {
-      core.stats.misses(1);
-    }
-    core.stats.getTime(start);
-    out.batch.fire();
+    out.finish(core, start);
     return out.put();
   }
 
@@ -82,17 +67,7 @@ final class ConditionalOps<K, V> {
       long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
       return Mutation.put(bytes, expireAt);
     });
-    if (out.existed) {
-      core.stats.hits(1);
-    } else {
-      core.stats.misses(1);
-    }
-    if (out.put()) {
-      core.stats.puts(1);
-      core.stats.putTime(start);
-    }
-    core.stats.getTime(start);
-    out.batch.fire();
+    out.finish(core, start);
     return out.put();
   }
 
@@ -109,17 +84,7 @@ final class ConditionalOps<K, V> {
       delete(key);
       return Mutation.remove();
     });
-    if (out.existed) {
-      core.stats.hits(1);
-    } else {
-      core.stats.misses(1);
-    }
-    if (out.removed()) {
-      core.stats.removals(1);
-      core.stats.removeTime(start);
-    }
-    core.stats.getTime(start);
-    out.batch.fire();
+    out.finish(core, start);
     return out.removed();
   }
 
@@ -136,17 +101,7 @@ final class ConditionalOps<K, V> {
       long expireAt = core.expiry.forCreation(now);
       return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
     });
-    if (out.existed) {
-      core.stats.hits(1);
-    } else {
-      core.stats.misses(1);
-    }
-    core.stats.getTime(start);
-    if (out.put()) {
-      core.stats.puts(1);
-      core.stats.putTime(start);
-    }
-    out.batch.fire();
+    out.finish(core, start);
     return out.old;
   }
 
@@ -156,15 +111,7 @@ final class ConditionalOps<K, V> {
       delete(key);
       return isLive(row, core.now()) ? Mutation.remove() : Mutation.NONE;
     });
-    core.stats.getTime(start);
-    if (out.removed()) {
-      core.stats.hits(1);
-      core.stats.removals(1);
-      core.stats.removeTime(start);
-    } else {
-      core.stats.misses(1);
-    }
-    out.batch.fire();
+    out.finish(core, start);
     return out.old;
   }
 
@@ -180,15 +127,7 @@ final class ConditionalOps<K, V> {
       long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
       return Mutation.put(bytes, expireAt);
     });
-    core.stats.getTime(start);
-    if (out.put()) {
-      core.stats.hits(1);
-      core.stats.puts(1);
-      core.stats.putTime(start);
-    } else {
-      core.stats.misses(1);
-    }
-    out.batch.fire();
+    out.finish(core, start);
     return out.old;
   }
 
@@ -247,6 +186,27 @@ final class ConditionalOps<K, V> {
 
     boolean removed() {
       return result.rev() > 0 && result.mutation() instanceof Mutation.Remove;
+    }
+
+    /**
+     * Counts the operation the way JCache's statistics do (a hit or miss for the lookup, a put or
+     * removal for what changed), then delivers the synchronous events.
+     */
+    void finish(CacheCore<?, ?> core, long start) {
+      if (existed) {
+        core.stats.hits(1);
+      } else {
+        core.stats.misses(1);
+      }
+      core.stats.getTime(start);
+      if (put()) {
+        core.stats.puts(1);
+        core.stats.putTime(start);
+      } else if (removed()) {
+        core.stats.removals(1);
+        core.stats.removeTime(start);
+      }
+      batch.fire();
     }
   }
 }

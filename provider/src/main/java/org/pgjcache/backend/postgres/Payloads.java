@@ -1,6 +1,8 @@
 package org.pgjcache.backend.postgres;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Base64;
 import org.pgjcache.codec.CorruptDataException;
 
@@ -46,6 +48,14 @@ final class Payloads {
   /** Head and tail around {@code min|max} of a batch. */
   static String[] batch(char kind, String cache, String origin) {
     return new String[] {"B|" + kind + "|", "|" + origin + "|" + cache.length() + "|" + cache};
+  }
+
+  /** Binds the channel, then a payload's head and tail, to three consecutive parameters. */
+  static void bind(PreparedStatement ps, int at, String channel, String[] payload)
+      throws SQLException {
+    ps.setString(at, channel);
+    ps.setString(at + 1, payload[0]);
+    ps.setString(at + 2, payload[1]);
   }
 
   /** A whole single-change payload whose revision is known up front (touch). */

@@ -341,9 +341,7 @@ public final class PostgresBackend implements Backend {
         ps.setArray(2, c.createArrayOf("bytea", values));
         ps.setArray(3, c.createArrayOf("bigint", expiries));
         ps.setString(4, cache);
-        ps.setString(5, channel);
-        ps.setString(6, payload[0]);
-        ps.setString(7, payload[1]);
+        Payloads.bind(ps, 5, channel, payload);
         return revisionsByKey(ps, keys);
       }
     });
@@ -371,9 +369,7 @@ public final class PostgresBackend implements Backend {
         ps.setString(1, cache);
         ps.setString(2, key);
         ps.setLong(3, now());
-        ps.setString(4, channel);
-        ps.setString(5, payload[0]);
-        ps.setString(6, payload[1]);
+        Payloads.bind(ps, 4, channel, payload);
         return singleRev(ps);
       }
     });
@@ -389,9 +385,7 @@ public final class PostgresBackend implements Backend {
         Array array = c.createArrayOf("text", keyArray);
         ps.setArray(2, array);
         ps.setLong(3, now());
-        ps.setString(4, channel);
-        ps.setString(5, payload[0]);
-        ps.setString(6, payload[1]);
+        Payloads.bind(ps, 4, channel, payload);
         return revisionsByKey(ps, keyArray);
       }
     });
@@ -421,9 +415,7 @@ public final class PostgresBackend implements Backend {
     return jdbc.run("clearing", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
         ps.setString(1, cache);
-        ps.setString(2, channel);
-        ps.setString(3, payload[0]);
-        ps.setString(4, payload[1]);
+        Payloads.bind(ps, 2, channel, payload);
         return singleRev(ps);
       }
     });
@@ -458,9 +450,7 @@ public final class PostgresBackend implements Backend {
         ps.setLong(3, put.expireAt());
         ps.setString(4, cache);
         ps.setString(5, key);
-        ps.setString(6, channel);
-        ps.setString(7, payload[0]);
-        ps.setString(8, payload[1]);
+        Payloads.bind(ps, 6, channel, payload);
         return singleRev(ps);
       }
     }
@@ -469,9 +459,7 @@ public final class PostgresBackend implements Backend {
       try (PreparedStatement ps = c.prepareStatement(sql.tombstone())) {
         ps.setString(1, cache);
         ps.setString(2, key);
-        ps.setString(3, channel);
-        ps.setString(4, payload[0]);
-        ps.setString(5, payload[1]);
+        Payloads.bind(ps, 3, channel, payload);
         return singleRev(ps);
       }
     }
@@ -497,9 +485,7 @@ public final class PostgresBackend implements Backend {
     jdbc.transaction("destroying", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
         ps.setString(1, cache);
-        ps.setString(2, channel);
-        ps.setString(3, payload[0]);
-        ps.setString(4, payload[1]);
+        Payloads.bind(ps, 2, channel, payload);
         ps.executeQuery().close();
       }
       try (PreparedStatement ps = c.prepareStatement(sql.destroyCacheRow())) {

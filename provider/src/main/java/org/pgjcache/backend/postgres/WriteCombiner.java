@@ -127,9 +127,7 @@ final class WriteCombiner {
         ps.setBytes(3, p.write.value());
         ps.setLong(4, p.write.expireAt());
         ps.setLong(5, p.write.expireAt());
-        ps.setString(6, channel);
-        ps.setString(7, p.payload[0]);
-        ps.setString(8, p.payload[1]);
+        Payloads.bind(ps, 6, channel, p.payload);
         try (ResultSet rs = ps.executeQuery()) {
           p.complete(rs.next() ? rs.getLong(1) : 0);
         }
