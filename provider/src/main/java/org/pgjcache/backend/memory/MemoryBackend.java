@@ -1,5 +1,6 @@
 package org.pgjcache.backend.memory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,11 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.Checksums;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
+import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.Op;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
@@ -239,5 +243,60 @@ public final class MemoryBackend implements Backend {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private final Map<String, NodeBeat> nodes = new ConcurrentHashMap<>();
+
+  @Override
+  public Map<String, BucketSums> checksums(Collection<String> names) {
+    Map<String, BucketSums> result = new HashMap<>();
+    for (String cache : names) {
+      long[] counts = new long[Checksums.BUCKETS];
+      long[] sums = new long[Checksums.BUCKETS];
+      for (Row row : new ArrayList<>(rows(cache).values())) {
+        int bucket = Checksums.bucket(row.key());
+        counts[bucket]++;
+        sums[bucket] += Checksums.hash(row.key(), row.rev());
+      }
+      result.put(cache, new BucketSums(counts, sums));
+    }
+    return result;
+  }
+
+  @Override
+  public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
+    boolean[] wanted = new boolean[Checksums.BUCKETS];
+    for (int bucket : buckets) {
+      wanted[bucket] = true;
+    }
+    Map<String, Long> found = new HashMap<>();
+    for (Row row : new ArrayList<>(rows(cache).values())) {
+      if (wanted[Checksums.bucket(row.key())]) {
+        found.put(row.key(), row.rev());
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
+    return getAll(cache, keys);
+  }
+
+  @Override
+  public void recordNode(NodeBeat beat, Duration staleAfter) {
+    nodes.put(beat.nodeId(), beat);
+  }
+
+  @Override
+  public void removeNode(String nodeId) {
+    nodes.remove(nodeId);
+  }
+
+  /** The nodes that recorded a heartbeat and have not closed, by id. */
+  public Map<String, NodeBeat> nodes() {
+    return Map.copyOf(nodes);
   }
 }

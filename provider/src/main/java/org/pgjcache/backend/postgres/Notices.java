@@ -33,6 +33,9 @@ final class Notices {
   }
 
   void accept(String payload) {
+    if (suppressed) {
+      return;
+    }
     Payloads.Notice notice;
     try {
       notice = Payloads.parse(payload);
@@ -87,5 +90,14 @@ final class Notices {
             notice.expireAt()), origin);
         break;
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private volatile boolean suppressed;
+
+  /** Test hook: drop every notification unseen, as if the network had lost them. */
+  void suppressForTest(boolean suppress) {
+    this.suppressed = suppress;
   }
 }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,10 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.ChangeListener;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
+import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
@@ -63,6 +66,7 @@ public final class PostgresBackend implements Backend {
     try {
       if (settings.ddl()) {
         createSchema();
+        syncQueries().createSchema();
       }
       measureClock();
       this.notices = new Notices(this, subscribers);
@@ -495,5 +499,56 @@ public final class PostgresBackend implements Backend {
       pool.close();
       LOG.debug("backend {} closed", target);
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private volatile SyncQueries syncQueries;
+
+  private SyncQueries syncQueries() {
+    SyncQueries queries = syncQueries;
+    if (queries == null) {
+      queries = new SyncQueries(jdbc, new SyncSql(sql, settings.table()));
+      syncQueries = queries;
+    }
+    return queries;
+  }
+
+  @Override
+  public Map<String, BucketSums> checksums(Collection<String> caches) {
+    return syncQueries().checksums(caches);
+  }
+
+  @Override
+  public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
+    return syncQueries().revisionsInBuckets(cache, buckets);
+  }
+
+  @Override
+  public Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
+    return syncQueries().rowsOrTombstones(cache, keys);
+  }
+
+  @Override
+  public void recordNode(NodeBeat beat, Duration staleAfter) {
+    syncQueries().recordNode(beat, staleAfter);
+  }
+
+  @Override
+  public void removeNode(String nodeId) {
+    syncQueries().removeNode(nodeId);
+  }
+
+  @Override
+  public long listenReconnects() {
+    return reconnects();
+  }
+
+  /**
+   * Test hook: while {@code true}, notifications reaching this backend are dropped unseen, as if the
+   * network had lost them; only heartbeats and reconnects then bring its caches up to date.
+   */
+  public void suppressNotificationsForTest(boolean suppress) {
+    notices.suppressForTest(suppress);
   }
 }

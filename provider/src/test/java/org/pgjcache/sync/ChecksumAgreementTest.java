@@ -1,0 +1,95 @@
+package org.pgjcache.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pgjcache.sync.SyncFixtures.pg;
+import static org.pgjcache.sync.SyncFixtures.sync;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.Checksums;
+import org.pgjcache.support.Nodes;
+
+/**
+ * The database computes the very checksum the replica keeps (same buckets, same hashes, same wrapping
+ * sums), whatever the keys' characters: otherwise every heartbeat would repair for nothing.
+ */
+class ChecksumAgreementTest {
+
+  @Test
+  void sqlAndJavaAgreeBucketByBucket() {
+    try (Nodes nodes = Nodes.freshDatabase("checksums")) {
+      CacheManager manager = nodes.node("a");
+      Cache<String, String> strings = manager.createCache("strings",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      Cache<Long, String> longs = manager.createCache("longs",
+          new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
+      Map<String, String> many = new TreeMap<>();
+      for (int i = 0; i < 2000; i++) {
+        many.put("key-" + i, "v");
+      }
+      strings.putAll(many);
+      for (String odd : List.of("", "ключ", "日本語のキー", "emoji 😀", "a'b\"c\\d", "x".repeat(500),
+          "with\nnewline", "tab\tand|bar:colon")) {
+        strings.put(odd, "odd");
+      }
+      strings.remove("key-7");
+      strings.put("key-8", "again");
+      for (long i = -50; i < 50; i++) {
+        longs.put(i * 1_000_000_007L, "n");
+      }
+
+      Backend backend = pg(manager).backend();
+      Map<String, BucketSums> database = backend.checksums(List.of("strings", "longs", "none"));
+      for (String cache : List.of("strings", "longs")) {
+        assertThat(database.get(cache)).as(cache).isEqualTo(javaSide(backend, cache));
+        assertThat(sync(manager).caches().get(cache)).as(cache).isEqualTo(
+            new CacheChecksum(database.get(cache).count(), database.get(cache).checksum()));
+      }
+      assertThat(database.get("strings").count()).isEqualTo(2000 - 1 + 8);
+      assertThat(database.get("none")).isEqualTo(BucketSums.EMPTY);
+    }
+  }
+
+  /** The checksum computed in Java from the rows themselves. */
+  private static BucketSums javaSide(Backend backend, String cache) {
+    long[] counts = new long[Checksums.BUCKETS];
+    long[] sums = new long[Checksums.BUCKETS];
+    backend.scan(cache, row -> {
+      int b = Checksums.bucket(row.key());
+      counts[b]++;
+      sums[b] += Checksums.hash(row.key(), row.rev());
+    });
+    return new BucketSums(counts, sums);
+  }
+
+  @Test
+  void bucketListingsMatchTheBucketsJavaComputes() {
+    try (Nodes nodes = Nodes.freshDatabase("buckets")) {
+      CacheManager manager = nodes.node("a");
+      Cache<String, String> cache = manager.createCache("c",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      for (int i = 0; i < 300; i++) {
+        cache.put("k" + i, "v");
+      }
+      Backend backend = pg(manager).backend();
+      Map<String, Long> listed = backend.revisionsInBuckets("c", new int[] {3, 17, 63});
+      assertThat(listed).isNotEmpty();
+      backend.scan("c", row -> {
+        int b = Checksums.bucket(row.key());
+        boolean wanted = b == 3 || b == 17 || b == 63;
+        assertThat(listed.containsKey(row.key())).as(row.key() + " in bucket " + b)
+            .isEqualTo(wanted);
+        if (wanted) {
+          assertThat(listed.get(row.key())).isEqualTo(row.rev());
+        }
+      });
+    }
+  }
+}
