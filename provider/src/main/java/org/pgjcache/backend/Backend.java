@@ -71,12 +71,12 @@ public interface Backend extends AutoCloseable {
   // --- sync (heartbeat, reconciliation) ---
 
   /**
-   * The bucketed checksums ({@link Checksums}) of the entries holding a value, expired or not, of each
-   * named cache; a cache without such entries maps to {@link BucketSums#EMPTY} or is absent.
+   * The bucketed checksums ({@link Checksums}) of the entries holding a value, expired or not, of
+   * each named cache; a cache without such entries maps to {@link BucketSums#EMPTY} or is absent.
    */
   Map<String, BucketSums> checksums(Collection<String> caches);
 
-  /** Key text and revision of every entry holding a value whose key falls into one of {@code buckets}. */
+  /** Key text and revision of each entry holding a value whose key is in one of {@code buckets}. */
   Map<String, Long> revisionsInBuckets(String cache, int[] buckets);
 
   /**
@@ -86,8 +86,9 @@ public interface Backend extends AutoCloseable {
   Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys);
 
   /**
-   * Records a node's heartbeat in the node table, and forgets nodes that have been silent for longer
-   * than {@code staleAfter} (a node that was only slow records itself again at its next heartbeat).
+   * Records a node's heartbeat in the node table, and forgets nodes that have been silent for
+   * longer than {@code staleAfter} (a node that was only slow records itself again at its next
+   * heartbeat).
    */
   void recordNode(NodeBeat beat, Duration staleAfter);
 

@@ -3,9 +3,10 @@ package org.pgjcache.backend;
 import java.util.Arrays;
 
 /**
- * The bucketed checksum of one cache at one moment (see {@link Checksums}): per bucket, how many entries
- * hold a value and the sum of their hashes. Two sides hold the same entries at the same revisions when
- * these numbers are equal; {@link #divergentBuckets} says where to look when they are not.
+ * The bucketed checksum of one cache at one moment (see {@link Checksums}): per bucket, how many
+ * entries hold a value and the sum of their hashes. Two sides hold the same entries at the same
+ * revisions when these numbers are equal; {@link #divergentBuckets} says where to look when they
+ * are not.
  */
 public final class BucketSums {
 

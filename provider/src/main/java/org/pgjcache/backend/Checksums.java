@@ -6,11 +6,11 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The checksum that lets a node and the database agree they hold the same entries without comparing
- * them: every entry holding a value contributes a 64-bit hash of {@code key text ':' revision} to one
- * of {@link #BUCKETS} buckets chosen by its key, and a bucket's checksum is the count and the sum
- * (mod 2^64) of its contributions. Sums do not depend on order, so a replica keeps them up to date with
- * one addition per change, and the database computes the very same numbers with SQL; a heartbeat then
- * compares a handful of numbers, and a mismatch names the few buckets worth listing.
+ * them: every entry holding a value contributes a 64-bit hash of {@code key text ':' revision} to
+ * one of {@link #BUCKETS} buckets chosen by its key, and a bucket's checksum is the count and the
+ * sum (mod 2^64) of its contributions. Sums do not depend on order, so a replica keeps them up to
+ * date with one addition per change, and the database computes the very same numbers with SQL; a
+ * heartbeat then compares a handful of numbers, and a mismatch names the few buckets worth listing.
  *
  * <p>This class is the Java twin of the SQL in {@code backend.postgres.SyncSql}; both must stay
  * byte-for-byte the same function: MD5 over the UTF-8 text, the bucket from the first byte of
@@ -26,7 +26,7 @@ public final class Checksums {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no MD5, which every Java platform must have", e);
+      throw new IllegalStateException("this JVM has no MD5, which every Java platform has", e);
     }
   });
 

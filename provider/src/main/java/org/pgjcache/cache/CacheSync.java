@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cache instance's side of the heartbeat: its replica's running checksum, and the repair of entries
- * the heartbeat found different, applied through {@link CacheCore} like any other committed change so
- * that listeners hear about them.
+ * One cache instance's side of the heartbeat: its replica's running checksum, and the repair of
+ * entries the heartbeat found different, applied through {@link CacheCore} like any other committed
+ * change so that listeners hear about them.
  */
 final class CacheSync<K, V> implements SyncTarget {
 

@@ -81,8 +81,9 @@ final class RemoteChanges<K, V> implements ChangeListener {
   }
 
   /**
-   * Changes may have been missed (the LISTEN connection was re-established, or a notification could not
-   * be applied): the node's heartbeat reconciles every cache at once, reading only what differs.
+   * Changes may have been missed (the LISTEN connection was re-established, or a notification could
+   * not be applied): the node's heartbeat reconciles every cache at once, reading only what
+   * differs.
    */
   @Override
   public void onPossibleGap() {

@@ -3,8 +3,8 @@ package org.pgjcache.management;
 import java.util.Map;
 
 /**
- * A node's synchronisation health for operators, registered as
- * {@code org.pgjcache:type=Sync,node=<node-name>,id=<node id prefix>}: the seeds' {@code GetCRC} and
+ * A node's synchronisation health for operators, registered as {@code
+ * org.pgjcache:type=Sync,node=<node-name>,id=<node id prefix>}: the seeds' {@code GetCRC} and
  * health check (count, checksum, last repair, repaired entries) plus what explains a mismatch
  * (skipped notifications, reconnects, failed heartbeats).
  */

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers a node's {@link SyncMXBean}. A failure to register is logged, not thrown: monitoring must
- * not keep a node from serving its caches.
+ * Registers a node's {@link SyncMXBean}. A failure to register is logged, not thrown: monitoring
+ * must not keep a node from serving its caches.
  */
 public final class SyncRegistration {
 

@@ -105,8 +105,8 @@ public final class PgCacheManager implements CacheManager {
   }
 
   /**
-   * The synchronisation health of this manager's node (shared by every manager on the same backend):
-   * checksums per cache, heartbeats, repairs, skipped notifications and reconnects.
+   * The synchronisation health of this manager's node (shared by every manager on the same
+   * backend): checksums per cache, heartbeats, repairs, skipped notifications and reconnects.
    */
   public NodeSync sync() {
     return sync;

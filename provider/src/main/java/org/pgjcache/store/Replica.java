@@ -175,9 +175,9 @@ public final class Replica {
 
   /**
    * Replaces what is held at exactly {@code rev} (a value, or a value dropped here) by an uncounted
-   * tombstone of that revision: the database no longer has the key at all (deleted by SQL, or cleared),
-   * so there is no removal revision to apply. Raises the removal through {@code hook} if a value went
-   * away. Returns whether the entry was there.
+   * tombstone of that revision: the database no longer has the key at all (deleted by SQL, or
+   * cleared), so there is no removal revision to apply. Raises the removal through {@code hook} if
+   * a value went away. Returns whether the entry was there.
    */
   public boolean forgetAt(Object key, long rev, long now, ApplyHook hook) {
     boolean[] forgotten = {false};

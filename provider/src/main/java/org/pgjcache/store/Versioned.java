@@ -13,10 +13,10 @@ public final class Versioned {
   final long rev;
   final long expireAt;
   /**
-   * Whether the database holds a value for this key at exactly {@link #rev}, so that the entry counts
-   * in the replica's checksum: true for values applied from a commit, and it stays true when this node
-   * drops the value on its own (it expired here, or it was a node-local value) while the database row
-   * is unchanged; false for removals and for node-local values that replaced nothing.
+   * Whether the database holds a value for this key at exactly {@link #rev}, so that the entry
+   * counts in the replica's checksum: true for values applied from a commit, and it stays true when
+   * this node drops the value on its own (it expired here, or it was a node-local value) while the
+   * database row is unchanged; false for removals and for node-local values that replaced nothing.
    */
   final boolean counted;
 

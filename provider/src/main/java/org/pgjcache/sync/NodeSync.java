@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The health of one node's synchronisation with the database (one per backend, shared by every cache
- * manager using it): the seeds' {@code GetCRC} and health check, readable by applications, tests and
- * the {@code org.pgjcache:type=Sync} MXBean. Obtain it from
- * {@link org.pgjcache.manager.PgCacheManager#sync()}.
+ * The health of one node's synchronisation with the database (one per backend, shared by every
+ * cache manager using it): the seeds' {@code GetCRC} and health check, readable by applications,
+ * tests and the {@code org.pgjcache:type=Sync} MXBean. Obtain it from {@link
+ * org.pgjcache.manager.PgCacheManager#sync()}.
  */
 public interface NodeSync {
 

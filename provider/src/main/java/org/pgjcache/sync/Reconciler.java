@@ -11,14 +11,14 @@ import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Row;
 
 /**
- * Brings one replica in line with the database at the cost of what differs, not of the cache: from the
- * buckets whose checksums disagree, it lists the database's {@code (key, revision)} pairs, compares them
- * with the replica's, and reads only the rows where the database is ahead or where the replica holds a
- * key the database lacks.
+ * Brings one replica in line with the database at the cost of what differs, not of the cache: from
+ * the buckets whose checksums disagree, it lists the database's {@code (key, revision)} pairs,
+ * compares them with the replica's, and reads only the rows where the database is ahead or where
+ * the replica holds a key the database lacks.
  *
  * <p>Changes still in flight (committed, notification not yet applied) look like divergence for a
- * moment; reading them is harmless, because the replica applies a row only if it is newer. Where the
- * replica is ahead of the listing (a change committed after it), nothing is read.
+ * moment; reading them is harmless, because the replica applies a row only if it is newer. Where
+ * the replica is ahead of the listing (a change committed after it), nothing is read.
  */
 final class Reconciler {
 

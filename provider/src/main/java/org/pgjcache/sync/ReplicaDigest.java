@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bucketed checksum of one replica, kept up to date as the replica changes: one or two atomic
  * additions per change, no lock, no scan. Readers take a {@link #snapshot()} that may straddle a
- * concurrent change; a heartbeat that sees such a torn snapshot finds nothing to repair and moves on.
+ * concurrent change; a heartbeat that sees such a torn snapshot finds nothing to repair and moves
+ * on.
  */
 public final class ReplicaDigest implements ReplicaObserver {
 

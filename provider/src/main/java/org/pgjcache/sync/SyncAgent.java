@@ -31,11 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heartbeat of one backend (one node): every {@code heartbeat-interval} it asks the database for
- * the checksums of all the caches attached to the backend in one statement, compares them with each
- * cache instance's replica, and repairs what differs ({@link Reconciler}); after a reconnect, or when a
- * notification could not be applied, it does the same at once. It also keeps the node's row in the node
- * table and its MXBean.
+ * The heartbeat of one backend (one node): every {@code heartbeat-interval} it asks the database
+ * for the checksums of all the caches attached to the backend in one statement, compares them with
+ * each cache instance's replica, and repairs what differs ({@link Reconciler}); after a reconnect,
+ * or when a notification could not be applied, it does the same at once. It also keeps the node's
+ * row in the node table and its MXBean.
  *
  * <p>There is one agent per backend, shared by every cache manager using it (the seeds' singleton
  * backend: ten nodes with five caches each run ten heartbeats, not fifty). All its work runs on one
@@ -58,7 +58,9 @@ public final class SyncAgent implements NodeSync {
   private final long waitMillis;
   private final Reconciler reconciler;
   private final List<SyncTarget> targets = new CopyOnWriteArrayList<>();
-  /** Caches reported as not matching (sync-on-mismatch off), so that each episode is logged once. */
+  /**
+   * Caches reported as not matching (sync-on-mismatch off), so that each episode is logged once.
+   */
   private final Set<SyncTarget> reported = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean checkPending = new AtomicBoolean();
@@ -83,7 +85,8 @@ public final class SyncAgent implements NodeSync {
     this.interval = settings.heartbeatInterval();
     this.staleAfter = max(interval.multipliedBy(10), MIN_STALE);
     this.syncOnMismatch = settings.syncOnMismatch();
-    this.waitMillis = 4 * settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis();
+    this.waitMillis = 4 * settings.statementTimeout().toMillis()
+        + settings.connectTimeout().toMillis();
     this.reconciler = new Reconciler(backend);
     String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -146,9 +149,9 @@ public final class SyncAgent implements NodeSync {
   }
 
   /**
-   * Asks for a reconciliation of every cache soon, whatever {@code sync-on-mismatch} says (a reconnect
-   * or an unapplied notification means changes were missed); requests made while one is pending
-   * merge into it.
+   * Asks for a reconciliation of every cache soon, whatever {@code sync-on-mismatch} says (a
+   * reconnect or an unapplied notification means changes were missed); requests made while one is
+   * pending merge into it.
    */
   public void requestCheck() {
     if (closed || !checkPending.compareAndSet(false, true)) {
@@ -169,7 +172,9 @@ public final class SyncAgent implements NodeSync {
     }
   }
 
-  /** A requested reconciliation failed: try again soon, backing off up to the heartbeat interval. */
+  /**
+   * A requested reconciliation failed: try again soon, backing off up to the heartbeat interval.
+   */
   private void retryLater() {
     long delay = retryMillis;
     retryMillis = Math.min(retryMillis * 2, Math.max(FIRST_RETRY_MILLIS, interval.toMillis()));
@@ -244,9 +249,9 @@ public final class SyncAgent implements NodeSync {
     }
     repaired.addAndGet(outcome.repaired());
     lastRepair = Instant.now();
-    LOG.info("node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets, read {}"
-        + " rows)", nodeName, target.cacheName(), outcome.repaired(), outcome.keysCompared(),
-        outcome.buckets(), outcome.rowsRead());
+    LOG.info("node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
+        + " read {} rows)", nodeName, target.cacheName(), outcome.repaired(),
+        outcome.keysCompared(), outcome.buckets(), outcome.rowsRead());
     return false;
   }
 

@@ -6,8 +6,8 @@ import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Row;
 
 /**
- * One cache instance as the heartbeat sees it: a checksum to compare, the revisions it holds in a few
- * buckets, and a way to apply what the database says, raising the listener events a change from
+ * One cache instance as the heartbeat sees it: a checksum to compare, the revisions it holds in a
+ * few buckets, and a way to apply what the database says, raising the listener events a change from
  * another node would have raised.
  */
 public interface SyncTarget {
@@ -28,8 +28,8 @@ public interface SyncTarget {
 
   /**
    * Applies rows read from the database (values, or removals with a null value), each only if newer
-   * than what is held, and forgets {@code gone} keys (key text to the revision held) that the database
-   * no longer has at all; raises CREATED, UPDATED and REMOVED events.
+   * than what is held, and forgets {@code gone} keys (key text to the revision held) that the
+   * database no longer has at all; raises CREATED, UPDATED and REMOVED events.
    *
    * @return how many entries changed on this node
    */

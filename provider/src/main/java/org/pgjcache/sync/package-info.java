@@ -1,13 +1,14 @@
 /**
- * Keeps every node's replicas in line with the database when notifications are not enough: a node that
- * lost its LISTEN connection, missed a notification, or whose rows were edited directly by SQL.
+ * Keeps every node's replicas in line with the database when notifications are not enough: a node
+ * that lost its LISTEN connection, missed a notification, or whose rows were edited directly by
+ * SQL.
  *
- * <p>Each replica keeps a bucketed, order-independent checksum of its {@code (key, revision)} pairs up to
- * date with one addition per change ({@link org.pgjcache.sync.ReplicaDigest}). One
- * {@link org.pgjcache.sync.SyncAgent} per backend (not per cache, not per cache manager) compares those
- * numbers with the database's every heartbeat, and at once after a reconnect; on a mismatch it lists only
- * the divergent buckets' keys and revisions and reads only the rows that differ
- * ({@link org.pgjcache.sync.Reconciler}). The agent also records the node in the node table and exposes
- * its health through {@link org.pgjcache.sync.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
+ * <p>Each replica keeps a bucketed, order-independent checksum of its {@code (key, revision)} pairs
+ * up to date with one addition per change ({@link org.pgjcache.sync.ReplicaDigest}). One {@link
+ * org.pgjcache.sync.SyncAgent} per backend (not per cache, not per cache manager) compares those
+ * numbers with the database's every heartbeat, and at once after a reconnect; on a mismatch it
+ * lists only the divergent buckets' keys and revisions and reads only the rows that differ ({@link
+ * org.pgjcache.sync.Reconciler}). The agent also records the node in the node table and exposes its
+ * health through {@link org.pgjcache.sync.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
  */
 package org.pgjcache.sync;

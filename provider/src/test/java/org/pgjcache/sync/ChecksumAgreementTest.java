@@ -17,8 +17,9 @@ import org.pgjcache.backend.Checksums;
 import org.pgjcache.support.Nodes;
 
 /**
- * The database computes the very checksum the replica keeps (same buckets, same hashes, same wrapping
- * sums), whatever the keys' characters: otherwise every heartbeat would repair for nothing.
+ * The database computes the very checksum the replica keeps (same buckets, same hashes, same
+ * wrapping sums), whatever the keys' characters: otherwise every heartbeat would repair for
+ * nothing.
  */
 class ChecksumAgreementTest {
 

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -19,13 +20,15 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.sync.Recorder.Event;
 
 /**
- * A node that missed notifications, or whose rows were edited behind pgjcache's back, is repaired by the
- * next heartbeat, which reads only the rows that differ.
+ * A node that missed notifications, or whose rows were edited behind pgjcache's back, is repaired
+ * by the next heartbeat, which reads only the rows that differ.
  */
 class HeartbeatRepairTest {
 
@@ -146,8 +149,8 @@ class HeartbeatRepairTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Long> toMap(Object tabular) {
     Map<String, Long> map = new TreeMap<>();
-    for (Object row : ((javax.management.openmbean.TabularData) tabular).values()) {
-      javax.management.openmbean.CompositeData data = (javax.management.openmbean.CompositeData) row;
+    for (Object row : ((TabularData) tabular).values()) {
+      CompositeData data = (CompositeData) row;
       map.put((String) data.get("key"), (Long) data.get("value"));
     }
     return map;
@@ -156,7 +159,7 @@ class HeartbeatRepairTest {
   @Test
   void withoutSyncOnMismatchTheHeartbeatReportsButDoesNotRepair() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("nosync")) {
-      java.util.Properties p = fast(nodes, "node-a");
+      Properties p = fast(nodes, "node-a");
       p.setProperty("pgjcache.sync-on-mismatch", "false");
       CacheManager am = nodes.node("a", p);
       Cache<String, String> a = am.createCache("c", config());

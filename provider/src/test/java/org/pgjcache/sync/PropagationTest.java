@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
 /**
- * Every operation made on one node reaches the replicas of the others and raises there the events it
- * raised where it was made: same events, same order, once each.
+ * Every operation made on one node reaches the replicas of the others and raises there the events
+ * it raised where it was made: same events, same order, once each.
  */
 class PropagationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private static MutableConfiguration<String, String> config() {
     return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
@@ -47,10 +48,12 @@ class PropagationTest {
     return new Node(name, manager, cache, recorder);
   }
 
-  /** Waits until every node has heard {@code expected} (all events so far) and holds {@code state}. */
+  /**
+   * Waits until every node has heard {@code expected} (all events so far) and holds {@code state}.
+   */
   private static void converge(List<Node> all, List<Event> expected, Map<String, String> state) {
     for (Node node : all) {
-      await().atMost(WAIT).untilAsserted(() -> {
+      await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
         assertThat(node.recorder().events()).as("events heard on " + node.name())
             .containsExactlyElementsOf(expected);
         for (String key : List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8")) {

@@ -31,8 +31,9 @@ import org.pgjcache.sync.Recorder.Event;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
- * A node whose LISTEN connection dies, or whose database goes away for a while, comes back, converges
- * and tells its listeners what it missed; writes while the database is away fail in bounded time.
+ * A node whose LISTEN connection dies, or whose database goes away for a while, comes back,
+ * converges and tells its listeners what it missed; writes while the database is away fail in
+ * bounded time.
  */
 class ReconnectTest {
 

@@ -10,8 +10,8 @@ import org.pgjcache.store.ApplyHook;
 import org.pgjcache.store.Replica;
 
 /**
- * The running checksum always equals one recomputed from what the replica counts, through every kind of
- * change; and it counts exactly what the database would.
+ * The running checksum always equals one recomputed from what the replica counts, through every
+ * kind of change; and it counts exactly what the database would.
  */
 class ReplicaDigestTest {
 

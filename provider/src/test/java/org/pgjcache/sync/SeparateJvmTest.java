@@ -32,7 +32,7 @@ class SeparateJvmTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   /** The other JVM: its process, the lines it printed, and a way to send it commands. */
-  private static final class Remote implements AutoCloseable {
+  private static final class Remote {
     final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final List<String> seen = new ArrayList<>();
@@ -92,8 +92,8 @@ class SeparateJvmTest {
           + "; it printed " + seen + "; its log:\n" + Files.readString(log));
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Asks the other JVM to quit, and kills it if it does not within a bounded time. */
+    void stop() throws IOException, InterruptedException {
       try {
         send("quit");
         commands.close();
@@ -117,7 +117,8 @@ class SeparateJvmTest {
       Cache<String, String> cache = here.createCache("c", new MutableConfiguration<String, String>()
           .setTypes(String.class, String.class)
           .addCacheEntryListenerConfiguration(heard.configuration()));
-      try (Remote remote = new Remote(nodes, "c")) {
+      Remote remote = new Remote(nodes, "c");
+      try {
         remote.expect("ready");
 
         cache.put("x", "1");
@@ -141,6 +142,8 @@ class SeparateJvmTest {
         remote.expect("event REMOVED y 3");
         remote.send("get y");
         remote.expect("value y null");
+      } finally {
+        remote.stop();
       }
     }
   }

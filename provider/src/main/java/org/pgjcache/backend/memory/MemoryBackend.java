@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,7 +78,7 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public Subscription subscribe(String cache, ChangeListener listener) {
-    return subscribers.add(cache, listener);
+    return fencedSubscribe(cache, listener);
   }
 
   private Map<String, Row> rows(String cache) {
@@ -298,5 +299,32 @@ public final class MemoryBackend implements Backend {
   /** The nodes that recorded a heartbeat and have not closed, by id. */
   public Map<String, NodeBeat> nodes() {
     return Map.copyOf(nodes);
+  }
+
+  /**
+   * Attaches a cache instance that hears only announcements queued after it attached: those queued
+   * before were made before it loads its entries (see {@link Subscribers#addFenced}).
+   */
+  private Subscription fencedSubscribe(String cache, ChangeListener listener) {
+    if (Thread.currentThread() == dispatcher) {
+      return subscribers.add(cache, listener);
+    }
+    Subscription subscription = subscribers.addFenced(cache, listener);
+    CountDownLatch passed = new CountDownLatch(1);
+    announcements.add(() -> {
+      subscribers.open(subscription);
+      passed.countDown();
+    });
+    try {
+      if (!passed.await(5, TimeUnit.SECONDS)) {
+        LOG.warn("memory backend '{}': announcements are 5 s behind; cache '{}' listens anyway",
+            name, cache);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      subscribers.open(subscription);
+    }
+    return subscription;
   }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -208,7 +209,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public Subscription subscribe(String cache, ChangeListener listener) {
-    return subscribers.add(cache, listener);
+    return fencedSubscribe(cache, listener);
   }
 
   @Override
@@ -545,10 +546,49 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Test hook: while {@code true}, notifications reaching this backend are dropped unseen, as if the
-   * network had lost them; only heartbeats and reconnects then bring its caches up to date.
+   * Test hook: while {@code true}, notifications reaching this backend are dropped unseen, as if
+   * the network had lost them; only heartbeats and reconnects then bring its caches up to date.
    */
   public void suppressNotificationsForTest(boolean suppress) {
     notices.suppressForTest(suppress);
+  }
+
+  /** How long a new subscriber waits for its fence before it opens anyway. */
+  private static final long FENCE_WAIT_MILLIS = 2_000;
+
+  /**
+   * Attaches a cache instance behind a fence (see {@link Fences}), so that notifications still on
+   * their way from before it loads (a destroyed instance of the same name, say) cannot resurrect
+   * entries in it. Without a LISTEN connection there is nothing to fence.
+   */
+  private Subscription fencedSubscribe(String cache, ChangeListener listener) {
+    if (feed == null || notices.isDispatcher()) {
+      return subscribers.add(cache, listener);
+    }
+    Subscription subscription = subscribers.addFenced(cache, listener);
+    Fences.Pending pending = notices.fences().expect(subscription);
+    try {
+      jdbc.run("sending a fence", cache, c -> {
+        try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+          ps.setString(1, channel);
+          ps.setString(2, Fences.payload(subscription));
+          ps.executeQuery().close();
+        }
+        return null;
+      });
+      if (!pending.passed.await(FENCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        LOG.debug("cache '{}': fence not back within {} ms; listening without it", cache,
+            FENCE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      notices.fences().abandon(pending);
+      subscription.close();
+      throw e;
+    } finally {
+      notices.fences().abandon(pending);
+    }
+    return subscription;
   }
 }

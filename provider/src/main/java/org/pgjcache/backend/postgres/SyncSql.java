@@ -5,8 +5,8 @@ import org.pgjcache.config.Identifiers;
 
 /**
  * The SQL of heartbeats and reconciliation: the database's side of {@link Checksums} (which it must
- * compute exactly as the Java side does), bucket listings, the node table, and the trigger that gives
- * rows edited directly by SQL a new revision so that heartbeats notice them.
+ * compute exactly as the Java side does), bucket listings, the node table, and the trigger that
+ * gives rows edited directly by SQL a new revision so that heartbeats notice them.
  */
 final class SyncSql {
 
@@ -16,7 +16,9 @@ final class SyncSql {
   /** Hash of a row: the first eight bytes of {@code md5(key || ':' || rev)} as a signed bigint. */
   static final String HASH = "('x' || substr(md5(convert_to(key || ':' || rev, 'UTF8')), 1, 16))"
       + "::bit(64)::bigint";
-  /** Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal (as in {@link Sql}). */
+  /**
+   * Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal (as in {@link Sql}).
+   */
   private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
       + Long.MAX_VALUE + ")";
 
@@ -71,17 +73,17 @@ final class SyncSql {
 
   /**
    * A trigger that gives a row a new revision when its value is changed by SQL that kept the old
-   * revision (someone editing the table by hand): otherwise no checksum could tell the change apart.
-   * pgjcache's own writes always take a new revision, so the trigger's condition skips them without
-   * running the function.
+   * revision (someone editing the table by hand): otherwise no checksum could tell the change
+   * apart. pgjcache's own writes always take a new revision, so the trigger's condition skips them
+   * without running the function.
    */
   String[] ddl() {
     String function = sql.schema + "." + Identifiers.quote(rawTable + "_bump_rev");
     String trigger = rawTable + "_direct_sql";
     return new String[] {
         "create or replace function " + function + "() returns trigger language plpgsql as"
-            + " $pgjcache$ begin new.rev := nextval('" + sql.sequence + "'); new.updated_at := now();"
-            + " return new; end $pgjcache$",
+            + " $pgjcache$ begin new.rev := nextval('" + sql.sequence + "');"
+            + " new.updated_at := now(); return new; end $pgjcache$",
         "do $pgjcache$ begin if not exists (select 1 from pg_trigger where tgrelid = '" + sql.table
             + "'::regclass and tgname = '" + trigger + "') then create trigger "
             + Identifiers.quote(trigger) + " before update on " + sql.table + " for each row when"
