@@ -59,8 +59,9 @@ class SharedHeartbeatTest {
       sync(m1).heartbeatNow();
       assertThat(sync(m1).matched()).isTrue();
       assertThat(sync(m1).caches()).containsOnlyKeys("c", "d");
-      await().atMost(WAIT).untilAsserted(() -> assertThat(query(nodes,
-          "select name, caches from pgjcache_entries_nodes")).containsExactly(List.of("node-s", 2)));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(
+          query(nodes, "select name, caches from pgjcache_entries_nodes"))
+          .containsExactly(List.of("node-s", 2)));
 
       m1.close();
       assertThat(syncThreads()).isEqualTo(threadsBefore + 1);

@@ -9,8 +9,8 @@ import org.pgjcache.backend.Subscription;
 /**
  * Fences for new subscribers (see {@link Subscribers#addFenced}): a marker notification per new
  * subscription, sent after it attached and before its cache loads, that opens it when it comes back
- * on the LISTEN connection. Notifications arrive in commit order, so whatever came before the marker
- * was committed before the load and is already in it (or older than it).
+ * on the LISTEN connection. Notifications arrive in commit order, so whatever came before the
+ * marker was committed before the load and is already in it (or older than it).
  *
  * <p>The marker is a gap notice for a cache name no cache uses: nodes of any version ignore it, and
  * every node consumes it without counting it as corrupt.
