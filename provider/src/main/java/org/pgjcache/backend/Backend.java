@@ -71,6 +71,12 @@ public interface Backend extends AutoCloseable {
   // --- sync (heartbeat, reconciliation) ---
 
   /**
+   * The {@link RevisionSums} of the entries holding a value, expired or not, of each named cache; a
+   * cache without such entries maps to {@link RevisionSums#EMPTY} or is absent.
+   */
+  Map<String, RevisionSums> revisionSums(Collection<String> caches);
+
+  /**
    * The bucketed checksums ({@link Checksums}) of the entries holding a value, expired or not, of
    * each named cache; a cache without such entries maps to {@link BucketSums#EMPTY} or is absent.
    */

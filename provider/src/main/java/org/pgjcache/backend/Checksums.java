@@ -16,6 +16,11 @@ import java.security.NoSuchAlgorithmException;
  * byte-for-byte the same function: MD5 over the UTF-8 text, the bucket from the first byte of
  * {@code md5(key)}, the hash from the first eight bytes of {@code md5(key || ':' || rev)} read as a
  * signed big-endian long.
+ *
+ * <p>MD5 in SQL costs about 1.5 µs a row, so heartbeats first compare something much cheaper (about
+ * 0.4 µs a row): the {@link RevisionSums} of a cache, its count and the sum of
+ * {@link #revisionHash} over its revisions. Revisions come from one sequence, so any missed change
+ * moves that sum; only caches whose sums differ get their buckets computed.
  */
 public final class Checksums {
 
@@ -47,6 +52,37 @@ public final class Checksums {
       h = (h << 8) | (d[i] & 0xFF);
     }
     return h;
+  }
+
+  /**
+   * PostgreSQL's {@code hashint8(rev)}, computed here: the 64-bit value folded to 32 bits (the
+   * high half, inverted for negative values, xor-ed into the low half) and mixed by the final step
+   * of Bob Jenkins' lookup3 hash, as PostgreSQL's {@code hash_uint32} does. Integer arithmetic
+   * only, so the result does not depend on the server's platform.
+   */
+  public static int revisionHash(long rev) {
+    int k = (int) rev;
+    int high = (int) (rev >>> 32);
+    k ^= rev >= 0 ? high : ~high;
+    int a = 0x9e3779b9 + 4 + 3923095;
+    int b = a;
+    int c = a;
+    a += k;
+    c ^= b;
+    c -= Integer.rotateLeft(b, 14);
+    a ^= c;
+    a -= Integer.rotateLeft(c, 11);
+    b ^= a;
+    b -= Integer.rotateLeft(a, 25);
+    c ^= b;
+    c -= Integer.rotateLeft(b, 16);
+    a ^= c;
+    a -= Integer.rotateLeft(c, 4);
+    b ^= a;
+    b -= Integer.rotateLeft(a, 14);
+    c ^= b;
+    c -= Integer.rotateLeft(b, 24);
+    return c;
   }
 
   private static byte[] md5(String text) {

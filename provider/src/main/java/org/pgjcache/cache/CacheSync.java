@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.event.EventType;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
@@ -74,6 +75,11 @@ final class CacheSync<K, V> implements SyncTarget {
   }
 
   @Override
+  public RevisionSums revisionSums() {
+    return digest.revisionSums();
+  }
+
+  @Override
   public BucketSums checksums() {
     return digest.snapshot();
   }
@@ -86,7 +92,14 @@ final class CacheSync<K, V> implements SyncTarget {
     }
     Map<String, Long> found = new HashMap<>();
     core.replica.forEachCounted((key, held) -> {
-      String text = core.keys.encode(key);
+      String text;
+      try {
+        text = core.keys.encode(key);
+      } catch (RuntimeException e) {
+        LOG.debug("cache '{}': a held key cannot be encoded; not compared: {}", core.name,
+            e.toString());
+        return;
+      }
       if (wanted[Checksums.bucket(text)]) {
         found.put(text, held.rev());
       }

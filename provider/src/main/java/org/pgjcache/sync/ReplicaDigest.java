@@ -2,9 +2,11 @@ package org.pgjcache.sync;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.store.ReplicaObserver;
 import org.pgjcache.store.Versioned;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ public final class ReplicaDigest implements ReplicaObserver {
   private final Function<Object, String> keyText;
   private final AtomicLongArray counts = new AtomicLongArray(Checksums.BUCKETS);
   private final AtomicLongArray sums = new AtomicLongArray(Checksums.BUCKETS);
+  private final LongAdder revisions = new LongAdder();
   private final AtomicLong failures = new AtomicLong();
 
   /**
@@ -60,6 +63,17 @@ public final class ReplicaDigest implements ReplicaObserver {
       counts.decrementAndGet(bucket);
     }
     sums.addAndGet(bucket, delta);
+    revisions.add((after == null ? 0L : Checksums.revisionHash(after.rev()))
+        - (before == null ? 0L : Checksums.revisionHash(before.rev())));
+  }
+
+  /** The cheap summary a heartbeat compares first. */
+  public RevisionSums revisionSums() {
+    long count = 0;
+    for (int b = 0; b < Checksums.BUCKETS; b++) {
+      count += counts.get(b);
+    }
+    return new RevisionSums(count, revisions.sum());
   }
 
   /** The checksum as it is now. */

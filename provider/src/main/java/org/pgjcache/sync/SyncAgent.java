@@ -2,6 +2,7 @@ package org.pgjcache.sync;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import javax.management.ObjectName;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.config.Settings;
 import org.pgjcache.management.SyncRegistration;
 import org.slf4j.Logger;
@@ -32,10 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heartbeat of one backend (one node): every {@code heartbeat-interval} it asks the database
- * for the checksums of all the caches attached to the backend in one statement, compares them with
- * each cache instance's replica, and repairs what differs ({@link Reconciler}); after a reconnect,
- * or when a notification could not be applied, it does the same at once. It also keeps the node's
- * row in the node table and its MXBean.
+ * for the revision sums of all the caches attached to the backend in one statement, compares them
+ * with each cache instance's replica, computes the bucketed checksums of only the caches that
+ * differ, and repairs what differs in them ({@link Reconciler}); after a reconnect, or when a
+ * notification could not be applied, it does the same at once. It also keeps the node's row in the
+ * node table and its MXBean.
  *
  * <p>There is one agent per backend, shared by every cache manager using it (the seeds' singleton
  * backend: ten nodes with five caches each run ten heartbeats, not fifty). All its work runs on one
@@ -194,9 +197,24 @@ public final class SyncAgent implements NodeSync {
       List<SyncTarget> current = List.copyOf(targets);
       Set<String> names = new TreeSet<>();
       current.forEach(t -> names.add(t.cacheName()));
-      Map<String, BucketSums> database = names.isEmpty() ? Map.of() : backend.checksums(names);
-      boolean allMatched = true;
+      Map<String, RevisionSums> summaries = names.isEmpty() ? Map.of()
+          : backend.revisionSums(names);
+      List<SyncTarget> differing = new ArrayList<>();
+      Set<String> differingNames = new TreeSet<>();
       for (SyncTarget target : current) {
+        target.housekeeping();
+        RevisionSums theirs = summaries.getOrDefault(target.cacheName(), RevisionSums.EMPTY);
+        if (target.revisionSums().equals(theirs)) {
+          matchedAgain(target);
+        } else {
+          differing.add(target);
+          differingNames.add(target.cacheName());
+        }
+      }
+      Map<String, BucketSums> database = differingNames.isEmpty() ? Map.of()
+          : backend.checksums(differingNames);
+      boolean allMatched = true;
+      for (SyncTarget target : differing) {
         allMatched &= compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
             forced);
       }
@@ -224,12 +242,9 @@ public final class SyncAgent implements NodeSync {
 
   /** Compares one cache instance and repairs it if allowed; returns whether it matched. */
   private boolean compare(SyncTarget target, BucketSums theirs, boolean forced) {
-    target.housekeeping();
     BucketSums mine = target.checksums();
     if (mine.equals(theirs)) {
-      if (reported.remove(target)) {
-        LOG.info("node {}: cache '{}' matches the database again", nodeName, target.cacheName());
-      }
+      matchedAgain(target);
       return true;
     }
     if (!forced && !syncOnMismatch) {
@@ -253,6 +268,12 @@ public final class SyncAgent implements NodeSync {
         + " read {} rows)", nodeName, target.cacheName(), outcome.repaired(),
         outcome.keysCompared(), outcome.buckets(), outcome.rowsRead());
     return false;
+  }
+
+  private void matchedAgain(SyncTarget target) {
+    if (reported.remove(target)) {
+      LOG.info("node {}: cache '{}' matches the database again", nodeName, target.cacheName());
+    }
   }
 
   private void record(int caches, boolean allMatched) {

@@ -3,6 +3,7 @@ package org.pgjcache.sync;
 import java.util.Collection;
 import java.util.Map;
 import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 
 /**
@@ -14,7 +15,10 @@ public interface SyncTarget {
 
   String cacheName();
 
-  /** The replica's checksum now. */
+  /** The replica's cheap summary now, compared at every heartbeat. */
+  RevisionSums revisionSums();
+
+  /** The replica's bucketed checksum now, compared when the summaries differ. */
   BucketSums checksums();
 
   /** Key text and revision of every counted entry whose key falls into one of {@code buckets}. */

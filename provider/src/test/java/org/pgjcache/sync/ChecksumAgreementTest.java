@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.pgjcache.sync.SyncFixtures.pg;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -55,6 +61,44 @@ class ChecksumAgreementTest {
       }
       assertThat(database.get("strings").count()).isEqualTo(2000 - 1 + 8);
       assertThat(database.get("none")).isEqualTo(BucketSums.EMPTY);
+
+      Map<String, RevisionSums> sums = backend.revisionSums(List.of("strings", "longs", "none"));
+      for (String cache : List.of("strings", "longs")) {
+        long[] expected = new long[2];
+        backend.scan(cache, row -> {
+          expected[0]++;
+          expected[1] += Checksums.revisionHash(row.rev());
+        });
+        assertThat(sums.get(cache)).as(cache).isEqualTo(new RevisionSums(expected[0], expected[1]));
+      }
+      assertThat(sums.get("none")).isEqualTo(RevisionSums.EMPTY);
+    }
+  }
+
+  @Test
+  void revisionHashIsPostgresHashint8() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("hashint8")) {
+      List<Long> values = new ArrayList<>(List.of(0L, 1L, -1L, 2L, 255L, 256L, 65_535L,
+          Integer.MAX_VALUE + 1L, (long) Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE,
+          Long.MIN_VALUE + 1, 123_456_789_012L, -987_654_321_098L));
+      Random random = new Random(42);
+      for (int i = 0; i < 2000; i++) {
+        values.add(random.nextLong());
+        values.add((long) random.nextInt(10_000_000));
+      }
+      try (Connection c = SyncFixtures.connect(nodes); PreparedStatement ps = c.prepareStatement(
+          "select v, hashint8(v) from unnest(?::bigint[]) v")) {
+        ps.setArray(1, c.createArrayOf("bigint", values.toArray()));
+        int checked = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            assertThat(Checksums.revisionHash(rs.getLong(1))).as("hashint8(" + rs.getLong(1) + ")")
+                .isEqualTo(rs.getInt(2));
+            checked++;
+          }
+        }
+        assertThat(checked).isEqualTo(values.size());
+      }
     }
   }
 

@@ -157,6 +157,33 @@ class HeartbeatRepairTest {
   }
 
   @Test
+  void withNotificationsOffTheHeartbeatAloneKeepsANodeInSync() {
+    try (Nodes nodes = Nodes.freshDatabase("nonotify")) {
+      CacheManager am = nodes.node("a", fast(nodes, "node-a"));
+      Properties quiet = fast(nodes, "node-b");
+      quiet.setProperty("pgjcache.notifications", "false");
+      CacheManager bm = nodes.node("b", quiet);
+      Cache<String, String> a = am.createCache("c", config());
+      Recorder heard = new Recorder();
+      Cache<String, String> b = bm.createCache("c", config()
+          .addCacheEntryListenerConfiguration(heard.configuration()));
+      assertThat(backend(bm).listenerPid()).isEqualTo(-1);
+      a.put("x", "1");
+      a.put("y", "2");
+      await().atMost(WAIT).until(() -> heard.size() == 2);
+      a.put("x", "3");
+      a.remove("y");
+      await().atMost(WAIT).until(() -> heard.size() == 4);
+      assertThat(heard.events()).containsExactlyInAnyOrder(
+          new Event(EventType.CREATED, "x", "1", null),
+          new Event(EventType.CREATED, "y", "2", null),
+          new Event(EventType.UPDATED, "x", "3", "1"),
+          new Event(EventType.REMOVED, "y", "2", "2"));
+      assertThat(b.get("x")).isEqualTo("3");
+    }
+  }
+
+  @Test
   void withoutSyncOnMismatchTheHeartbeatReportsButDoesNotRepair() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("nosync")) {
       Properties p = fast(nodes, "node-a");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.codec.LocalOnly;
 import org.pgjcache.store.ApplyHook;
 import org.pgjcache.store.Replica;
@@ -36,6 +37,9 @@ class ReplicaDigestTest {
   private void check(long expectedCount) {
     assertThat(digest.snapshot()).isEqualTo(recomputed());
     assertThat(digest.snapshot().count()).isEqualTo(expectedCount);
+    long[] sum = {0};
+    replica.forEachCounted((key, held) -> sum[0] += Checksums.revisionHash(held.rev()));
+    assertThat(digest.revisionSums()).isEqualTo(new RevisionSums(expectedCount, sum[0]));
   }
 
   @Test

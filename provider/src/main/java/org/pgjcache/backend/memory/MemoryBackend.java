@@ -25,6 +25,7 @@ import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
 import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.Op;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
@@ -249,6 +250,21 @@ public final class MemoryBackend implements Backend {
   // --- sync (heartbeat, reconciliation) ---
 
   private final Map<String, NodeBeat> nodes = new ConcurrentHashMap<>();
+
+  @Override
+  public Map<String, RevisionSums> revisionSums(Collection<String> names) {
+    Map<String, RevisionSums> result = new HashMap<>();
+    for (String cache : names) {
+      long count = 0;
+      long sum = 0;
+      for (Row row : new ArrayList<>(rows(cache).values())) {
+        count++;
+        sum += Checksums.revisionHash(row.rev());
+      }
+      result.put(cache, new RevisionSums(count, sum));
+    }
+    return result;
+  }
 
   @Override
   public Map<String, BucketSums> checksums(Collection<String> names) {

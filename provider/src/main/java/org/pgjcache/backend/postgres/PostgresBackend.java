@@ -27,6 +27,7 @@ import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
 import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
@@ -513,6 +514,11 @@ public final class PostgresBackend implements Backend {
       syncQueries = queries;
     }
     return queries;
+  }
+
+  @Override
+  public Map<String, RevisionSums> revisionSums(Collection<String> caches) {
+    return syncQueries().revisionSums(caches);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
 import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 
 /**
@@ -39,6 +40,24 @@ final class SyncQueries {
         }
       }
       return null;
+    });
+  }
+
+  Map<String, RevisionSums> revisionSums(Collection<String> caches) {
+    return jdbc.run("comparing revisions", null, c -> {
+      Map<String, RevisionSums> result = new HashMap<>();
+      for (String cache : caches) {
+        result.put(cache, RevisionSums.EMPTY);
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.revisionSums())) {
+        ps.setArray(1, c.createArrayOf("text", caches.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            result.put(rs.getString(1), new RevisionSums(rs.getLong(2), rs.getLong(3)));
+          }
+        }
+      }
+      return result;
     });
   }
 

@@ -30,6 +30,12 @@ final class SyncSql {
     this.rawTable = rawTable;
   }
 
+  /** Parameters: caches[]. Returns cache, count, sum of {@code hashint8(rev)}. */
+  String revisionSums() {
+    return "select cache, count(*), sum(hashint8(rev)) from " + sql.table
+        + " where cache = any(?) and value is not null group by cache";
+  }
+
   /** Parameters: caches[]. Returns cache, bucket, count, sum (numeric: reduce it mod 2^64). */
   String checksums() {
     return "select cache, " + BUCKET + " as bucket, count(*), sum(" + HASH + ") from " + sql.table
