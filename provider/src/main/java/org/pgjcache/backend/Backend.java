@@ -1,5 +1,6 @@
 package org.pgjcache.backend;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -88,4 +89,47 @@ public interface Backend extends AutoCloseable {
    * @return how many were deleted, or -1 if another node holds the reaper role right now
    */
   int purgeTombstones(long retentionMillis, int limit);
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  /**
+   * The {@link RevisionSums} of the entries holding a value, expired or not, of each named cache; a
+   * cache without such entries maps to {@link RevisionSums#EMPTY} or is absent.
+   */
+  Map<String, RevisionSums> revisionSums(Collection<String> caches);
+
+  /**
+   * The bucketed checksums ({@link Checksums}) of the entries holding a value, expired or not, of
+   * each named cache; a cache without such entries maps to {@link BucketSums#EMPTY} or is absent.
+   */
+  Map<String, BucketSums> checksums(Collection<String> caches);
+
+  /** Key text and revision of each entry holding a value whose key is in one of {@code buckets}. */
+  Map<String, Long> revisionsInBuckets(String cache, int[] buckets);
+
+  /**
+   * The rows of {@code keys} as they are now, removals included as rows with a null value; keys the
+   * backend has no row for are absent.
+   */
+  Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys);
+
+  /**
+   * Records a node's heartbeat in the node table, and forgets nodes that have been silent for
+   * longer than {@code staleAfter} (a node that was only slow records itself again at its next
+   * heartbeat).
+   */
+  void recordNode(NodeBeat beat, Duration staleAfter);
+
+  /** Removes a node from the node table (it is closing). */
+  void removeNode(String nodeId);
+
+  /** How many times the notification connection was re-established; 0 if there is none. */
+  default long listenReconnects() {
+    return 0;
+  }
+
+  /** How many notifications could not be parsed and were skipped. */
+  default long corruptNotifications() {
+    return 0;
+  }
 }

@@ -73,7 +73,7 @@ public final class Subscribers {
       return;
     }
     for (Entry entry : entries) {
-      if (!entry.origin.equals(origin)) {
+      if (entry.receiving && !entry.origin.equals(origin)) {
         try {
           entry.listener.onChange(change);
         } catch (RuntimeException e) {
@@ -97,6 +97,8 @@ public final class Subscribers {
     final String cache;
     final String origin;
     final ChangeListener listener;
+    /** False while a new subscriber waits for its fence (see {@link #addFenced}). */
+    volatile boolean receiving = true;
 
     Entry(String cache, String origin, ChangeListener listener) {
       this.cache = cache;
@@ -124,5 +126,26 @@ public final class Subscribers {
         entries.remove(this);
       }
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  /**
+   * Attaches a subscriber that hears nothing until {@link #open} is called. A backend opens it when
+   * a fence it sent after attaching comes back through its notification stream: every change
+   * delivered before the fence was committed before the subscriber's cache loads its entries, so it
+   * is either already in what it loads or older than it; delivering it would only let a late change
+   * of a destroyed or cleared cache resurrect an entry in a freshly loaded one.
+   */
+  public Subscription addFenced(String cache, ChangeListener listener) {
+    Entry entry = new Entry(cache, nodeId + "." + sequence.incrementAndGet(), listener);
+    entry.receiving = false;
+    byCache.computeIfAbsent(cache, c -> new CopyOnWriteArrayList<>()).add(entry);
+    return entry;
+  }
+
+  /** Lets a fenced subscriber hear changes from now on; called where changes are delivered. */
+  public void open(Subscription subscription) {
+    ((Entry) subscription).receiving = true;
   }
 }

@@ -27,6 +27,7 @@ final class CacheLifecycle<K, V> {
   private final MutableConfiguration<K, V> configuration;
   private CacheCore<K, V> core;
   private RemoteChanges<K, V> remote;
+  private CacheSync<K, V> sync;
   private ScheduledFuture<?> touchFlush;
   private ScheduledFuture<?> tombstonePurge;
   private final InFlight background;
@@ -38,9 +39,10 @@ final class CacheLifecycle<K, V> {
     this.background = new InFlight(context.executor());
   }
 
-  void start(CacheCore<K, V> core, RemoteChanges<K, V> remote) {
+  void start(CacheCore<K, V> core, RemoteChanges<K, V> remote, CacheSync<K, V> sync) {
     this.core = core;
     this.remote = remote;
+    this.sync = sync;
     touchFlush = context.scheduler().scheduleWithFixedDelay(this::flushTouches, TOUCH_FLUSH_MILLIS,
         TOUCH_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     tombstonePurge = context.scheduler().scheduleWithFixedDelay(this::purgeTombstones,
@@ -144,6 +146,7 @@ final class CacheLifecycle<K, V> {
     try {
       core.touches.flush();
     } finally {
+      sync.stop();
       core.subscription().close();
       String uri = context.uri().toString();
       JmxRegistration.unregister(JmxRegistration.Kind.STATISTICS, uri, core.name);

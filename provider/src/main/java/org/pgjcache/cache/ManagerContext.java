@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.cache.CacheManager;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.codec.ValueCodec;
+import org.pgjcache.sync.SyncAgent;
 
 /** What a cache needs from the manager that owns it, without depending on the manager's class. */
 public interface ManagerContext {
@@ -26,4 +27,7 @@ public interface ManagerContext {
 
   /** Called once when a cache closes, so the manager forgets it. */
   void released(String cacheName);
+
+  /** The heartbeat of the backend, which caches join to be reconciled. */
+  SyncAgent sync();
 }

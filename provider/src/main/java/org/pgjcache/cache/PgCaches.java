@@ -48,7 +48,9 @@ public final class PgCaches {
       events.register(listener);
     }
     context.backend().ensureCache(name);
-    RemoteChanges<K, V> remote = new RemoteChanges<>(core, context.executor());
+    RemoteChanges<K, V> remote = new RemoteChanges<>(core);
+    CacheSync<K, V> sync = new CacheSync<>(core, context.sync());
+    remote.syncWith(sync);
     core.attach(context.backend().subscribe(name, remote));
     try {
       remote.load();
@@ -56,7 +58,8 @@ public final class PgCaches {
       core.subscription().close();
       throw e;
     }
-    lifecycle.start(core, remote);
+    sync.start();
+    lifecycle.start(core, remote, sync);
     return cache;
   }
 }

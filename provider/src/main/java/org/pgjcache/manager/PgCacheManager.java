@@ -27,6 +27,8 @@ import org.pgjcache.cache.PgCaches;
 import org.pgjcache.codec.SerializationAllowlist;
 import org.pgjcache.codec.ValueCodec;
 import org.pgjcache.config.Settings;
+import org.pgjcache.sync.NodeSync;
+import org.pgjcache.sync.SyncAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class PgCacheManager implements CacheManager {
   private final Properties properties;
   private final Settings settings;
   private final Backends.Lease lease;
+  private final SyncAgent sync;
   private final ValueCodec codec;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -71,6 +74,12 @@ public final class PgCacheManager implements CacheManager {
         new SerializationAllowlist(settings.serializationAllow()));
     int id = SEQUENCE.incrementAndGet();
     this.lease = Backends.acquire(settings);
+    try {
+      this.sync = SyncAgent.acquire(lease.backend(), settings);
+    } catch (RuntimeException e) {
+      lease.release();
+      throw e;
+    }
     this.executor = Executors.newCachedThreadPool(daemon("pgjcache-events-" + id));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgjcache-scheduler-" + id));
     try {
@@ -100,6 +109,14 @@ public final class PgCacheManager implements CacheManager {
   /** The backend this manager's caches use. */
   public Backend backend() {
     return lease.backend();
+  }
+
+  /**
+   * The synchronisation health of this manager's node (shared by every manager on the same
+   * backend): checksums per cache, heartbeats, repairs, skipped notifications and reconnects.
+   */
+  public NodeSync sync() {
+    return sync;
   }
 
   @Override
@@ -260,8 +277,12 @@ public final class PgCacheManager implements CacheManager {
       executor.shutdown();
       awaitTermination();
     } finally {
-      lease.release();
-      onClose.run();
+      try {
+        sync.release();
+      } finally {
+        lease.release();
+        onClose.run();
+      }
     }
   }
 
@@ -332,6 +353,11 @@ public final class PgCacheManager implements CacheManager {
     @Override
     public void released(String cacheName) {
       caches.remove(cacheName);
+    }
+
+    @Override
+    public SyncAgent sync() {
+      return sync;
     }
   }
 }

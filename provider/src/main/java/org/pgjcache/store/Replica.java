@@ -65,6 +65,7 @@ public final class Replica {
             : new Versioned(held, rev, expireAt);
         result[0] = new Applied(true, previous, next);
         stored[0] = k;
+        counted(k, previous, next);
         return next;
       });
       if (result[0].applied()) {
@@ -86,7 +87,8 @@ public final class Replica {
     lock.lock();
     try {
       entries.compute(key, (k, previous) -> {
-        Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt);
+        Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt,
+            previous != null && previous.counted);
         result[0] = new Applied(true, previous, next);
         return next;
       });
@@ -105,7 +107,7 @@ public final class Replica {
         return current;
       }
       done[0] = true;
-      return new Versioned(current.held, rev, expireAt);
+      return new Versioned(current.held, rev, expireAt, current.counted);
     });
     return done[0];
   }
@@ -124,7 +126,7 @@ public final class Replica {
         if (current.rev != rev || current.held == null) {
           return current;
         }
-        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS);
+        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, current.counted);
         dropped[0] = new Applied(true, current, tombstone);
         return tombstone;
       });
@@ -139,12 +141,21 @@ public final class Replica {
 
   /** Drops every entry written at or before {@code rev} (a clear); later ones stay. */
   public void clearUpTo(long rev) {
-    entries.values().removeIf(v -> v.rev <= rev);
+    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
+      Versioned v = e.getValue();
+      if (v.rev <= rev && entries.remove(e.getKey(), v)) {
+        counted(e.getKey(), v, null);
+      }
+    }
   }
 
   /** Drops everything. */
   public void clear() {
-    entries.clear();
+    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
+      if (entries.remove(e.getKey(), e.getValue())) {
+        counted(e.getKey(), e.getValue(), null);
+      }
+    }
   }
 
   /** Visits every entry holding a value (expired or not). */
@@ -163,11 +174,14 @@ public final class Replica {
     return keys;
   }
 
-  /** Forgets tombstones whose fencing period is over. */
+  /**
+   * Forgets tombstones whose fencing period is over; a tombstone that still stands for a value the
+   * database holds (see {@link Versioned#counted()}) stays until a newer change replaces it.
+   */
   public int purgeTombstones(long now) {
     int[] purged = {0};
     entries.forEach((k, v) -> {
-      if (v.held == null && v.expireAt <= now && entries.remove(k, v)) {
+      if (v.held == null && !v.counted && v.expireAt <= now && entries.remove(k, v)) {
         purged[0]++;
       }
     });
@@ -183,5 +197,65 @@ public final class Replica {
       }
     });
     return count[0];
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private volatile ReplicaObserver observer = ReplicaObserver.NONE;
+
+  /** Reports every change of what this replica counts to {@code observer}; set before loading. */
+  public void observe(ReplicaObserver observer) {
+    this.observer = observer;
+  }
+
+  private void counted(Object key, Versioned before, Versioned after) {
+    boolean was = before != null && before.counted;
+    boolean is = after != null && after.counted;
+    if (!was && !is || was && is && before.rev == after.rev) {
+      return;
+    }
+    observer.changed(key, was ? before : null, is ? after : null);
+  }
+
+  /**
+   * Replaces what is held at exactly {@code rev} (a value, or a value dropped here) by an uncounted
+   * tombstone of that revision: the database no longer has the key at all (deleted by SQL, or
+   * cleared), so there is no removal revision to apply. Raises the removal through {@code hook} if
+   * a value went away. Returns whether the entry was there.
+   */
+  public boolean forgetAt(Object key, long rev, long now, ApplyHook hook) {
+    boolean[] forgotten = {false};
+    Applied[] dropped = {null};
+    ReentrantLock lock = stripe(key);
+    lock.lock();
+    try {
+      entries.computeIfPresent(key, (k, current) -> {
+        if (current.rev != rev || current.held == null && !current.counted) {
+          return current;
+        }
+        forgotten[0] = true;
+        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, false);
+        counted(k, current, tombstone);
+        if (current.held != null) {
+          dropped[0] = new Applied(true, current, tombstone);
+        }
+        return tombstone;
+      });
+      if (dropped[0] != null) {
+        hook.applied(key, dropped[0]);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return forgotten[0];
+  }
+
+  /** Visits every entry that counts in the checksum (see {@link Versioned#counted()}). */
+  public void forEachCounted(BiConsumer<Object, Versioned> visitor) {
+    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
+      if (e.getValue().counted) {
+        visitor.accept(e.getKey(), e.getValue());
+      }
+    }
   }
 }

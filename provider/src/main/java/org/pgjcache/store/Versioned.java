@@ -1,5 +1,7 @@
 package org.pgjcache.store;
 
+import org.pgjcache.codec.LocalOnly;
+
 /**
  * An entry of the replica: the held value (see {@link org.pgjcache.codec.ValueForms}), the revision that
  * wrote it and its expiry instant. A tombstone has no value; its {@code expireAt} is when it may be
@@ -10,11 +12,23 @@ public final class Versioned {
   final Object held;
   final long rev;
   final long expireAt;
+  /**
+   * Whether the database holds a value for this key at exactly {@link #rev}, so that the entry
+   * counts in the replica's checksum: true for values applied from a commit, and it stays true when
+   * this node drops the value on its own (it expired here, or it was a node-local value) while the
+   * database row is unchanged; false for removals and for node-local values that replaced nothing.
+   */
+  final boolean counted;
 
   Versioned(Object held, long rev, long expireAt) {
+    this(held, rev, expireAt, held != null && rev > 0 && !(held instanceof LocalOnly));
+  }
+
+  Versioned(Object held, long rev, long expireAt, boolean counted) {
     this.held = held;
     this.rev = rev;
     this.expireAt = expireAt;
+    this.counted = counted;
   }
 
   public Object held() {
@@ -27,6 +41,11 @@ public final class Versioned {
 
   public long expireAt() {
     return expireAt;
+  }
+
+  /** Whether this entry is part of the replica's checksum (see the field). */
+  public boolean counted() {
+    return counted;
   }
 
   public boolean isTombstone() {

@@ -24,7 +24,6 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -237,8 +236,6 @@ class ClusterExpiryTest {
    * (here: all of them) a node that missed the notification keeps them, silent, until it reads
    * them. The heartbeat reconciliation replaces that code; this test is its acceptance check.
    */
-  @Disabled("full-scan reconcile in RemoteChanges (owned by the sync work) misses removals of the"
-      + " newest rows; enable once the heartbeat reconciliation replaces it")
   @Test
   void aNodeWhoseListenConnectionWasDownWhenTheReaperRanStillHearsEachExpiryOnce() {
     int entries = 20;

@@ -1,5 +1,6 @@
 package org.pgjcache.backend.memory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,18 +9,23 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.Checksums;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
+import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.Op;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
@@ -73,7 +79,7 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public Subscription subscribe(String cache, ChangeListener listener) {
-    return subscribers.add(cache, listener);
+    return fencedSubscribe(cache, listener);
   }
 
   private Map<String, Row> rows(String cache) {
@@ -292,5 +298,102 @@ public final class MemoryBackend implements Backend {
   @Override
   public int purgeTombstones(long retentionMillis, int limit) {
     return 0;
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private final Map<String, NodeBeat> nodes = new ConcurrentHashMap<>();
+
+  @Override
+  public Map<String, RevisionSums> revisionSums(Collection<String> names) {
+    Map<String, RevisionSums> result = new HashMap<>();
+    for (String cache : names) {
+      long count = 0;
+      long sum = 0;
+      for (Row row : new ArrayList<>(rows(cache).values())) {
+        count++;
+        sum += Checksums.revisionHash(row.rev());
+      }
+      result.put(cache, new RevisionSums(count, sum));
+    }
+    return result;
+  }
+
+  @Override
+  public Map<String, BucketSums> checksums(Collection<String> names) {
+    Map<String, BucketSums> result = new HashMap<>();
+    for (String cache : names) {
+      long[] counts = new long[Checksums.BUCKETS];
+      long[] sums = new long[Checksums.BUCKETS];
+      for (Row row : new ArrayList<>(rows(cache).values())) {
+        int bucket = Checksums.bucket(row.key());
+        counts[bucket]++;
+        sums[bucket] += Checksums.hash(row.key(), row.rev());
+      }
+      result.put(cache, new BucketSums(counts, sums));
+    }
+    return result;
+  }
+
+  @Override
+  public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
+    boolean[] wanted = new boolean[Checksums.BUCKETS];
+    for (int bucket : buckets) {
+      wanted[bucket] = true;
+    }
+    Map<String, Long> found = new HashMap<>();
+    for (Row row : new ArrayList<>(rows(cache).values())) {
+      if (wanted[Checksums.bucket(row.key())]) {
+        found.put(row.key(), row.rev());
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
+    return getAll(cache, keys);
+  }
+
+  @Override
+  public void recordNode(NodeBeat beat, Duration staleAfter) {
+    nodes.put(beat.nodeId(), beat);
+  }
+
+  @Override
+  public void removeNode(String nodeId) {
+    nodes.remove(nodeId);
+  }
+
+  /** The nodes that recorded a heartbeat and have not closed, by id. */
+  public Map<String, NodeBeat> nodes() {
+    return Map.copyOf(nodes);
+  }
+
+  /**
+   * Attaches a cache instance that hears only announcements queued after it attached: those queued
+   * before were made before it loads its entries (see {@link Subscribers#addFenced}).
+   */
+  private Subscription fencedSubscribe(String cache, ChangeListener listener) {
+    if (Thread.currentThread() == dispatcher) {
+      return subscribers.add(cache, listener);
+    }
+    Subscription subscription = subscribers.addFenced(cache, listener);
+    CountDownLatch passed = new CountDownLatch(1);
+    announcements.add(() -> {
+      subscribers.open(subscription);
+      passed.countDown();
+    });
+    try {
+      if (!passed.await(5, TimeUnit.SECONDS)) {
+        LOG.warn("memory backend '{}': announcements are 5 s behind; cache '{}' listens anyway",
+            name, cache);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      subscribers.open(subscription);
+    }
+    return subscription;
   }
 }

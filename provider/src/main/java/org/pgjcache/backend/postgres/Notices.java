@@ -26,6 +26,7 @@ final class Notices {
   Notices(PostgresBackend backend, Subscribers subscribers) {
     this.backend = backend;
     this.subscribers = subscribers;
+    this.fences = new Fences(subscribers);
   }
 
   long corrupt() {
@@ -33,12 +34,16 @@ final class Notices {
   }
 
   void accept(String payload) {
+    dispatcher = Thread.currentThread();
     Payloads.Notice notice;
     try {
       notice = Payloads.parse(payload);
     } catch (CorruptDataException e) {
       corrupt.incrementAndGet();
       LOG.warn("skipped a notification that is not pgjcache's: {}", e.getMessage());
+      return;
+    }
+    if (fences.passed(notice) || suppressed) {
       return;
     }
     if (!subscribers.hasOtherThan(notice.cache(), notice.origin())) {
@@ -89,5 +94,25 @@ final class Notices {
             notice.expireAt()), origin);
         break;
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private volatile boolean suppressed;
+  private volatile Thread dispatcher;
+  private final Fences fences;
+
+  Fences fences() {
+    return fences;
+  }
+
+  /** Whether the calling thread is the one delivering notifications (it must not wait for one). */
+  boolean isDispatcher() {
+    return Thread.currentThread() == dispatcher;
+  }
+
+  /** Test hook: drop every notification unseen, as if the network had lost them. */
+  void suppressForTest(boolean suppress) {
+    this.suppressed = suppress;
   }
 }

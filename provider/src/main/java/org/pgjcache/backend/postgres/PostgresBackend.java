@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,15 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.ChangeListener;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
+import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
@@ -67,6 +72,7 @@ public final class PostgresBackend implements Backend {
     try {
       if (settings.ddl()) {
         createSchema();
+        syncQueries().createSchema();
       } else {
         checkSchema();
       }
@@ -242,7 +248,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public Subscription subscribe(String cache, ChangeListener listener) {
-    return subscribers.add(cache, listener);
+    return fencedSubscribe(cache, listener);
   }
 
   @Override
@@ -580,5 +586,100 @@ public final class PostgresBackend implements Backend {
         return rs.next() && rs.getBoolean(1);
       }
     }
+  }
+
+  // --- sync (heartbeat, reconciliation) ---
+
+  private volatile SyncQueries syncQueries;
+
+  private SyncQueries syncQueries() {
+    SyncQueries queries = syncQueries;
+    if (queries == null) {
+      queries = new SyncQueries(jdbc, new SyncSql(sql, settings.table()));
+      syncQueries = queries;
+    }
+    return queries;
+  }
+
+  @Override
+  public Map<String, RevisionSums> revisionSums(Collection<String> caches) {
+    return syncQueries().revisionSums(caches);
+  }
+
+  @Override
+  public Map<String, BucketSums> checksums(Collection<String> caches) {
+    return syncQueries().checksums(caches);
+  }
+
+  @Override
+  public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
+    return syncQueries().revisionsInBuckets(cache, buckets);
+  }
+
+  @Override
+  public Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
+    return syncQueries().rowsOrTombstones(cache, keys);
+  }
+
+  @Override
+  public void recordNode(NodeBeat beat, Duration staleAfter) {
+    syncQueries().recordNode(beat, staleAfter);
+  }
+
+  @Override
+  public void removeNode(String nodeId) {
+    syncQueries().removeNode(nodeId);
+  }
+
+  @Override
+  public long listenReconnects() {
+    return reconnects();
+  }
+
+  /**
+   * Test hook: while {@code true}, notifications reaching this backend are dropped unseen, as if
+   * the network had lost them; only heartbeats and reconnects then bring its caches up to date.
+   */
+  public void suppressNotificationsForTest(boolean suppress) {
+    notices.suppressForTest(suppress);
+  }
+
+  /** How long a new subscriber waits for its fence before it opens anyway. */
+  private static final long FENCE_WAIT_MILLIS = 2_000;
+
+  /**
+   * Attaches a cache instance behind a fence (see {@link Fences}), so that notifications still on
+   * their way from before it loads (a destroyed instance of the same name, say) cannot resurrect
+   * entries in it. Without a LISTEN connection there is nothing to fence.
+   */
+  private Subscription fencedSubscribe(String cache, ChangeListener listener) {
+    if (feed == null || notices.isDispatcher()) {
+      return subscribers.add(cache, listener);
+    }
+    Subscription subscription = subscribers.addFenced(cache, listener);
+    Fences.Pending pending = notices.fences().expect(subscription);
+    try {
+      jdbc.run("sending a fence", cache, c -> {
+        try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+          ps.setString(1, channel);
+          ps.setString(2, Fences.payload(subscription));
+          ps.executeQuery().close();
+        }
+        return null;
+      });
+      if (!pending.passed.await(FENCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        LOG.debug("cache '{}': fence not back within {} ms; listening without it", cache,
+            FENCE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      notices.fences().abandon(pending);
+      subscription.close();
+      throw e;
+    } finally {
+      notices.fences().abandon(pending);
+    }
+    return subscription;
   }
 }

@@ -1,0 +1,20 @@
+package org.pgjcache.backend;
+
+import java.time.Instant;
+
+/**
+ * What a node records about itself in the node table at each heartbeat, so that operators can see
+ * in SQL which nodes are alive and whether their replicas matched the database.
+ *
+ * @param nodeId unique identity of the node (one per backend)
+ * @param name the configured {@code node-name}
+ * @param started when the node started
+ * @param caches how many caches the node serves
+ * @param matched whether every cache matched the database at this heartbeat (changes in flight
+ *     aside)
+ * @param lastRepair when a repair last changed an entry, or null
+ * @param repairedEntries how many entries repairs have changed since the node started
+ */
+public record NodeBeat(String nodeId, String name, Instant started, int caches, boolean matched,
+    Instant lastRepair, long repairedEntries) {
+}

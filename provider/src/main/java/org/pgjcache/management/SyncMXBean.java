@@ -1,0 +1,48 @@
+package org.pgjcache.management;
+
+import java.util.Map;
+
+/**
+ * A node's synchronisation health for operators, registered as {@code
+ * org.pgjcache:type=Sync,node=<node-name>,id=<node id prefix>}: the seeds' {@code GetCRC} and
+ * health check (count, checksum, last repair, repaired entries) plus what explains a mismatch
+ * (skipped notifications, reconnects, failed heartbeats).
+ */
+public interface SyncMXBean {
+
+  String getNodeId();
+
+  String getNodeName();
+
+  long getHeartbeats();
+
+  long getHeartbeatFailures();
+
+  /** ISO-8601 instant of the last completed heartbeat, empty before the first. */
+  String getLastHeartbeat();
+
+  boolean isMatched();
+
+  /** ISO-8601 instant of the last repair that changed an entry, empty if none. */
+  String getLastRepair();
+
+  long getRepairedEntries();
+
+  long getRowsRead();
+
+  long getCorruptNotificationsSkipped();
+
+  long getListenReconnects();
+
+  /** Entries counted per cache on this node. */
+  Map<String, Long> getEntryCounts();
+
+  /** The checksum per cache on this node (the seeds' {@code GetCRC}). */
+  Map<String, Long> getChecksums();
+
+  /** The checksum of one cache on this node, 0 for an unknown or empty cache. */
+  long checksum(String cache);
+
+  /** Runs a heartbeat now and waits for it. */
+  void heartbeatNow();
+}

@@ -1,0 +1,58 @@
+package org.pgjcache.sync;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The health of one node's synchronisation with the database (one per backend, shared by every
+ * cache manager using it): the seeds' {@code GetCRC} and health check, readable by applications,
+ * tests and the {@code org.pgjcache:type=Sync} MXBean. Obtain it from {@link
+ * org.pgjcache.manager.PgCacheManager#sync()}.
+ */
+public interface NodeSync {
+
+  /** Unique identity of this node, its key in the node table. */
+  String nodeId();
+
+  /** The configured {@code node-name}. */
+  String nodeName();
+
+  /** Heartbeats completed since the node started. */
+  long heartbeats();
+
+  /** Heartbeats that failed (database unreachable, timeout). */
+  long heartbeatFailures();
+
+  /** When the last heartbeat completed, or null before the first. */
+  Instant lastHeartbeat();
+
+  /**
+   * Whether every cache matched the database at the last heartbeat: checksums equal, or the only
+   * differences were changes still on their way.
+   */
+  boolean matched();
+
+  /** When a heartbeat or reconnect last repaired an entry, or null. */
+  Instant lastRepair();
+
+  /** Entries changed by repairs since the node started. */
+  long repairedEntries();
+
+  /** Rows read by repairs since the node started (only rows that differed, never whole caches). */
+  long rowsRead();
+
+  /** {@code (key, revision)} pairs compared by repairs since the node started. */
+  long keysCompared();
+
+  /** Notifications that could not be parsed and were skipped. */
+  long corruptNotificationsSkipped();
+
+  /** Times the LISTEN connection was re-established. */
+  long listenReconnects();
+
+  /** Per cache name, what this node's replica adds up to now. */
+  Map<String, CacheChecksum> caches();
+
+  /** Runs a heartbeat now, repairing what differs, and waits for it (bounded by its timeouts). */
+  void heartbeatNow();
+}

@@ -1,0 +1,411 @@
+package org.pgjcache.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.CacheException;
+import javax.management.ObjectName;
+import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.RevisionSums;
+import org.pgjcache.config.Settings;
+import org.pgjcache.management.SyncRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heartbeat of one backend (one node): every {@code heartbeat-interval} it asks the database
+ * for the revision sums of all the caches attached to the backend in one statement, compares them
+ * with each cache instance's replica, computes the bucketed checksums of only the caches that
+ * differ, and repairs what differs in them ({@link Reconciler}); after a reconnect, or when a
+ * notification could not be applied, it does the same at once. It also keeps the node's row in the
+ * node table and its MXBean.
+ *
+ * <p>There is one agent per backend, shared by every cache manager using it (the seeds' singleton
+ * backend: ten nodes with five caches each run ten heartbeats, not fifty). All its work runs on one
+ * thread, so heartbeats and repairs never overlap.
+ */
+public final class SyncAgent implements NodeSync {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncAgent.class);
+  private static final Map<Backend, SyncAgent> AGENTS = new IdentityHashMap<>();
+  private static final Duration MIN_STALE = Duration.ofMinutes(5);
+  private static final long FIRST_RETRY_MILLIS = 250;
+
+  private final Backend backend;
+  private final String nodeId = UUID.randomUUID().toString();
+  private final String nodeName;
+  private final Instant started = Instant.now();
+  private final Duration interval;
+  private final Duration staleAfter;
+  private final boolean syncOnMismatch;
+  private final long waitMillis;
+  private final Reconciler reconciler;
+  private final List<SyncTarget> targets = new CopyOnWriteArrayList<>();
+  /**
+   * Caches reported as not matching (sync-on-mismatch off), so that each episode is logged once.
+   */
+  private final Set<SyncTarget> reported = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean checkPending = new AtomicBoolean();
+  private final AtomicLong heartbeats = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong repaired = new AtomicLong();
+  private final AtomicLong rowsRead = new AtomicLong();
+  private final AtomicLong keysCompared = new AtomicLong();
+  private final ObjectName mbean;
+  private volatile Instant lastHeartbeat;
+  private volatile Instant lastRepair;
+  private volatile boolean matched = true;
+  private volatile boolean failing;
+  private volatile boolean recordFailing;
+  private volatile boolean closed;
+  private long retryMillis = FIRST_RETRY_MILLIS;
+  private int holders;
+
+  private SyncAgent(Backend backend, Settings settings) {
+    this.backend = backend;
+    this.nodeName = settings.nodeName();
+    this.interval = settings.heartbeatInterval();
+    this.staleAfter = max(interval.multipliedBy(10), MIN_STALE);
+    this.syncOnMismatch = settings.syncOnMismatch();
+    this.waitMillis = 4 * settings.statementTimeout().toMillis()
+        + settings.connectTimeout().toMillis();
+    this.reconciler = new Reconciler(backend);
+    String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread t = new Thread(runnable, thread);
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.scheduler = executor;
+    this.mbean = SyncRegistration.register(new SyncBean(this), nodeName, nodeId.substring(0, 8));
+    scheduler.execute(() -> beat(false));
+    long millis = interval.toMillis();
+    scheduler.scheduleWithFixedDelay(() -> beat(false), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /**
+   * The agent of {@code backend}, started on first use with that caller's settings (heartbeat
+   * interval, sync-on-mismatch, node name); {@link #release()} once per call.
+   */
+  public static SyncAgent acquire(Backend backend, Settings settings) {
+    synchronized (AGENTS) {
+      SyncAgent agent = AGENTS.get(backend);
+      if (agent == null) {
+        agent = new SyncAgent(backend, settings);
+        AGENTS.put(backend, agent);
+      }
+      agent.holders++;
+      return agent;
+    }
+  }
+
+  /** Gives back one hold; the last one stops the agent and removes the node from the node table. */
+  public void release() {
+    synchronized (AGENTS) {
+      if (--holders > 0) {
+        return;
+      }
+      AGENTS.remove(backend);
+    }
+    close();
+  }
+
+  /** One cache instance's attachment; {@link #close()} detaches it. */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Attaches a cache instance to the heartbeat. */
+  public Registration register(SyncTarget target) {
+    targets.add(target);
+    return () -> {
+      targets.remove(target);
+      reported.remove(target);
+    };
+  }
+
+  /**
+   * Asks for a reconciliation of every cache soon, whatever {@code sync-on-mismatch} says (a
+   * reconnect or an unapplied notification means changes were missed); requests made while one is
+   * pending merge into it.
+   */
+  public void requestCheck() {
+    if (closed || !checkPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.execute(() -> {
+        checkPending.set(false);
+        if (!beat(true)) {
+          retryLater();
+        } else {
+          retryMillis = FIRST_RETRY_MILLIS;
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      checkPending.set(false);
+      LOG.debug("node {} is closing; reconciliation not started", nodeName);
+    }
+  }
+
+  /**
+   * A requested reconciliation failed: try again soon, backing off up to the heartbeat interval.
+   */
+  private void retryLater() {
+    long delay = retryMillis;
+    retryMillis = Math.min(retryMillis * 2, Math.max(FIRST_RETRY_MILLIS, interval.toMillis()));
+    try {
+      scheduler.schedule(this::requestCheck, delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("node {} is closing; reconciliation not retried", nodeName);
+    }
+  }
+
+  /** One heartbeat; returns whether it reached the database. */
+  private boolean beat(boolean forced) {
+    if (closed) {
+      return true;
+    }
+    try {
+      List<SyncTarget> current = List.copyOf(targets);
+      Set<String> names = new TreeSet<>();
+      current.forEach(t -> names.add(t.cacheName()));
+      Map<String, RevisionSums> summaries = names.isEmpty() ? Map.of()
+          : backend.revisionSums(names);
+      List<SyncTarget> differing = new ArrayList<>();
+      Set<String> differingNames = new TreeSet<>();
+      for (SyncTarget target : current) {
+        target.housekeeping();
+        RevisionSums theirs = summaries.getOrDefault(target.cacheName(), RevisionSums.EMPTY);
+        if (target.revisionSums().equals(theirs)) {
+          matchedAgain(target);
+        } else {
+          differing.add(target);
+          differingNames.add(target.cacheName());
+        }
+      }
+      Map<String, BucketSums> database = differingNames.isEmpty() ? Map.of()
+          : backend.checksums(differingNames);
+      boolean allMatched = true;
+      for (SyncTarget target : differing) {
+        allMatched &= compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
+            forced);
+      }
+      matched = allMatched;
+      heartbeats.incrementAndGet();
+      lastHeartbeat = Instant.now();
+      if (failing) {
+        failing = false;
+        LOG.info("node {}: heartbeats reach the database again", nodeName);
+      }
+      record(names.size(), allMatched);
+      return true;
+    } catch (RuntimeException e) {
+      failures.incrementAndGet();
+      if (!failing) {
+        failing = true;
+        LOG.warn("node {}: heartbeat failed, retrying every {}: {}", nodeName, interval,
+            e.getMessage());
+      } else {
+        LOG.debug("node {}: heartbeat failed again: {}", nodeName, e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  /** Compares one cache instance and repairs it if allowed; returns whether it matched. */
+  private boolean compare(SyncTarget target, BucketSums theirs, boolean forced) {
+    BucketSums mine = target.checksums();
+    if (mine.equals(theirs)) {
+      matchedAgain(target);
+      return true;
+    }
+    if (!forced && !syncOnMismatch) {
+      if (reported.add(target)) {
+        LOG.warn("node {}: cache '{}' does not match the database ({} here, {} there) and"
+            + " sync-on-mismatch is off", nodeName, target.cacheName(), mine, theirs);
+      }
+      return false;
+    }
+    Reconciler.Outcome outcome = reconciler.reconcile(target, theirs, mine);
+    rowsRead.addAndGet(outcome.rowsRead());
+    keysCompared.addAndGet(outcome.keysCompared());
+    if (outcome.repaired() == 0) {
+      LOG.debug("node {}: cache '{}' differed only by changes in flight ({} keys compared, {} rows"
+          + " read)", nodeName, target.cacheName(), outcome.keysCompared(), outcome.rowsRead());
+      return true;
+    }
+    repaired.addAndGet(outcome.repaired());
+    lastRepair = Instant.now();
+    LOG.info("node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
+        + " read {} rows)", nodeName, target.cacheName(), outcome.repaired(),
+        outcome.keysCompared(), outcome.buckets(), outcome.rowsRead());
+    return false;
+  }
+
+  private void matchedAgain(SyncTarget target) {
+    if (reported.remove(target)) {
+      LOG.info("node {}: cache '{}' matches the database again", nodeName, target.cacheName());
+    }
+  }
+
+  private void record(int caches, boolean allMatched) {
+    try {
+      backend.recordNode(new NodeBeat(nodeId, nodeName, started, caches, allMatched, lastRepair,
+          repaired.get()), staleAfter);
+      recordFailing = false;
+    } catch (RuntimeException e) {
+      if (!recordFailing) {
+        recordFailing = true;
+        LOG.warn("node {}: cannot record the heartbeat in the node table: {}", nodeName,
+            e.getMessage());
+      }
+    }
+  }
+
+  private void close() {
+    closed = true;
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+        LOG.warn("node {}: heartbeat still running after {} ms; interrupting it", nodeName,
+            waitMillis);
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      scheduler.shutdownNow();
+    }
+    try {
+      backend.removeNode(nodeId);
+    } catch (RuntimeException e) {
+      LOG.warn("node {}: could not remove itself from the node table (it will be forgotten after {}"
+          + " of silence): {}", nodeName, staleAfter, e.getMessage());
+    }
+    SyncRegistration.unregister(mbean);
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public String nodeName() {
+    return nodeName;
+  }
+
+  @Override
+  public long heartbeats() {
+    return heartbeats.get();
+  }
+
+  @Override
+  public long heartbeatFailures() {
+    return failures.get();
+  }
+
+  @Override
+  public Instant lastHeartbeat() {
+    return lastHeartbeat;
+  }
+
+  @Override
+  public boolean matched() {
+    return matched;
+  }
+
+  @Override
+  public Instant lastRepair() {
+    return lastRepair;
+  }
+
+  @Override
+  public long repairedEntries() {
+    return repaired.get();
+  }
+
+  @Override
+  public long rowsRead() {
+    return rowsRead.get();
+  }
+
+  @Override
+  public long keysCompared() {
+    return keysCompared.get();
+  }
+
+  @Override
+  public long corruptNotificationsSkipped() {
+    return backend.corruptNotifications();
+  }
+
+  @Override
+  public long listenReconnects() {
+    return backend.listenReconnects();
+  }
+
+  @Override
+  public Map<String, CacheChecksum> caches() {
+    Map<String, CacheChecksum> result = new LinkedHashMap<>();
+    for (SyncTarget target : targets) {
+      BucketSums sums = target.checksums();
+      result.putIfAbsent(target.cacheName(), new CacheChecksum(sums.count(), sums.checksum()));
+    }
+    return result;
+  }
+
+  @Override
+  public void heartbeatNow() {
+    Future<Boolean> done;
+    try {
+      done = scheduler.submit(() -> beat(true));
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("node " + nodeName + " is closed", e);
+    }
+    try {
+      if (!done.get(waitMillis, TimeUnit.MILLISECONDS)) {
+        throw new CacheException("node " + nodeName + ": the heartbeat could not reach the database"
+            + " (see the log)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("interrupted while waiting for a heartbeat", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new CacheException("node " + nodeName + ": the heartbeat did not complete within "
+          + waitMillis + " ms", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SyncAgent{" + nodeName + " " + nodeId + " on " + backend.describe() + "}";
+  }
+}

@@ -1,0 +1,100 @@
+package org.pgjcache.sync;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.pgjcache.management.SyncMXBean;
+
+/** Shows a {@link NodeSync} through JMX in open types. */
+final class SyncBean implements SyncMXBean {
+
+  private final NodeSync sync;
+
+  SyncBean(NodeSync sync) {
+    this.sync = sync;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? "" : instant.toString();
+  }
+
+  @Override
+  public String getNodeId() {
+    return sync.nodeId();
+  }
+
+  @Override
+  public String getNodeName() {
+    return sync.nodeName();
+  }
+
+  @Override
+  public long getHeartbeats() {
+    return sync.heartbeats();
+  }
+
+  @Override
+  public long getHeartbeatFailures() {
+    return sync.heartbeatFailures();
+  }
+
+  @Override
+  public String getLastHeartbeat() {
+    return text(sync.lastHeartbeat());
+  }
+
+  @Override
+  public boolean isMatched() {
+    return sync.matched();
+  }
+
+  @Override
+  public String getLastRepair() {
+    return text(sync.lastRepair());
+  }
+
+  @Override
+  public long getRepairedEntries() {
+    return sync.repairedEntries();
+  }
+
+  @Override
+  public long getRowsRead() {
+    return sync.rowsRead();
+  }
+
+  @Override
+  public long getCorruptNotificationsSkipped() {
+    return sync.corruptNotificationsSkipped();
+  }
+
+  @Override
+  public long getListenReconnects() {
+    return sync.listenReconnects();
+  }
+
+  @Override
+  public Map<String, Long> getEntryCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    sync.caches().forEach((name, checksum) -> counts.put(name, checksum.count()));
+    return counts;
+  }
+
+  @Override
+  public Map<String, Long> getChecksums() {
+    Map<String, Long> sums = new TreeMap<>();
+    sync.caches().forEach((name, checksum) -> sums.put(name, checksum.checksum()));
+    return sums;
+  }
+
+  @Override
+  public long checksum(String cache) {
+    CacheChecksum checksum = sync.caches().get(cache);
+    return checksum == null ? 0 : checksum.checksum();
+  }
+
+  @Override
+  public void heartbeatNow() {
+    sync.heartbeatNow();
+  }
+}

@@ -1,0 +1,44 @@
+package org.pgjcache.sync;
+
+import java.util.Collection;
+import java.util.Map;
+import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.RevisionSums;
+import org.pgjcache.backend.Row;
+
+/**
+ * One cache instance as the heartbeat sees it: a checksum to compare, the revisions it holds in a
+ * few buckets, and a way to apply what the database says, raising the listener events a change from
+ * another node would have raised.
+ */
+public interface SyncTarget {
+
+  String cacheName();
+
+  /** The replica's cheap summary now, compared at every heartbeat. */
+  RevisionSums revisionSums();
+
+  /** The replica's bucketed checksum now, compared when the summaries differ. */
+  BucketSums checksums();
+
+  /** Key text and revision of every counted entry whose key falls into one of {@code buckets}. */
+  Map<String, Long> revisionsIn(int[] buckets);
+
+  /**
+   * Whether {@code key} at {@code rev} was found unreadable before (a key that cannot be decoded);
+   * such rows are not read again until their revision changes.
+   */
+  boolean knownUnreadable(String key, long rev);
+
+  /**
+   * Applies rows read from the database (values, or removals with a null value), each only if newer
+   * than what is held, and forgets {@code gone} keys (key text to the revision held) that the
+   * database no longer has at all; raises CREATED, UPDATED and REMOVED events.
+   *
+   * @return how many entries changed on this node
+   */
+  int repair(Collection<Row> rows, Map<String, Long> gone);
+
+  /** Routine upkeep at each heartbeat (forgetting tombstones whose fencing period is over). */
+  void housekeeping();
+}
