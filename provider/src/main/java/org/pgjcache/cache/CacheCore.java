@@ -60,6 +60,14 @@ final class CacheCore<K, V> {
     this.touches = new TouchQueue(name, backend, this::origin);
   }
 
+  /**
+   * Whether a hit needs nothing but the value: statistics are off and the expiry policy is one of
+   * JCache's own that never changes an entry's expiry on access.
+   */
+  boolean plainHits() {
+    return !stats.isEnabled() && !expiry.touchesOnAccess();
+  }
+
   void attach(Subscription subscription) {
     this.subscription = subscription;
   }

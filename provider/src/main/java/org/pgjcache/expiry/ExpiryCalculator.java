@@ -1,7 +1,10 @@
 package org.pgjcache.expiry;
 
 import java.util.function.Supplier;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import org.pgjcache.backend.Row;
 import org.slf4j.Logger;
@@ -20,8 +23,21 @@ public final class ExpiryCalculator {
 
   private final ExpiryPolicy policy;
 
+  private final boolean touchesOnAccess;
+
   public ExpiryCalculator(ExpiryPolicy policy) {
     this.policy = policy;
+    Class<?> type = policy.getClass();
+    this.touchesOnAccess = type != EternalExpiryPolicy.class && type != CreatedExpiryPolicy.class
+        && type != ModifiedExpiryPolicy.class;
+  }
+
+  /**
+   * Whether reads must ask the policy for an access expiry: false for JCache's eternal, created and
+   * modified policies, whose {@code getExpiryForAccess} is always null; true for anything else.
+   */
+  public boolean touchesOnAccess() {
+    return touchesOnAccess;
   }
 
   public ExpiryPolicy policy() {
