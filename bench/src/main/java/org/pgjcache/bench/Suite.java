@@ -81,6 +81,7 @@ public final class Suite {
     notes.put("maxMemoryGiB", String.format("%.1f",
         totalMemoryBytes() / (1024.0 * 1024 * 1024)));
     notes.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    notes.put("loadAverageAtStart", loadAverage());
 
     if (!a.flag("-no-jmh")) {
       runJmh(a, results, forkArgs, redis);
@@ -91,6 +92,7 @@ public final class Suite {
     if (!a.flag("-no-memory")) {
       runMain(ReplicaMemory.class, forkArgs, results, a.flag("-quick"), "-Xmx6g");
     }
+    notes.put("loadAverageAtEnd", loadAverage());
     notes.put("suiteSeconds", Long.toString(TimeUnit.NANOSECONDS.toSeconds(
         System.nanoTime() - started)));
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
@@ -240,6 +242,12 @@ public final class Suite {
     if (exit != 0) {
       LOG.error("{} exited with {}", main.getSimpleName(), exit);
     }
+  }
+
+  /** The one-minute load average: other work on the machine skews every figure, so it is recorded. */
+  private static String loadAverage() {
+    return String.format(java.util.Locale.ROOT, "%.1f",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static long totalMemoryBytes() {

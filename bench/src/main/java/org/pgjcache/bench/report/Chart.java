@@ -27,7 +27,7 @@ public final class Chart {
   private static final int PANEL_WIDTH = 700;
   private static final int PANEL_HEIGHT = 290;
   private static final int COLUMNS = 2;
-  private static final int LABEL_WIDTH = 190;
+  private static final int LABEL_WIDTH = 235;
   private static final int HEADER = 70;
 
   private static final Color PGJCACHE = new Color(0x1f5fbf);
@@ -207,13 +207,18 @@ public final class Chart {
       String label = bar.label();
       g.drawString(label, x + LABEL_WIDTH - metrics.stringWidth(label), by + slot / 2 + 4);
       int bx = x + LABEL_WIDTH + 8;
-      if (bar.value() == null || bar.value() <= 0) {
+      if (bar.value() == null) {
         g.drawString(bar.note() == null ? "not measured" : bar.note(), bx, by + slot / 2 + 4);
         continue;
       }
-      double fraction = panel.log()
-          ? (Math.log10(bar.value()) - logMin + 0.15) / (logMax - logMin + 0.15)
-          : bar.value() / max;
+      double fraction;
+      if (bar.value() <= 0) {
+        fraction = 0;
+      } else if (panel.log()) {
+        fraction = (Math.log10(bar.value()) - logMin + 0.15) / (logMax - logMin + 0.15);
+      } else {
+        fraction = bar.value() / max;
+      }
       int length = Math.max(2, (int) Math.round(fraction * barArea));
       g.setColor(bar.color());
       g.fillRect(bx, by + 3, length, slot - 6);

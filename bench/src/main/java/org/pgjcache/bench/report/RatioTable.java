@@ -93,7 +93,9 @@ public final class RatioTable {
         .append(r.note("maxMemoryGiB", "?")).append(" GiB, ").append(r.note("java", "?"))
         .append(". ").append(r.note("redis", "")).append(".")
         .append(Boolean.parseBoolean(r.note("quick", "false")) ? " **Quick run** (1 iteration)." : "")
-        .append(" Suite took ").append(r.note("suiteSeconds", "?")).append(" s.\n\n");
+        .append(" Suite took ").append(r.note("suiteSeconds", "?")).append(" s; load average ")
+        .append(r.note("loadAverageAtStart", "?")).append(" at the start, ")
+        .append(r.note("loadAverageAtEnd", "?")).append(" at the end.\n\n");
     out.append("| workload | unit | pgjcache | pgjcache relaxed | Caffeine | Redisson | Hazelcast |"
         + " raw JDBC (upsert+NOTIFY · select · unnest) | raw upsert |\n");
     out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
