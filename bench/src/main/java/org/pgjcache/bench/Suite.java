@@ -187,7 +187,12 @@ public final class Suite {
       }
       String profiler = a.value("-prof", null);
       if (profiler != null) {
-        options.addProfiler(profiler);
+        int colon = profiler.indexOf(':');
+        if (colon < 0) {
+          options.addProfiler(profiler);
+        } else {
+          options.addProfiler(profiler.substring(0, colon), profiler.substring(colon + 1));
+        }
       }
       try {
         new Runner(options.build()).run();

@@ -1,5 +1,6 @@
 package org.pgjcache.bench.jmh;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -37,19 +38,20 @@ public class BulkBench {
   Peer peer;
   Cache<Long, String> cache;
   Set<Long> keys;
-  Map<Long, String>[] maps;
+  List<Map<Long, String>> maps;
   int generation;
 
   @Setup(Level.Trial)
-  @SuppressWarnings("unchecked")
   public void open() {
     peer = Peer.open(impl);
     cache = peer.cache("bulk", Long.class, String.class);
     Long[] all = Data.keys(BATCH);
     keys = Data.keySet(all, 0, BATCH);
-    maps = new Map[] {Data.map(all, Data.values(BATCH, 0), 0, BATCH),
-        Data.map(all, Data.values(BATCH, 1), 0, BATCH)};
-    cache.putAll(maps[0]);
+    maps = List.of(Data.map(all, Data.values(BATCH, 0), 0, BATCH),
+        Data.map(all, Data.values(BATCH, 1), 0, BATCH));
+    cache.putAll(maps.get(0));
+    Prewarm.repeat(10, () -> cache.getAll(keys));
+    Prewarm.repeat(10, () -> cache.putAll(maps.get(0)));
   }
 
   @TearDown(Level.Trial)
@@ -62,14 +64,14 @@ public class BulkBench {
   public static class Refill {
     @Setup(Level.Invocation)
     public void refill(BulkBench bench) {
-      bench.cache.putAll(bench.maps[0]);
+      bench.cache.putAll(bench.maps.get(0));
     }
   }
 
   @Benchmark
   public void putAll() {
     generation ^= 1;
-    cache.putAll(maps[generation]);
+    cache.putAll(maps.get(generation));
   }
 
   @Benchmark

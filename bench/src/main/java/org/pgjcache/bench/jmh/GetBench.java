@@ -48,6 +48,7 @@ public class GetBench {
     keys = Data.keys(ENTRIES);
     values = new String[][] {Data.values(ENTRIES, 0), Data.values(ENTRIES, 1)};
     CacheLoad.fill(cache, keys, values[0]);
+    Prewarm.gets(cache, keys);
     threads.set(0);
   }
 

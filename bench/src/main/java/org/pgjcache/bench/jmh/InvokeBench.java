@@ -38,6 +38,7 @@ public class InvokeBench {
     peer = Peer.open(impl);
     cache = peer.cache("invoke", Long.class, Long.class);
     cache.put(HOT, 0L);
+    Prewarm.repeat(500, () -> cache.invoke(HOT, Increment.INSTANCE));
   }
 
   @TearDown(Level.Trial)

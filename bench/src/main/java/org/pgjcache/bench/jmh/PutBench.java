@@ -45,6 +45,7 @@ public class PutBench {
     keys = Data.keys(ENTRIES);
     values = new String[][] {Data.values(ENTRIES, 0), Data.values(ENTRIES, 1)};
     CacheLoad.fill(cache, keys, values[0]);
+    Prewarm.puts(cache, keys, values[0]);
     threads.set(0);
   }
 

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One run's figures, read back from the results directory: JMH's {@code jmh.json}, and the
@@ -140,9 +139,5 @@ public final class Results {
       }
     }
     return false;
-  }
-
-  Map<String, Object> runNotes() {
-    return run == null ? Map.of() : new ObjectMapper().convertValue(run, Map.class);
   }
 }
