@@ -164,8 +164,9 @@ public final class Chart {
     g.drawString("pgjcache and its peers, one run", 20, 32);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     g.drawString(r.note("cores", "?") + " cores, " + r.note("maxMemoryGiB", "?") + " GiB, "
-        + r.note("java", "") + "; PostgreSQL and Redis on the same machine; log scales except"
-        + " memory", 20, 56);
+        + r.note("java", "") + "; load average " + r.note("loadAverageAtStart", "?") + " → "
+        + r.note("loadAverageAtEnd", "?") + "; PostgreSQL and Redis on the same machine;"
+        + " log scales except memory", 20, 56);
     for (int i = 0; i < panels.size(); i++) {
       int x = (i % COLUMNS) * PANEL_WIDTH;
       int y = HEADER + (i / COLUMNS) * PANEL_HEIGHT;
@@ -189,7 +190,7 @@ public final class Chart {
         min = Math.min(min, bar.value());
       }
     }
-    int barArea = PANEL_WIDTH - LABEL_WIDTH - 150;
+    int barArea = PANEL_WIDTH - LABEL_WIDTH - 175;
     double logMin = max == 0 ? 0 : Math.floor(Math.log10(min));
     double logMax = max == 0 ? 1 : Math.ceil(Math.log10(max) + 1e-9);
     if (logMax <= logMin) {
