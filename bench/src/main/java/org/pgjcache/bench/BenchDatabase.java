@@ -86,6 +86,43 @@ public final class BenchDatabase {
     return new BenchDatabase(url, server.user(), server.password());
   }
 
+  /**
+   * Turns the durability settings of an embedded server back to PostgreSQL's defaults. The testkit starts
+   * its server with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} off, which makes
+   * tests fast but would make every commit here cheaper than on a real server, and pgjcache's relaxed mode
+   * indistinguishable from the default. The settings are reloaded, not restarted; the server and its data
+   * directory belong to this run.
+   */
+  public static void makeDurable(TestDatabase server) {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("alter system set fsync = on");
+      st.execute("alter system set synchronous_commit = on");
+      st.execute("alter system set full_page_writes = on");
+      st.execute("select pg_reload_conf()");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot restore the durability settings of " + server, e);
+    }
+  }
+
+  /** The settings that decide what a commit costs, as a new connection sees them. */
+  public static java.util.Map<String, String> commitSettings(TestDatabase server) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+        java.sql.Statement st = c.createStatement()) {
+      for (String name : new String[] {"server_version", "fsync", "synchronous_commit",
+          "full_page_writes", "wal_sync_method"}) {
+        try (java.sql.ResultSet rs = st.executeQuery("show " + name)) {
+          rs.next();
+          out.put(name, rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warn("cannot read the settings of {}: {}", server, e.getMessage());
+    }
+    return out;
+  }
+
   public String jdbcUrl() {
     return jdbcUrl;
   }

@@ -72,6 +72,10 @@ public final class Suite {
 
     List<String> forkArgs = new ArrayList<>(FORK_ARGS);
     forkArgs.addAll(databaseArgs());
+    TestDatabase server = BenchDatabase.server();
+    if (server.kind().equals("embedded")) {
+      BenchDatabase.makeDurable(server);
+    }
     boolean redis = Redis.answers();
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("redis", redis ? "Redis at " + Redis.HOST + ":" + Redis.PORT
@@ -82,6 +86,7 @@ public final class Suite {
         totalMemoryBytes() / (1024.0 * 1024 * 1024)));
     notes.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     notes.put("loadAverageAtStart", loadAverage());
+    notes.put("postgres", server.kind() + " " + BenchDatabase.commitSettings(server));
 
     if (!a.flag("-no-jmh")) {
       runJmh(a, results, forkArgs, redis);

@@ -91,6 +91,7 @@ public final class RatioTable {
     out.append("### Figures\n\n");
     out.append("Machine: ").append(r.note("cores", "?")).append(" cores, ")
         .append(r.note("maxMemoryGiB", "?")).append(" GiB, ").append(r.note("java", "?"))
+        .append(". PostgreSQL: ").append(r.note("postgres", "?"))
         .append(". ").append(r.note("redis", "")).append(".")
         .append(Boolean.parseBoolean(r.note("quick", "false")) ? " **Quick run** (1 iteration)." : "")
         .append(" Suite took ").append(r.note("suiteSeconds", "?")).append(" s; load average ")
