@@ -1,0 +1,113 @@
+package org.pgjcache.bench.jmh;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import org.pgjcache.backend.postgres.listen.ListenConnection;
+import org.pgjcache.backend.postgres.listen.ListenTarget;
+import org.pgjcache.backend.postgres.listen.NotificationHandler;
+import org.pgjcache.bench.BenchDatabase;
+import org.pgjcache.bench.Data;
+
+/**
+ * The physical limit: a table shaped like pgjcache's (text key, bytea value, revision from a sequence,
+ * timestamps, the same indexes), written and read with plain JDBC through HikariCP, and one event-driven
+ * LISTEN connection draining the channel as a pgjcache node would. Keys, values and NOTIFY payloads have
+ * the sizes pgjcache's own have.
+ */
+final class RawTable implements AutoCloseable {
+
+  static final String CACHE = "raw";
+  static final String CHANNEL = "raw_changes";
+  static final int POOL = 16;
+
+  static final String UPSERT = "insert into raw_entries (cache, key, value, rev)"
+      + " values (?, ?, ?, nextval('raw_rev')) on conflict (cache, key) do update"
+      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
+  static final String UPSERT_NOTIFY = "with w as (" + UPSERT + " returning rev)"
+      + " select rev, pg_notify(?, ? || rev || ?) from w";
+  static final String SELECT = "select value, rev from raw_entries where cache = ? and key = ?";
+  static final String BULK = "insert into raw_entries (cache, key, value, rev)"
+      + " select ?, k, v, nextval('raw_rev') from unnest(?::text[], ?::bytea[]) as t(k, v)"
+      + " on conflict (cache, key) do update"
+      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
+
+  final HikariDataSource pool;
+  private final ListenConnection listener;
+
+  RawTable() {
+    BenchDatabase db = BenchDatabase.fresh("raw");
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(db.jdbcUrl());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
+    config.setMaximumPoolSize(POOL);
+    config.setMinimumIdle(POOL);
+    pool = new HikariDataSource(config);
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      st.execute("create sequence raw_rev");
+      st.execute("create table raw_entries (cache text not null, key text not null, value bytea,"
+          + " rev bigint not null, expires_at timestamptz,"
+          + " updated_at timestamptz not null default now(), primary key (cache, key))");
+      st.execute("create index raw_entries_expiry on raw_entries (expires_at)"
+          + " where expires_at is not null and value is not null");
+      st.execute("create index raw_entries_rev on raw_entries (cache, rev)");
+      listener = ListenConnection.open(
+          ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()), Duration.ofSeconds(10),
+          new Drain());
+      listener.listen(CHANNEL, Duration.ofSeconds(10));
+    } catch (SQLException | IOException e) {
+      pool.close();
+      throw new IllegalStateException("cannot set up the raw JDBC table", e);
+    }
+  }
+
+  /** pgjcache's key text for a Long key. */
+  static String key(long key) {
+    return "l:" + key;
+  }
+
+  /** pgjcache's tagged bytes for a String value. */
+  static byte[] bytes(String value) {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[utf8.length + 1];
+    out[0] = 2;
+    System.arraycopy(utf8, 0, out, 1, utf8.length);
+    return out;
+  }
+
+  /** Head and tail of a payload as long as pgjcache's single-change one (value inlined as base64). */
+  static String[] payload(String key, byte[] value) {
+    return new String[] {"P|", "|" + Long.MAX_VALUE + "|0f8fad5b-d9cb-469f-a165-70867728950e|3|"
+        + key.length() + "|" + CACHE + key + Base64.getEncoder().encodeToString(value)};
+  }
+
+  static String[] values(int count, int generation) {
+    return Data.values(count, generation);
+  }
+
+  @Override
+  public void close() {
+    listener.close();
+    pool.close();
+  }
+
+  /** Receives and drops what the channel carries. */
+  private static final class Drain implements NotificationHandler {
+    @Override
+    public void onNotification(int backendPid, String channel, String payload) {
+      // the drain only consumes the notifications, as a listening node would
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      // the benchmark closes it at the end of the trial
+    }
+  }
+}
