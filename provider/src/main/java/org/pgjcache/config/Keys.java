@@ -114,6 +114,16 @@ final class Keys {
     }
 
     /** Fails with a message naming the key, where it came from and what was probably meant. */
+    /**
+     * Names that belong to pgjcache's own test and benchmark tooling ({@code pgjcache.test.*},
+     * {@code pgjcache.bench.*}, {@code PGJCACHE_TEST_*}, {@code PGJCACHE_BENCH_*}), not to a cache
+     * manager: they are neither settings nor typos.
+     */
+    static boolean isToolingName(String name) {
+        return name.startsWith(PREFIX + "test.") || name.startsWith(PREFIX + "bench.")
+                || name.startsWith(ENV_PREFIX + "TEST_") || name.startsWith(ENV_PREFIX + "BENCH_");
+    }
+
     static void requireKnown(String key, String source) {
         if (!isKnown(key)) {
             throw new CacheException(unknownMessage(PREFIX + key, suggestions(key), PREFIX, source));

@@ -244,7 +244,7 @@ public final class SettingsResolver {
             return out;
         }
         for (String name : props.stringPropertyNames()) {
-            if (name.startsWith(Keys.PREFIX)) {
+            if (name.startsWith(Keys.PREFIX) && !Keys.isToolingName(name)) {
                 put(out, name, props.getProperty(name), source);
             }
         }
@@ -301,11 +301,17 @@ public final class SettingsResolver {
         Map<String, Raw> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(Keys.ENV_PREFIX) || !nonEmpty(e.getValue())) {
+            if (!name.startsWith(Keys.ENV_PREFIX) || !nonEmpty(e.getValue())
+                    || Keys.isToolingName(name)) {
                 continue;
             }
-            String key = Keys.fromEnvName(name).orElseThrow(() -> Keys.unknownEnv(name));
-            out.put(key, new Raw(e.getValue(), "env " + name));
+            Optional<String> key = Keys.fromEnvName(name);
+            if (key.isEmpty()) {
+                // the environment is shared by every program of the process tree: warn, don't refuse
+                LOG.warn("ignoring environment variable {}: {}", name, Keys.unknownEnv(name).getMessage());
+                continue;
+            }
+            out.put(key.get(), new Raw(e.getValue(), "env " + name));
         }
         return out;
     }

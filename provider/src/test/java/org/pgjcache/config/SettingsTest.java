@@ -103,7 +103,6 @@ class SettingsTest {
                     "another invalid value", () -> resolve(props("pgjcache.password", SECRET,
                             "pgjcache.pool-size", "x")),
                     "misspelt password key", () -> resolve(props("pgjcache.passwrod", SECRET)),
-                    "misspelt password variable", () -> resolveEnv(Map.of("PGJCACHE_PASSWD", SECRET)),
                     "libpq failure", () -> resolveEnv(Map.of("PGPASSWORD", SECRET, "PGPORT", "x")),
                     "malformed yaml", () -> resolveFile("classpath:config/malformed.yaml"));
             failures.forEach((what, attempt) -> assertThatThrownBy(attempt::get)
