@@ -21,6 +21,15 @@ final class Sql {
   private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
       + " to_timestamp(?::bigint / 1000.0))";
 
+  /**
+   * The tail of a bulk statement whose written rows are {@code w}: one notification for the whole batch.
+   * {@code materialized} keeps the notification a single evaluation: inlined, a generic plan that guesses
+   * one row for {@code w} runs it once per row.
+   */
+  private static final String BATCH_NOTICE = " n as materialized (select pg_notify(?, ? || min(rev)"
+      + " || '|' || max(rev) || ?) from w having count(*) > 0)"
+      + " select w.key, w.rev from w cross join n";
+
   final String table;
   final String sequence;
   final String caches;
@@ -111,9 +120,8 @@ final class Sql {
         + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
         + " on conflict (cache, key) do update set value = excluded.value,"
         + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
-        + " updated_at = now() returning key, rev)"
-        + " select w.key, w.rev from w cross join (select pg_notify(?, ? || min(rev) || '|'"
-        + " || max(rev) || ?) from w having count(*) > 0) n";
+        + " updated_at = now() returning key, rev),"
+        + BATCH_NOTICE;
   }
 
   /**
@@ -145,9 +153,8 @@ final class Sql {
   String removeAll() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = any(?) and " + LIVE
-        + " returning key, rev)"
-        + " select w.key, w.rev from w cross join (select pg_notify(?, ? || min(rev) || '|'"
-        + " || max(rev) || ?) from w having count(*) > 0) n";
+        + " returning key, rev),"
+        + BATCH_NOTICE;
   }
 
   /** Parameters: cache, channel, payload head, payload tail. */
