@@ -37,6 +37,11 @@ final class ConditionalOps<K, V> {
   }
 
   boolean replace(K key, V value) {
+    return replaceIfPresent(key, value).put();
+  }
+
+  /** Stores {@code value} if the key holds a live entry: both {@code replace(k, v)} and getAndReplace. */
+  private Outcome<V> replaceIfPresent(K key, V value) {
     long start = core.stats.start();
     byte[] bytes = core.forms.codec().encode(value);
     Outcome<V> out = run(key, value, row -> {
@@ -49,7 +54,7 @@ final class ConditionalOps<K, V> {
       return Mutation.put(bytes, expireAt);
     });
     out.finish(core, start);
-    return out.put();
+    return out;
   }
 
   boolean replace(K key, V oldValue, V newValue) {
@@ -116,19 +121,7 @@ final class ConditionalOps<K, V> {
   }
 
   V getAndReplace(K key, V value) {
-    long start = core.stats.start();
-    byte[] bytes = core.forms.codec().encode(value);
-    Outcome<V> out = run(key, value, row -> {
-      long now = core.now();
-      if (!isLive(row, now)) {
-        return Mutation.NONE;
-      }
-      write(key, value);
-      long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
-      return Mutation.put(bytes, expireAt);
-    });
-    out.finish(core, start);
-    return out.old;
+    return replaceIfPresent(key, value).old;
   }
 
   private Mutation access(Row row, long now) {
