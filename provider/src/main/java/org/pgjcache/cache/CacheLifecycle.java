@@ -148,6 +148,7 @@ final class CacheLifecycle<K, V> {
     } finally {
       sync.stop();
       core.subscription().close();
+      remote.detach();
       String uri = context.uri().toString();
       JmxRegistration.unregister(JmxRegistration.Kind.STATISTICS, uri, core.name);
       JmxRegistration.unregister(JmxRegistration.Kind.CONFIGURATION, uri, core.name);

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteChanges<K, V> implements ChangeListener {
 
+  /** Set once the cache closes; guarded by this. */
+  private boolean detached;
+
   private static final Logger LOG = LoggerFactory.getLogger(RemoteChanges.class);
 
   private final CacheCore<K, V> core;
@@ -32,9 +35,23 @@ final class RemoteChanges<K, V> implements ChangeListener {
     return skipped.get() + (current == null ? 0 : current.skipped());
   }
 
+  /**
+   * Stops applying changes, after any change being applied right now: once this returns, no event of a
+   * remote change reaches this instance's listeners, so closing them is final.
+   */
+  synchronized void detach() {
+    detached = true;
+  }
+
   @Override
+  public synchronized void onChange(Change change) {
+    if (!detached) {
+      apply(change);
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  public void onChange(Change change) {
+  private void apply(Change change) {
     EventBatch batch = new EventBatch();
     long now = core.now();
     try {
