@@ -188,17 +188,6 @@ public final class Replica {
     return purged[0];
   }
 
-  /** Number of entries holding values that have not expired at {@code now}. */
-  public int liveCount(long now) {
-    int[] count = {0};
-    entries.forEach((k, v) -> {
-      if (v.isLive(now)) {
-        count[0]++;
-      }
-    });
-    return count[0];
-  }
-
   // --- sync (heartbeat, reconciliation) ---
 
   private volatile ReplicaObserver observer = ReplicaObserver.NONE;
