@@ -173,7 +173,8 @@ public final class Suite {
     ArrayNode all = json.createArrayNode();
     String only = a.value("-only", null);
     for (Class<?> type : classes) {
-      String pattern = "\\." + type.getSimpleName() + "\\." + (only == null ? "" : ".*" + only);
+      String pattern = "\\." + type.getSimpleName() + "\\."
+          + (only == null ? "" : ".*(" + only + ")");
       File out = results.resolve("jmh-" + type.getSimpleName() + ".json").toFile();
       ChainedOptionsBuilder options = new OptionsBuilder()
           .include(pattern)
@@ -187,6 +188,13 @@ public final class Suite {
           .resultFormat(ResultFormatType.JSON)
           .result(out.getPath());
       List<String> impls = implementations(type, redis);
+      String chosen = a.value("-impls", null);
+      if (impls != null && chosen != null) {
+        impls.retainAll(List.of(chosen.split(",")));
+        if (impls.isEmpty()) {
+          continue;
+        }
+      }
       if (impls != null) {
         options.param("impl", impls.toArray(new String[0]));
       }

@@ -330,6 +330,17 @@ public final class PostgresBackend implements Backend {
     }
   }
 
+  /**
+   * Runs a statement made by {@link Sql#thenCommit}: the revision comes from its first part, the
+   * commit has happened when this returns (a failure of the first part skips the commit).
+   */
+  private static long revThenCommit(PreparedStatement ps) throws SQLException {
+    ps.execute();
+    try (ResultSet rs = ps.getResultSet()) {
+      return rs != null && rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
   @Override
   public long[] putAll(String cache, List<Write> writes, String origin) {
     String[] keys = new String[writes.size()];
@@ -446,32 +457,36 @@ public final class PostgresBackend implements Backend {
     });
   }
 
+  /**
+   * Writes what an atomic operation decided and commits in the same round trip, so the row lock is
+   * held one round trip less; a decision to change nothing writes nothing (the caller commits).
+   */
   private long apply(Connection c, String cache, String key, String origin, Mutation mutation,
       Row current) throws SQLException {
     if (mutation instanceof Mutation.Put put) {
       String[] payload = Payloads.single('P', cache, key, put.expireAt(), origin, put.value());
-      try (PreparedStatement ps = c.prepareStatement(sql.update())) {
+      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.update()))) {
         ps.setBytes(1, put.value());
         ps.setLong(2, put.expireAt());
         ps.setLong(3, put.expireAt());
         ps.setString(4, cache);
         ps.setString(5, key);
         Payloads.bind(ps, 6, channel, payload);
-        return singleRev(ps);
+        return revThenCommit(ps);
       }
     }
     if (mutation instanceof Mutation.Remove remove && current != null) {
       String[] payload = Payloads.single(remove.op().code(), cache, key, Row.ETERNAL, origin, null);
-      try (PreparedStatement ps = c.prepareStatement(sql.tombstone())) {
+      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.tombstone()))) {
         ps.setString(1, cache);
         ps.setString(2, key);
         Payloads.bind(ps, 3, channel, payload);
-        return singleRev(ps);
+        return revThenCommit(ps);
       }
     }
     if (mutation instanceof Mutation.Touch touch && current != null) {
       String payload = Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin);
-      try (PreparedStatement ps = c.prepareStatement(sql.touch())) {
+      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.touch()))) {
         ps.setLong(1, touch.expireAt());
         ps.setLong(2, touch.expireAt());
         ps.setString(3, cache);
@@ -479,7 +494,7 @@ public final class PostgresBackend implements Backend {
         ps.setLong(5, current.rev());
         ps.setString(6, channel);
         ps.setString(7, payload);
-        return singleRev(ps);
+        return revThenCommit(ps);
       }
     }
     return 0;

@@ -44,6 +44,14 @@ final class Sql {
     this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
   }
 
+  /**
+   * A statement followed by {@code commit}, sent in one round trip (the driver sends both before it
+   * waits); the transaction's later {@code Connection.commit()} then has nothing to do.
+   */
+  static String thenCommit(String statement) {
+    return statement + "; commit";
+  }
+
   String[] ddl(String rawTable) {
     String expiryIndex = Identifiers.quote(rawTable + "_expiry");
     String revIndex = Identifiers.quote(rawTable + "_rev_idx");

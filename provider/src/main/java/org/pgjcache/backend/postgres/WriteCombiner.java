@@ -176,6 +176,7 @@ final class WriteCombiner {
     final Write write;
     final String[] payload;
     private boolean done;
+    private boolean woken;
     private long rev;
     private RuntimeException failure;
 
@@ -203,24 +204,30 @@ final class WriteCombiner {
       }
     }
 
+    /** Tells a waiting caller to try to lead; remembered if it is not waiting yet. */
     synchronized void wake() {
+      woken = true;
       notifyAll();
     }
 
-    /** Waits to be done or woken; false once the deadline has passed. */
+    /**
+     * Waits until done or woken (a wake-up given before the wait counts); false once the deadline has
+     * passed.
+     */
     synchronized boolean await(long deadlineNanos) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        return done;
-      }
-      if (!done) {
+      while (!done && !woken) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
         try {
-          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
+          TimeUnit.NANOSECONDS.timedWait(this, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new CacheException("interrupted while storing a value", e);
         }
       }
+      woken = false;
       return true;
     }
 
