@@ -180,7 +180,7 @@ public final class Suite {
           .include(pattern)
           .forks(1)
           .warmupIterations(a.flag("-quick") ? 1 : 2)
-          .warmupTime(TimeValue.seconds(1))
+          .warmupTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
           .measurementIterations(a.flag("-quick") ? 1 : 3)
           .measurementTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
           .jvmArgs(forkArgs.toArray(new String[0]))

@@ -58,6 +58,8 @@ final class RawTable implements AutoCloseable {
       st.execute("create index raw_entries_expiry on raw_entries (expires_at)"
           + " where expires_at is not null and value is not null");
       st.execute("create index raw_entries_rev on raw_entries (cache, rev)");
+      st.execute("create index raw_entries_tombstones on raw_entries (updated_at)"
+          + " where value is null");
       listener = ListenConnection.open(
           ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()), Duration.ofSeconds(10),
           new Drain());

@@ -8,6 +8,11 @@ import org.pgjcache.config.Identifiers;
  */
 final class Sql {
 
+  /**
+   * The one order in which every statement that locks several rows takes them (byte order, whatever
+   * the database's collation), so two such statements never wait for each other in a cycle.
+   */
+  private static final String LOCK_ORDER = "collate \"C\"";
   /** Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal. */
   private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
       + Long.MAX_VALUE + ")";
@@ -125,7 +130,7 @@ final class Sql {
         + " with ordinality as i(key, value, exp, ord)),"
         + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
         + " select ?, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
-        + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
+        + " then null else to_timestamp(exp / 1000.0) end from input order by key " + LOCK_ORDER
         + " on conflict (cache, key) do update set value = excluded.value,"
         + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
         + " updated_at = now() returning key, rev),"
@@ -142,7 +147,8 @@ final class Sql {
         + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
         + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
         + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
-        + " then null else to_timestamp(exp / 1000.0) end from input order by ord"
+        + " then null else to_timestamp(exp / 1000.0) end from input"
+        + " order by cache " + LOCK_ORDER + ", key " + LOCK_ORDER
         + " on conflict (cache, key) do update set value = excluded.value,"
         + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
         + " updated_at = now() returning cache, key, rev)"
@@ -159,15 +165,20 @@ final class Sql {
 
   /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
   String removeAll() {
-    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
-        + " expires_at = null, updated_at = now() where cache = ? and key = any(?) and " + LIVE
-        + " returning key, rev),"
+    return "with l as materialized (select cache, key from " + table + " where cache = ?"
+        + " and key = any(?) and " + LIVE + " order by key " + LOCK_ORDER + " for update),"
+        + " w as (update " + table + " t set value = null, rev = nextval('" + sequence + "'),"
+        + " expires_at = null, updated_at = now() from l where t.cache = l.cache and t.key = l.key"
+        + " returning t.key, t.rev),"
         + BATCH_NOTICE;
   }
 
   /** Parameters: cache, channel, payload head, payload tail. */
   String clear() {
-    return "with d as (delete from " + table + " where cache = ? returning 1),"
+    return "with l as materialized (select cache, key from " + table + " where cache = ?"
+        + " order by key " + LOCK_ORDER + " for update),"
+        + " d as (delete from " + table + " t using l where t.cache = l.cache and t.key = l.key"
+        + " returning 1),"
         + " r as (select nextval('" + sequence + "') as rev from (select count(*) from d) c)"
         + " select rev, pg_notify(?, ? || rev || ?) from r";
   }

@@ -23,8 +23,10 @@ import org.pgjcache.backend.Write;
  * no commit in flight becomes the leader: it takes every put queued so far, writes them in one statement
  * (each still announced by its own notification) and one commit, and wakes their callers; writers that
  * arrive meanwhile queue up for the next commit. A lone writer pays nothing but a queue operation. Every
- * put has still committed before its call returns, and puts of one key keep their order (a batch never
- * holds the same key twice; the later one waits for the next round of the same transaction).
+ * put has still committed before its call returns, and puts of one key keep their order (a statement
+ * never holds the same key twice; a later put of a key goes in a following commit). Rows are locked in
+ * key order, as by every statement that locks several rows, so batches never deadlock with each other
+ * or with {@code putAll}, {@code removeAll} and {@code clear}.
  */
 final class WriteCombiner {
 
@@ -78,18 +80,10 @@ final class WriteCombiner {
     if (batch.isEmpty()) {
       return;
     }
-    List<List<Pending>> rounds = rounds(batch);
     try {
-      if (rounds.size() == 1) {
+      for (List<Pending> round : rounds(batch)) {
         jdbc.run("storing values", null, c -> {
-          write(c, rounds.get(0));
-          return null;
-        });
-      } else {
-        jdbc.transaction("storing values", null, c -> {
-          for (List<Pending> round : rounds) {
-            write(c, round);
-          }
+          write(c, round);
           return null;
         });
       }
