@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Write;
 
@@ -94,6 +95,9 @@ final class WriteCombiner {
 
   /** Splits a batch so that no round holds a key twice; later puts of a key go to later rounds. */
   private static List<List<Pending>> rounds(List<Pending> batch) {
+    if (batch.size() == 1) {
+      return List.of(batch);
+    }
     List<List<Pending>> rounds = new ArrayList<>();
     List<Set<String>> seen = new ArrayList<>();
     for (Pending p : batch) {
@@ -169,8 +173,11 @@ final class WriteCombiner {
     final String cache;
     final Write write;
     final String[] payload;
-    private boolean done;
-    private boolean woken;
+    /** The thread that called {@code put}: the only one that waits on this put. */
+    private final Thread caller = Thread.currentThread();
+    /** Written once, by the leader that ran this put, after {@link #rev} or {@link #failure}. */
+    private volatile boolean done;
+    private volatile boolean woken;
     private long rev;
     private RuntimeException failure;
 
@@ -180,52 +187,52 @@ final class WriteCombiner {
       this.payload = payload;
     }
 
-    synchronized boolean isDone() {
+    boolean isDone() {
       return done;
     }
 
-    synchronized void complete(long revision) {
+    void complete(long revision) {
       rev = revision;
       done = true;
-      notifyAll();
+      LockSupport.unpark(caller);
     }
 
-    synchronized void fail(RuntimeException e) {
+    /** Fails the put unless it has completed (only the leader that ran it calls this). */
+    void fail(RuntimeException e) {
       if (!done) {
         failure = e;
         done = true;
-        notifyAll();
+        LockSupport.unpark(caller);
       }
     }
 
     /** Tells a waiting caller to try to lead; remembered if it is not waiting yet. */
-    synchronized void wake() {
+    void wake() {
       woken = true;
-      notifyAll();
+      LockSupport.unpark(caller);
     }
 
     /**
-     * Waits until done or woken (a wake-up given before the wait counts); false once the deadline has
-     * passed.
+     * Parks the caller until done or woken (a wake-up given before the wait counts); false once the
+     * deadline has passed. Parking needs no monitor, so a put allocates none.
      */
-    synchronized boolean await(long deadlineNanos) {
+    boolean await(long deadlineNanos) {
       while (!done && !woken) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(this, left);
-        } catch (InterruptedException e) {
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
           Thread.currentThread().interrupt();
-          throw new CacheException("interrupted while storing a value", e);
+          throw new CacheException("interrupted while storing a value");
         }
       }
       woken = false;
       return true;
     }
 
-    synchronized long result() {
+    long result() {
       if (failure != null) {
         throw failure;
       }
