@@ -106,9 +106,10 @@ public final class Suite {
   }
 
   /**
-   * pgjcache refuses to open a cache manager while unknown {@code PGJCACHE_*} variables are set, and forks
-   * inherit the environment. So when {@code PGJCACHE_BENCH_*} or {@code PGJCACHE_TEST_*} variables are
-   * present, the suite runs again in a child JVM without them, passing the server as system properties.
+   * pgjcache warns about every unknown {@code PGJCACHE_*} variable when a cache manager opens, and forks
+   * inherit the environment, so every benchmark would log it. So when {@code PGJCACHE_BENCH_*} or
+   * {@code PGJCACHE_TEST_*} variables are present, the suite runs again in a child JVM without them,
+   * passing the server as system properties.
    *
    * @return whether the child ran the suite (this JVM then has nothing left to do)
    */
