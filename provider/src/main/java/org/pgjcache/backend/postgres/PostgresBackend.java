@@ -331,8 +331,9 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Runs a statement made by {@link Sql#thenCommit}: the revision comes from its first part, the
-   * commit has happened when this returns (a failure of the first part skips the commit).
+   * Runs a statement that ends with {@code commit} (e.g. {@link Sql#updateThenCommit}): the revision
+   * comes from its first part, the commit has happened when this returns (a failure of the first part
+   * skips the commit).
    */
   private static long revThenCommit(PreparedStatement ps) throws SQLException {
     ps.execute();
@@ -465,7 +466,7 @@ public final class PostgresBackend implements Backend {
       Row current) throws SQLException {
     if (mutation instanceof Mutation.Put put) {
       String[] payload = Payloads.single('P', cache, key, put.expireAt(), origin, put.value());
-      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.update()))) {
+      try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit())) {
         ps.setBytes(1, put.value());
         ps.setLong(2, put.expireAt());
         ps.setLong(3, put.expireAt());
@@ -477,7 +478,7 @@ public final class PostgresBackend implements Backend {
     }
     if (mutation instanceof Mutation.Remove remove && current != null) {
       String[] payload = Payloads.single(remove.op().code(), cache, key, Row.ETERNAL, origin, null);
-      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.tombstone()))) {
+      try (PreparedStatement ps = c.prepareStatement(sql.tombstoneThenCommit())) {
         ps.setString(1, cache);
         ps.setString(2, key);
         Payloads.bind(ps, 3, channel, payload);
@@ -486,7 +487,7 @@ public final class PostgresBackend implements Backend {
     }
     if (mutation instanceof Mutation.Touch touch && current != null) {
       String payload = Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin);
-      try (PreparedStatement ps = c.prepareStatement(Sql.thenCommit(sql.touch()))) {
+      try (PreparedStatement ps = c.prepareStatement(sql.touchThenCommit())) {
         ps.setLong(1, touch.expireAt());
         ps.setLong(2, touch.expireAt());
         ps.setString(3, cache);

@@ -40,6 +40,23 @@ final class Sql {
   final String caches;
   final String nodes;
   final String schema;
+  /** The statements every operation runs, built once: they depend only on the names above. */
+  private final String getSql;
+  private final String getAllSql;
+  private final String revRangeSql;
+  private final String putSql;
+  private final String putAllSql;
+  private final String putManySql;
+  private final String removeSql;
+  private final String removeAllSql;
+  private final String clearSql;
+  private final String lockRowSql;
+  private final String updateSql;
+  private final String tombstoneSql;
+  private final String touchSql;
+  private final String updateThenCommitSql;
+  private final String tombstoneThenCommitSql;
+  private final String touchThenCommitSql;
 
   Sql(String schema, String table) {
     this.schema = Identifiers.quote(schema);
@@ -47,13 +64,96 @@ final class Sql {
     this.sequence = this.schema + "." + Identifiers.quote(table + "_rev");
     this.caches = this.schema + "." + Identifiers.quote(table + "_caches");
     this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
+    this.getSql = buildGet();
+    this.getAllSql = buildGetAll();
+    this.revRangeSql = buildRevRange();
+    this.putSql = buildPut();
+    this.putAllSql = buildPutAll();
+    this.putManySql = buildPutMany();
+    this.removeSql = buildRemove();
+    this.removeAllSql = buildRemoveAll();
+    this.clearSql = buildClear();
+    this.lockRowSql = buildLockRow();
+    this.updateSql = buildUpdate();
+    this.tombstoneSql = buildTombstone();
+    this.touchSql = buildTouch();
+    this.updateThenCommitSql = thenCommit(updateSql);
+    this.tombstoneThenCommitSql = thenCommit(tombstoneSql);
+    this.touchThenCommitSql = thenCommit(touchSql);
+  }
+
+  String get() {
+    return getSql;
+  }
+
+  String getAll() {
+    return getAllSql;
+  }
+
+  String revRange() {
+    return revRangeSql;
+  }
+
+  String put() {
+    return putSql;
+  }
+
+  String putAll() {
+    return putAllSql;
+  }
+
+  String putMany() {
+    return putManySql;
+  }
+
+  String remove() {
+    return removeSql;
+  }
+
+  String removeAll() {
+    return removeAllSql;
+  }
+
+  String clear() {
+    return clearSql;
+  }
+
+  String lockRow() {
+    return lockRowSql;
+  }
+
+  String update() {
+    return updateSql;
+  }
+
+  String tombstone() {
+    return tombstoneSql;
+  }
+
+  String touch() {
+    return touchSql;
+  }
+
+  /** {@link #update()} and the commit of its transaction, in one round trip. */
+  String updateThenCommit() {
+    return updateThenCommitSql;
+  }
+
+  /** {@link #tombstone()} and the commit of its transaction, in one round trip. */
+  String tombstoneThenCommit() {
+    return tombstoneThenCommitSql;
+  }
+
+  /** {@link #touch()} and the commit of its transaction, in one round trip. */
+  String touchThenCommit() {
+    return touchThenCommitSql;
   }
 
   /**
    * A statement followed by {@code commit}, sent in one round trip (the driver sends both before it
    * waits); the transaction's later {@code Connection.commit()} then has nothing to do.
    */
-  static String thenCommit(String statement) {
+  private static String thenCommit(String statement) {
     return statement + "; commit";
   }
 
@@ -93,12 +193,12 @@ final class Sql {
     return "insert into " + caches + " (name) values (?) on conflict do nothing";
   }
 
-  String get() {
+  private String buildGet() {
     return "select value, rev, " + EXP + " from " + table
         + " where cache = ? and key = ? and value is not null";
   }
 
-  String getAll() {
+  private String buildGetAll() {
     return "select key, value, rev, " + EXP + " from " + table
         + " where cache = ? and key = any(?) and value is not null";
   }
@@ -109,13 +209,13 @@ final class Sql {
   }
 
   /** Rows (with tombstones) of a cache whose revision lies in a range: what a batch announced. */
-  String revRange() {
+  private String buildRevRange() {
     return "select key, value, rev, " + EXP + " from " + table
         + " where cache = ? and rev between ? and ?";
   }
 
   /** Parameters: cache, key, value, exp, exp, channel, payload head, payload tail. */
-  String put() {
+  private String buildPut() {
     return "with w as (insert into " + table + " (cache, key, value, rev, expires_at)"
         + " values (?, ?, ?, nextval('" + sequence + "'), " + TO_TS + ")"
         + " on conflict (cache, key) do update set value = excluded.value,"
@@ -125,7 +225,7 @@ final class Sql {
   }
 
   /** Parameters: cache, keys[], values[], exps[], channel, payload head, payload tail. */
-  String putAll() {
+  private String buildPutAll() {
     return "with input as (select * from unnest(?::text[], ?::bytea[], ?::bigint[])"
         + " with ordinality as i(key, value, exp, ord)),"
         + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
@@ -142,7 +242,7 @@ final class Sql {
    * notification (value inline when it fits). Keys must be unique per cache within one call.
    * Parameters: caches[], keys[], values[], exps[], heads[], tails[], channel.
    */
-  String putMany() {
+  private String buildPutMany() {
     return "with input as (select * from unnest(?::text[], ?::text[], ?::bytea[], ?::bigint[],"
         + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
         + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
@@ -157,14 +257,14 @@ final class Sql {
   }
 
   /** Parameters: cache, key, now, channel, payload head, payload tail. */
-  String remove() {
+  private String buildRemove() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
         + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
   }
 
   /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
-  String removeAll() {
+  private String buildRemoveAll() {
     return "with l as materialized (select cache, key from " + table + " where cache = ?"
         + " and key = any(?) and " + LIVE + " order by key " + LOCK_ORDER + " for update),"
         + " w as (update " + table + " t set value = null, rev = nextval('" + sequence + "'),"
@@ -174,7 +274,7 @@ final class Sql {
   }
 
   /** Parameters: cache, channel, payload head, payload tail. */
-  String clear() {
+  private String buildClear() {
     return "with l as materialized (select cache, key from " + table + " where cache = ?"
         + " order by key " + LOCK_ORDER + " for update),"
         + " d as (delete from " + table + " t using l where t.cache = l.cache and t.key = l.key"
@@ -188,28 +288,28 @@ final class Sql {
   }
 
   /** Locks the row of a key, creating an empty one if there is none. Parameters: cache, key. */
-  String lockRow() {
+  private String buildLockRow() {
     return "insert into " + table + " (cache, key, value, rev) values (?, ?, null, 0)"
         + " on conflict (cache, key) do update set cache = excluded.cache"
         + " returning value, rev, " + EXP;
   }
 
   /** Parameters: value, exp, exp, cache, key, channel, payload head, payload tail. */
-  String update() {
+  private String buildUpdate() {
     return "with w as (update " + table + " set value = ?, rev = nextval('" + sequence + "'),"
         + " expires_at = " + TO_TS + ", updated_at = now() where cache = ? and key = ?"
         + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
   }
 
   /** Parameters: cache, key, channel, payload head, payload tail. */
-  String tombstone() {
+  private String buildTombstone() {
     return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
         + " expires_at = null, updated_at = now() where cache = ? and key = ?"
         + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
   }
 
   /** Parameters: exp, exp, cache, key, rev, channel, payload. */
-  String touch() {
+  private String buildTouch() {
     return "with w as (update " + table + " set expires_at = " + TO_TS + ", updated_at = now()"
         + " where cache = ? and key = ? and rev = ? and value is not null returning rev)"
         + " select rev, pg_notify(?, ?) from w";

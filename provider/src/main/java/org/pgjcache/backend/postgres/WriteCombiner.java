@@ -194,7 +194,14 @@ final class WriteCombiner {
     void complete(long revision) {
       rev = revision;
       done = true;
-      LockSupport.unpark(caller);
+      wakeCaller();
+    }
+
+    /** Unparks the caller, unless it is the leader itself (which is running, not parked). */
+    private void wakeCaller() {
+      if (caller != Thread.currentThread()) {
+        LockSupport.unpark(caller);
+      }
     }
 
     /** Fails the put unless it has completed (only the leader that ran it calls this). */
@@ -202,14 +209,14 @@ final class WriteCombiner {
       if (!done) {
         failure = e;
         done = true;
-        LockSupport.unpark(caller);
+        wakeCaller();
       }
     }
 
     /** Tells a waiting caller to try to lead; remembered if it is not waiting yet. */
     void wake() {
       woken = true;
-      LockSupport.unpark(caller);
+      wakeCaller();
     }
 
     /**
