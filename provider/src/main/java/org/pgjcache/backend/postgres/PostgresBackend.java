@@ -254,7 +254,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public Row get(String cache, String key) {
     return jdbc.run("reading a key", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.get)) {
         ps.setString(1, cache);
         ps.setString(2, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -268,7 +268,7 @@ public final class PostgresBackend implements Backend {
   public Map<String, Row> getAll(String cache, Collection<String> keys) {
     return jdbc.run("reading keys", cache, c -> {
       Map<String, Row> rows = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.getAll())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.getAll)) {
         ps.setString(1, cache);
         ps.setArray(2, c.createArrayOf("text", keys.toArray()));
         try (ResultSet rs = ps.executeQuery()) {
@@ -305,7 +305,7 @@ public final class PostgresBackend implements Backend {
   List<Row> revisions(String cache, long min, long max) {
     return jdbc.run("reading a batch of changes", cache, c -> {
       List<Row> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.revRange())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.revRange)) {
         ps.setString(1, cache);
         ps.setLong(2, min);
         ps.setLong(3, max);
@@ -354,7 +354,7 @@ public final class PostgresBackend implements Backend {
     }
     String[] payload = Payloads.batch('P', cache, origin);
     return jdbc.run("storing values", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.putAll())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.putAll)) {
         ps.setArray(1, c.createArrayOf("text", keys));
         ps.setArray(2, c.createArrayOf("bytea", values));
         ps.setArray(3, c.createArrayOf("bigint", expiries));
@@ -383,7 +383,7 @@ public final class PostgresBackend implements Backend {
   public long remove(String cache, String key, String origin) {
     String[] payload = Payloads.single('R', cache, key, Row.ETERNAL, origin, null);
     return jdbc.run("removing a key", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.remove())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
         ps.setString(1, cache);
         ps.setString(2, key);
         ps.setLong(3, now());
@@ -398,7 +398,7 @@ public final class PostgresBackend implements Backend {
     String[] keyArray = keys.toArray(new String[0]);
     String[] payload = Payloads.batch('R', cache, origin);
     return jdbc.run("removing keys", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.removeAll())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.removeAll)) {
         ps.setString(1, cache);
         Array array = c.createArrayOf("text", keyArray);
         ps.setArray(2, array);
@@ -413,7 +413,7 @@ public final class PostgresBackend implements Backend {
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
     String payload = Payloads.complete('T', rev, cache, key, expireAt, origin);
     jdbc.run("storing an accessed expiry", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.touch())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
         ps.setLong(1, expireAt);
         ps.setLong(2, expireAt);
         ps.setString(3, cache);
@@ -431,7 +431,7 @@ public final class PostgresBackend implements Backend {
   public long clear(String cache, String origin) {
     String[] payload = Payloads.single('C', cache, "", Row.ETERNAL, origin, null);
     return jdbc.run("clearing", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
         ps.setString(1, cache);
         Payloads.bind(ps, 2, channel, payload);
         return singleRev(ps);
@@ -443,7 +443,7 @@ public final class PostgresBackend implements Backend {
   public MutationResult mutate(String cache, String key, String origin, Mutator mutator) {
     return jdbc.transaction("an atomic operation", cache, c -> {
       Row current;
-      try (PreparedStatement ps = c.prepareStatement(sql.lockRow())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.lockRow)) {
         ps.setString(1, cache);
         ps.setString(2, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -466,7 +466,7 @@ public final class PostgresBackend implements Backend {
       Row current) throws SQLException {
     if (mutation instanceof Mutation.Put put) {
       String[] payload = Payloads.single('P', cache, key, put.expireAt(), origin, put.value());
-      try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit)) {
         ps.setBytes(1, put.value());
         ps.setLong(2, put.expireAt());
         ps.setLong(3, put.expireAt());
@@ -478,7 +478,7 @@ public final class PostgresBackend implements Backend {
     }
     if (mutation instanceof Mutation.Remove remove && current != null) {
       String[] payload = Payloads.single(remove.op().code(), cache, key, Row.ETERNAL, origin, null);
-      try (PreparedStatement ps = c.prepareStatement(sql.tombstoneThenCommit())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.tombstoneThenCommit)) {
         ps.setString(1, cache);
         ps.setString(2, key);
         Payloads.bind(ps, 3, channel, payload);
@@ -487,7 +487,7 @@ public final class PostgresBackend implements Backend {
     }
     if (mutation instanceof Mutation.Touch touch && current != null) {
       String payload = Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin);
-      try (PreparedStatement ps = c.prepareStatement(sql.touchThenCommit())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.touchThenCommit)) {
         ps.setLong(1, touch.expireAt());
         ps.setLong(2, touch.expireAt());
         ps.setString(3, cache);
@@ -505,7 +505,7 @@ public final class PostgresBackend implements Backend {
   public void destroy(String cache, String origin) {
     String[] payload = Payloads.single('D', cache, "", Row.ETERNAL, origin, null);
     jdbc.transaction("destroying", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.clear())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
         ps.setString(1, cache);
         Payloads.bind(ps, 2, channel, payload);
         ps.executeQuery().close();

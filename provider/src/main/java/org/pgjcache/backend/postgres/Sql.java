@@ -40,23 +40,25 @@ final class Sql {
   final String caches;
   final String nodes;
   final String schema;
-  /** The statements every operation runs, built once: they depend only on the names above. */
-  private final String getSql;
-  private final String getAllSql;
-  private final String revRangeSql;
-  private final String putSql;
-  private final String putAllSql;
-  private final String putManySql;
-  private final String removeSql;
-  private final String removeAllSql;
-  private final String clearSql;
-  private final String lockRowSql;
-  private final String updateSql;
-  private final String tombstoneSql;
-  private final String touchSql;
-  private final String updateThenCommitSql;
-  private final String tombstoneThenCommitSql;
-  private final String touchThenCommitSql;
+  /**
+   * The statements every operation runs, built once from the names above (see the {@code build}
+   * methods for their parameters); the {@code ThenCommit} ones end with the commit of their
+   * transaction, sent in the same round trip.
+   */
+  final String get;
+  final String getAll;
+  final String revRange;
+  final String put;
+  final String putAll;
+  final String putMany;
+  final String remove;
+  final String removeAll;
+  final String clear;
+  final String lockRow;
+  final String touch;
+  final String updateThenCommit;
+  final String tombstoneThenCommit;
+  final String touchThenCommit;
 
   Sql(String schema, String table) {
     this.schema = Identifiers.quote(schema);
@@ -64,89 +66,20 @@ final class Sql {
     this.sequence = this.schema + "." + Identifiers.quote(table + "_rev");
     this.caches = this.schema + "." + Identifiers.quote(table + "_caches");
     this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
-    this.getSql = buildGet();
-    this.getAllSql = buildGetAll();
-    this.revRangeSql = buildRevRange();
-    this.putSql = buildPut();
-    this.putAllSql = buildPutAll();
-    this.putManySql = buildPutMany();
-    this.removeSql = buildRemove();
-    this.removeAllSql = buildRemoveAll();
-    this.clearSql = buildClear();
-    this.lockRowSql = buildLockRow();
-    this.updateSql = buildUpdate();
-    this.tombstoneSql = buildTombstone();
-    this.touchSql = buildTouch();
-    this.updateThenCommitSql = thenCommit(updateSql);
-    this.tombstoneThenCommitSql = thenCommit(tombstoneSql);
-    this.touchThenCommitSql = thenCommit(touchSql);
-  }
-
-  String get() {
-    return getSql;
-  }
-
-  String getAll() {
-    return getAllSql;
-  }
-
-  String revRange() {
-    return revRangeSql;
-  }
-
-  String put() {
-    return putSql;
-  }
-
-  String putAll() {
-    return putAllSql;
-  }
-
-  String putMany() {
-    return putManySql;
-  }
-
-  String remove() {
-    return removeSql;
-  }
-
-  String removeAll() {
-    return removeAllSql;
-  }
-
-  String clear() {
-    return clearSql;
-  }
-
-  String lockRow() {
-    return lockRowSql;
-  }
-
-  String update() {
-    return updateSql;
-  }
-
-  String tombstone() {
-    return tombstoneSql;
-  }
-
-  String touch() {
-    return touchSql;
-  }
-
-  /** {@link #update()} and the commit of its transaction, in one round trip. */
-  String updateThenCommit() {
-    return updateThenCommitSql;
-  }
-
-  /** {@link #tombstone()} and the commit of its transaction, in one round trip. */
-  String tombstoneThenCommit() {
-    return tombstoneThenCommitSql;
-  }
-
-  /** {@link #touch()} and the commit of its transaction, in one round trip. */
-  String touchThenCommit() {
-    return touchThenCommitSql;
+    this.get = buildGet();
+    this.getAll = buildGetAll();
+    this.revRange = buildRevRange();
+    this.put = buildPut();
+    this.putAll = buildPutAll();
+    this.putMany = buildPutMany();
+    this.remove = buildRemove();
+    this.removeAll = buildRemoveAll();
+    this.clear = buildClear();
+    this.lockRow = buildLockRow();
+    this.touch = buildTouch();
+    this.updateThenCommit = thenCommit(buildUpdate());
+    this.tombstoneThenCommit = thenCommit(buildTombstone());
+    this.touchThenCommit = thenCommit(touch);
   }
 
   /**

@@ -119,7 +119,7 @@ final class WriteCombiner {
   private void write(Connection c, List<Pending> round) throws SQLException {
     if (round.size() == 1) {
       Pending p = round.get(0);
-      try (PreparedStatement ps = c.prepareStatement(sql.put())) {
+      try (PreparedStatement ps = c.prepareStatement(sql.put)) {
         ps.setString(1, p.cache);
         ps.setString(2, p.write.key());
         ps.setBytes(3, p.write.value());
@@ -148,7 +148,7 @@ final class WriteCombiner {
       heads[i] = p.payload[0];
       tails[i] = p.payload[1];
     }
-    try (PreparedStatement ps = c.prepareStatement(sql.putMany())) {
+    try (PreparedStatement ps = c.prepareStatement(sql.putMany)) {
       ps.setArray(1, c.createArrayOf("text", caches));
       ps.setArray(2, c.createArrayOf("text", keys));
       ps.setArray(3, c.createArrayOf("bytea", values));
