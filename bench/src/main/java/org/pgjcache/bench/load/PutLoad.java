@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import javax.cache.Cache;
-import org.pgjcache.bench.BenchDatabase;
 import org.pgjcache.bench.Data;
 import org.pgjcache.bench.peers.Peer;
 import org.slf4j.Logger;
@@ -32,14 +31,7 @@ public final class PutLoad {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> plain = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("-results")) {
-        i++;
-      } else {
-        plain.add(args[i]);
-      }
-    }
+    List<String> plain = LoadPrograms.arguments(args);
     if (plain.size() != 4) {
       throw new IllegalArgumentException("usage: PutLoad IMPL THREADS SECONDS ROUNDS");
     }
@@ -47,9 +39,7 @@ public final class PutLoad {
     int threads = Integer.parseInt(plain.get(1));
     int seconds = Integer.parseInt(plain.get(2));
     int rounds = Integer.parseInt(plain.get(3));
-    if (System.getProperty(BenchDatabase.URL_PROPERTY) == null) {
-      BenchDatabase.makeDurable(BenchDatabase.server());
-    }
+    LoadPrograms.durableServer();
     try (Peer peer = Peer.open(impl)) {
       run(peer.cache("put", Long.class, String.class), impl, threads, seconds, rounds);
     }

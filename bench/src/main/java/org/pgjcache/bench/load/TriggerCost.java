@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.pgjcache.bench.BenchDatabase;
@@ -27,6 +26,7 @@ public final class TriggerCost {
 
   private static final Logger LOG = LoggerFactory.getLogger(TriggerCost.class);
   private static final int KEYS = 64;
+  private static final List<String> TABLES = List.of("plain_entries", "trigger_entries");
   private static final String PAYLOAD_HEAD = "P|";
   private static final String PAYLOAD_TAIL =
       "|9223372036854775807|0f8fad5b-d9cb-469f-a165-70867728950e|3|";
@@ -35,29 +35,19 @@ public final class TriggerCost {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> plain = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("-results")) {
-        i++;
-      } else {
-        plain.add(args[i]);
-      }
-    }
+    List<String> plain = LoadPrograms.arguments(args);
     int rounds = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 12;
     int seconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 3;
-    if (System.getProperty(BenchDatabase.URL_PROPERTY) == null) {
-      BenchDatabase.makeDurable(BenchDatabase.server());
-    }
+    LoadPrograms.durableServer();
     BenchDatabase db = BenchDatabase.fresh("trigger");
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       createTables(c);
-      List<String> tables = List.of("plain_entries", "trigger_entries");
-      double[] sums = new double[tables.size()];
+      double[] sums = new double[TABLES.size()];
       for (int round = 1; round <= rounds; round++) {
-        for (int t = 0; t < tables.size(); t++) {
-          double micros = round(c, tables.get(t), seconds);
+        for (int t = 0; t < TABLES.size(); t++) {
+          double micros = round(c, TABLES.get(t), seconds);
           sums[t] += micros;
-          LOG.info(String.format("round %d, %s: %.1f µs per upsert + NOTIFY", round, tables.get(t),
+          LOG.info(String.format("round %d, %s: %.1f µs per upsert + NOTIFY", round, TABLES.get(t),
               micros));
         }
       }
@@ -71,7 +61,7 @@ public final class TriggerCost {
   private static void createTables(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("create sequence entries_rev");
-      for (String table : List.of("plain_entries", "trigger_entries")) {
+      for (String table : TABLES) {
         st.execute("create table " + table + " (cache text not null, key text not null,"
             + " value bytea, rev bigint not null, expires_at timestamptz,"
             + " updated_at timestamptz not null default now(), primary key (cache, key))");

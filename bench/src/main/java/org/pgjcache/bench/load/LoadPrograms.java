@@ -1,0 +1,38 @@
+package org.pgjcache.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pgjcache.bench.BenchDatabase;
+
+/** What every load program does before it measures: read its arguments, make the server durable. */
+final class LoadPrograms {
+
+  private LoadPrograms() {
+  }
+
+  /**
+   * The program's own arguments: the {@code bench} profile also passes {@code -results DIR}, which the
+   * suite uses and the load programs do not.
+   */
+  static List<String> arguments(String[] args) {
+    List<String> own = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-results")) {
+        i++;
+      } else {
+        own.add(args[i]);
+      }
+    }
+    return own;
+  }
+
+  /**
+   * Gives the embedded server the suite's durability settings ({@code fsync} on); a server named by
+   * {@code -Dbench.db.url} is left as it is.
+   */
+  static void durableServer() {
+    if (System.getProperty(BenchDatabase.URL_PROPERTY) == null) {
+      BenchDatabase.makeDurable(BenchDatabase.server());
+    }
+  }
+}
