@@ -22,7 +22,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
-import javax.cache.processor.EntryProcessor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pgjcache.support.EventLog;
@@ -43,13 +42,6 @@ class ClusterAtomicityTest {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAtomicityTest.class);
   private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
   private static final Duration CONVERGE = Duration.ofSeconds(30);
-
-  /** Increments a counter; runs in the calling JVM (a lambda, not serializable). */
-  private static final EntryProcessor<String, Long, Long> INCREMENT = (entry, args) -> {
-    long next = (entry.exists() ? entry.getValue() : 0L) + 1;
-    entry.setValue(next);
-    return next;
-  };
 
   private static Properties settings(Nodes nodes) {
     Properties p = nodes.properties();
@@ -99,7 +91,7 @@ class ClusterAtomicityTest {
           workers.add(() -> {
             try {
               for (int i = 0; i < perThread; i++) {
-                long value = cache.invoke("n", INCREMENT);
+                long value = cache.invoke("n", Counters.INCREMENT);
                 returned.incrementAndGet((int) value);
                 done.incrementAndGet();
               }

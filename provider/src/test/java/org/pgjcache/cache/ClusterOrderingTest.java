@@ -16,7 +16,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
-import javax.cache.processor.EntryProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,12 +35,6 @@ class ClusterOrderingTest {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final List<String> NAMES = List.of("A", "B", "C");
-
-  private static final EntryProcessor<String, Long, Long> INCREMENT = (entry, args) -> {
-    long next = (entry.exists() ? entry.getValue() : 0L) + 1;
-    entry.setValue(next);
-    return next;
-  };
 
   private static Properties settings(Nodes nodes) {
     Properties p = nodes.properties();
@@ -122,7 +115,7 @@ class ClusterOrderingTest {
         workers.add(() -> {
           try {
             for (int i = 0; i < perWriter; i++) {
-              writer.invoke("seq", INCREMENT);
+              writer.invoke("seq", Counters.INCREMENT);
               done.incrementAndGet();
             }
           } finally {
