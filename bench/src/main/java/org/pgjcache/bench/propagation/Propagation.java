@@ -140,27 +140,12 @@ public final class Propagation {
         notify.executeQuery().close();
       };
       int seq = 1_000_000;
-      Probe warmA = new Probe(warmup);
-      Probe warmB = new Probe(warmup);
-      warmA.expect(seq);
-      warmB.expect(seq);
-      pgjdbc.target = warmA;
-      eventDriven.target = warmB;
-      warmA.run(seq, false, write);
-      warmA.await(AWAIT_MILLIS);
-      warmB.await(AWAIT_MILLIS);
+      bothHear(warmup, seq, false, write, pgjdbc, eventDriven);
       seq += warmup;
       for (boolean paced : new boolean[] {true, false}) {
-        Probe byPgjdbc = new Probe(updates);
-        Probe byEvents = new Probe(updates);
-        byPgjdbc.expect(seq);
-        byEvents.expect(seq);
-        pgjdbc.target = byPgjdbc;
-        eventDriven.target = byEvents;
-        byPgjdbc.run(seq, paced, write);
-        byPgjdbc.await(AWAIT_MILLIS);
-        byEvents.await(AWAIT_MILLIS);
-        byEvents.copyWriteTimes(byPgjdbc);
+        Probe[] heard = bothHear(updates, seq, paced, write, pgjdbc, eventDriven);
+        Probe byPgjdbc = heard[0];
+        Probe byEvents = heard[1];
         out.add(byPgjdbc.summary("bare NOTIFY", "pgjdbc getNotifications(timeout) loop", paced));
         out.add(byEvents.summary("bare NOTIFY", "event-driven ListenConnection", paced));
         seq += updates;
@@ -168,6 +153,25 @@ public final class Propagation {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes {@code count} notifications from {@code seq} on and waits until both receivers heard them;
+   * returns their probes (pgjdbc's, then the event-driven one, which shares the first one's write times).
+   */
+  private static Probe[] bothHear(int count, int seq, boolean paced, Probe.Write write,
+      PgjdbcReceiver pgjdbc, EventDrivenReceiver eventDriven) throws Exception {
+    Probe byPgjdbc = new Probe(count);
+    Probe byEvents = new Probe(count);
+    byPgjdbc.expect(seq);
+    byEvents.expect(seq);
+    pgjdbc.target = byPgjdbc;
+    eventDriven.target = byEvents;
+    byPgjdbc.run(seq, paced, write);
+    byPgjdbc.await(AWAIT_MILLIS);
+    byEvents.await(AWAIT_MILLIS);
+    byEvents.copyWriteTimes(byPgjdbc);
+    return new Probe[] {byPgjdbc, byEvents};
   }
 
   /** Lets the last deliveries and background work finish before the next series. */
