@@ -23,6 +23,7 @@ import org.pgjcache.bench.jmh.BulkBench;
 import org.pgjcache.bench.jmh.GetBench;
 import org.pgjcache.bench.jmh.InvokeBench;
 import org.pgjcache.bench.jmh.PutBench;
+import org.pgjcache.bench.jmh.RawBatchBench;
 import org.pgjcache.bench.jmh.RawReadBench;
 import org.pgjcache.bench.jmh.RawWriteBench;
 import org.pgjcache.bench.memory.ReplicaMemory;
@@ -169,7 +170,7 @@ public final class Suite {
   private static void runJmh(Arguments a, Path results, List<String> forkArgs, boolean redis)
       throws RunnerException, IOException {
     List<Class<?>> classes = List.of(GetBench.class, PutBench.class, BulkBench.class,
-        InvokeBench.class, RawWriteBench.class, RawReadBench.class);
+        InvokeBench.class, RawWriteBench.class, RawBatchBench.class, RawReadBench.class);
     ObjectMapper json = new ObjectMapper();
     ArrayNode all = json.createArrayNode();
     String only = a.value("-only", null);
@@ -228,7 +229,8 @@ public final class Suite {
     if (type == PutBench.class) {
       impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.PGJCACHE_RELAXED, Peer.CAFFEINE,
           Peer.REDISSON, Peer.HAZELCAST));
-    } else if (type == RawWriteBench.class || type == RawReadBench.class) {
+    } else if (type == RawWriteBench.class || type == RawBatchBench.class
+        || type == RawReadBench.class) {
       return null;
     } else {
       impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.CAFFEINE, Peer.REDISSON, Peer.HAZELCAST));

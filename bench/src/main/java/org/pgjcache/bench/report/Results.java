@@ -51,7 +51,8 @@ public final class Results {
         return result;
       }
       if (param != null && (param.equals(params.path("impl").asText(null))
-          || param.equals(params.path("op").asText(null)))) {
+          || param.equals(params.path("op").asText(null))
+          || param.equals(params.path("rows").asText(null)))) {
         return result;
       }
     }
