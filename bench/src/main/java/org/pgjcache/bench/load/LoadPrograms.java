@@ -1,5 +1,7 @@
 package org.pgjcache.bench.load;
 
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgjcache.bench.BenchDatabase;
@@ -34,5 +36,16 @@ final class LoadPrograms {
     if (System.getProperty(BenchDatabase.URL_PROPERTY) == null) {
       BenchDatabase.makeDurable(BenchDatabase.server());
     }
+  }
+
+  /** A table of pgjcache's shape: its columns and its indexes. */
+  static void createEntriesTable(Statement st, String table) throws SQLException {
+    st.execute("create table " + table + " (cache text not null, key text not null,"
+        + " value bytea, rev bigint not null, expires_at timestamptz,"
+        + " updated_at timestamptz not null default now(), primary key (cache, key))");
+    st.execute("create index on " + table + " (expires_at)"
+        + " where expires_at is not null and value is not null");
+    st.execute("create index on " + table + " (cache, rev)");
+    st.execute("create index on " + table + " (updated_at) where value is null");
   }
 }

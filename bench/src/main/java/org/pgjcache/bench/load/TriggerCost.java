@@ -62,13 +62,7 @@ public final class TriggerCost {
     try (Statement st = c.createStatement()) {
       st.execute("create sequence entries_rev");
       for (String table : TABLES) {
-        st.execute("create table " + table + " (cache text not null, key text not null,"
-            + " value bytea, rev bigint not null, expires_at timestamptz,"
-            + " updated_at timestamptz not null default now(), primary key (cache, key))");
-        st.execute("create index on " + table + " (expires_at)"
-            + " where expires_at is not null and value is not null");
-        st.execute("create index on " + table + " (cache, rev)");
-        st.execute("create index on " + table + " (updated_at) where value is null");
+        LoadPrograms.createEntriesTable(st, table);
       }
       st.execute("create function bump_rev() returns trigger language plpgsql as $f$ begin"
           + " new.rev := nextval('entries_rev'); new.updated_at := now(); return new; end $f$");
