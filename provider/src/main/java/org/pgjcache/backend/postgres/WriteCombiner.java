@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Write;
@@ -23,7 +24,14 @@ import org.pgjcache.backend.Write;
  * cluster at a few thousand puts per second however many threads write. Here the first writer to find
  * no commit in flight becomes the leader: it takes every put queued so far, writes them in one statement
  * (each still announced by its own notification) and one commit, and wakes their callers; writers that
- * arrive meanwhile queue up for the next commit. A lone writer pays nothing but a queue operation. Every
+ * arrive meanwhile queue up for the next commit. A lone writer pays nothing but a queue operation.
+ *
+ * <p>A leader first gathers: when fewer puts are queued than the previous commit carried, it yields the
+ * processor for at most {@link #GATHER_NANOS} while the writers that commit just woke queue their next
+ * puts. Without it, the leader of a busy cache often started as soon as a few had arrived, and the
+ * others waited out a whole commit more (8 writers: 5.9 puts per commit and ~12,000 puts/s, with
+ * gathering 7.7 and ~15,000 on 2 cores). The previous commit's size is the measure of concurrency, so a
+ * lone writer never waits, and after a burst at most one commit waits in vain. Every
  * put has still committed before its call returns, and puts of one key keep their order (a statement
  * never holds the same key twice; a later put of a key goes in a following commit). Rows are locked in
  * key order, as by every statement that locks several rows, so batches never deadlock with each other
@@ -32,6 +40,8 @@ import org.pgjcache.backend.Write;
 final class WriteCombiner {
 
   private static final int MAX_BATCH = 512;
+  /** The longest a leader waits for the puts it expects before it writes what it has. */
+  static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(150);
 
   private final Jdbc jdbc;
   private final Sql sql;
@@ -39,6 +49,10 @@ final class WriteCombiner {
   private final long timeoutMillis;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leading = new AtomicBoolean();
+  /** Puts in {@link #queue}; the queue's own size is not constant-time. */
+  private final AtomicInteger queued = new AtomicInteger();
+  /** Puts the previous commit carried; read and written only by the leader (under {@link #leading}). */
+  private int lastBatch = 1;
 
   WriteCombiner(Jdbc jdbc, Sql sql, String channel, long timeoutMillis) {
     this.jdbc = jdbc;
@@ -52,6 +66,7 @@ final class WriteCombiner {
     Pending mine = new Pending(cache, write,
         Payloads.single('P', cache, write.key(), write.expireAt(), origin, write.value()));
     queue.add(mine);
+    queued.incrementAndGet();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (!mine.isDone()) {
       if (leading.compareAndSet(false, true)) {
@@ -73,14 +88,17 @@ final class WriteCombiner {
   }
 
   private void flush() {
+    gather();
     List<Pending> batch = new ArrayList<>();
     Pending next;
     while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+      queued.decrementAndGet();
       batch.add(next);
     }
     if (batch.isEmpty()) {
       return;
     }
+    lastBatch = batch.size();
     try {
       for (List<Pending> round : rounds(batch)) {
         jdbc.run("storing values", null, c -> {
@@ -90,6 +108,18 @@ final class WriteCombiner {
       }
     } catch (RuntimeException e) {
       batch.forEach(p -> p.fail(e));
+    }
+  }
+
+  /** Waits, yielding the processor, until as many puts are queued as the previous commit carried. */
+  private void gather() {
+    int expected = Math.min(lastBatch, MAX_BATCH);
+    if (queued.get() >= expected) {
+      return;
+    }
+    long until = System.nanoTime() + GATHER_NANOS;
+    while (queued.get() < expected && System.nanoTime() - until < 0) {
+      Thread.yield();
     }
   }
 
