@@ -72,9 +72,9 @@ public final class Chart {
     panels.add(new Panel("put, 1 thread — µs per put, mean (less is better)", false, true,
         withRelaxed(r, "PutBench.put1", "RawWriteBench.write1")));
     panels.add(new Panel("put, 8 threads — puts/s (more is better)", true, true,
-        withRelaxed(r, "PutBench.put8", "RawWriteBench.write8")));
+        withCeiling(r, "8")));
     panels.add(new Panel("put, 16 threads — puts/s (more is better)", true, true,
-        withRelaxed(r, "PutBench.put16", "RawWriteBench.write16")));
+        withCeiling(r, "16")));
     panels.add(new Panel("putAll of 1,000 — µs per call (less is better)", false, true,
         peers(r, "BulkBench.putAll", null, "raw bulk upsert (unnest)",
             r.score("RawReadBench.bulkUnnest", null), null)));
@@ -116,6 +116,14 @@ public final class Chart {
         null));
     bars.add(new Bar("raw upsert + NOTIFY", r.score(rawBenchmark, "upsert-notify"), RAW, null));
     bars.add(new Bar("raw upsert", r.score(rawBenchmark, "upsert"), RAW_LIGHT, null));
+    return bars;
+  }
+
+  /** The put bars of N threads, and the most puts per second N threads could commit here. */
+  private static List<Bar> withCeiling(Results r, String threads) {
+    List<Bar> bars = withRelaxed(r, "PutBench.put" + threads, "RawWriteBench.write" + threads);
+    bars.add(new Bar("ceiling: " + threads + " rows per commit", r.ceiling(threads), RAW_LIGHT,
+        null));
     return bars;
   }
 

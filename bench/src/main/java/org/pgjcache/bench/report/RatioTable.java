@@ -126,7 +126,7 @@ public final class RatioTable {
         .append(".\n\n");
     out.append("Ceiling of put with 8 / 16 threads (`RawBatchBench`: one connection committing 8 / 16"
         + " rows per statement, each with its NOTIFY, nothing in front of PostgreSQL): ")
-        .append(fmt(ceiling("8"))).append(" / ").append(fmt(ceiling("16")))
+        .append(fmt(r.ceiling("8"))).append(" / ").append(fmt(r.ceiling("16")))
         .append(" rows/s.\n\n");
   }
 
@@ -181,7 +181,7 @@ public final class RatioTable {
           fmt(pg) + " vs " + fmt(rawN) + " puts/s");
       target("put, " + threads + " threads ≥ 2× Redisson's", div(pg, red), "×", true, 2,
           fmt(pg) + " vs " + redisson(red) + " puts/s");
-      Double ceiling = ceiling(threads);
+      Double ceiling = r.ceiling(threads);
       target("put, " + threads + " threads, share of the ceiling (" + threads + " rows per commit,"
           + " nothing in front of PostgreSQL)", div(pg, ceiling), "×", true, Double.NaN,
           fmt(pg) + " vs " + fmt(ceiling) + " rows/s; the two targets above need "
@@ -218,12 +218,6 @@ public final class RatioTable {
     target("attaching " + fmt(r.memory("attachEntries")) + " entries ≤ 1 s", attach == null ? null
         : attach / 1000, " s", false, 1.0, "median of 5: " + fmt(attach) + " ms");
     out.append('\n');
-  }
-
-  /** Rows per second of {@code RawBatchBench} with as many rows per commit as there are threads. */
-  private Double ceiling(String threads) {
-    Double commits = r.score("RawBatchBench.commit", threads);
-    return commits == null ? null : commits * Integer.parseInt(threads);
   }
 
   private void target(String what, Double value, String unit, boolean atLeast, double bound,

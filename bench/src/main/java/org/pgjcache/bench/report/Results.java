@@ -65,6 +65,15 @@ public final class Results {
     return r == null ? null : r.path("primaryMetric").path("score").asDouble();
   }
 
+  /**
+   * The most puts per second N threads could commit here: rows per second of {@code RawBatchBench} with N
+   * rows per commit, or null.
+   */
+  public Double ceiling(String threads) {
+    Double commits = score("RawBatchBench.commit", threads);
+    return commits == null ? null : commits * Integer.parseInt(threads);
+  }
+
   /** A percentile of a sample-mode benchmark, e.g. {@code "50.0"}, or null. */
   public Double percentile(String benchmark, String param, String percentile) {
     JsonNode r = find(benchmark, param);
