@@ -28,6 +28,22 @@ final class LoadPrograms {
     return own;
   }
 
+  /** How many rounds a comparison program alternates, and how long each lasts. */
+  record Rounds(int count, int seconds) {
+  }
+
+  /**
+   * The arguments {@code ROUNDS SECONDS} of a program that alternates rounds of several ways (each
+   * optional, 3-s rounds by default), after which the server is made durable: such programs start alike.
+   */
+  static Rounds rounds(String[] args, int defaultCount) {
+    List<String> plain = arguments(args);
+    int count = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : defaultCount;
+    int seconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 3;
+    durableServer();
+    return new Rounds(count, seconds);
+  }
+
   /**
    * Gives the embedded server the suite's durability settings ({@code fsync} on); a server named by
    * {@code -Dbench.db.url} is left as it is.

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
-import java.util.List;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -51,10 +50,9 @@ public final class PutVsRaw {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> plain = LoadPrograms.arguments(args);
-    int rounds = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 6;
-    int seconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 3;
-    LoadPrograms.durableServer();
+    LoadPrograms.Rounds r = LoadPrograms.rounds(args, 6);
+    int rounds = r.count();
+    int seconds = r.seconds();
     BenchDatabase db = BenchDatabase.fresh("put_vs_raw");
     CacheManager manager = PgjcachePeer.node(PgjcachePeer.properties(db), "put-vs-raw");
     HikariConfig config = new HikariConfig();

@@ -35,10 +35,9 @@ public final class TriggerCost {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> plain = LoadPrograms.arguments(args);
-    int rounds = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 12;
-    int seconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 3;
-    LoadPrograms.durableServer();
+    LoadPrograms.Rounds r = LoadPrograms.rounds(args, 12);
+    int rounds = r.count();
+    int seconds = r.seconds();
     BenchDatabase db = BenchDatabase.fresh("trigger");
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       createTables(c);
