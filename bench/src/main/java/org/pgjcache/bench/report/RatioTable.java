@@ -173,19 +173,22 @@ public final class RatioTable {
     Double redisson1 = r.score("PutBench.put1", Peer.REDISSON);
     target("put, 1 thread, relaxed durability ≤ Redisson's put", div(relaxed1, redisson1), "×",
         false, 1.0, fmt(relaxed1) + " µs vs " + redisson(redisson1) + " µs (means)");
+    final int timesRaw = 5;
+    final int timesRedisson = 2;
     for (String threads : new String[] {"8", "16"}) {
       Double pg = r.score("PutBench.put" + threads, Peer.PGJCACHE);
       Double rawN = r.score("RawWriteBench.write" + threads, "upsert-notify");
       Double red = r.score("PutBench.put" + threads, Peer.REDISSON);
-      target("put, " + threads + " threads ≥ 5× raw upsert + NOTIFY", div(pg, rawN), "×", true, 5,
-          fmt(pg) + " vs " + fmt(rawN) + " puts/s");
-      target("put, " + threads + " threads ≥ 2× Redisson's", div(pg, red), "×", true, 2,
-          fmt(pg) + " vs " + redisson(red) + " puts/s");
+      target("put, " + threads + " threads ≥ " + timesRaw + "× raw upsert + NOTIFY", div(pg, rawN),
+          "×", true, timesRaw, fmt(pg) + " vs " + fmt(rawN) + " puts/s");
+      target("put, " + threads + " threads ≥ " + timesRedisson + "× Redisson's", div(pg, red), "×",
+          true, timesRedisson, fmt(pg) + " vs " + redisson(red) + " puts/s");
       Double ceiling = r.ceiling(threads);
       target("put, " + threads + " threads, share of the ceiling (" + threads + " rows per commit,"
           + " nothing in front of PostgreSQL)", div(pg, ceiling), "×", true, Double.NaN,
           fmt(pg) + " vs " + fmt(ceiling) + " rows/s; the two targets above need "
-          + fmt(rawN == null ? null : 5 * rawN) + " and " + redisson(red == null ? null : 2 * red));
+          + fmt(rawN == null ? null : timesRaw * rawN) + " and "
+          + redisson(red == null ? null : timesRedisson * red));
     }
     Double putAll = r.score("BulkBench.putAll", Peer.PGJCACHE);
     Double unnest = r.score("RawReadBench.bulkUnnest", null);

@@ -113,12 +113,11 @@ final class WriteCombiner {
 
   /** Waits, yielding the processor, until as many puts are queued as the previous commit carried. */
   private void gather() {
-    int expected = Math.min(lastBatch, MAX_BATCH);
-    if (queued.get() >= expected) {
+    if (queued.get() >= lastBatch) {
       return;
     }
     long until = System.nanoTime() + GATHER_NANOS;
-    while (queued.get() < expected && System.nanoTime() - until < 0) {
+    while (queued.get() < lastBatch && System.nanoTime() - until < 0) {
       Thread.yield();
     }
   }
