@@ -1,10 +1,10 @@
 package org.pgjcache.bench.jmh;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.pgjcache.bench.RawRows;
 
 /**
  * The ceiling of workload 2 with many threads: the most puts per second any write combiner could reach
@@ -47,29 +48,17 @@ public class RawBatchBench {
   public int rows;
 
   RawTable table;
-  String[] keys;
-  byte[][][] values;
-  String[][] heads;
-  String[][] tails;
+  RawRows written;
+  /** One head per row, as pgjcache's combined puts bind them (every head is a put's). */
+  String[] heads;
   int generation;
 
   @Setup(Level.Trial)
   public void open() throws SQLException {
     table = new RawTable();
-    keys = new String[rows];
-    values = new byte[2][rows][];
-    heads = new String[2][rows];
-    tails = new String[2][rows];
-    for (int g = 0; g < 2; g++) {
-      String[] text = RawTable.values(rows, g);
-      for (int i = 0; i < rows; i++) {
-        keys[i] = RawTable.key(i);
-        values[g][i] = RawTable.bytes(text[i]);
-        String[] payload = RawTable.payload(keys[i], values[g][i]);
-        heads[g][i] = payload[0];
-        tails[g][i] = payload[1];
-      }
-    }
+    written = new RawRows(RawTable.CACHE, rows);
+    heads = new String[rows];
+    Arrays.fill(heads, RawRows.HEAD);
     commit();
   }
 
@@ -82,11 +71,10 @@ public class RawBatchBench {
   public long commit() throws SQLException {
     generation ^= 1;
     try (Connection c = table.pool.getConnection(); PreparedStatement ps = c.prepareStatement(BATCH)) {
-      Array keyArray = c.createArrayOf("text", keys);
-      ps.setArray(1, keyArray);
-      ps.setArray(2, c.createArrayOf("bytea", values[generation]));
-      ps.setArray(3, c.createArrayOf("text", heads[generation]));
-      ps.setArray(4, c.createArrayOf("text", tails[generation]));
+      ps.setArray(1, c.createArrayOf("text", written.keys));
+      ps.setArray(2, c.createArrayOf("bytea", written.values[generation]));
+      ps.setArray(3, c.createArrayOf("text", heads));
+      ps.setArray(4, c.createArrayOf("text", written.tails[generation]));
       ps.setString(5, RawTable.CHANNEL);
       long last = 0;
       try (ResultSet rs = ps.executeQuery()) {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.pgjcache.bench.RawRows;
 
 /**
  * The physical limits of workloads 1 and 3: a point select by primary key (what a get would cost without
@@ -26,23 +27,14 @@ import org.openjdk.jmh.annotations.Threads;
 public class RawReadBench {
 
   RawTable table;
-  String[] keys;
-  byte[][][] values;
+  RawRows rows;
   int next;
   int generation;
 
   @Setup(Level.Trial)
   public void open() throws SQLException {
     table = new RawTable();
-    keys = new String[GetBench.ENTRIES];
-    values = new byte[2][GetBench.ENTRIES][];
-    for (int g = 0; g < 2; g++) {
-      String[] text = RawTable.values(GetBench.ENTRIES, g);
-      for (int i = 0; i < GetBench.ENTRIES; i++) {
-        keys[i] = RawTable.key(i);
-        values[g][i] = RawTable.bytes(text[i]);
-      }
-    }
+    rows = new RawRows(RawTable.CACHE, GetBench.ENTRIES);
     for (int from = 0; from < GetBench.ENTRIES; from += BulkBench.BATCH) {
       bulk(from, 0);
     }
@@ -56,8 +48,8 @@ public class RawReadBench {
   private void bulk(int from, int gen) throws SQLException {
     String[] batchKeys = new String[BulkBench.BATCH];
     byte[][] batchValues = new byte[BulkBench.BATCH][];
-    System.arraycopy(keys, from, batchKeys, 0, BulkBench.BATCH);
-    System.arraycopy(values[gen], from, batchValues, 0, BulkBench.BATCH);
+    System.arraycopy(rows.keys, from, batchKeys, 0, BulkBench.BATCH);
+    System.arraycopy(rows.values[gen], from, batchValues, 0, BulkBench.BATCH);
     try (Connection c = table.pool.getConnection();
         PreparedStatement ps = c.prepareStatement(RawTable.BULK)) {
       Array keyArray = c.createArrayOf("text", batchKeys);
@@ -73,7 +65,7 @@ public class RawReadBench {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public byte[] pointSelect() throws SQLException {
-    String key = keys[next];
+    String key = rows.keys[next];
     if (++next == GetBench.ENTRIES) {
       next = 0;
     }

@@ -3,17 +3,14 @@ package org.pgjcache.bench.jmh;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Base64;
 import org.pgjcache.backend.postgres.listen.ListenConnection;
 import org.pgjcache.backend.postgres.listen.ListenTarget;
 import org.pgjcache.backend.postgres.listen.NotificationHandler;
 import org.pgjcache.bench.BenchDatabase;
-import org.pgjcache.bench.Data;
 
 /**
  * The physical limit: a table shaped like pgjcache's (text key, bytea value, revision from a sequence,
@@ -68,30 +65,6 @@ final class RawTable implements AutoCloseable {
       pool.close();
       throw new IllegalStateException("cannot set up the raw JDBC table", e);
     }
-  }
-
-  /** pgjcache's key text for a Long key. */
-  static String key(long key) {
-    return "l:" + key;
-  }
-
-  /** pgjcache's tagged bytes for a String value. */
-  static byte[] bytes(String value) {
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[utf8.length + 1];
-    out[0] = 2;
-    System.arraycopy(utf8, 0, out, 1, utf8.length);
-    return out;
-  }
-
-  /** Head and tail of a payload as long as pgjcache's single-change one (value inlined as base64). */
-  static String[] payload(String key, byte[] value) {
-    return new String[] {"P|", "|" + Long.MAX_VALUE + "|0f8fad5b-d9cb-469f-a165-70867728950e|3|"
-        + key.length() + "|" + CACHE + key + Base64.getEncoder().encodeToString(value)};
-  }
-
-  static String[] values(int count, int generation) {
-    return Data.values(count, generation);
   }
 
   @Override

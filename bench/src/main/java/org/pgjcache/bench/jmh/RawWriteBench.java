@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.pgjcache.bench.RawRows;
 
 /**
  * The physical limit of workload 2: one commit per write, as a single-row upsert, and as an upsert plus
@@ -30,25 +31,13 @@ public class RawWriteBench {
   public String op;
 
   RawTable table;
-  String[] keys;
-  byte[][][] values;
-  String[][][] payloads;
+  RawRows rows;
   final AtomicInteger threads = new AtomicInteger();
 
   @Setup(Level.Trial)
   public void open() throws SQLException {
     table = new RawTable();
-    keys = new String[PutBench.ENTRIES];
-    values = new byte[2][PutBench.ENTRIES][];
-    payloads = new String[2][PutBench.ENTRIES][];
-    for (int g = 0; g < 2; g++) {
-      String[] text = RawTable.values(PutBench.ENTRIES, g);
-      for (int i = 0; i < PutBench.ENTRIES; i++) {
-        keys[i] = RawTable.key(i);
-        values[g][i] = RawTable.bytes(text[i]);
-        payloads[g][i] = RawTable.payload(keys[i], values[g][i]);
-      }
-    }
+    rows = new RawRows(RawTable.CACHE, PutBench.ENTRIES);
     for (int i = 0; i < PutBench.ENTRIES; i++) {
       write(i, 0);
     }
@@ -65,12 +54,12 @@ public class RawWriteBench {
     try (Connection c = table.pool.getConnection();
         PreparedStatement ps = c.prepareStatement(notify ? RawTable.UPSERT_NOTIFY : RawTable.UPSERT)) {
       ps.setString(1, RawTable.CACHE);
-      ps.setString(2, keys[index]);
-      ps.setBytes(3, values[generation][index]);
+      ps.setString(2, rows.keys[index]);
+      ps.setBytes(3, rows.values[generation][index]);
       if (notify) {
         ps.setString(4, RawTable.CHANNEL);
-        ps.setString(5, payloads[generation][index][0]);
-        ps.setString(6, payloads[generation][index][1]);
+        ps.setString(5, RawRows.HEAD);
+        ps.setString(6, rows.tails[generation][index]);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
         }

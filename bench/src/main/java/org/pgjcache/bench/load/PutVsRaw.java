@@ -2,18 +2,17 @@ package org.pgjcache.bench.load;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.pgjcache.bench.BenchDatabase;
 import org.pgjcache.bench.Data;
+import org.pgjcache.bench.RawRows;
 import org.pgjcache.bench.peers.PgjcachePeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,15 +111,15 @@ public final class PutVsRaw {
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(raw ? RAW : OURS)) {
       int p = 1;
       ps.setString(p++, raw ? "raw" : "direct");
-      ps.setString(p++, w.keyText[i]);
-      ps.setBytes(p++, w.bytes[g][i]);
+      ps.setString(p++, w.rows.keys[i]);
+      ps.setBytes(p++, w.rows.values[g][i]);
       if (!raw) {
         ps.setLong(p++, Long.MAX_VALUE);
         ps.setLong(p++, Long.MAX_VALUE);
       }
       ps.setString(p++, CHANNEL);
-      ps.setString(p++, "P|");
-      ps.setString(p, w.tails[g][i]);
+      ps.setString(p++, RawRows.HEAD);
+      ps.setString(p, w.rows.tails[g][i]);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
       }
@@ -131,23 +130,6 @@ public final class PutVsRaw {
   private static final class Writes {
     final Long[] keys = Data.keys(KEYS);
     final String[][] text = {Data.values(KEYS, 0), Data.values(KEYS, 1)};
-    final String[] keyText = new String[KEYS];
-    final byte[][][] bytes = new byte[2][KEYS][];
-    final String[][] tails = new String[2][KEYS];
-
-    Writes() {
-      for (int i = 0; i < KEYS; i++) {
-        keyText[i] = "l:" + keys[i];
-        for (int g = 0; g < 2; g++) {
-          byte[] utf8 = text[g][i].getBytes(StandardCharsets.UTF_8);
-          bytes[g][i] = new byte[utf8.length + 1];
-          bytes[g][i][0] = 2;
-          System.arraycopy(utf8, 0, bytes[g][i], 1, utf8.length);
-          tails[g][i] = "|" + Long.MAX_VALUE + "|0f8fad5b-d9cb-469f-a165-70867728950e|3|"
-              + keyText[i].length() + "|put" + keyText[i]
-              + Base64.getEncoder().encodeToString(bytes[g][i]);
-        }
-      }
-    }
+    final RawRows rows = new RawRows("put", KEYS);
   }
 }
