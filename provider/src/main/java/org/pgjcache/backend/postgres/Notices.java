@@ -1,6 +1,7 @@
 package org.pgjcache.backend.postgres;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.Op;
@@ -12,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns notification payloads into {@link Change}s for the subscribed caches, fetching what did not fit
- * into the payload (large values, batches). A payload that cannot be parsed is logged, counted and
- * skipped; the feed goes on.
+ * into the payload (large values, batches). Only payloads that {@link NoticeSeal} vouches for are acted
+ * on: anyone who can connect may NOTIFY on the channel. A forged or unparseable payload is logged
+ * (escaped, cut, rate-limited), counted and skipped; an authentic one that arrived too late to be
+ * trusted makes its cache reconcile. The feed goes on.
  */
 final class Notices {
 
@@ -21,26 +24,54 @@ final class Notices {
 
   private final PostgresBackend backend;
   private final Subscribers subscribers;
-  private final AtomicLong corrupt = new AtomicLong();
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  Notices(PostgresBackend backend, Subscribers subscribers) {
+  private final NoticeSeal seal;
+  private final AtomicLong corrupt = new AtomicLong();
+  private final AtomicLong forged = new AtomicLong();
+  private final AtomicLong stale = new AtomicLong();
+  private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  private final AtomicLong unwarned = new AtomicLong();
+
+  Notices(PostgresBackend backend, Subscribers subscribers, NoticeSeal seal) {
     this.backend = backend;
     this.subscribers = subscribers;
+    this.seal = seal;
     this.fences = new Fences(subscribers);
   }
 
+  /** Notifications skipped because they were not pgjcache's or could not be parsed. */
   long corrupt() {
-    return corrupt.get();
+    return corrupt.get() + forged.get();
+  }
+
+  /** Notifications refused because their HMAC was missing or wrong. */
+  long forged() {
+    return forged.get();
+  }
+
+  /** Authentic notifications that arrived too late to be trusted; their caches were reconciled. */
+  long stale() {
+    return stale.get();
   }
 
   void accept(String payload) {
     dispatcher = Thread.currentThread();
     Payloads.Notice notice;
     try {
-      notice = Payloads.parse(payload);
+      notice = Payloads.parse(seal.open(payload, backend.now()), seal);
+    } catch (NoticeSeal.StaleNoticeException e) {
+      stale.incrementAndGet();
+      reconcileLate(e);
+      return;
+    } catch (NoticeSeal.ForgedNoticeException e) {
+      forged.incrementAndGet();
+      warn("skipped a notification that pgjcache did not send (" + e.getMessage() + ")", payload);
+      return;
     } catch (CorruptDataException e) {
       corrupt.incrementAndGet();
-      LOG.warn("skipped a notification that is not pgjcache's: {}", e.getMessage());
+      warn("skipped an authentic notification that cannot be parsed (" + e.getMessage() + ")",
+          payload);
       return;
     }
     if (fences.passed(notice) || suppressed) {
@@ -55,6 +86,39 @@ final class Notices {
       LOG.warn("could not apply a change of cache '{}'; reconciling it", notice.cache(), e);
       subscribers.gap(notice.cache());
     }
+  }
+
+  /** A change announced too long ago may have been replayed: ask the database instead. */
+  private void reconcileLate(NoticeSeal.StaleNoticeException e) {
+    Payloads.Notice late;
+    try {
+      late = Payloads.parse(e.body(), seal);
+    } catch (CorruptDataException c) {
+      corrupt.incrementAndGet();
+      warn("skipped an authentic, late notification that cannot be parsed", e.body());
+      return;
+    }
+    if (fences.passed(late) || Fences.CACHE.equals(late.cache())) {
+      return;
+    }
+    LOG.debug("cache '{}': {}; reconciling it", late.cache(), e.getMessage());
+    subscribers.gap(late.cache());
+  }
+
+  /**
+   * Logs at WARN at most once every ten seconds, saying how many were not logged in between; the
+   * payload is escaped and cut (see {@link Payloads#abbreviate}).
+   */
+  private void warn(String what, String payload) {
+    long now = System.nanoTime();
+    long last = lastWarn.get();
+    if (now - last < WARN_EVERY_NANOS || !lastWarn.compareAndSet(last, now)) {
+      unwarned.incrementAndGet();
+      return;
+    }
+    long quiet = unwarned.getAndSet(0);
+    LOG.warn("{}: {}{}", what, Payloads.abbreviate(payload),
+        quiet == 0 ? "" : " (and " + quiet + " more skipped notifications not logged)");
   }
 
   private void dispatch(Payloads.Notice notice) {

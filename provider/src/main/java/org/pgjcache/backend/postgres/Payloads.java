@@ -12,22 +12,28 @@ import org.pgjcache.codec.CorruptDataException;
  * whole payload fits PostgreSQL's 8000-byte limit; otherwise receivers fetch the row.
  *
  * <pre>
- * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(value)
+ * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(iv + encrypted value)
  * batch:         B|kind|minRev|maxRev|origin|cacheLength|cache
  * gap:           G|0|0|origin|cacheLength|0|cache        (receivers reconcile that cache)
  * </pre>
+ *
+ * <p>Each is followed by {@code |sentAt|hmac} (see {@link NoticeSeal}), which {@link #parse} expects
+ * to have been checked and removed.
  */
 final class Payloads {
 
-  /** PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the revision digits. */
-  static final int LIMIT = 7900;
+  /**
+   * PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the revision digits and the
+   * seal.
+   */
+  static final int LIMIT = 7900 - NoticeSeal.OVERHEAD;
 
   private Payloads() {
   }
 
   /** Head and tail around the revision of a single-key change. */
-  static String[] single(char op, String cache, String key, long expireAt, String origin,
-      byte[] value) {
+  static String[] single(NoticeSeal seal, char op, String cache, String key, long expireAt,
+      String origin, byte[] value) {
     String head = op + "|";
     String prefix = "|" + expireAt + "|" + origin + "|" + cache.length() + "|" + key.length() + "|"
         + cache + key;
@@ -35,8 +41,8 @@ final class Payloads {
     if (size > LIMIT) {
       return new String[] {"G|", gapTail(cache, origin)};
     }
-    if (value != null && size + (value.length + 2) / 3 * 4 <= LIMIT) {
-      return new String[] {head, prefix + Base64.getEncoder().encodeToString(value)};
+    if (value != null && size + (value.length + NoticeSeal.IV_BYTES + 2) / 3 * 4 <= LIMIT) {
+      return new String[] {head, prefix + Base64.getEncoder().encodeToString(seal.encrypt(value))};
     }
     return new String[] {head, prefix};
   }
@@ -50,17 +56,28 @@ final class Payloads {
     return new String[] {"B|" + kind + "|", "|" + origin + "|" + cache.length() + "|" + cache};
   }
 
-  /** Binds the channel, then a payload's head and tail, to three consecutive parameters. */
-  static void bind(PreparedStatement ps, int at, String channel, String[] payload)
+  /**
+   * Binds the channel and the seal's padded keys (see {@link Sql#SIGNED}), then a payload's head and
+   * tail, to five consecutive parameters.
+   */
+  static void bind(PreparedStatement ps, int at, String channel, NoticeSeal seal, String[] payload)
       throws SQLException {
-    ps.setString(at, channel);
-    ps.setString(at + 1, payload[0]);
-    ps.setString(at + 2, payload[1]);
+    bindSeal(ps, at, channel, seal);
+    ps.setString(at + 3, payload[0]);
+    ps.setString(at + 4, payload[1]);
   }
 
-  /** A whole single-change payload whose revision is known up front (touch). */
+  /** Binds the channel and the seal's padded keys to three consecutive parameters. */
+  static void bindSeal(PreparedStatement ps, int at, String channel, NoticeSeal seal)
+      throws SQLException {
+    ps.setString(at, channel);
+    ps.setBytes(at + 1, seal.outerPad());
+    ps.setBytes(at + 2, seal.innerPad());
+  }
+
+  /** A whole single-change payload whose revision is known up front (touch), not yet sealed. */
   static String complete(char op, long rev, String cache, String key, long expireAt, String origin) {
-    String[] parts = single(op, cache, key, expireAt, origin, null);
+    String[] parts = single(null, op, cache, key, expireAt, origin, null);
     return parts[0] + rev + parts[1];
   }
 
@@ -81,8 +98,11 @@ final class Payloads {
     }
   }
 
-  /** Parses a payload; anything malformed is a {@link CorruptDataException}. */
-  static Notice parse(String payload) {
+  /**
+   * Parses an opened payload (see {@link NoticeSeal#open}), decrypting an inline value; anything
+   * malformed is a {@link CorruptDataException}.
+   */
+  static Notice parse(String payload, NoticeSeal seal) {
     try {
       if (payload.startsWith("B|")) {
         int[] cut = cuts(payload, 6);
@@ -109,7 +129,7 @@ final class Payloads {
       String cache = payload.substring(at, at + cacheLength);
       String key = payload.substring(at + cacheLength, at + cacheLength + keyLength);
       String rest = payload.substring(at + cacheLength + keyLength);
-      byte[] value = rest.isEmpty() ? null : Base64.getDecoder().decode(rest);
+      byte[] value = rest.isEmpty() ? null : seal.decrypt(Base64.getDecoder().decode(rest));
       return new Notice(op, ' ', rev, rev, expireAt, origin, cache, key, value);
     } catch (RuntimeException e) {
       if (e instanceof CorruptDataException c) {
@@ -136,7 +156,24 @@ final class Payloads {
     return bars;
   }
 
+  /**
+   * A payload fit for a log line: at most 80 characters, quoted, with every control, non-ASCII and
+   * quote character escaped, so that what anyone may send on the channel cannot forge log lines.
+   */
   static String abbreviate(String payload) {
-    return payload.length() <= 80 ? "'" + payload + "'" : "'" + payload.substring(0, 77) + "...'";
+    boolean cut = payload.length() > 80;
+    String shown = cut ? payload.substring(0, 77) : payload;
+    StringBuilder out = new StringBuilder(shown.length() + 8).append('\'');
+    for (int i = 0; i < shown.length(); i++) {
+      char ch = shown.charAt(i);
+      if (ch == '\\' || ch == '\'') {
+        out.append('\\').append(ch);
+      } else if (ch < 0x20 || ch > 0x7e) {
+        out.append(String.format("\\u%04x", (int) ch));
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.append(cut ? "...'" : "'").toString();
   }
 }

@@ -59,6 +59,7 @@ public final class PostgresBackend implements Backend {
   private final ChangeFeed feed;
   private final AtomicLong clockOffset = new AtomicLong();
   private final WriteCombiner combiner;
+  private final NoticeSeal seal;
 
   private PostgresBackend(Settings settings) {
     this.settings = settings;
@@ -67,8 +68,6 @@ public final class PostgresBackend implements Backend {
     this.channel = settings.channel();
     this.pool = openPool(settings, target);
     this.jdbc = new Jdbc(pool, target);
-    this.combiner = new WriteCombiner(jdbc, sql, channel,
-        settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis());
     try {
       if (settings.ddl()) {
         createSchema();
@@ -76,8 +75,11 @@ public final class PostgresBackend implements Backend {
       } else {
         checkSchema();
       }
+      this.seal = new NoticeSeal(readSecret());
+      this.combiner = new WriteCombiner(jdbc, sql, channel, seal,
+          settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis());
       measureClock();
-      this.notices = new Notices(this, subscribers);
+      this.notices = new Notices(this, subscribers, seal);
       if (settings.notifications()) {
         ListenTarget listenTarget = ListenTarget.fromJdbcUrl(settings.jdbcUrl(), settings.user(),
             settings.password().orElse(null));
@@ -173,6 +175,23 @@ public final class PostgresBackend implements Backend {
           + " does not exist in " + target + "; create the schema with the statements of"
           + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
     }
+  }
+
+  /** The secret notifications are sealed with (see {@link NoticeSeal}), from the secret table. */
+  private byte[] readSecret() {
+    byte[] secret = jdbc.run("reading the notification secret", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.readSecret())) {
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getBytes(1) : null;
+        }
+      }
+    });
+    if (secret == null || secret.length < 16) {
+      throw new CacheException(sql.secret + " in " + target + " holds no secret of at least 16 bytes;"
+          + " run the statements of PostgresBackend.ddl(settings) (its last one stores a random"
+          + " secret) or start once with pgjcache.ddl=true");
+    }
+    return secret;
   }
 
   /**
@@ -359,7 +378,7 @@ public final class PostgresBackend implements Backend {
         ps.setArray(2, c.createArrayOf("bytea", values));
         ps.setArray(3, c.createArrayOf("bigint", expiries));
         ps.setString(4, cache);
-        Payloads.bind(ps, 5, channel, payload);
+        Payloads.bind(ps, 5, channel, seal, payload);
         return revisionsByKey(ps, keys);
       }
     });
@@ -381,13 +400,13 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public long remove(String cache, String key, String origin) {
-    String[] payload = Payloads.single('R', cache, key, Row.ETERNAL, origin, null);
+    String[] payload = Payloads.single(seal, 'R', cache, key, Row.ETERNAL, origin, null);
     return jdbc.run("removing a key", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
         ps.setString(1, cache);
         ps.setString(2, key);
         ps.setLong(3, now());
-        Payloads.bind(ps, 4, channel, payload);
+        Payloads.bind(ps, 4, channel, seal, payload);
         return singleRev(ps);
       }
     });
@@ -403,7 +422,7 @@ public final class PostgresBackend implements Backend {
         Array array = c.createArrayOf("text", keyArray);
         ps.setArray(2, array);
         ps.setLong(3, now());
-        Payloads.bind(ps, 4, channel, payload);
+        Payloads.bind(ps, 4, channel, seal, payload);
         return revisionsByKey(ps, keyArray);
       }
     });
@@ -411,7 +430,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
-    String payload = Payloads.complete('T', rev, cache, key, expireAt, origin);
+    String payload = seal.seal(Payloads.complete('T', rev, cache, key, expireAt, origin), now());
     jdbc.run("storing an accessed expiry", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
         ps.setLong(1, expireAt);
@@ -429,11 +448,11 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public long clear(String cache, String origin) {
-    String[] payload = Payloads.single('C', cache, "", Row.ETERNAL, origin, null);
+    String[] payload = Payloads.single(seal, 'C', cache, "", Row.ETERNAL, origin, null);
     return jdbc.run("clearing", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
         ps.setString(1, cache);
-        Payloads.bind(ps, 2, channel, payload);
+        Payloads.bind(ps, 2, channel, seal, payload);
         return singleRev(ps);
       }
     });
@@ -465,28 +484,30 @@ public final class PostgresBackend implements Backend {
   private long apply(Connection c, String cache, String key, String origin, Mutation mutation,
       Row current) throws SQLException {
     if (mutation instanceof Mutation.Put put) {
-      String[] payload = Payloads.single('P', cache, key, put.expireAt(), origin, put.value());
+      String[] payload = Payloads.single(seal, 'P', cache, key, put.expireAt(), origin, put.value());
       try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit)) {
         ps.setBytes(1, put.value());
         ps.setLong(2, put.expireAt());
         ps.setLong(3, put.expireAt());
         ps.setString(4, cache);
         ps.setString(5, key);
-        Payloads.bind(ps, 6, channel, payload);
+        Payloads.bind(ps, 6, channel, seal, payload);
         return revThenCommit(ps);
       }
     }
     if (mutation instanceof Mutation.Remove remove && current != null) {
-      String[] payload = Payloads.single(remove.op().code(), cache, key, Row.ETERNAL, origin, null);
+      String[] payload = Payloads.single(seal, remove.op().code(), cache, key, Row.ETERNAL, origin,
+          null);
       try (PreparedStatement ps = c.prepareStatement(sql.tombstoneThenCommit)) {
         ps.setString(1, cache);
         ps.setString(2, key);
-        Payloads.bind(ps, 3, channel, payload);
+        Payloads.bind(ps, 3, channel, seal, payload);
         return revThenCommit(ps);
       }
     }
     if (mutation instanceof Mutation.Touch touch && current != null) {
-      String payload = Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin);
+      String payload = seal.seal(
+          Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin), now());
       try (PreparedStatement ps = c.prepareStatement(sql.touchThenCommit)) {
         ps.setLong(1, touch.expireAt());
         ps.setLong(2, touch.expireAt());
@@ -503,11 +524,11 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void destroy(String cache, String origin) {
-    String[] payload = Payloads.single('D', cache, "", Row.ETERNAL, origin, null);
+    String[] payload = Payloads.single(seal, 'D', cache, "", Row.ETERNAL, origin, null);
     jdbc.transaction("destroying", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
         ps.setString(1, cache);
-        Payloads.bind(ps, 2, channel, payload);
+        Payloads.bind(ps, 2, channel, seal, payload);
         ps.executeQuery().close();
       }
       try (PreparedStatement ps = c.prepareStatement(sql.destroyCacheRow())) {
@@ -564,7 +585,7 @@ public final class PostgresBackend implements Backend {
       }
       ranges.forEach((cache, range) -> {
         String[] parts = Payloads.batch('X', cache, origin);
-        payloads.add(parts[0] + range[0] + "|" + range[1] + parts[1]);
+        payloads.add(seal.seal(parts[0] + range[0] + "|" + range[1] + parts[1], now()));
       });
       if (!payloads.isEmpty()) {
         try (PreparedStatement ps = c.prepareStatement(sql.notifyEach())) {
@@ -678,7 +699,7 @@ public final class PostgresBackend implements Backend {
       jdbc.run("sending a fence", cache, c -> {
         try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
           ps.setString(1, channel);
-          ps.setString(2, Fences.payload(subscription));
+          ps.setString(2, seal.seal(Fences.payload(subscription), now()));
           ps.executeQuery().close();
         }
         return null;

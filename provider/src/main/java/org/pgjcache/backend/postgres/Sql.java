@@ -23,6 +23,14 @@ final class Sql {
    * A live row: it has a value and has not expired at the instant given as a parameter (epoch millis on
    * the database clock as the client estimates it, the same clock that computed the expiry).
    */
+  /** When a notification was sent: epoch milliseconds on the database clock (see {@link NoticeSeal}). */
+  static final String SENT = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+  /**
+   * Sends the payload {@code s.p} (see {@link #sealed}) with its HMAC, computed by the database from
+   * the padded keys of {@link NoticeSeal}. Parameters: channel, outer pad, inner pad.
+   */
+  static final String SIGNED = "pg_notify(?, s.p || '|' || encode(sha256(?::bytea || sha256(?::bytea"
+      + " || convert_to(s.p, 'UTF8'))), 'base64'))";
   private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
       + " to_timestamp(?::bigint / 1000.0))";
 
@@ -31,15 +39,23 @@ final class Sql {
    * {@code materialized} keeps the notification a single evaluation: inlined, a generic plan that guesses
    * one row for {@code w} runs it once per row.
    */
-  private static final String BATCH_NOTICE = " n as materialized (select pg_notify(?, ? || min(rev)"
-      + " || '|' || max(rev) || ?) from w having count(*) > 0)"
+  private static final String BATCH_NOTICE = " n as materialized (select " + Sql.SIGNED
+      + " from (select ? || min(rev) || '|' || max(rev) || ? || '|' || " + Sql.SENT + " as p"
+      + " from w having count(*) > 0) s)"
       + " select w.key, w.rev from w cross join n";
 
   final String table;
   final String sequence;
   final String caches;
   final String nodes;
+  final String secret;
   final String schema;
+  /**
+   * The revision of a key's next change: the sequence's next value, but never at or below the key's
+   * current one (the row is aliased {@code t}), so revisions of one key keep growing even after the
+   * sequence was restarted or set back (a restore, a failover to a logical replica).
+   */
+  private final String nextRevOf;
   /**
    * The statements every operation runs, built once from the names above (see the {@code build}
    * methods for their parameters); the {@code ThenCommit} ones end with the commit of their
@@ -66,6 +82,8 @@ final class Sql {
     this.sequence = this.schema + "." + Identifiers.quote(table + "_rev");
     this.caches = this.schema + "." + Identifiers.quote(table + "_caches");
     this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
+    this.secret = this.schema + "." + Identifiers.quote(table + "_secret");
+    this.nextRevOf = "greatest(nextval('" + sequence + "'), t.rev + 1)";
     this.get = buildGet();
     this.getAll = buildGetAll();
     this.revRange = buildRevRange();
@@ -80,6 +98,14 @@ final class Sql {
     this.updateThenCommit = thenCommit(buildUpdate());
     this.tombstoneThenCommit = thenCommit(buildTombstone());
     this.touchThenCommit = thenCommit(touch);
+  }
+
+  /**
+   * The source {@code s.p} that {@link #SIGNED} sends: a payload expression (with its parameters, bound
+   * after those of {@code SIGNED}) followed by its send time.
+   */
+  private static String sealed(String payload) {
+    return " cross join lateral (select " + payload + " || '|' || " + SENT + " as p) s";
   }
 
   /**
@@ -109,13 +135,23 @@ final class Sql {
         "create table if not exists " + nodes + " (node text primary key, name text not null,"
             + " started_at timestamptz not null, last_heartbeat timestamptz not null,"
             + " caches int not null default 0, matched boolean, last_repair timestamptz,"
-            + " repaired_entries bigint not null default 0)"
+            + " repaired_entries bigint not null default 0)",
+        // the key that seals notifications (see NoticeSeal): readable by pgjcache's role only
+        "create table if not exists " + secret + " (id int primary key check (id = 1),"
+            + " key bytea not null)",
+        "revoke all on " + secret + " from public",
+        "insert into " + secret + " (id, key) select 1, decode(replace(gen_random_uuid()::text"
+            + " || gen_random_uuid()::text, '-', ''), 'hex') on conflict (id) do nothing"
     };
+  }
+
+  String readSecret() {
+    return "select key from " + secret + " where id = 1";
   }
 
   /** The relations the backend needs, as {@code to_regclass} accepts them. */
   String[] relations() {
-    return new String[] {table, sequence, caches, nodes};
+    return new String[] {table, sequence, caches, nodes, secret};
   }
 
   String clock() {
@@ -149,23 +185,23 @@ final class Sql {
 
   /** Parameters: cache, key, value, exp, exp, channel, payload head, payload tail. */
   private String buildPut() {
-    return "with w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+    return "with w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
         + " values (?, ?, ?, nextval('" + sequence + "'), " + TO_TS + ")"
         + " on conflict (cache, key) do update set value = excluded.value,"
-        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning rev)"
-        + " select rev, pg_notify(?, ? || rev || ?) from w";
+        + " select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, keys[], values[], exps[], channel, payload head, payload tail. */
   private String buildPutAll() {
     return "with input as (select * from unnest(?::text[], ?::bytea[], ?::bigint[])"
         + " with ordinality as i(key, value, exp, ord)),"
-        + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
         + " select ?, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
         + " then null else to_timestamp(exp / 1000.0) end from input order by key " + LOCK_ORDER
         + " on conflict (cache, key) do update set value = excluded.value,"
-        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning key, rev),"
         + BATCH_NOTICE;
   }
@@ -178,29 +214,30 @@ final class Sql {
   private String buildPutMany() {
     return "with input as (select * from unnest(?::text[], ?::text[], ?::bytea[], ?::bigint[],"
         + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
-        + " w as (insert into " + table + " (cache, key, value, rev, expires_at)"
+        + " w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
         + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
         + " then null else to_timestamp(exp / 1000.0) end from input"
         + " order by cache " + LOCK_ORDER + ", key " + LOCK_ORDER
         + " on conflict (cache, key) do update set value = excluded.value,"
-        + " rev = nextval('" + sequence + "'), expires_at = excluded.expires_at,"
+        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning cache, key, rev)"
-        + " select i.ord, w.rev, pg_notify(?, i.head || w.rev || i.tail)"
-        + " from w join input i on i.cache = w.cache and i.key = w.key order by i.ord";
+        + " select i.ord, w.rev, " + SIGNED
+        + " from w join input i on i.cache = w.cache and i.key = w.key"
+        + sealed("i.head || w.rev || i.tail") + " order by i.ord";
   }
 
   /** Parameters: cache, key, now, channel, payload head, payload tail. */
   private String buildRemove() {
-    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
+    return "with w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
-        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
   private String buildRemoveAll() {
     return "with l as materialized (select cache, key from " + table + " where cache = ?"
         + " and key = any(?) and " + LIVE + " order by key " + LOCK_ORDER + " for update),"
-        + " w as (update " + table + " t set value = null, rev = nextval('" + sequence + "'),"
+        + " w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() from l where t.cache = l.cache and t.key = l.key"
         + " returning t.key, t.rev),"
         + BATCH_NOTICE;
@@ -213,7 +250,7 @@ final class Sql {
         + " d as (delete from " + table + " t using l where t.cache = l.cache and t.key = l.key"
         + " returning 1),"
         + " r as (select nextval('" + sequence + "') as rev from (select count(*) from d) c)"
-        + " select rev, pg_notify(?, ? || rev || ?) from r";
+        + " select r.rev, " + SIGNED + " from r" + sealed("? || r.rev || ?");
   }
 
   String destroyCacheRow() {
@@ -229,16 +266,16 @@ final class Sql {
 
   /** Parameters: value, exp, exp, cache, key, channel, payload head, payload tail. */
   private String buildUpdate() {
-    return "with w as (update " + table + " set value = ?, rev = nextval('" + sequence + "'),"
+    return "with w as (update " + table + " t set value = ?, rev = " + nextRevOf + ","
         + " expires_at = " + TO_TS + ", updated_at = now() where cache = ? and key = ?"
-        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, key, channel, payload head, payload tail. */
   private String buildTombstone() {
-    return "with w as (update " + table + " set value = null, rev = nextval('" + sequence + "'),"
+    return "with w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() where cache = ? and key = ?"
-        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
 
   /** Parameters: exp, exp, cache, key, rev, channel, payload. */
@@ -272,7 +309,7 @@ final class Sql {
   String expireDue() {
     return "with due as (select cache, key from " + table + " where value is not null"
         + " and expires_at <= clock_timestamp() order by expires_at limit ? for update skip locked)"
-        + " update " + table + " t set value = null, rev = nextval('" + sequence + "'),"
+        + " update " + table + " t set value = null, rev = " + nextRevOf + ","
         + " updated_at = now() from due where t.cache = due.cache and t.key = due.key"
         + " returning t.cache, t.rev";
   }

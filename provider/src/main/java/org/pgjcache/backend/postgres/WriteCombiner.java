@@ -46,6 +46,7 @@ final class WriteCombiner {
   private final Jdbc jdbc;
   private final Sql sql;
   private final String channel;
+  private final NoticeSeal seal;
   private final long timeoutMillis;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leading = new AtomicBoolean();
@@ -54,17 +55,18 @@ final class WriteCombiner {
   /** Puts the previous commit carried; read and written only by the leader (under {@link #leading}). */
   private int lastBatch = 1;
 
-  WriteCombiner(Jdbc jdbc, Sql sql, String channel, long timeoutMillis) {
+  WriteCombiner(Jdbc jdbc, Sql sql, String channel, NoticeSeal seal, long timeoutMillis) {
     this.jdbc = jdbc;
     this.sql = sql;
     this.channel = channel;
+    this.seal = seal;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** Stores one value; returns its revision once it has committed. */
   long put(String cache, Write write, String origin) {
     Pending mine = new Pending(cache, write,
-        Payloads.single('P', cache, write.key(), write.expireAt(), origin, write.value()));
+        Payloads.single(seal, 'P', cache, write.key(), write.expireAt(), origin, write.value()));
     queue.add(mine);
     queued.incrementAndGet();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -154,7 +156,7 @@ final class WriteCombiner {
         ps.setBytes(3, p.write.value());
         ps.setLong(4, p.write.expireAt());
         ps.setLong(5, p.write.expireAt());
-        Payloads.bind(ps, 6, channel, p.payload);
+        Payloads.bind(ps, 6, channel, seal, p.payload);
         try (ResultSet rs = ps.executeQuery()) {
           p.complete(rs.next() ? rs.getLong(1) : 0);
         }
@@ -184,7 +186,7 @@ final class WriteCombiner {
       ps.setArray(4, c.createArrayOf("bigint", expiries));
       ps.setArray(5, c.createArrayOf("text", heads));
       ps.setArray(6, c.createArrayOf("text", tails));
-      ps.setString(7, channel);
+      Payloads.bindSeal(ps, 7, channel, seal);
       long[] revs = new long[n];
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

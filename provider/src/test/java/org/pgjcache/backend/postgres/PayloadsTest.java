@@ -9,11 +9,14 @@ import org.junit.jupiter.api.Test;
 
 class PayloadsTest {
 
+  private static final NoticeSeal SEAL = new NoticeSeal("0123456789abcdef0123456789abcdef".getBytes(
+      StandardCharsets.US_ASCII));
+
   @Test
   void aSingleChangeRoundTripsWithItsValueInline() {
-    String[] parts = Payloads.single('P', "odd|cache", "s:key|with:bars", 1234L, "node.7",
+    String[] parts = Payloads.single(SEAL, 'P', "odd|cache", "s:key|with:bars", 1234L, "node.7",
         new byte[] {2, 65, 66});
-    Payloads.Notice notice = Payloads.parse(parts[0] + 99 + parts[1]);
+    Payloads.Notice notice = Payloads.parse(parts[0] + 99 + parts[1], SEAL);
     assertThat(notice.op()).isEqualTo('P');
     assertThat(notice.rev()).isEqualTo(99);
     assertThat(notice.expireAt()).isEqualTo(1234L);
@@ -25,18 +28,19 @@ class PayloadsTest {
 
   @Test
   void largeValuesAreLeftOutAndHugeKeysBecomeAGap() {
-    String[] parts = Payloads.single('P', "c", "s:k", 1L, "o", new byte[7000]);
+    String[] parts = Payloads.single(SEAL, 'P', "c", "s:k", 1L, "o", new byte[7000]);
     String payload = parts[0] + 1 + parts[1];
-    assertThat(payload.getBytes(StandardCharsets.UTF_8).length).isLessThan(8000);
-    assertThat(Payloads.parse(payload).value()).isNull();
-    String[] huge = Payloads.single('P', "c", "s:" + "é".repeat(5000), 1L, "o", null);
-    assertThat(Payloads.parse(huge[0] + 1 + huge[1]).isGap()).isTrue();
+    String sealed = SEAL.seal(parts[0] + Long.MAX_VALUE + parts[1], Long.MAX_VALUE);
+    assertThat(sealed.getBytes(StandardCharsets.UTF_8).length).isLessThan(8000);
+    assertThat(Payloads.parse(payload, SEAL).value()).isNull();
+    String[] huge = Payloads.single(SEAL, 'P', "c", "s:" + "é".repeat(5000), 1L, "o", null);
+    assertThat(Payloads.parse(huge[0] + 1 + huge[1], SEAL).isGap()).isTrue();
   }
 
   @Test
   void batchesCarryARevisionRange() {
     String[] parts = Payloads.batch('R', "my cache", "o.1");
-    Payloads.Notice notice = Payloads.parse(parts[0] + 10 + "|" + 20 + parts[1]);
+    Payloads.Notice notice = Payloads.parse(parts[0] + 10 + "|" + 20 + parts[1], SEAL);
     assertThat(notice.isBatch()).isTrue();
     assertThat(notice.kind()).isEqualTo('R');
     assertThat(notice.rev()).isEqualTo(10);
@@ -48,8 +52,24 @@ class PayloadsTest {
   void garbageIsCorruptData() {
     for (String garbage : new String[] {"", "garbage", "P|x|1|o|1|1|ck", "Z|1|1|o|1|1|ck",
         "P|1|1|o|99|1|ck", "B|R|1"}) {
-      assertThatThrownBy(() -> Payloads.parse(garbage)).as(garbage)
+      assertThatThrownBy(() -> Payloads.parse(garbage, SEAL)).as(garbage)
           .isInstanceOf(CorruptDataException.class);
     }
+  }
+
+  @Test
+  void inlineValuesAreEncrypted() {
+    byte[] value = "a secret value".getBytes(StandardCharsets.UTF_8);
+    String[] parts = Payloads.single(SEAL, 'P', "c", "s:k", 1L, "o", value);
+    assertThat(parts[1]).doesNotContain(java.util.Base64.getEncoder().encodeToString(value));
+    assertThat(Payloads.parse(parts[0] + 5 + parts[1], SEAL).value()).isEqualTo(value);
+  }
+
+  @Test
+  void logLinesShowPayloadsEscapedAndCut() {
+    String shown = Payloads.abbreviate("P|1\nFAKE LOG LINE\r\u001b[31m'q'" + "x".repeat(200));
+    assertThat(shown).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
+        .contains("\\u000a").contains("\\'q\\'").endsWith("...'");
+    assertThat(shown.length()).isLessThan(120);
   }
 }
