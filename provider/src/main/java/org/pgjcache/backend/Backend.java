@@ -132,4 +132,9 @@ public interface Backend extends AutoCloseable {
   default long corruptNotifications() {
     return 0;
   }
+
+  /** How many of those did not carry pgjcache's HMAC (sent by someone else). */
+  default long forgedNotifications() {
+    return 0;
+  }
 }

@@ -131,7 +131,13 @@ final class CacheCore<K, V> {
 
   /** Applies a new value committed at {@code rev}; raises CREATED or UPDATED if it was news. */
   Applied applyValue(K key, Object held, long rev, long expireAt, long now, EventBatch batch) {
-    return replica.apply(key, held, rev, expireAt, now, hook(EventType.REMOVED, now, batch));
+    return applyValue(key, held, rev, expireAt, now, Replica.NEWER, batch);
+  }
+
+  /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
+  Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
+      EventBatch batch) {
+    return replica.apply(key, held, rev, expireAt, now, over, hook(EventType.REMOVED, now, batch));
   }
 
   /** Holds a value on this node only (store-by-reference of something that cannot be serialized). */
@@ -142,7 +148,12 @@ final class CacheCore<K, V> {
 
   /** Applies a removal committed at {@code rev}; raises {@code type} if a live value went away. */
   Applied applyRemoval(K key, long rev, EventType type, long now, EventBatch batch) {
-    return replica.apply(key, null, rev, Row.ETERNAL, now, hook(type, now, batch));
+    return applyRemoval(key, rev, type, now, Replica.NEWER, batch);
+  }
+
+  /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
+  Applied applyRemoval(K key, long rev, EventType type, long now, long over, EventBatch batch) {
+    return replica.apply(key, null, rev, Row.ETERNAL, now, over, hook(type, now, batch));
   }
 
   /** The hook that raises REMOVED for entries dropped by reconciliation. */

@@ -14,6 +14,8 @@ import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.store.Applied;
 import org.pgjcache.store.ApplyHook;
+import org.pgjcache.store.Replica;
+import org.pgjcache.store.Versioned;
 import org.pgjcache.sync.ReplicaDigest;
 import org.pgjcache.sync.SyncAgent;
 import org.pgjcache.sync.SyncTarget;
@@ -114,11 +116,28 @@ final class CacheSync<K, V> implements SyncTarget {
   }
 
   @Override
+  public Map<String, Long> heldRevisions(Collection<String> keys) {
+    Map<String, Long> held = new HashMap<>();
+    for (String text : keys) {
+      try {
+        Versioned entry = core.replica.get(core.keys.decode(text));
+        if (entry != null) {
+          held.put(text, entry.rev());
+        }
+      } catch (CorruptDataException e) {
+        LOG.debug("cache '{}': a compared key cannot be decoded: {}", core.name, e.toString());
+      }
+    }
+    return held;
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
-  public int repair(Collection<Row> rows, Map<String, Long> gone) {
+  public int repair(Collection<Row> rows, Map<String, Long> gone, Map<String, Long> before) {
     EventBatch batch = new EventBatch();
     long now = core.now();
     int changed = 0;
+    int ahead = 0;
     for (Row row : rows) {
       K key;
       try {
@@ -127,18 +146,23 @@ final class CacheSync<K, V> implements SyncTarget {
         remember(row, e);
         continue;
       }
+      Long compared = before.get(row.key());
+      long over = compared != null && compared > row.rev() ? compared : Replica.NEWER;
+      if (over != Replica.NEWER) {
+        ahead++;
+      }
       if (row.value() == null) {
-        Applied applied = core.applyRemoval(key, row.rev(), EventType.REMOVED, now, batch);
+        Applied applied = core.applyRemoval(key, row.rev(), EventType.REMOVED, now, over, batch);
         changed += applied.applied() && applied.previous() != null
             && applied.previous().counted() ? 1 : 0;
       } else if (row.expiredAt(now)) {
         // gone by the time we see it: hold it (it still counts), its EXPIRED event comes with the
         // next read or the reaper, and no CREATED or UPDATED is raised for a value nobody can read
         changed += core.replica.apply(key, core.forms.holdEncoded(row.value()), row.rev(),
-            row.expireAt(), now, ApplyHook.NONE).applied() ? 1 : 0;
+            row.expireAt(), now, over, ApplyHook.NONE).applied() ? 1 : 0;
       } else {
         changed += core.applyValue(key, core.forms.holdEncoded(row.value()), row.rev(),
-            row.expireAt(), now, batch).applied() ? 1 : 0;
+            row.expireAt(), now, over, batch).applied() ? 1 : 0;
       }
     }
     for (Map.Entry<String, Long> e : gone.entrySet()) {
@@ -150,6 +174,11 @@ final class CacheSync<K, V> implements SyncTarget {
         LOG.warn("cache '{}': cannot decode a held key while repairing: {}", core.name,
             ex.getMessage());
       }
+    }
+    if (ahead > 0) {
+      LOG.warn("cache '{}': this node held {} entries at revisions the database does not have (a"
+          + " restored or rewound database, or changes it never committed); took the database's",
+          core.name, ahead);
     }
     try {
       batch.fire();

@@ -32,6 +32,8 @@ public interface SyncMXBean {
 
   long getCorruptNotificationsSkipped();
 
+  long getForgedNotificationsRefused();
+
   long getListenReconnects();
 
   /** Entries counted per cache on this node. */

@@ -51,13 +51,29 @@ public final class Replica {
    * @param now the current time, to date a tombstone
    */
   public Applied apply(Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
+    return apply(key, held, rev, expireAt, now, NEWER, hook);
+  }
+
+  /** For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a newer revision. */
+  public static final long NEWER = Long.MIN_VALUE;
+
+  /**
+   * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is newer
+   * than what is held; otherwise only if what is held has exactly revision {@code over}, whatever
+   * {@code rev} is. The second form is for reconciliation, when the database turns out to be behind
+   * the replica (a restored backup, or a change the database never committed): the database wins, but
+   * only over the entry that was compared, never over a change applied meanwhile.
+   */
+  public Applied apply(Object key, Object held, long rev, long expireAt, long now, long over,
+      ApplyHook hook) {
     Applied[] result = {Applied.STALE};
     Object[] stored = {key};
     ReentrantLock lock = stripe(key);
     lock.lock();
     try {
       entries.compute(key, (k, previous) -> {
-        if (previous != null && previous.rev >= rev) {
+        if (over == NEWER ? previous != null && previous.rev >= rev
+            : previous == null || previous.rev != over || previous.rev == rev) {
           return previous;
         }
         Versioned next = held == null

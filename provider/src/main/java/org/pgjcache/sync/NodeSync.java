@@ -44,8 +44,14 @@ public interface NodeSync {
   /** {@code (key, revision)} pairs compared by repairs since the node started. */
   long keysCompared();
 
-  /** Notifications that could not be parsed and were skipped. */
+  /** Notifications that could not be parsed, or were not sealed by pgjcache, and were skipped. */
   long corruptNotificationsSkipped();
+
+  /**
+   * Of those, notifications refused because they did not carry pgjcache's HMAC: someone else sent
+   * them on the channel.
+   */
+  long forgedNotificationsRefused();
 
   /** Times the LISTEN connection was re-established. */
   long listenReconnects();

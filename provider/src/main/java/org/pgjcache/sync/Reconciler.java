@@ -16,9 +16,12 @@ import org.pgjcache.backend.Row;
  * compares them with the replica's, and reads only the rows where the database is ahead or where
  * the replica holds a key the database lacks.
  *
- * <p>Changes still in flight (committed, notification not yet applied) look like divergence for a
- * moment; reading them is harmless, because the replica applies a row only if it is newer. Where
- * the replica is ahead of the listing (a change committed after it), nothing is read.
+ * <p>Every key whose revision differs, in either direction, is read again. Changes still in flight
+ * (committed, notification not yet applied) look like divergence for a moment; reading them is
+ * harmless, because the replica applies a newer row only. Where the replica is ahead of the listing,
+ * the row read afterwards tells a change committed meanwhile (the row has caught up) from a replica
+ * ahead of the database (a restored backup, a notification the database never committed): then the
+ * database's row replaces exactly the entry that was compared, never one applied meanwhile.
  */
 final class Reconciler {
 
@@ -48,7 +51,7 @@ final class Reconciler {
     Set<String> toRead = new LinkedHashSet<>();
     for (Map.Entry<String, Long> e : theirs.entrySet()) {
       Long held = mine.get(e.getKey());
-      if ((held == null || held < e.getValue())
+      if ((held == null || held.longValue() != e.getValue())
           && !target.knownUnreadable(e.getKey(), e.getValue())) {
         toRead.add(e.getKey());
       }
@@ -62,6 +65,7 @@ final class Reconciler {
     if (toRead.isEmpty()) {
       return new Outcome(buckets.length, keysCompared, 0, 0);
     }
+    Map<String, Long> before = target.heldRevisions(toRead);
     Map<String, Row> rows = read(cache, toRead);
     Map<String, Long> gone = new HashMap<>();
     for (String key : toRead) {
@@ -70,7 +74,7 @@ final class Reconciler {
         gone.put(key, held);
       }
     }
-    int repaired = target.repair(rows.values(), gone);
+    int repaired = target.repair(rows.values(), gone, before);
     return new Outcome(buckets.length, keysCompared, rows.size(), repaired);
   }
 

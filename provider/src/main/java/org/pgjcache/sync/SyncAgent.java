@@ -368,6 +368,11 @@ public final class SyncAgent implements NodeSync {
   }
 
   @Override
+  public long forgedNotificationsRefused() {
+    return backend.forgedNotifications();
+  }
+
+  @Override
   public long listenReconnects() {
     return backend.listenReconnects();
   }

@@ -69,6 +69,11 @@ final class SyncBean implements SyncMXBean {
   }
 
   @Override
+  public long getForgedNotificationsRefused() {
+    return sync.forgedNotificationsRefused();
+  }
+
+  @Override
   public long getListenReconnects() {
     return sync.listenReconnects();
   }

@@ -31,13 +31,21 @@ public interface SyncTarget {
   boolean knownUnreadable(String key, long rev);
 
   /**
-   * Applies rows read from the database (values, or removals with a null value), each only if newer
-   * than what is held, and forgets {@code gone} keys (key text to the revision held) that the
-   * database no longer has at all; raises CREATED, UPDATED and REMOVED events.
+   * The revision of whatever is held for each of {@code keys} (values and tombstones alike), read
+   * before the rows are: what {@link #repair} may overrule.
+   */
+  Map<String, Long> heldRevisions(Collection<String> keys);
+
+  /**
+   * Applies rows read from the database (values, or removals with a null value), each if newer than
+   * what is held or, where the replica is ahead of the database, over exactly the revision
+   * {@code before} recorded for it (the database is the truth); forgets {@code gone} keys (key text to
+   * the revision held) that the database no longer has at all; raises CREATED, UPDATED and REMOVED
+   * events.
    *
    * @return how many entries changed on this node
    */
-  int repair(Collection<Row> rows, Map<String, Long> gone);
+  int repair(Collection<Row> rows, Map<String, Long> gone, Map<String, Long> before);
 
   /** Routine upkeep at each heartbeat (forgetting tombstones whose fencing period is over). */
   void housekeeping();

@@ -240,8 +240,14 @@ public final class PostgresBackend implements Backend {
   }
 
   /** How many notifications could not be parsed and were skipped. */
+  @Override
   public long corruptNotifications() {
     return notices.corrupt();
+  }
+
+  @Override
+  public long forgedNotifications() {
+    return notices.forged();
   }
 
   @Override
