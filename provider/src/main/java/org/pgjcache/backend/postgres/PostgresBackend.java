@@ -69,7 +69,7 @@ public final class PostgresBackend implements Backend {
     this.pool = openPool(settings, target);
     this.jdbc = new Jdbc(pool, target);
     try {
-      if (settings.ddl()) {
+      if (settings.ddl() && !schemaInPlace()) {
         createSchema();
         syncQueries().createSchema();
       } else {
@@ -153,9 +153,38 @@ public final class PostgresBackend implements Backend {
     });
   }
 
+  /**
+   * Whether everything {@code ddl=true} would create is there already (tables, secret, trigger): then no
+   * DDL runs, so a role without CREATE on the database or the schema can keep {@code ddl=true}.
+   */
+  private boolean schemaInPlace() {
+    if (!missingRelations().isEmpty()) {
+      return false;
+    }
+    return jdbc.run("checking the pgjcache tables", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select exists (" + sql.readSecret() + "),"
+          + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?)")) {
+        ps.setString(1, sql.table);
+        ps.setString(2, settings.table() + "_direct_sql");
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getBoolean(1) && rs.getBoolean(2);
+        }
+      }
+    });
+  }
+
   /** With DDL switched off, says clearly which table is missing rather than failing on first use. */
   private void checkSchema() {
-    List<String> missing = jdbc.run("checking the pgjcache tables", null, c -> {
+    List<String> missing = missingRelations();
+    if (!missing.isEmpty()) {
+      throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
+          + " does not exist in " + target + "; create the schema with the statements of"
+          + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
+    }
+  }
+
+  private List<String> missingRelations() {
+    return jdbc.run("checking the pgjcache tables", null, c -> {
       List<String> absent = new ArrayList<>();
       for (String relation : sql.relations()) {
         try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
@@ -170,11 +199,6 @@ public final class PostgresBackend implements Backend {
       }
       return absent;
     });
-    if (!missing.isEmpty()) {
-      throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
-          + " does not exist in " + target + "; create the schema with the statements of"
-          + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
-    }
   }
 
   /** The secret notifications are sealed with (see {@link NoticeSeal}), from the secret table. */

@@ -49,4 +49,37 @@ class LeastPrivilegeTest {
       assertThat(cache.get("k")).isEqualTo("v");
     }
   }
+
+  @Test
+  void withDdlOnARoleThatMayOnlyReadAndWriteExistingTablesNoDdlRuns() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("dmlonly")) {
+      nodes.node("owner").createCache("c", new MutableConfiguration<String, String>()).put("k", "v");
+      String role = "pgjcache_dml_only";
+      String database;
+      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
+          nodes.password()); Statement st = c.createStatement()) {
+        try (java.sql.ResultSet rs = st.executeQuery("select current_database()")) {
+          rs.next();
+          database = rs.getString(1);
+        }
+        st.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + role
+            + "') then create role " + role + " login; end if; end $$");
+        st.execute("revoke create on database \"" + database + "\" from public");
+        st.execute("revoke create on schema public from public");
+        st.execute("grant select, insert, update, delete on pgjcache_entries, pgjcache_entries_caches,"
+            + " pgjcache_entries_nodes to " + role);
+        st.execute("grant select on pgjcache_entries_secret to " + role);
+        st.execute("grant usage, select, update on sequence pgjcache_entries_rev to " + role);
+      }
+      Properties p = nodes.properties();
+      p.setProperty("pgjcache.jdbc-url", nodes.jdbcUrl().replaceAll("([?&])(user|password)=[^&]*",
+          "$1"));
+      p.setProperty("pgjcache.user", role);
+      p.remove("pgjcache.password");
+      Cache<String, String> cache = nodes.node("app", p).createCache("c2",
+          new MutableConfiguration<>());
+      cache.put("k", "v");
+      assertThat(cache.get("k")).isEqualTo("v");
+    }
+  }
 }
