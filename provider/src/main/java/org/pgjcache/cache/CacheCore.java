@@ -1,5 +1,8 @@
 package org.pgjcache.cache;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
 import javax.cache.event.EventType;
 import org.pgjcache.backend.Backend;
@@ -20,6 +23,8 @@ import org.pgjcache.store.Applied;
 import org.pgjcache.store.ApplyHook;
 import org.pgjcache.store.Replica;
 import org.pgjcache.store.Versioned;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parts of one cache instance that its operations share: backend, codecs, replica, expiry, listeners,
@@ -27,6 +32,8 @@ import org.pgjcache.store.Versioned;
  * becomes events, whether it was made here or on another node.
  */
 final class CacheCore<K, V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheCore.class);
 
   final String name;
   final Backend backend;
@@ -177,19 +184,73 @@ final class CacheCore<K, V> {
     boolean wasLive = hadValue && previous.expireAt() > now;
     if (current.isTombstone()) {
       if (hadValue) {
-        V old = read(previous);
+        V old = readForEvent(key, previous);
         events.publish(wasLive ? removalType : EventType.EXPIRED, key, old, old, batch);
       }
       return;
     }
     if (hadValue && !wasLive) {
-      V old = read(previous);
+      V old = readForEvent(key, previous);
       events.publish(EventType.EXPIRED, key, old, old, batch);
     }
     if (wasLive) {
-      events.publish(EventType.UPDATED, key, read(current), read(previous), batch);
+      events.publish(EventType.UPDATED, key, readForEvent(key, current),
+          readForEvent(key, previous), batch);
     } else {
-      events.publish(EventType.CREATED, key, read(current), null, batch);
+      events.publish(EventType.CREATED, key, readForEvent(key, current), null, batch);
     }
+  }
+
+  /**
+   * A value for an event: a value that cannot be decoded (a corrupt row) does not fail the change
+   * that the event reports, which has committed; the event carries {@code null} in its place, and the
+   * key is logged (once per revision) and counted.
+   */
+  @SuppressWarnings("unchecked")
+  private V readForEvent(K key, Versioned versioned) {
+    try {
+      return (V) forms.read(versioned.held());
+    } catch (CorruptDataException e) {
+      corruptValues.incrementAndGet();
+      if (lastCorrupt.size() > 1000) {
+        lastCorrupt.clear();
+      }
+      Long logged = lastCorrupt.put(key, versioned.rev());
+      if (logged == null || logged != versioned.rev()) {
+        LOG.warn("cache '{}': the stored value of"
+            + " key {} at revision {} cannot be decoded ({}); its event carries null instead",
+            name, keyForLog(key), versioned.rev(), e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  /** Values that could not be decoded for an event (see {@link #readForEvent}). */
+  long corruptValues() {
+    return corruptValues.get();
+  }
+
+  private final AtomicLong corruptValues = new AtomicLong();
+  /** The revision last logged per corrupt key, so each is logged once (bounded). */
+  private final Map<Object, Long> lastCorrupt = new ConcurrentHashMap<>();
+
+  /** A key as a log line shows it: its stored text, escaped, at most 80 characters. */
+  String keyForLog(Object key) {
+    String text;
+    try {
+      text = keys.encode(key);
+    } catch (RuntimeException e) {
+      text = String.valueOf(key);
+    }
+    StringBuilder out = new StringBuilder("'");
+    for (int i = 0; i < text.length() && i < 80; i++) {
+      char ch = text.charAt(i);
+      if (ch < 0x20 || ch > 0x7e || ch == '\'' || ch == '\\') {
+        out.append(String.format("\\u%04x", (int) ch));
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.append(text.length() > 80 ? "...'" : "'").toString();
   }
 }

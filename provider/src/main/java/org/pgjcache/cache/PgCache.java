@@ -379,7 +379,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
 
   /** How many remote changes or stored rows this instance skipped because they could not be decoded. */
   public long skippedChanges() {
-    return lifecycle.remote().skipped();
+    return lifecycle.remote().skipped() + core.corruptValues();
   }
 
   /** Waits until asynchronous listeners have been handed every event raised so far. */
