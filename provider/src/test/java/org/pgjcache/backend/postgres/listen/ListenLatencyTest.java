@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prints (does not assert) how long after {@code select pg_notify(...)} returns to the committing
+ * Checks that every notification reaches the listener exactly once and in commit order, paced and
+ * back to back, and prints (the benchmark suite, not this test, judges speed) how long after {@code select pg_notify(...)} returns to the committing
  * client the notification reaches the listener: this client versus a pgjdbc
  * {@code getNotifications(timeout)} loop on a dedicated connection, paced at 1 ms and back-to-back.
  * Negative values mean the listener had it before the sender's JDBC call returned (the commit is
@@ -87,6 +88,8 @@ class ListenLatencyTest {
                     micros[MEASURED - 1], micros[0], pct(fromSendStart, 50), pct(fromSendStart, 99),
                     TOTAL / (sendNanos / 1e9)));
             assertThat(count.get()).isEqualTo(TOTAL);
+            assertThat(received).as("%s, %s: every notification stamped, in commit order", name,
+                    paced ? "paced" : "back to back").doesNotContain(0L).isSorted();
         } finally {
             receiver.stop();
         }
