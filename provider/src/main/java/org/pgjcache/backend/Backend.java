@@ -124,6 +124,10 @@ public interface Backend extends AutoCloseable {
   void removeNode(String nodeId);
 
   /** How many times the notification connection was re-established; 0 if there is none. */
+  default ListenStatus listenStatus() {
+    return ListenStatus.inProcess(0);
+  }
+
   default long listenReconnects() {
     return 0;
   }

@@ -36,6 +36,18 @@ public interface SyncMXBean {
 
   long getListenReconnects();
 
+  /** Whether this node hears other nodes' changes now. */
+  boolean isListening();
+
+  /** Since when (ISO-8601) it has been listening, or not listening. */
+  String getListeningSince();
+
+  /** Where it listens ({@code host:port/database}), or why it does not. */
+  String getListenEndpoint();
+
+  /** The last failure of the LISTEN connection, with its time, or an empty string. */
+  String getLastListenError();
+
   /** Entries counted per cache on this node. */
   Map<String, Long> getEntryCounts();
 

@@ -53,6 +53,9 @@ public interface NodeSync {
    */
   long forgedNotificationsRefused();
 
+  /** Whether this node hears other nodes' changes now, since when, where, and its last error. */
+  org.pgjcache.backend.ListenStatus listenStatus();
+
   /** Times the LISTEN connection was re-established. */
   long listenReconnects();
 

@@ -373,6 +373,11 @@ public final class SyncAgent implements NodeSync {
   }
 
   @Override
+  public org.pgjcache.backend.ListenStatus listenStatus() {
+    return backend.listenStatus();
+  }
+
+  @Override
   public long listenReconnects() {
     return backend.listenReconnects();
   }

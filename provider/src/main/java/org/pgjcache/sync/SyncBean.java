@@ -79,6 +79,29 @@ final class SyncBean implements SyncMXBean {
   }
 
   @Override
+  public boolean isListening() {
+    return sync.listenStatus().listening();
+  }
+
+  @Override
+  public String getListeningSince() {
+    long since = sync.listenStatus().sinceMillis();
+    return since == 0 ? "" : java.time.Instant.ofEpochMilli(since).toString();
+  }
+
+  @Override
+  public String getListenEndpoint() {
+    return sync.listenStatus().endpoint();
+  }
+
+  @Override
+  public String getLastListenError() {
+    org.pgjcache.backend.ListenStatus status = sync.listenStatus();
+    return status.lastError() == null ? ""
+        : java.time.Instant.ofEpochMilli(status.lastErrorAtMillis()) + " " + status.lastError();
+  }
+
+  @Override
   public Map<String, Long> getEntryCounts() {
     Map<String, Long> counts = new TreeMap<>();
     sync.caches().forEach((name, checksum) -> counts.put(name, checksum.count()));

@@ -148,9 +148,17 @@ class ReconnectTest {
       }
       await().atMost(WAIT).until(() -> heardB.size() == keys);
       long reconnectsB = sync(bm).listenReconnects();
+      assertThat(sync(bm).listenStatus().listening()).isTrue();
+      long listeningSince = sync(bm).listenStatus().sinceMillis();
 
       db.stop();
       try {
+        // health says the node is not listening, and why
+        await().atMost(WAIT).untilAsserted(() -> {
+          assertThat(sync(bm).listenStatus().listening()).isFalse();
+          assertThat(sync(bm).listenStatus().lastError()).isNotBlank();
+          assertThat(sync(bm).listenStatus().sinceMillis()).isGreaterThanOrEqualTo(listeningSince);
+        });
         // reads are served by the replicas; writes fail, each within connect + statement timeout
         assertThat(b.get("k0")).isEqualTo("before");
         for (Cache<String, String> cache : List.of(a, b, a)) {
@@ -181,6 +189,7 @@ class ReconnectTest {
         assertConverged(b, heardB, state);
       });
       await().atMost(WAIT).until(() -> sync(bm).listenReconnects() > reconnectsB);
+      assertThat(sync(bm).listenStatus().listening()).isTrue();
       assertThat(heardA.events()).doesNotHaveDuplicates();
       assertThat(heardB.events()).doesNotHaveDuplicates();
     } finally {

@@ -21,6 +21,7 @@ final class ChangeFeed implements NotificationHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
   private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final long FAILURE_WARN_EVERY_MILLIS = 30_000;
 
   private final ListenTarget target;
   private final String channel;
@@ -33,6 +34,13 @@ final class ChangeFeed implements NotificationHandler {
   private volatile ListenConnection connection;
   private volatile boolean closed;
   private volatile long reconnects;
+  /** Since when it has been listening (or not), epoch millis; see {@link #status}. */
+  private volatile long since = System.currentTimeMillis();
+  private volatile boolean listening;
+  private volatile String lastError;
+  private volatile long lastErrorAt;
+  /** When a failed reconnect was last logged at WARN (epoch millis). */
+  private long lastFailureWarned;
 
   ChangeFeed(ListenTarget target, String channel, Duration timeout, Duration reconnectInterval,
       Consumer<String> onPayload, Runnable onReconnected) {
@@ -51,6 +59,7 @@ final class ChangeFeed implements NotificationHandler {
   void start() {
     try {
       connection = connect();
+      listeningNow(true);
     } catch (IOException e) {
       throw new CacheException("cannot open the LISTEN connection to PostgreSQL " + target.host()
           + ":" + target.port() + "/" + target.database() + ": " + e.getMessage(), e);
@@ -79,6 +88,26 @@ final class ChangeFeed implements NotificationHandler {
     return reconnects;
   }
 
+  private void listeningNow(boolean now) {
+    if (listening != now) {
+      listening = now;
+      since = System.currentTimeMillis();
+    }
+  }
+
+  private void failed(String error) {
+    lastError = error;
+    lastErrorAt = System.currentTimeMillis();
+  }
+
+  /** Whether the feed is listening now, since when, where, and its last failure. */
+  org.pgjcache.backend.ListenStatus status() {
+    ListenConnection current = connection;
+    boolean now = !closed && current != null && current.isOpen();
+    return new org.pgjcache.backend.ListenStatus(now && listening, since, target.host() + ":"
+        + target.port() + "/" + target.database(), lastError, lastErrorAt);
+  }
+
   @Override
   public void onNotification(int backendPid, String channelName, String payload) {
     onPayload.accept(payload);
@@ -87,7 +116,10 @@ final class ChangeFeed implements NotificationHandler {
   @Override
   public void onClosed(Throwable cause) {
     if (!closed) {
-      LOG.warn("LISTEN connection to {}:{} lost: {}", target.host(), target.port(),
+      listeningNow(false);
+      failed("connection lost: " + (cause == null ? "closed by the server" : cause.toString()));
+      LOG.warn("LISTEN connection to {}:{} lost: {}; changes from other nodes are not heard until"
+          + " it is back", target.host(), target.port(),
           cause == null ? "closed by the server" : cause.toString());
     }
     synchronized (signal) {
@@ -108,19 +140,38 @@ final class ChangeFeed implements NotificationHandler {
         if (current.isOpen() && !current.probe(timeout)) {
           LOG.warn("LISTEN connection to {}:{} did not answer a probe within {}; reconnecting",
               target.host(), target.port(), timeout);
+          listeningNow(false);
+          failed("no answer to a probe within " + timeout);
           current.close();
         }
         continue;
       }
+      listeningNow(false);
       try {
-        connection = connect();
+        ListenConnection fresh = connect();
+        if (closed) {
+          fresh.close();
+          return;
+        }
+        connection = fresh;
         reconnects++;
+        listeningNow(true);
         backoff = Math.max(50, reconnectInterval.toMillis());
         LOG.info("LISTEN connection to {}:{} re-established; reconciling caches", target.host(),
             target.port());
         onReconnected.run();
       } catch (IOException | RuntimeException e) {
-        LOG.debug("reconnecting the LISTEN connection failed: {}", e.toString());
+        failed("reconnecting failed: " + e);
+        long now = System.currentTimeMillis();
+        if (now - lastFailureWarned >= FAILURE_WARN_EVERY_MILLIS) {
+          lastFailureWarned = now;
+          LOG.warn("reconnecting the LISTEN connection to {}:{} failed: {}; next attempt in {} ms"
+              + " (further failures are logged at most every {} s)", target.host(), target.port(),
+              e.toString(), backoff, FAILURE_WARN_EVERY_MILLIS / 1000);
+        } else {
+          LOG.debug("reconnecting the LISTEN connection failed: {}; next attempt in {} ms",
+              e.toString(), backoff);
+        }
         waitFor(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
       }

@@ -699,6 +699,15 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
+  public org.pgjcache.backend.ListenStatus listenStatus() {
+    if (feed == null) {
+      return new org.pgjcache.backend.ListenStatus(false, 0, "notifications are off"
+          + " (pgjcache.notifications=false)", null, 0);
+    }
+    return feed.status();
+  }
+
+  @Override
   public long listenReconnects() {
     return reconnects();
   }
