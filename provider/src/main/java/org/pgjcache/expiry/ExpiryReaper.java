@@ -87,7 +87,7 @@ public final class ExpiryReaper implements AutoCloseable {
         failing = false;
         LOG.info("{}: expiry reaper works again", backend.describe());
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // nor the periodic reaper
       if (failing) {
         LOG.debug("{}: expiry reaper still failing", backend.describe(), e);
       } else {

@@ -58,7 +58,7 @@ public final class TouchQueue {
       it.remove();
       try {
         backend.touch(cache, next.getKey(), next.getValue()[0], next.getValue()[1], origin.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
             + " previous instant on other nodes", cache, e);
       }

@@ -227,7 +227,7 @@ public final class SyncAgent implements NodeSync {
       }
       record(names.size(), allMatched);
       return true;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // an Error must not cancel the periodic heartbeat
       failures.incrementAndGet();
       if (!failing) {
         failing = true;

@@ -110,7 +110,12 @@ final class ChangeFeed implements NotificationHandler {
 
   @Override
   public void onNotification(int backendPid, String channelName, String payload) {
-    onPayload.accept(payload);
+    try {
+      onPayload.accept(payload);
+    } catch (RuntimeException | Error e) {
+      // whatever a payload does, the reader thread goes on reading
+      LOG.error("a notification could not be handled; the feed goes on: {}", e.toString(), e);
+    }
   }
 
   @Override
