@@ -4,7 +4,9 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +17,9 @@ final class JdbcUrls {
 
     static final String POSTGRES_PREFIX = "jdbc:postgresql:";
     static final int DEFAULT_PORT = 5432;
+    /** pgjdbc's URL parameters for the credentials. */
+    static final String USER_PARAM = "user";
+    static final String PASSWORD_PARAM_NAME = "password";
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;][a-z]*password=)[^&;]*");
     private static final Pattern USERINFO = Pattern.compile("//[^/?@]*@");
@@ -103,6 +108,48 @@ final class JdbcUrls {
             // a stray '%' - pgjdbc would reject the URL when connecting; show the raw text here
             return s;
         }
+    }
+
+    /**
+     * The {@code key=value} parameters of the URL's query string, decoded; a repeated key keeps its
+     * last value (as pgjdbc does). A parameter that cannot be decoded is taken as written: pgjdbc
+     * rejects such a URL when connecting, with its own message.
+     */
+    static Map<String, String> parameters(String url) {
+        Map<String, String> params = new HashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return params;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return params;
+    }
+
+    /**
+     * The URL without its {@code user} and {@code password} parameters (every other parameter kept as
+     * written, in order), for a driver that must take the credentials from its properties: pgjdbc lets a
+     * URL parameter win over a property of the same name.
+     */
+    static String withoutCredentials(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!pair.isEmpty() && !key.equals(USER_PARAM) && !key.equals(PASSWORD_PARAM_NAME)) {
+                kept.add(pair);
+            }
+        }
+        return kept.isEmpty() ? url.substring(0, q) : url.substring(0, q + 1) + String.join("&", kept);
     }
 
     /**

@@ -110,12 +110,27 @@ public final class Settings {
         return jdbcUrl;
     }
 
-    /** {@code user}; defaults to PGUSER, then the OS user, like libpq. */
+    /**
+     * {@link #jdbcUrl()} without its {@code user=} and {@code password=} parameters, for a driver that is
+     * given {@link #user()} and {@link #password()} as properties (pgjdbc would let the URL's win). Every
+     * other parameter is kept as written. May still carry other secrets ({@code sslpassword}): do not log.
+     */
+    public String jdbcUrlWithoutCredentials() {
+        return JdbcUrls.withoutCredentials(jdbcUrl);
+    }
+
+    /**
+     * {@code user}: the setting, else the {@code user=} parameter of the JDBC URL, else PGUSER, else the
+     * OS user, like libpq. Both the pool and the LISTEN connection log in as this role.
+     */
     public String user() {
         return user;
     }
 
-    /** {@code password}; defaults to PGPASSWORD. Never log it. */
+    /**
+     * {@code password}: the setting, else the {@code password=} parameter of the JDBC URL, else
+     * PGPASSWORD. Never log it.
+     */
     public Optional<String> password() {
         return Optional.ofNullable(password);
     }

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       {@link Settings#DEFAULT_URI} an optional {@code pgjcache.yaml|yml|properties} on the class
  *       path; any other URI is only an identity);</li>
  *   <li>{@code PGJCACHE_*} environment variables (global settings only; empty means unset);</li>
+ *   <li>for the user and password only: the {@code user=} and {@code password=} parameters of the
+ *       JDBC URL given above;</li>
  *   <li>libpq's {@code PGHOST}, {@code PGPORT}, {@code PGDATABASE} (building the JDBC URL when
  *       none was given above; skipped for the memory backend), {@code PGUSER} and
  *       {@code PGPASSWORD};</li>
@@ -149,8 +151,22 @@ public final class SettingsResolver {
     // ---------------------------------------------------------------- connection: user, password, URL
 
     private static void resolveConnection(Values v, Settings.Builder b, Map<String, String> env, Properties sys) {
+        // The URL first: its user= and password= come between the pgjcache settings and libpq's variables,
+        // so that the pool and the LISTEN connection, which both take them from Settings, log in alike.
+        String explicitUrl = v.has(Keys.JDBC_URL) ? v.get(Keys.JDBC_URL, null, SettingsResolver::parseJdbcUrl) : null;
+        Map<String, String> urlParams = explicitUrl == null ? Map.of() : JdbcUrls.parameters(explicitUrl);
+        String urlUser = urlParams.get(JdbcUrls.USER_PARAM);
+        String urlPassword = urlParams.get(JdbcUrls.PASSWORD_PARAM_NAME);
+
         if (v.has(Keys.USER)) {
             b.user = v.get(Keys.USER, null, SettingsResolver::parseNonBlank);
+            if (nonEmpty(urlUser) && !urlUser.equals(b.user)) {
+                LOG.warn("pgjcache.user ({}) overrides the user= of pgjcache.jdbc-url: connecting as {}, not {}",
+                        b.sources.get(Keys.USER), b.user, urlUser);
+            }
+        } else if (nonEmpty(urlUser)) {
+            b.user = urlUser;
+            b.sources.put(Keys.USER, "user= of jdbc-url");
         } else if (nonEmpty(env.get("PGUSER"))) {
             b.user = env.get("PGUSER");
             b.sources.put(Keys.USER, "env PGUSER");
@@ -165,13 +181,20 @@ public final class SettingsResolver {
 
         if (v.has(Keys.PASSWORD)) {
             b.password = v.get(Keys.PASSWORD, null, Function.identity());
+            if (urlPassword != null && !urlPassword.equals(b.password)) {
+                LOG.warn("pgjcache.password ({}) overrides the password= of pgjcache.jdbc-url",
+                        b.sources.get(Keys.PASSWORD));
+            }
+        } else if (urlPassword != null) {
+            b.password = urlPassword;
+            b.sources.put(Keys.PASSWORD, "password= of jdbc-url");
         } else if (nonEmpty(env.get("PGPASSWORD"))) {
             b.password = env.get("PGPASSWORD");
             b.sources.put(Keys.PASSWORD, "env PGPASSWORD");
         }
 
-        if (v.has(Keys.JDBC_URL)) {
-            b.jdbcUrl = v.get(Keys.JDBC_URL, null, SettingsResolver::parseJdbcUrl);
+        if (explicitUrl != null) {
+            b.jdbcUrl = explicitUrl;
             if (LOG.isDebugEnabled() && (nonEmpty(env.get("PGHOST")) || nonEmpty(env.get("PGPORT"))
                     || nonEmpty(env.get("PGDATABASE")))) {
                 LOG.debug("PGHOST/PGPORT/PGDATABASE ignored: jdbc-url comes from {}", b.sources.get(Keys.JDBC_URL));

@@ -209,6 +209,34 @@ class SettingsResolverTest {
         }
 
         @Test
+        void theUrlsUserAndPasswordComeAfterTheSettingsAndBeforeLibpqAndTheOsUser() {
+            String url = "jdbc:postgresql://db1/app?ssl=true&user=url%20user&password=url-pw&ApplicationName=shop";
+            Map<String, String> env = Map.of("PGUSER", "bob", "PGPASSWORD", "pg-secret");
+
+            Settings fromUrl = resolve(IDENTITY, props("pgjcache.jdbc-url", url), env, system());
+            assertThat(fromUrl.user()).isEqualTo("url user");
+            assertThat(fromUrl.sourceOf("user")).isEqualTo("user= of jdbc-url");
+            assertThat(fromUrl.password()).contains("url-pw");
+            assertThat(fromUrl.sourceOf("password")).isEqualTo("password= of jdbc-url");
+            assertThat(fromUrl.jdbcUrl()).isEqualTo(url);
+            assertThat(fromUrl.jdbcUrlWithoutCredentials()).isEqualTo("jdbc:postgresql://db1/app?ssl=true&ApplicationName=shop");
+
+            Settings given = resolve(IDENTITY, props("pgjcache.jdbc-url", url, "pgjcache.user", "carol",
+                    "pgjcache.password", "carol-pw"), env, system());
+            assertThat(given.user()).isEqualTo("carol");
+            assertThat(given.password()).contains("carol-pw");
+
+            Settings osUser = resolve(IDENTITY, props("pgjcache.jdbc-url", url), Map.of(), system());
+            assertThat(osUser.user()).isEqualTo("url user");
+
+            Settings noUserInUrl = resolve(IDENTITY, props("pgjcache.jdbc-url", "jdbc:postgresql://db1/app?password="),
+                    env, system());
+            assertThat(noUserInUrl.user()).isEqualTo("bob");
+            assertThat(noUserInUrl.password()).as("an empty password= is still the URL's").contains("");
+            assertThat(noUserInUrl.jdbcUrlWithoutCredentials()).isEqualTo("jdbc:postgresql://db1/app");
+        }
+
+        @Test
         void emptyLibpqVariablesCountAsUnset() {
             Settings s = resolveEnv(Map.of("PGHOST", "", "PGUSER", "", "PGPASSWORD", ""));
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/" + OS_USER);

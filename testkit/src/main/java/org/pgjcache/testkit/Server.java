@@ -12,6 +12,15 @@ interface Server {
     /** Where the server listens and whom to connect as. */
     Endpoint endpoint();
 
+    /**
+     * Whether this server is known to demand passwords of the roles named by {@link TestDatabase#SCRAM_ROLE_PREFIX},
+     * {@link TestDatabase#MD5_ROLE_PREFIX} and {@link TestDatabase#PASSWORD_ROLE_PREFIX}: only a server whose
+     * {@code pg_hba.conf} the testkit wrote.
+     */
+    default boolean demandsPasswords() {
+        return false;
+    }
+
     /** Whether {@link #stop()} and {@link #start()} are supported. */
     default boolean canRestart() {
         return false;

@@ -38,6 +38,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestDatabase {
 
+    /**
+     * Roles whose names start with this must log in with SCRAM-SHA-256 on a server that
+     * {@link #demandsPasswords()}; every other role is trusted there.
+     */
+    public static final String SCRAM_ROLE_PREFIX = "pgjcache_scram_";
+    /** As {@link #SCRAM_ROLE_PREFIX}, for {@code md5} (which is SCRAM when the password is stored as SCRAM). */
+    public static final String MD5_ROLE_PREFIX = "pgjcache_md5_";
+    /** As {@link #SCRAM_ROLE_PREFIX}, for a cleartext {@code password}. */
+    public static final String PASSWORD_ROLE_PREFIX = "pgjcache_password_";
+
     private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
     private static final Object LOCK = new Object();
     private static volatile TestDatabase instance;
@@ -210,6 +220,19 @@ public final class TestDatabase {
         }
         String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         return base + "_" + suffix.substring(0, Math.min(10, suffix.length()));
+    }
+
+    /**
+     * Whether this server is known to make roles named with {@link #SCRAM_ROLE_PREFIX}, {@link #MD5_ROLE_PREFIX} and
+     * {@link #PASSWORD_ROLE_PREFIX} authenticate with that method (and trust every other role): true for the embedded
+     * server, whose {@code pg_hba.conf} the testkit writes. For a {@code url} or {@code testcontainers} server nothing
+     * is known, so false: a test of password authentication should then find out by trying a wrong password, and skip
+     * (saying why) if the server lets it in.
+     *
+     * @return whether password logins can be relied upon to be tested for real
+     */
+    public boolean demandsPasswords() {
+        return server.demandsPasswords();
     }
 
     /** @return whether {@link #stop()} and {@link #start()} work: only for the embedded server */

@@ -48,6 +48,47 @@ class TestDatabaseTest {
     }
 
     @Test
+    void embeddedServerMakesTheNamedRolesAuthenticateAndTrustsTheRest() throws SQLException {
+        assumeTrue(database.kind().equals("embedded"), "embedded server only");
+        assertThat(database.demandsPasswords()).isTrue();
+        String base = database.jdbcUrl().substring(0, database.jdbcUrl().indexOf('?'));
+        String[][] roles = {
+                {TestDatabase.SCRAM_ROLE_PREFIX + "kit", "scram-sha-256", "SCRAM"},
+                {TestDatabase.MD5_ROLE_PREFIX + "kit", "md5", "MD5"},
+                {TestDatabase.PASSWORD_ROLE_PREFIX + "kit", "scram-sha-256", "cleartext"},
+                {"pgjcache_trusted_kit", "scram-sha-256", "trust"}};
+        try (Connection admin = DriverManager.getConnection(database.jdbcUrl()); Statement st = admin.createStatement()) {
+            for (String[] role : roles) {
+                st.execute("drop role if exists " + role[0]);
+                st.execute("set password_encryption = '" + role[1] + "'");
+                st.execute("create role " + role[0] + " login password 'right-pw'");
+            }
+            try {
+                for (String[] role : roles) {
+                    boolean trusted = role[2].equals("trust");
+                    if (trusted) {
+                        try (Connection c = DriverManager.getConnection(base, role[0], "wrong-pw")) {
+                            assertThat(query(c, "select current_user")).isEqualTo(role[0]);
+                        }
+                    } else {
+                        assertThatThrownBy(() -> DriverManager.getConnection(base, role[0], "wrong-pw").close())
+                                .as(role[0] + " with a wrong password")
+                                .isInstanceOfSatisfying(SQLException.class,
+                                        e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+                    }
+                    try (Connection c = DriverManager.getConnection(base, role[0], "right-pw")) {
+                        assertThat(query(c, "select current_user")).as(role[2]).isEqualTo(role[0]);
+                    }
+                }
+            } finally {
+                for (String[] role : roles) {
+                    st.execute("drop role " + role[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void createDatabaseGivesAFreshEmptyUsableDatabase() throws SQLException {
         String url = database.createDatabase("TestDatabaseTest.create");
         String other = database.createDatabase("TestDatabaseTest.create");

@@ -47,6 +47,10 @@ public final class PostgresBackend implements Backend {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
+  /** {@code application_name} of the pool's connections (unless the URL names one), then the node. */
+  static final String POOL_APPLICATION_NAME = "pgjcache";
+  /** {@code application_name} of the LISTEN connection, then the node. */
+  static final String LISTEN_APPLICATION_NAME = "pgjcache-listen";
 
   private final Settings settings;
   private final String target;
@@ -81,8 +85,7 @@ public final class PostgresBackend implements Backend {
       measureClock();
       this.notices = new Notices(this, subscribers, seal);
       if (settings.notifications()) {
-        ListenTarget listenTarget = ListenTarget.fromJdbcUrl(settings.jdbcUrl(), settings.user(),
-            settings.password().orElse(null));
+        ListenTarget listenTarget = listenTarget(settings);
         this.feed = new ChangeFeed(listenTarget, channel, settings.connectTimeout(),
             settings.reconnectInterval(), notices::accept, subscribers::gapAll);
         feed.start();
@@ -100,10 +103,28 @@ public final class PostgresBackend implements Backend {
     return new PostgresBackend(settings);
   }
 
+  /**
+   * Where and as whom the LISTEN connection logs in: the pool's URL, user and password (see
+   * {@link #openPool}), named {@code pgjcache-listen <node-name>} in {@code pg_stat_activity}
+   * whatever the URL's {@code ApplicationName}, so that it can be told from the application's own.
+   */
+  static ListenTarget listenTarget(Settings settings) {
+    return ListenTarget.fromJdbcUrl(settings.jdbcUrlWithoutCredentials(), settings.user(),
+        settings.password().orElse(null)).withApplicationName(LISTEN_APPLICATION_NAME + " "
+        + settings.nodeName());
+  }
+
+  /**
+   * The pool logs in with the resolved user and password (the setting, else the URL's
+   * {@code user=}/{@code password=}, else libpq's variables), given as properties of a URL stripped of
+   * its own: pgjdbc would let a URL parameter win over the property. Every other URL parameter
+   * reaches pgjdbc as written, and one of them, {@code ApplicationName}, wins over the default
+   * {@code pgjcache <node-name>}.
+   */
   private static HikariDataSource openPool(Settings settings, String target) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("pgjcache-" + POOLS.incrementAndGet());
-    config.setJdbcUrl(settings.jdbcUrl());
+    config.setJdbcUrl(settings.jdbcUrlWithoutCredentials());
     config.setUsername(settings.user());
     settings.password().ifPresent(config::setPassword);
     config.setMaximumPoolSize(settings.poolSize());
@@ -118,7 +139,7 @@ public final class PostgresBackend implements Backend {
     config.addDataSourceProperty("loginTimeout", connectSeconds);
     config.addDataSourceProperty("socketTimeout", (int) ((statementMillis + 5000 + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
-    config.addDataSourceProperty("ApplicationName", "pgjcache");
+    config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
     String init = "set statement_timeout = " + statementMillis;
     if (settings.durability() == Durability.RELAXED) {
       init += "; set synchronous_commit = off";

@@ -132,6 +132,11 @@ public record ListenTarget(String host, int port, String database, String user, 
                 sslMode, params.get("ApplicationName"), tlsOptions(params, sslMode));
     }
 
+    /** This target with another {@code application_name} ({@code null}: none). */
+    public ListenTarget withApplicationName(String name) {
+        return new ListenTarget(host, port, database, user, password, sslMode, name, tls);
+    }
+
     /** {@code host:port/database}, for messages and logs. */
     String address() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;

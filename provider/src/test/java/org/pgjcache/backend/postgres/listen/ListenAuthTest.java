@@ -16,27 +16,32 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pgjcache.testkit.TestDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Password authentication. The hash computations are checked against the verifiers PostgreSQL itself
- * stores in {@code pg_authid}, which works even where {@code pg_hba.conf} says {@code trust}; the
- * logins themselves are exercised only where the server actually asks for a password (they are
- * skipped, saying so, where it does not).
+ * stores in {@code pg_authid}, which works even where {@code pg_hba.conf} says {@code trust}. The
+ * logins are real on the testkit's embedded server, whose {@code pg_hba.conf} makes the roles named
+ * with {@link TestDatabase#SCRAM_ROLE_PREFIX} etc. authenticate (a login it lets in with a wrong
+ * password fails the test there); on a server of one's own ({@code PGJCACHE_TEST_JDBC_URL}) they are
+ * skipped, saying why, if that server lets them in with a wrong password.
  */
 class ListenAuthTest {
 
     private static final Logger log = LoggerFactory.getLogger(ListenAuthTest.class);
 
-    private static final String MD5_ROLE = "pgjcache_listen_md5";
+    private static final String MD5_ROLE = TestDatabase.MD5_ROLE_PREFIX + "listen";
     private static final String MD5_PASSWORD = "md5-Secret-1";
-    private static final String SCRAM_ROLE = "pgjcache_listen_scram";
+    private static final String SCRAM_ROLE = TestDatabase.SCRAM_ROLE_PREFIX + "listen";
     private static final String SCRAM_PASSWORD = "scram,Secret=2 \"quoted\"";
-    private static final String SCRAM_UNICODE_ROLE = "pgjcache_listen_scram_u";
+    private static final String SCRAM_UNICODE_ROLE = TestDatabase.SCRAM_ROLE_PREFIX + "listen_u";
     /** Non-ASCII, with a decomposed é, a no-break space and fullwidth letters: SASLprep changes it. */
     private static final String SCRAM_UNICODE_PASSWORD = "Pa\u0301sswörd\u00A0ｆｕｌｌ";
-    private static final String CLEAR_ROLE = "pgjcache_listen_clear";
+    private static final String CLEAR_ROLE = TestDatabase.PASSWORD_ROLE_PREFIX + "listen";
     private static final String CLEAR_PASSWORD = "clear Secret 3";
     private static final List<String> ROLES = List.of(MD5_ROLE, SCRAM_ROLE, SCRAM_UNICODE_ROLE, CLEAR_ROLE);
 
@@ -85,44 +90,68 @@ class ListenAuthTest {
 
     @Test
     void md5Login() throws IOException {
-        login(MD5_ROLE, MD5_PASSWORD);
+        login(MD5_ROLE, MD5_PASSWORD, "md5");
     }
 
     @Test
     void scramLogin() throws IOException {
-        login(SCRAM_ROLE, SCRAM_PASSWORD);
+        login(SCRAM_ROLE, SCRAM_PASSWORD, ScramSha256Client.MECHANISM);
     }
 
     @Test
     void scramLoginWithUnicodePassword() throws IOException {
-        login(SCRAM_UNICODE_ROLE, SCRAM_UNICODE_PASSWORD);
+        login(SCRAM_UNICODE_ROLE, SCRAM_UNICODE_PASSWORD, ScramSha256Client.MECHANISM);
     }
 
     @Test
     void cleartextLogin() throws IOException {
-        login(CLEAR_ROLE, CLEAR_PASSWORD);
+        login(CLEAR_ROLE, CLEAR_PASSWORD, "password");
     }
 
-    @Test
-    void missingPasswordIsReportedWhenTheServerAsks() throws IOException {
-        ListenTarget noPassword = as(MD5_ROLE, null);
+    @ParameterizedTest
+    @ValueSource(strings = {MD5_ROLE, SCRAM_ROLE, CLEAR_ROLE})
+    void missingPasswordIsReportedWhenTheServerAsks(String role) throws IOException {
+        requireRoles();
+        ListenTarget noPassword = as(role, null);
         try {
             ListenConnection.open(noPassword, Duration.ofSeconds(10), new RecordingHandler()).close();
-            Assumptions.abort("the server let " + MD5_ROLE + " in without a password (pg_hba.conf trust?)");
+            letInAnyway(role, "without a password");
         } catch (IOException e) {
-            assertThat(e).hasMessageContaining("asks for a password").hasMessageContaining(MD5_ROLE);
+            assertThat(e).hasMessageContaining("asks for a password").hasMessageContaining(role)
+                    .isNotInstanceOf(ServerErrorException.class);
         }
     }
 
-    private static void login(String role, String password) throws IOException {
-        Assumptions.assumeTrue(superuser, "the test user cannot create roles");
+    @ParameterizedTest
+    @ValueSource(strings = {MD5_ROLE, SCRAM_ROLE, CLEAR_ROLE})
+    void aWrongPasswordIsRefusedClearlyWithoutShowingAnyPassword(String role) throws IOException {
+        requireRoles();
+        String wrong = "Wrong-pw-xyzzy-" + role;
+        try {
+            ListenConnection.open(as(role, wrong), Duration.ofSeconds(10), new RecordingHandler()).close();
+            letInAnyway(role, "with a wrong password");
+        } catch (ServerErrorException e) {
+            log.info("a wrong password for {} is refused with: {}", role, e.getMessage());
+            assertThat(e.sqlState()).isEqualTo("28P01");
+            assertThat(e).hasMessageContaining("could not open LISTEN connection")
+                    .hasMessageContaining("as user " + role)
+                    .hasMessageContaining("password authentication failed");
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage()) + t)
+                        .doesNotContain("xyzzy").doesNotContain(MD5_PASSWORD).doesNotContain(SCRAM_PASSWORD)
+                        .doesNotContain(CLEAR_PASSWORD);
+            }
+        }
+    }
+
+    private static void login(String role, String password, String expectedMethod) throws IOException {
+        requireRoles();
         String wrong = "wrong-" + password + "-xyzzy";
         try {
             ListenConnection sneaked = ListenConnection.open(as(role, wrong), Duration.ofSeconds(10), new RecordingHandler());
             String method = sneaked.authMethod();
             sneaked.close();
-            Assumptions.abort("the server let " + role + " in with a wrong password (auth method " + method
-                    + "); pg_hba.conf does not ask for passwords here, so " + role + " logins cannot be tested");
+            letInAnyway(role, "with a wrong password (auth method " + method + ")");
         } catch (ServerErrorException e) {
             assertThat(e.sqlState()).isEqualTo("28P01");
             assertThat(e).hasMessageContaining(role).hasMessageNotContaining("xyzzy");
@@ -132,9 +161,34 @@ class ListenAuthTest {
         try (ListenConnection conn = ListenConnection.open(as(role, password), Duration.ofSeconds(10), handler)) {
             log.info("{} logged in with auth method {} (tls {})", role, conn.authMethod(), conn.isTls());
             assertThat(conn.authMethod()).isNotEqualTo("trust");
+            if (TestDatabase.get().demandsPasswords()) {
+                assertThat(conn.authMethod()).isEqualTo(expectedMethod);
+            }
             assertThat(conn.probe(Duration.ofSeconds(10))).isTrue();
         }
         assertThat(handler.closeCause.get()).isNull();
+    }
+
+    private static void requireRoles() {
+        if (TestDatabase.get().demandsPasswords()) {
+            assertThat(superuser).as("the testkit's own server lets its user create roles").isTrue();
+        }
+        Assumptions.assumeTrue(superuser, "the test user cannot create roles, so password logins cannot be tested");
+    }
+
+    /**
+     * The server let {@code role} in {@code how}: a failure on the testkit's own server, whose
+     * pg_hba.conf demands passwords of these roles; elsewhere the logins cannot be tested, which the
+     * skip says.
+     */
+    private static void letInAnyway(String role, String how) {
+        TestDatabase db = TestDatabase.get();
+        if (db.demandsPasswords()) {
+            throw new AssertionError("the " + db.kind() + " test server let " + role + " in " + how
+                    + ", but its pg_hba.conf demands a password of that role");
+        }
+        Assumptions.abort("the " + db.kind() + " test server let " + role + " in " + how
+                + "; its pg_hba.conf does not ask this role for a password, so password logins cannot be tested here");
     }
 
     private static ListenTarget as(String role, String password) {
