@@ -19,10 +19,13 @@ public final class SerializationAllowlist implements ObjectInputFilter {
   /** Allowed without configuration: plain JDK data types and the JCache API's own value types. */
   public static final List<String> DEFAULTS = List.of(
       "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
-      "java.time.*", "java.time.chrono.*", "java.math.*", "java.net.URI", "java.net.URL",
+      "java.time.*", "java.time.chrono.*", "java.math.*", "java.net.URI",
       "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
       "java.net.InetAddress$InetAddressHolder", "java.net.Inet6Address$Inet6AddressHolder",
-      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "javax.cache.**",
+      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp",
+      // JCache's value types only: javax.cache.configuration holds FactoryBuilder.ClassFactory,
+      // which instantiates any class by name
+      "javax.cache.expiry.*", "javax.cache.event.EventType",
       // an interface, never instantiated: allows Serializable[] (Hibernate's cached entity state)
       "java.io.Serializable");
 

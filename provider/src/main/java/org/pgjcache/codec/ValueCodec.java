@@ -30,10 +30,16 @@ public final class ValueCodec {
 
   private final ClassLoader classLoader;
   private final SerializationAllowlist allowlist;
+  private final DecodeLimits limits;
 
   public ValueCodec(ClassLoader classLoader, SerializationAllowlist allowlist) {
+    this(classLoader, allowlist, DecodeLimits.DEFAULTS);
+  }
+
+  public ValueCodec(ClassLoader classLoader, SerializationAllowlist allowlist, DecodeLimits limits) {
     this.classLoader = classLoader;
     this.allowlist = allowlist;
+    this.limits = limits;
   }
 
   public SerializationAllowlist allowlist() {
@@ -120,11 +126,20 @@ public final class ValueCodec {
   }
 
   private Object deserialize(byte[] bytes, int offset, int length) {
+    if (length > limits.maxBytes()) {
+      throw new CorruptDataException("refused to deserialize a stored value of " + length
+          + " bytes: longer than pgjcache.serialization.max-bytes (" + limits.maxBytes() + ")");
+    }
+    BoundedFilter filter = new BoundedFilter(allowlist, limits, length);
     try (FilteredObjectInputStream in = new FilteredObjectInputStream(
-        new ByteArrayInputStream(bytes, offset, length), classLoader, allowlist)) {
+        new ByteArrayInputStream(bytes, offset, length), classLoader, filter)) {
       return in.readObject();
     } catch (InvalidClassException e) {
-      String refused = allowlist.lastRefused();
+      if (filter.refusal() != null) {
+        throw new CorruptDataException("refused to deserialize a stored value of " + length
+            + " bytes: " + filter.refusal() + " (limits: pgjcache.serialization.max-*)", e);
+      }
+      String refused = filter.refusedClass();
       if (refused != null) {
         throw new CacheException("pgjcache refused to deserialize " + refused
             + ": the class is not in the serialization allowlist. Allow it with the setting"
@@ -136,6 +151,11 @@ public final class ValueCodec {
           + " is not visible to the cache manager's class loader", e);
     } catch (IOException | RuntimeException e) {
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // the failure belongs to this one value (its allocation or recursion failed and is unwound
+      // here); the thread that decodes it, often a background one, must go on
+      throw new CorruptDataException("cannot deserialize a stored value of " + length + " bytes: "
+          + e, e);
     }
   }
 

@@ -58,6 +58,7 @@ public final class Settings {
     private final List<String> serializationAllow;
     private final String nodeName;
     private final Duration expiryInterval;
+    private final org.pgjcache.codec.DecodeLimits decodeLimits;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -84,6 +85,7 @@ public final class Settings {
         this.serializationAllow = List.copyOf(b.serializationAllow);
         this.nodeName = Objects.requireNonNull(b.nodeName);
         this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
+        this.decodeLimits = Objects.requireNonNull(b.decodeLimits);
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -224,6 +226,11 @@ public final class Settings {
         return expiryInterval;
     }
 
+    /** {@code serialization.max-*}: what one Java-deserialized value may cost. */
+    public org.pgjcache.codec.DecodeLimits decodeLimits() {
+        return decodeLimits;
+    }
+
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
         CacheSettings c = caches.get(name);
@@ -308,6 +315,11 @@ public final class Settings {
         m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
         m.put(Keys.NODE_NAME, nodeName);
         m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
+        m.put(Keys.SERIALIZATION_MAX_BYTES, Integer.toString(decodeLimits.maxBytes()));
+        m.put(Keys.SERIALIZATION_MAX_ARRAY, Integer.toString(decodeLimits.maxArrayLength()));
+        m.put(Keys.SERIALIZATION_MAX_REFS, Long.toString(decodeLimits.maxReferences()));
+        m.put(Keys.SERIALIZATION_MAX_DEPTH, Integer.toString(decodeLimits.maxDepth()));
+        m.put(Keys.SERIALIZATION_MAX_TIME, Durations.format(decodeLimits.maxTime()));
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -359,6 +371,7 @@ public final class Settings {
         List<String> serializationAllow = List.of();
         String nodeName;
         Duration expiryInterval;
+        org.pgjcache.codec.DecodeLimits decodeLimits = org.pgjcache.codec.DecodeLimits.DEFAULTS;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

@@ -128,6 +128,18 @@ public final class SettingsResolver {
                 s -> parseEnum(s, Durability.values(), Durability::configName));
         b.serializationAllow = v.get(Keys.SERIALIZATION_ALLOW, "", SettingsResolver::parseAllowList);
         b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
+        org.pgjcache.codec.DecodeLimits d = org.pgjcache.codec.DecodeLimits.DEFAULTS;
+        b.decodeLimits = new org.pgjcache.codec.DecodeLimits(
+                v.get(Keys.SERIALIZATION_MAX_BYTES, Integer.toString(d.maxBytes()),
+                        s -> parseInt(s, 1, Integer.MAX_VALUE)),
+                v.get(Keys.SERIALIZATION_MAX_ARRAY, Integer.toString(d.maxArrayLength()),
+                        s -> parseInt(s, 1, Integer.MAX_VALUE)),
+                v.get(Keys.SERIALIZATION_MAX_REFS, Long.toString(d.maxReferences()),
+                        s -> (long) parseInt(s, 1, Integer.MAX_VALUE)),
+                v.get(Keys.SERIALIZATION_MAX_DEPTH, Integer.toString(d.maxDepth()),
+                        s -> parseInt(s, 1, 10_000)),
+                v.get(Keys.SERIALIZATION_MAX_TIME, Durations.format(d.maxTime()),
+                        s -> parseTimeout(s, MAX_TIMEOUT)));
 
         resolveConnection(v, b, environment, sys);
 

@@ -71,7 +71,7 @@ public final class PgCacheManager implements CacheManager {
     this.settings = settings;
     this.onClose = onClose;
     this.codec = new ValueCodec(classLoader,
-        new SerializationAllowlist(settings.serializationAllow()));
+        new SerializationAllowlist(settings.serializationAllow()), settings.decodeLimits());
     int id = SEQUENCE.incrementAndGet();
     this.lease = Backends.acquire(settings);
     try {

@@ -311,6 +311,11 @@ class SettingsResolverTest {
             env.put("PGJCACHE_SERIALIZATION_ALLOW", "com.acme.**");
             env.put("PGJCACHE_NODE_NAME", "en");
             env.put("PGJCACHE_EXPIRY_INTERVAL", "750ms");
+            env.put("PGJCACHE_SERIALIZATION_MAX_BYTES", "1000");
+            env.put("PGJCACHE_SERIALIZATION_MAX_ARRAY_LENGTH", "1000");
+            env.put("PGJCACHE_SERIALIZATION_MAX_REFERENCES", "1000");
+            env.put("PGJCACHE_SERIALIZATION_MAX_DEPTH", "10");
+            env.put("PGJCACHE_SERIALIZATION_MAX_TIME", "1s");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
             assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
@@ -333,6 +338,7 @@ class SettingsResolverTest {
             assertThat(s.serializationAllow()).containsExactly("com.acme.**");
             assertThat(s.nodeName()).isEqualTo("en");
             assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(750));
+            assertThat(s.decodeLimits().maxDepth()).isEqualTo(10);
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("env " + Keys.envName(key));
             }
