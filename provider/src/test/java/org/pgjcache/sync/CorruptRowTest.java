@@ -34,7 +34,9 @@ class CorruptRowTest {
   void aCorruptRowStaysWithItsKey() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("corrupt")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
-      CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
+      java.util.Properties bp = fast(nodes, "node-b");
+      bp.setProperty("pgjcache.serialization.max-time", "200ms");
+      CacheManager bm = nodes.node("b", bp);
       MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
           .setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
@@ -74,9 +76,48 @@ class CorruptRowTest {
       assertThat(b.remove("bad")).isTrue();
       assertThat(b.get("bad")).isNull();
 
+      // a hash-code bomb in a row: refused within max-time, and the threads that meet it go on
+      a.put("bomb", "harmless");
+      await().atMost(WAIT).until(() -> "harmless".equals(b.get("bomb")));
+      assertThat(update(nodes, "update pgjcache_entries set value = ? where key = 's:bomb'",
+          hashBomb())).isEqualTo(1);
+      a.put("after the bomb", "still syncing");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(b.get("after the bomb")).isEqualTo("still syncing");
+        assertThatThrownBy(() -> b.get("bomb")).isInstanceOf(CacheException.class);
+      });
+      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
+          + " pgjcache_entries where key = 's:other') where key = 's:after the bomb'")).isEqualTo(1);
+      await().atMost(WAIT).untilAsserted(() -> assertThat(b.get("after the bomb"))
+          .isEqualTo("changed behind the back"));
+
       // the heartbeat keeps matching and repairing afterwards
       await().atMost(WAIT).until(() -> sync(bm).matched());
       assertThat(sync(bm).heartbeatFailures()).isZero();
     }
+  }
+
+  /** Shared nested sets whose hash codes double at every level, as a stored Java value. */
+  private static byte[] hashBomb() throws java.io.IOException {
+    java.util.Set<Object> root = new java.util.HashSet<>();
+    java.util.Set<Object> s1 = root;
+    java.util.Set<Object> s2 = new java.util.HashSet<>();
+    for (int i = 0; i < 90; i++) {
+      java.util.Set<Object> t1 = new java.util.HashSet<>();
+      java.util.Set<Object> t2 = new java.util.HashSet<>();
+      t1.add("foo");
+      s1.add(t1);
+      s1.add(t2);
+      s2.add(t1);
+      s2.add(t2);
+      s1 = t1;
+      s2 = t2;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(1);
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(root);
+    }
+    return bytes.toByteArray();
   }
 }
