@@ -84,6 +84,27 @@ public final class Subscribers {
     }
   }
 
+  /**
+   * Delivers a change to the subscriber {@code origin} of {@code cache} only: a change it made itself
+   * but whose caller stopped waiting before it committed, so that it would otherwise never hear of it.
+   */
+  public void deliverTo(String cache, Change change, String origin) {
+    List<Entry> entries = byCache.get(cache);
+    if (entries == null) {
+      return;
+    }
+    for (Entry entry : entries) {
+      if (entry.origin.equals(origin)) {
+        try {
+          entry.listener.onChange(change);
+        } catch (RuntimeException e) {
+          LOG.error("cache '{}' failed to apply its own change {} of key {}; it will be repaired by the"
+              + " next reconciliation", cache, change.op(), change.key(), e);
+        }
+      }
+    }
+  }
+
   /** Tells every subscriber that it may have missed changes. */
   public void gapAll() {
     byCache.values().forEach(list -> list.forEach(Entry::gap));

@@ -14,12 +14,38 @@ final class Jdbc {
     T run(Connection connection) throws SQLException;
   }
 
+  /** Takes a connection from a pool, waiting at most a given time for one. */
+  @FunctionalInterface
+  interface Borrower {
+    Connection borrow(long timeoutMillis) throws SQLException;
+  }
+
   private final DataSource pool;
   private final String target;
+  private final Borrower borrower;
 
   Jdbc(DataSource pool, String target) {
+    this(pool, target, timeoutMillis -> pool.getConnection());
+  }
+
+  /** With a borrower that honours a wait shorter than the pool's own, for calls with a deadline. */
+  Jdbc(DataSource pool, String target, Borrower borrower) {
     this.pool = pool;
     this.target = target;
+    this.borrower = borrower;
+  }
+
+  /**
+   * A pooled connection within {@code timeoutMillis} at most (the pool's own timeout if the borrower
+   * cannot wait less); the caller closes it.
+   */
+  Connection borrow(long timeoutMillis) throws SQLException {
+    return borrower.borrow(timeoutMillis);
+  }
+
+  /** The database, for messages; never a password. */
+  String target() {
+    return target;
   }
 
   <T> T run(String what, String cache, Work<T> work) {

@@ -2,6 +2,7 @@ package org.pgjcache.backend.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,11 +24,13 @@ import java.util.function.Consumer;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
 import org.pgjcache.backend.NodeBeat;
+import org.pgjcache.backend.Op;
 import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
@@ -71,7 +74,7 @@ public final class PostgresBackend implements Backend {
     this.sql = new Sql(settings.schema(), settings.table());
     this.channel = settings.channel();
     this.pool = openPool(settings, target);
-    this.jdbc = new Jdbc(pool, target);
+    this.jdbc = new Jdbc(pool, target, timeoutMillis -> borrow(pool, timeoutMillis));
     try {
       if (settings.ddl() && !schemaInPlace()) {
         createSchema();
@@ -81,7 +84,8 @@ public final class PostgresBackend implements Backend {
       }
       this.seal = new NoticeSeal(readSecret());
       this.combiner = new WriteCombiner(jdbc, sql, channel, seal,
-          settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis());
+          settings.statementTimeout().toMillis(),
+          Math.max(250, settings.connectTimeout().toMillis()), new Unseen());
       measureClock();
       this.notices = new Notices(this, subscribers, seal);
       if (settings.notifications()) {
@@ -159,6 +163,33 @@ public final class PostgresBackend implements Backend {
       }
       throw new CacheException("cannot connect to PostgreSQL at " + target + " within "
           + connectMillis + " ms: " + root.getMessage(), e);
+    }
+  }
+
+  /** A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is. */
+  private static Connection borrow(HikariDataSource pool, long timeoutMillis) throws SQLException {
+    if (pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
+      return hikari.getConnection(timeoutMillis);
+    }
+    return pool.getConnection();
+  }
+
+  /**
+   * Applies a put that committed after its caller had stopped waiting to the caller's own cache
+   * instance, which skips the notification it sent itself; reconciles a cache whose puts may or may not
+   * have committed.
+   */
+  private final class Unseen implements PutOutcomes {
+
+    @Override
+    public void committedUnseen(String cache, String origin, Write write, long rev) {
+      subscribers.deliverTo(cache, new Change(Op.PUT, write.key(), rev, write.value(),
+          write.expireAt()), origin);
+    }
+
+    @Override
+    public void unknown(String cache) {
+      subscribers.gap(cache);
     }
   }
 

@@ -158,6 +158,14 @@ final class Sql {
     return "select (extract(epoch from clock_timestamp()) * 1000)::bigint";
   }
 
+  /**
+   * Bounds the rest of a transaction, as {@code set local} would but with parameters: statement and
+   * lock timeout in milliseconds, as text ({@code 0}: no lock timeout).
+   */
+  String limits() {
+    return "select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
+  }
+
   String ensureCache() {
     return "insert into " + caches + " (name) values (?) on conflict do nothing";
   }
