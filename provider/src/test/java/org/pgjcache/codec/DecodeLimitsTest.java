@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +26,7 @@ class DecodeLimitsTest {
       new SerializationAllowlist(List.of()));
 
   private static byte[] tagged(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.write(ValueCodec.JAVA);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    }
-    return bytes.toByteArray();
+    return HostileValues.tagged(value);
   }
 
   private void assertRefused(byte[] hostile) {
@@ -82,20 +75,7 @@ class DecodeLimitsTest {
     ValueCodec quick = new ValueCodec(getClass().getClassLoader(),
         new SerializationAllowlist(List.of()), new DecodeLimits(1 << 20, 1000, 100_000, 100,
             Duration.ofMillis(200)));
-    Set<Object> root = new HashSet<>();
-    Set<Object> s1 = root;
-    Set<Object> s2 = new HashSet<>();
-    for (int i = 0; i < 90; i++) {
-      Set<Object> t1 = new HashSet<>();
-      Set<Object> t2 = new HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
+    Set<Object> root = HostileValues.hashBomb(90);
     byte[] bytes = tagged(root);
     assertThat(bytes.length).isLessThan(8000);
     assertTimeoutPreemptively(SAFETY_NET, () -> assertThatThrownBy(() -> quick.decode(bytes))

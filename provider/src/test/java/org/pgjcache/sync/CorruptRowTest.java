@@ -17,6 +17,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.cache.PgCache;
+import org.pgjcache.codec.HostileValues;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.sync.Recorder.Event;
 
@@ -99,25 +100,6 @@ class CorruptRowTest {
 
   /** Shared nested sets whose hash codes double at every level, as a stored Java value. */
   private static byte[] hashBomb() throws java.io.IOException {
-    java.util.Set<Object> root = new java.util.HashSet<>();
-    java.util.Set<Object> s1 = root;
-    java.util.Set<Object> s2 = new java.util.HashSet<>();
-    for (int i = 0; i < 90; i++) {
-      java.util.Set<Object> t1 = new java.util.HashSet<>();
-      java.util.Set<Object> t2 = new java.util.HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    bytes.write(1);
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(root);
-    }
-    return bytes.toByteArray();
+    return HostileValues.tagged(HostileValues.hashBomb(90));
   }
 }

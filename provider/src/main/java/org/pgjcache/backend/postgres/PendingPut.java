@@ -167,6 +167,6 @@ final class PendingPut {
 
   /** A failure of this put alone, with its own message, naming its key and cache. */
   CacheException failure(String what, Throwable cause) {
-    return new CacheException("storing " + describe() + " " + what, cause);
+    return new CacheException("storing " + describe() + " in PostgreSQL " + what, cause);
   }
 }

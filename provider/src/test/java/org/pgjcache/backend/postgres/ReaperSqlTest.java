@@ -123,8 +123,8 @@ class ReaperSqlTest {
       // first batch: 30 of cache "one" (the 50 and 5 expired at the same instant; order within is
       // by expiry), second: the rest, in at most one notification per cache each
       assertThat(batches).allMatch(p -> p.startsWith("B|X|")).hasSizeBetween(2, 4);
-      assertThat(batches.stream().filter(p -> p.endsWith("|3|one")).count()).isBetween(1L, 2L);
-      assertThat(batches.stream().filter(p -> p.endsWith("|3|two")).count()).isBetween(1L, 2L);
+      assertThat(batches.stream().filter(p -> p.contains("|3|one|")).count()).isBetween(1L, 2L);
+      assertThat(batches.stream().filter(p -> p.contains("|3|two|")).count()).isBetween(1L, 2L);
 
       assertThat(count(listener, "value is null and expires_at is not null"))
           .as("tombstones that keep their expiry instant").isEqualTo(55);
