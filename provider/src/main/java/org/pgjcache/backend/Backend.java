@@ -124,6 +124,15 @@ public interface Backend extends AutoCloseable {
   void removeNode(String nodeId);
 
   /** How many times the notification connection was re-established; 0 if there is none. */
+  /**
+   * Runs {@code task} after every change of {@code cache} this node has received and not yet applied,
+   * on the thread that applies them (a listener that blocks there holds up this cache only); inline
+   * where changes are applied as they are made.
+   */
+  default void runInOrder(String cache, Runnable task) {
+    task.run();
+  }
+
   default ListenStatus listenStatus() {
     return ListenStatus.inProcess(0);
   }

@@ -180,11 +180,15 @@ final class CacheSync<K, V> implements SyncTarget {
           + " restored or rewound database, or changes it never committed); took the database's",
           core.name, ahead);
     }
-    try {
-      batch.fire();
-    } catch (RuntimeException e) {
-      LOG.warn("cache '{}': a synchronous listener failed on a repaired entry", core.name, e);
-    }
+    // listeners hear repairs where they hear other nodes' changes, so that one that blocks holds up
+    // its own cache only, never the heartbeat of every cache
+    core.backend.runInOrder(core.name, () -> {
+      try {
+        batch.fire();
+      } catch (RuntimeException e) {
+        LOG.warn("cache '{}': a synchronous listener failed on a repaired entry", core.name, e);
+      }
+    });
     return changed;
   }
 

@@ -61,13 +61,12 @@ class FreshInstanceTest {
       shared.setProperty("pgjcache.shared-backend", "true");
       CacheManager one = nodes.node("one", shared);
       CacheManager two = nodes.node("two", shared);
-      Cache<String, String> stalling = one.createCache("stall", config());
-      two.createCache("stall", config().addCacheEntryListenerConfiguration(
+      two.createCache("c", config().addCacheEntryListenerConfiguration(
           new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Stall.class), null,
               false, true)));
 
       Cache<String, String> old = one.createCache("c", config());
-      stalling.put("hold", "the notification thread"); // from now on notifications queue up
+      old.put("hold", "the lane of cache c"); // from now on its notifications queue up
       old.put("k", "from the destroyed instance");
       one.destroyCache("c");
 

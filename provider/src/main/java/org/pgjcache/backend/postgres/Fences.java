@@ -21,18 +21,22 @@ final class Fences {
   static final String CACHE = "pgjcache.fence";
 
   private final Subscribers subscribers;
+  private final NoticeLanes lanes;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-  Fences(Subscribers subscribers) {
+  Fences(Subscribers subscribers, NoticeLanes lanes) {
     this.subscribers = subscribers;
+    this.lanes = lanes;
   }
 
   /** A subscription waiting for its marker. */
   static final class Pending {
+    final String cache;
     final Subscription subscription;
     final CountDownLatch passed = new CountDownLatch(1);
 
-    Pending(Subscription subscription) {
+    Pending(String cache, Subscription subscription) {
+      this.cache = cache;
       this.subscription = subscription;
     }
   }
@@ -43,24 +47,29 @@ final class Fences {
   }
 
   /** Starts waiting for the marker of a fenced subscription. */
-  Pending expect(Subscription subscription) {
-    Pending p = new Pending(subscription);
+  Pending expect(String cache, Subscription subscription) {
+    Pending p = new Pending(cache, subscription);
     pending.put(subscription.origin(), p);
     return p;
   }
 
   /**
    * Called on the notification thread for every parsed notice: opens the subscription a marker is
-   * for, in its place in the stream. Returns whether the notice was a marker (of any node).
+   * for, in its place in the stream (in its cache's lane, after the changes that came before it).
+   * Returns whether the notice was a marker (of any node).
    */
   boolean passed(Payloads.Notice notice) {
     if (notice.op() != 'G' || !CACHE.equals(notice.cache())) {
       return false;
     }
-    Pending p = pending.remove(notice.origin());
+    Pending p = pending.get(notice.origin());
     if (p != null) {
-      subscribers.open(p.subscription);
-      p.passed.countDown();
+      lanes.submit(p.cache, () -> {
+        if (pending.remove(p.subscription.origin(), p)) {
+          subscribers.open(p.subscription);
+        }
+        p.passed.countDown();
+      });
     }
     return true;
   }

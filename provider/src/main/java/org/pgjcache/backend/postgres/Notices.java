@@ -37,7 +37,23 @@ final class Notices {
     this.backend = backend;
     this.subscribers = subscribers;
     this.seal = seal;
-    this.fences = new Fences(subscribers);
+    this.lanes = new NoticeLanes(subscribers::gap);
+    this.fences = new Fences(subscribers, lanes);
+  }
+
+  /** Runs a task in the lane of {@code cache}, after the notifications waiting there. */
+  void runInOrder(String cache, Runnable task) {
+    lanes.submit(cache, task);
+  }
+
+  /** Stops applying notifications (after the feed has stopped delivering them). */
+  void close() {
+    lanes.close();
+  }
+
+  /** How many times a cache had too many notifications waiting and reconciled instead. */
+  long overflows() {
+    return lanes.overflows();
   }
 
   /** Notifications skipped because they were not pgjcache's or could not be parsed. */
@@ -80,12 +96,14 @@ final class Notices {
     if (!subscribers.hasOtherThan(notice.cache(), notice.origin())) {
       return;
     }
-    try {
-      dispatch(notice);
-    } catch (RuntimeException e) {
-      LOG.warn("could not apply a change of cache '{}'; reconciling it", notice.cache(), e);
-      subscribers.gap(notice.cache());
-    }
+    lanes.submit(notice.cache(), () -> {
+      try {
+        dispatch(notice);
+      } catch (RuntimeException e) {
+        LOG.warn("could not apply a change of cache '{}'; reconciling it", notice.cache(), e);
+        subscribers.gap(notice.cache());
+      }
+    });
   }
 
   /** A change announced too long ago may have been replayed: ask the database instead. */
@@ -164,15 +182,16 @@ final class Notices {
 
   private volatile boolean suppressed;
   private volatile Thread dispatcher;
+  private final NoticeLanes lanes;
   private final Fences fences;
 
   Fences fences() {
     return fences;
   }
 
-  /** Whether the calling thread is the one delivering notifications (it must not wait for one). */
+  /** Whether the calling thread reads or applies notifications (it must not wait for one). */
   boolean isDispatcher() {
-    return Thread.currentThread() == dispatcher;
+    return Thread.currentThread() == dispatcher || NoticeLanes.isLaneThread();
   }
 
   /** Test hook: drop every notification unseen, as if the network had lost them. */

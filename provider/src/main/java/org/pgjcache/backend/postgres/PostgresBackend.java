@@ -627,6 +627,9 @@ public final class PostgresBackend implements Backend {
       if (feed != null) {
         feed.close();
       }
+      if (notices != null) {
+        notices.close();
+      }
     } finally {
       pool.close();
       LOG.debug("backend {} closed", target);
@@ -760,6 +763,11 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
+  public void runInOrder(String cache, Runnable task) {
+    notices.runInOrder(cache, task);
+  }
+
+  @Override
   public long listenReconnects() {
     return reconnects();
   }
@@ -785,7 +793,7 @@ public final class PostgresBackend implements Backend {
       return subscribers.add(cache, listener);
     }
     Subscription subscription = subscribers.addFenced(cache, listener);
-    Fences.Pending pending = notices.fences().expect(subscription);
+    Fences.Pending pending = notices.fences().expect(cache, subscription);
     try {
       jdbc.run("sending a fence", cache, c -> {
         try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
