@@ -132,7 +132,39 @@ final class CacheCore<K, V> {
     if (held.expireAt() > now) {
       return held;
     }
+    Versioned touched = touchedElsewhere(key, held, now);
+    if (touched != null) {
+      return touched;
+    }
     replica.dropAt(key, held.rev(), now, hook(EventType.EXPIRED, now, batch));
+    return null;
+  }
+
+  /**
+   * Before an entry of a cache whose policy moves expiry on access is dropped as expired, asks the
+   * database whether another node's access moved it (a touch notification this node missed: the
+   * heartbeat compares revisions, which a touch keeps). Returns the entry with the database's later
+   * instant, or null. Costs one point read per entry found expired, and nothing for other policies.
+   */
+  private Versioned touchedElsewhere(K key, Versioned held, long now) {
+    if (!expiry.touchesOnAccess() || held.held() instanceof LocalOnly) {
+      return null;
+    }
+    try {
+      String text = keys.encode(key);
+      if (touches.hasPending(text)) {
+        return null; // this node's own access set the instant that passed; it is newer than the row
+      }
+      Row row = backend.get(name, text);
+      if (row != null && row.rev() == held.rev() && row.expireAt() > now
+          && replica.touch(key, held.rev(), row.expireAt())) {
+        Versioned current = replica.get(key);
+        return current != null && current.isLive(now) ? current : null;
+      }
+    } catch (CacheException e) {
+      LOG.debug("cache '{}': could not check whether an expired entry was touched elsewhere: {}",
+          name, e.toString());
+    }
     return null;
   }
 

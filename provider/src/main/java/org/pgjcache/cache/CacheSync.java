@@ -147,8 +147,8 @@ final class CacheSync<K, V> implements SyncTarget {
         continue;
       }
       Long compared = before.get(row.key());
-      long over = compared != null && compared > row.rev() ? compared : Replica.NEWER;
-      if (over != Replica.NEWER) {
+      long over = compared != null && compared > row.rev() ? compared : Replica.REPAIR;
+      if (over != Replica.REPAIR) {
         ahead++;
       }
       if (row.value() == null) {

@@ -1,6 +1,5 @@
 package org.pgjcache.expiry;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -35,6 +34,11 @@ public final class TouchQueue {
     pending.put(key, new long[] {rev, expireAt});
   }
 
+  /** Whether this node has a touch of {@code key} not yet written (or being written). */
+  public boolean hasPending(String key) {
+    return pending.containsKey(key);
+  }
+
   public boolean isEmpty() {
     return pending.isEmpty();
   }
@@ -44,23 +48,28 @@ public final class TouchQueue {
    * database must see the expiry the replica already shows.
    */
   public void flush(String key) {
-    long[] touch = pending.remove(key);
+    long[] touch = pending.get(key);
     if (touch != null) {
-      backend.touch(cache, key, touch[0], touch[1], origin.get());
+      try {
+        backend.touch(cache, key, touch[0], touch[1], origin.get());
+      } finally {
+        pending.remove(key, touch);
+      }
     }
   }
 
   /** Writes every pending touch; a failed one is logged and dropped (the entry then expires earlier). */
   public void flush() {
-    Iterator<Map.Entry<String, long[]>> it = pending.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, long[]> next = it.next();
-      it.remove();
+    for (Map.Entry<String, long[]> next : pending.entrySet()) {
+      long[] touch = next.getValue();
       try {
-        backend.touch(cache, next.getKey(), next.getValue()[0], next.getValue()[1], origin.get());
+        backend.touch(cache, next.getKey(), touch[0], touch[1], origin.get());
       } catch (RuntimeException | Error e) {
         LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
             + " previous instant on other nodes", cache, e);
+      } finally {
+        // a newer touch deferred meanwhile stays for the next flush
+        pending.remove(next.getKey(), touch);
       }
     }
   }

@@ -54,8 +54,23 @@ public final class Replica {
     return apply(key, held, rev, expireAt, now, NEWER, hook);
   }
 
-  /** For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a newer revision. */
+  /**
+   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a revision newer than
+   * what is held and than the last clear.
+   */
   public static final long NEWER = Long.MIN_VALUE;
+  /**
+   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: a row just read from the
+   * database, applied if newer than what is held, whatever clear came before (the database has it).
+   */
+  public static final long REPAIR = Long.MIN_VALUE + 1;
+
+  /**
+   * The revision of the last clear this replica applied: a change at or below it was committed before
+   * the clear, so applying it late (a local put whose result arrives after another node's clear)
+   * would resurrect a cleared entry.
+   */
+  private volatile long clearedAt;
 
   /**
    * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is newer
@@ -72,7 +87,8 @@ public final class Replica {
     lock.lock();
     try {
       entries.compute(key, (k, previous) -> {
-        if (over == NEWER ? previous != null && previous.rev >= rev
+        boolean newer = over == NEWER || over == REPAIR;
+        if (newer ? previous != null && previous.rev >= rev || over == NEWER && rev <= clearedAt
             : previous == null || previous.rev != over || previous.rev == rev) {
           return previous;
         }
@@ -155,8 +171,16 @@ public final class Replica {
     return dropped[0] != null;
   }
 
-  /** Drops every entry written at or before {@code rev} (a clear); later ones stay. */
+  /**
+   * Drops every entry written at or before {@code rev} (a clear); later ones stay, and changes at or
+   * below it that arrive later are not applied (see {@link #clearedAt}).
+   */
   public void clearUpTo(long rev) {
+    synchronized (this) {
+      if (rev > clearedAt) {
+        clearedAt = rev;
+      }
+    }
     for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
       Versioned v = e.getValue();
       if (v.rev <= rev && entries.remove(e.getKey(), v)) {
