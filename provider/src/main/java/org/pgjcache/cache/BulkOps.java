@@ -50,7 +50,7 @@ final class BulkOps<K, V> {
     for (K key : keys) {
       Versioned live = core.live(key, now, batch);
       if (live != null) {
-        found.put(key, core.read(live));
+        found.put(key, core.read(key, live));
         Access.touch(core, key, live, now);
       } else {
         missing.add(key);

@@ -96,12 +96,13 @@ final class CacheCore<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  V read(Versioned versioned) {
+  V read(K key, Versioned versioned) {
     try {
       return (V) forms.read(versioned.held());
     } catch (CorruptDataException e) {
-      throw new CacheException("cache '" + name + "': a stored value cannot be decoded ("
-          + e.getMessage() + "); the entry is unusable until it is overwritten or removed", e);
+      throw new CacheException("cache '" + name + "': the stored value of key " + keyForLog(key)
+          + " cannot be decoded (" + e.getMessage() + "); the entry is unusable until it is"
+          + " overwritten or removed", e);
     }
   }
 
@@ -113,13 +114,13 @@ final class CacheCore<K, V> {
   V valueOf(K key, Row row) {
     Versioned held = replica.get(key);
     if (held != null && held.rev() == row.rev() && !held.isTombstone()) {
-      return read(held);
+      return read(key, held);
     }
     try {
       return (V) forms.codec().decode(row.value());
     } catch (CorruptDataException e) {
-      throw new CacheException("cache '" + name + "': the stored value of a key cannot be decoded ("
-          + e.getMessage() + ")", e);
+      throw new CacheException("cache '" + name + "': the stored value of key " + keyForLog(key)
+          + " cannot be decoded (" + e.getMessage() + ")", e);
     }
   }
 
@@ -216,30 +217,31 @@ final class CacheCore<K, V> {
     boolean wasLive = hadValue && previous.expireAt() > now;
     if (current.isTombstone()) {
       if (hadValue) {
-        V old = readForEvent(key, previous);
+        V old = readLenient(key, previous);
         events.publish(wasLive ? removalType : EventType.EXPIRED, key, old, old, batch);
       }
       return;
     }
     if (hadValue && !wasLive) {
-      V old = readForEvent(key, previous);
+      V old = readLenient(key, previous);
       events.publish(EventType.EXPIRED, key, old, old, batch);
     }
     if (wasLive) {
-      events.publish(EventType.UPDATED, key, readForEvent(key, current),
-          readForEvent(key, previous), batch);
+      events.publish(EventType.UPDATED, key, readLenient(key, current),
+          readLenient(key, previous), batch);
     } else {
-      events.publish(EventType.CREATED, key, readForEvent(key, current), null, batch);
+      events.publish(EventType.CREATED, key, readLenient(key, current), null, batch);
     }
   }
 
   /**
-   * A value for an event: a value that cannot be decoded (a corrupt row) does not fail the change
-   * that the event reports, which has committed; the event carries {@code null} in its place, and the
-   * key is logged (once per revision) and counted.
+   * A value for an event or an iteration: a value that cannot be decoded (a corrupt row) does not fail
+   * the change that the event reports, which has committed, nor the iteration over other keys; the
+   * event carries {@code null} in its place (an iteration skips the entry), and the key is logged (once
+   * per revision) and counted.
    */
   @SuppressWarnings("unchecked")
-  private V readForEvent(K key, Versioned versioned) {
+  V readLenient(K key, Versioned versioned) {
     try {
       return (V) forms.read(versioned.held());
     } catch (CorruptDataException e) {
@@ -257,7 +259,7 @@ final class CacheCore<K, V> {
     }
   }
 
-  /** Values that could not be decoded for an event (see {@link #readForEvent}). */
+  /** Values that could not be decoded for an event (see {@link #readLenient}). */
   long corruptValues() {
     return corruptValues.get();
   }

@@ -36,8 +36,9 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       EventBatch batch = new EventBatch();
       Versioned live = core.live(key, now, batch);
       batch.fire();
-      if (live != null) {
-        next = new PgEntry<>(key, core.read(live));
+      V value = live == null ? null : core.readLenient(key, live);
+      if (value != null) {
+        next = new PgEntry<>(key, value);
         core.stats.hits(1);
         core.stats.getTime(start);
         Access.touch(core, key, live, now);

@@ -72,7 +72,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null
         && core.plainHits()) {
       // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no allocation
-      return core.read(held);
+      return core.read(key, held);
     }
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
@@ -81,7 +81,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     V value;
     if (live != null) {
       core.stats.hits(1);
-      value = core.read(live);
+      value = core.read(key, live);
       Access.touch(core, key, live, now);
     } else {
       core.stats.misses(1);

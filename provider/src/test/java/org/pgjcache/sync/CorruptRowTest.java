@@ -64,6 +64,11 @@ class CorruptRowTest {
             new Event(EventType.UPDATED, "other", "changed behind the back", "v"));
       });
       assertThat(b.unwrap(PgCache.class).skippedChanges()).isPositive();
+      assertThatThrownBy(() -> b.get("bad")).hasMessageContaining("s:bad");
+      // iteration goes over the other keys and leaves the corrupt one out
+      java.util.List<String> iterated = new java.util.ArrayList<>();
+      b.forEach(e -> iterated.add(e.getKey()));
+      assertThat(iterated).contains("other").doesNotContain("bad");
 
       // writes over the corrupt value succeed on the node with a synchronous listener
       b.put("bad", "mended");
