@@ -2,19 +2,20 @@ package org.pgjcache.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 
-/** Resolves classes through the cache manager's class loader, under the allowlist's filter. */
+/** Resolves classes through the cache manager's class loader, under one decoding's filter. */
 final class FilteredObjectInputStream extends ObjectInputStream {
 
   private final ClassLoader classLoader;
 
-  FilteredObjectInputStream(InputStream in, ClassLoader classLoader, SerializationAllowlist allowlist)
+  FilteredObjectInputStream(InputStream in, ClassLoader classLoader, ObjectInputFilter filter)
       throws IOException {
     super(in);
     this.classLoader = classLoader;
-    setObjectInputFilter(allowlist);
+    setObjectInputFilter(filter);
   }
 
   @Override
