@@ -37,14 +37,20 @@ final class Keys {
     static final String SHARED_BACKEND = "shared-backend";
     static final String DURABILITY = "durability";
     static final String SERIALIZATION_ALLOW = "serialization.allow";
+    static final String SERIALIZATION_MAX_BYTES = "serialization.max-bytes";
+    static final String SERIALIZATION_MAX_ARRAY_LENGTH = "serialization.max-array-length";
+    static final String SERIALIZATION_MAX_REFERENCES = "serialization.max-references";
+    static final String SERIALIZATION_MAX_DEPTH = "serialization.max-depth";
+    static final String SERIALIZATION_MAX_TREE_SIZE = "serialization.max-tree-size";
     static final String NODE_NAME = "node-name";
     static final String EXPIRY_INTERVAL = "expiry-interval";
 
     /** Global keys without the prefix, in the order they are documented and printed. */
     static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, USER, PASSWORD, SCHEMA, TABLE, CHANNEL, DDL,
             POOL_SIZE, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEARTBEAT_INTERVAL, RECONNECT_INTERVAL,
-            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW, NODE_NAME,
-            EXPIRY_INTERVAL);
+            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW,
+            SERIALIZATION_MAX_BYTES, SERIALIZATION_MAX_ARRAY_LENGTH, SERIALIZATION_MAX_REFERENCES,
+            SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_TREE_SIZE, NODE_NAME, EXPIRY_INTERVAL);
 
     static final String EXPIRY_CREATED = "expiry.created";
     static final String EXPIRY_ACCESSED = "expiry.accessed";

@@ -56,6 +56,11 @@ public final class Settings {
     private final boolean sharedBackend;
     private final Durability durability;
     private final List<String> serializationAllow;
+    private final long serializationMaxBytes;
+    private final long serializationMaxArrayLength;
+    private final long serializationMaxReferences;
+    private final long serializationMaxDepth;
+    private final long serializationMaxTreeSize;
     private final String nodeName;
     private final Duration expiryInterval;
     private final Map<String, CacheSettings> caches;
@@ -82,6 +87,11 @@ public final class Settings {
         this.sharedBackend = b.sharedBackend;
         this.durability = Objects.requireNonNull(b.durability);
         this.serializationAllow = List.copyOf(b.serializationAllow);
+        this.serializationMaxBytes = b.serializationMaxBytes;
+        this.serializationMaxArrayLength = b.serializationMaxArrayLength;
+        this.serializationMaxReferences = b.serializationMaxReferences;
+        this.serializationMaxDepth = b.serializationMaxDepth;
+        this.serializationMaxTreeSize = b.serializationMaxTreeSize;
         this.nodeName = Objects.requireNonNull(b.nodeName);
         this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
         Map<String, CacheSettings> c = new TreeMap<>();
@@ -195,6 +205,34 @@ public final class Settings {
         return serializationAllow;
     }
 
+    /** {@code serialization.max-bytes}: the longest Java-serialized key or value that is decoded. */
+    public long serializationMaxBytes() {
+        return serializationMaxBytes;
+    }
+
+    /** {@code serialization.max-array-length}: the longest array a serialized value may declare. */
+    public long serializationMaxArrayLength() {
+        return serializationMaxArrayLength;
+    }
+
+    /** {@code serialization.max-references}: objects and back-references in one serialized value. */
+    public long serializationMaxReferences() {
+        return serializationMaxReferences;
+    }
+
+    /** {@code serialization.max-depth}: how deep objects may nest in one serialized value. */
+    public long serializationMaxDepth() {
+        return serializationMaxDepth;
+    }
+
+    /**
+     * {@code serialization.max-tree-size}: objects in one serialized value counting a shared object once
+     * per path to it, which bounds what hashing the value's collections costs.
+     */
+    public long serializationMaxTreeSize() {
+        return serializationMaxTreeSize;
+    }
+
     /** {@code node-name}: how this JVM identifies itself to others. */
     public String nodeName() {
         return nodeName;
@@ -291,6 +329,11 @@ public final class Settings {
         m.put(Keys.SHARED_BACKEND, Boolean.toString(sharedBackend));
         m.put(Keys.DURABILITY, durability.configName());
         m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
+        m.put(Keys.SERIALIZATION_MAX_BYTES, Long.toString(serializationMaxBytes));
+        m.put(Keys.SERIALIZATION_MAX_ARRAY_LENGTH, Long.toString(serializationMaxArrayLength));
+        m.put(Keys.SERIALIZATION_MAX_REFERENCES, Long.toString(serializationMaxReferences));
+        m.put(Keys.SERIALIZATION_MAX_DEPTH, Long.toString(serializationMaxDepth));
+        m.put(Keys.SERIALIZATION_MAX_TREE_SIZE, Long.toString(serializationMaxTreeSize));
         m.put(Keys.NODE_NAME, nodeName);
         m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
         for (CacheSettings c : caches.values()) {
@@ -342,6 +385,11 @@ public final class Settings {
         boolean sharedBackend;
         Durability durability;
         List<String> serializationAllow = List.of();
+        long serializationMaxBytes;
+        long serializationMaxArrayLength;
+        long serializationMaxReferences;
+        long serializationMaxDepth;
+        long serializationMaxTreeSize;
         String nodeName;
         Duration expiryInterval;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
