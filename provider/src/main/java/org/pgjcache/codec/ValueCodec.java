@@ -177,7 +177,7 @@ public final class ValueCodec {
     try {
       filter = new StreamFilter(allowlist, limits,
           StreamShape.check(bytes, offset, length, limits), length);
-    } catch (StackOverflowError e) {
+    } catch (StackOverflowError | OutOfMemoryError e) {
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     }
     try (FilteredObjectInputStream in = new FilteredObjectInputStream(
