@@ -6,7 +6,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 
-/** Resolves classes through the cache manager's class loader, under one decode's filter. */
+/** Resolves classes through the cache manager's class loader, under one decoding's filter. */
 final class FilteredObjectInputStream extends ObjectInputStream {
 
   private final ClassLoader classLoader;

@@ -1,6 +1,5 @@
 package org.pgjcache.codec;
 
-import java.io.ObjectInputFilter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -14,30 +13,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * value-like classes; users add their own with patterns: {@code com.acme.Order} (one class),
  * {@code com.acme.*} (one package) or {@code com.acme.**} (a package and its subpackages).
  */
-public final class SerializationAllowlist implements ObjectInputFilter {
+public final class SerializationAllowlist {
 
-  /** Allowed without configuration: plain JDK data types and the JCache API's own value types. */
+  /**
+   * Allowed without configuration: JDK value types and collections, nothing that instantiates or
+   * calls a class it names. Collections that take a {@code Comparator} ({@code TreeMap},
+   * {@code PriorityQueue}) stay, since the comparator is itself deserialized and so must be allowed
+   * too. Left out: {@code java.net.URL}, whose {@code hashCode} resolves its host name (one map key
+   * makes every node send a DNS query of the writer's choosing), and the JCache API except
+   * {@code Duration}: {@code FactoryBuilder$ClassFactory} instantiates any class by name when asked.
+   * Allow what you need with {@code pgjcache.serialization.allow}.
+   */
   public static final List<String> DEFAULTS = List.of(
       "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
       "java.time.*", "java.time.chrono.*", "java.math.*", "java.net.URI",
       "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
       "java.net.InetAddress$InetAddressHolder", "java.net.Inet6Address$Inet6AddressHolder",
-      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp",
-      // JCache's value types only: javax.cache.configuration holds FactoryBuilder.ClassFactory,
-      // which instantiates any class by name
-      "javax.cache.expiry.*", "javax.cache.event.EventType",
+      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "javax.cache.expiry.Duration",
+      // ConcurrentHashMap writes its segments as ReentrantLocks, for compatibility with Java 7
+      "java.util.concurrent.locks.ReentrantLock", "java.util.concurrent.locks.ReentrantLock$Sync",
+      "java.util.concurrent.locks.ReentrantLock$NonfairSync",
+      "java.util.concurrent.locks.AbstractQueuedSynchronizer",
+      "java.util.concurrent.locks.AbstractOwnableSynchronizer",
       // an interface, never instantiated: allows Serializable[] (Hibernate's cached entity state)
       "java.io.Serializable");
 
   private static final Set<String> REFUSED_ALWAYS = Set.of(
       "java.lang.Runtime", "java.lang.ProcessBuilder", "java.lang.Thread", "java.lang.ClassLoader",
       "java.lang.reflect.Proxy");
-  private static final int MAX_DEPTH = 200;
 
   private final List<String> exact = new CopyOnWriteArrayList<>();
   private final List<String> packages = new CopyOnWriteArrayList<>();
   private final List<String> trees = new CopyOnWriteArrayList<>();
-  private final ThreadLocal<String> lastRefused = new ThreadLocal<>();
 
   public SerializationAllowlist(Collection<String> extraPatterns) {
     DEFAULTS.forEach(this::add);
@@ -89,32 +96,21 @@ public final class SerializationAllowlist implements ObjectInputFilter {
     return false;
   }
 
-  @Override
-  public Status checkInput(FilterInfo info) {
-    if (info.depth() > MAX_DEPTH) {
-      return Status.REJECTED;
+  /** Whether a class the stream names may be deserialized: arrays by their element type. */
+  boolean allowsClass(Class<?> type) {
+    Class<?> base = type;
+    while (base.isArray()) {
+      base = base.getComponentType();
     }
-    Class<?> type = info.serialClass();
-    if (type == null) {
-      return Status.UNDECIDED;
-    }
-    while (type.isArray()) {
-      type = type.getComponentType();
-    }
-    if (type.isPrimitive() || type.isEnum() && allows(type.getName())) {
-      return Status.ALLOWED;
-    }
-    if (allows(type.getName())) {
-      return Status.ALLOWED;
-    }
-    lastRefused.set(type.getName());
-    return Status.REJECTED;
+    return base.isPrimitive() || allows(base.getName());
   }
 
-  /** The class this thread's last refused deserialization named, then forgets it. */
-  String lastRefused() {
-    String name = lastRefused.get();
-    lastRefused.remove();
-    return name;
+  /** The name {@link #allowsClass} judges: an array's element type. */
+  String baseName(Class<?> type) {
+    Class<?> base = type;
+    while (base.isArray()) {
+      base = base.getComponentType();
+    }
+    return base.getName();
   }
 }

@@ -16,7 +16,9 @@ import javax.cache.CacheException;
  *
  * <p>Strings, longs, integers, booleans, doubles and byte arrays get compact tags of their own, readable
  * from SQL and cheap to decode; everything else goes through Java serialization and, on the way back,
- * through the {@link SerializationAllowlist}. One instance serves one cache manager's class loader.
+ * through the {@link SerializationAllowlist} and the {@link DecodeLimits}: the bytes come from whoever
+ * can write the table, so decoding them must neither run their code nor let them choose its cost. One
+ * instance serves one cache manager's class loader.
  */
 public final class ValueCodec {
 
@@ -40,6 +42,10 @@ public final class ValueCodec {
     this.classLoader = classLoader;
     this.allowlist = allowlist;
     this.limits = limits;
+  }
+
+  public DecodeLimits limits() {
+    return limits;
   }
 
   public SerializationAllowlist allowlist() {
@@ -77,6 +83,30 @@ public final class ValueCodec {
 
   /** Returns the value whose tagged bytes are {@code bytes}; a fresh object on every call. */
   public Object decode(byte[] bytes) {
+    return decode(bytes, DecodeContext.NONE);
+  }
+
+  /**
+   * Returns the value whose tagged bytes are {@code bytes}, a fresh object on every call; a refusal
+   * names the cache and key of {@code context}.
+   *
+   * @throws CorruptDataException if the bytes are malformed or exceed the {@link DecodeLimits}
+   *     ({@link DecodeLimitException})
+   * @throws CacheException if they name a class outside the allowlist or not visible to the class
+   *     loader
+   */
+  public Object decode(byte[] bytes, DecodeContext context) {
+    try {
+      return decodeTagged(bytes, context);
+    } catch (CorruptDataException e) {
+      throw withContext(e, context);
+    } catch (OutOfMemoryError e) {
+      // a string or byte array as large as the stored value did not fit: this value's allocation
+      throw withContext(new CorruptDataException("cannot decode a stored value: " + e, e), context);
+    }
+  }
+
+  private Object decodeTagged(byte[] bytes, DecodeContext context) {
     if (bytes == null || bytes.length == 0) {
       throw new CorruptDataException("empty value");
     }
@@ -99,7 +129,7 @@ public final class ValueCodec {
       case BYTES:
         return Arrays.copyOfRange(bytes, 1, bytes.length);
       case JAVA:
-        return deserialize(bytes, 1, len);
+        return deserialize(bytes, 1, len, context);
       default:
         throw new CorruptDataException("unknown value tag " + bytes[0]);
     }
@@ -121,42 +151,68 @@ public final class ValueCodec {
     return bytes.toByteArray();
   }
 
-  Object deserialize(byte[] bytes) {
-    return deserialize(bytes, 0, bytes.length);
+  /** Java-deserializes {@code bytes} (untagged, as serialized keys are stored). */
+  Object deserialize(byte[] bytes, DecodeContext context) {
+    try {
+      return deserialize(bytes, 0, bytes.length, context);
+    } catch (CorruptDataException e) {
+      throw withContext(e, context);
+    }
   }
 
-  private Object deserialize(byte[] bytes, int offset, int length) {
-    if (length > limits.maxBytes()) {
-      throw new CorruptDataException("refused to deserialize a stored value of " + length
-          + " bytes: longer than pgjcache.serialization.max-bytes (" + limits.maxBytes() + ")");
+  /**
+   * Java-deserializes {@code bytes[offset, offset + length)} within the limits: the walk of
+   * {@link StreamShape} refuses what would cost too much before anything is instantiated, and the
+   * filter holds the real decoding to what the walk saw.
+   *
+   * <p>An {@link Error} thrown while decoding is caught and becomes {@link CorruptDataException}: the
+   * limits make an {@link OutOfMemoryError} or {@link StackOverflowError} here unlikely, but one that
+   * happens anyway was caused by this value alone. The allocation that failed was this value's, and
+   * its partial object graph is garbage the moment the error unwinds, so the JVM is as healthy as
+   * before the call; letting the error escape would instead kill the listener or reaper thread that
+   * happened to decode it, and with it the node's synchronisation.
+   */
+  private Object deserialize(byte[] bytes, int offset, int length, DecodeContext context) {
+    StreamFilter filter;
+    try {
+      filter = new StreamFilter(allowlist, limits,
+          StreamShape.check(bytes, offset, length, limits), length);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     }
-    BoundedFilter filter = new BoundedFilter(allowlist, limits, length);
     try (FilteredObjectInputStream in = new FilteredObjectInputStream(
         new ByteArrayInputStream(bytes, offset, length), classLoader, filter)) {
       return in.readObject();
     } catch (InvalidClassException e) {
-      if (filter.refusal() != null) {
-        throw new CorruptDataException("refused to deserialize a stored value of " + length
-            + " bytes: " + filter.refusal() + " (limits: pgjcache.serialization.max-*)", e);
+      if (filter.exceeded() != null) {
+        throw DecodeLimitException.of(filter.exceeded());
       }
       String refused = filter.refusedClass();
       if (refused != null) {
-        throw new CacheException("pgjcache refused to deserialize " + refused
+        throw new CacheException(context.prefix() + "pgjcache refused to deserialize " + refused
             + ": the class is not in the serialization allowlist. Allow it with the setting"
             + " pgjcache.serialization.allow (for example " + suggestion(refused) + ")", e);
       }
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     } catch (ClassNotFoundException e) {
-      throw new CacheException("cannot deserialize a stored value: class " + e.getMessage()
-          + " is not visible to the cache manager's class loader", e);
+      throw new CacheException(context.prefix() + "cannot deserialize a stored value: class "
+          + e.getMessage() + " is not visible to the cache manager's class loader", e);
     } catch (IOException | RuntimeException e) {
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
-    } catch (StackOverflowError | OutOfMemoryError e) {
-      // the failure belongs to this one value (its allocation or recursion failed and is unwound
-      // here); the thread that decodes it, often a background one, must go on
-      throw new CorruptDataException("cannot deserialize a stored value of " + length + " bytes: "
-          + e, e);
+    } catch (Error e) {
+      throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     }
+  }
+
+  /** {@code e} with the cache and key in its message, of the same class so callers can tell. */
+  private static CorruptDataException withContext(CorruptDataException e, DecodeContext context) {
+    String prefix = context.prefix();
+    if (prefix.isEmpty()) {
+      return e;
+    }
+    return e instanceof DecodeLimitException
+        ? new DecodeLimitException(prefix + e.getMessage(), e)
+        : new CorruptDataException(prefix + e.getMessage(), e);
   }
 
   private static String suggestion(String className) {

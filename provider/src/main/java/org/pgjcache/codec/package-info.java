@@ -3,7 +3,8 @@
  *
  * <p>Keys become canonical text (readable in SQL for strings, numbers and UUIDs), values become tagged
  * bytes. Decoding of serialized objects goes through an {@link java.io.ObjectInputFilter} allowlist so that
- * a row written by someone else cannot instantiate arbitrary classes in this JVM. Store-by-value copies are
+ * a row written by someone else cannot instantiate arbitrary classes in this JVM, and within
+ * {@link org.pgjcache.codec.DecodeLimits} so that it cannot choose what decoding costs either. Store-by-value copies are
  * made here too, and skipped for values that cannot change.
  */
 package org.pgjcache.codec;

@@ -38,9 +38,10 @@ final class Keys {
     static final String DURABILITY = "durability";
     static final String SERIALIZATION_ALLOW = "serialization.allow";
     static final String SERIALIZATION_MAX_BYTES = "serialization.max-bytes";
-    static final String SERIALIZATION_MAX_ARRAY = "serialization.max-array-length";
-    static final String SERIALIZATION_MAX_REFS = "serialization.max-references";
+    static final String SERIALIZATION_MAX_ARRAY_LENGTH = "serialization.max-array-length";
+    static final String SERIALIZATION_MAX_REFERENCES = "serialization.max-references";
     static final String SERIALIZATION_MAX_DEPTH = "serialization.max-depth";
+    static final String SERIALIZATION_MAX_TREE_SIZE = "serialization.max-tree-size";
     static final String SERIALIZATION_MAX_TIME = "serialization.max-time";
     static final String NODE_NAME = "node-name";
     static final String EXPIRY_INTERVAL = "expiry-interval";
@@ -48,9 +49,10 @@ final class Keys {
     /** Global keys without the prefix, in the order they are documented and printed. */
     static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, USER, PASSWORD, SCHEMA, TABLE, CHANNEL, DDL,
             POOL_SIZE, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEARTBEAT_INTERVAL, RECONNECT_INTERVAL,
-            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW, NODE_NAME,
-            EXPIRY_INTERVAL, SERIALIZATION_MAX_BYTES, SERIALIZATION_MAX_ARRAY, SERIALIZATION_MAX_REFS,
-            SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_TIME);
+            SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW,
+            SERIALIZATION_MAX_BYTES, SERIALIZATION_MAX_ARRAY_LENGTH, SERIALIZATION_MAX_REFERENCES,
+            SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_TREE_SIZE, SERIALIZATION_MAX_TIME, NODE_NAME,
+            EXPIRY_INTERVAL);
 
     static final String EXPIRY_CREATED = "expiry.created";
     static final String EXPIRY_ACCESSED = "expiry.accessed";

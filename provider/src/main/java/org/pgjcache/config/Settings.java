@@ -56,9 +56,14 @@ public final class Settings {
     private final boolean sharedBackend;
     private final Durability durability;
     private final List<String> serializationAllow;
+    private final long serializationMaxBytes;
+    private final long serializationMaxArrayLength;
+    private final long serializationMaxReferences;
+    private final long serializationMaxDepth;
+    private final long serializationMaxTreeSize;
+    private final Duration serializationMaxTime;
     private final String nodeName;
     private final Duration expiryInterval;
-    private final org.pgjcache.codec.DecodeLimits decodeLimits;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -83,9 +88,14 @@ public final class Settings {
         this.sharedBackend = b.sharedBackend;
         this.durability = Objects.requireNonNull(b.durability);
         this.serializationAllow = List.copyOf(b.serializationAllow);
+        this.serializationMaxBytes = b.serializationMaxBytes;
+        this.serializationMaxArrayLength = b.serializationMaxArrayLength;
+        this.serializationMaxReferences = b.serializationMaxReferences;
+        this.serializationMaxDepth = b.serializationMaxDepth;
+        this.serializationMaxTreeSize = b.serializationMaxTreeSize;
+        this.serializationMaxTime = Objects.requireNonNull(b.serializationMaxTime);
         this.nodeName = Objects.requireNonNull(b.nodeName);
         this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
-        this.decodeLimits = Objects.requireNonNull(b.decodeLimits);
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -212,6 +222,39 @@ public final class Settings {
         return serializationAllow;
     }
 
+    /** {@code serialization.max-bytes}: the longest Java-serialized key or value that is decoded. */
+    public long serializationMaxBytes() {
+        return serializationMaxBytes;
+    }
+
+    /** {@code serialization.max-array-length}: the longest array a serialized value may declare. */
+    public long serializationMaxArrayLength() {
+        return serializationMaxArrayLength;
+    }
+
+    /** {@code serialization.max-references}: objects and back-references in one serialized value. */
+    public long serializationMaxReferences() {
+        return serializationMaxReferences;
+    }
+
+    /** {@code serialization.max-depth}: how deep objects may nest in one serialized value. */
+    public long serializationMaxDepth() {
+        return serializationMaxDepth;
+    }
+
+    /**
+     * {@code serialization.max-tree-size}: objects in one serialized value counting a shared object once
+     * per path to it, which bounds what hashing the value's collections costs.
+     */
+    public long serializationMaxTreeSize() {
+        return serializationMaxTreeSize;
+    }
+
+    /** {@code serialization.max-time}: how long one decode may take. */
+    public Duration serializationMaxTime() {
+        return serializationMaxTime;
+    }
+
     /** {@code node-name}: how this JVM identifies itself to others. */
     public String nodeName() {
         return nodeName;
@@ -226,10 +269,6 @@ public final class Settings {
         return expiryInterval;
     }
 
-    /** {@code serialization.max-*}: what one Java-deserialized value may cost. */
-    public org.pgjcache.codec.DecodeLimits decodeLimits() {
-        return decodeLimits;
-    }
 
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
@@ -313,13 +352,14 @@ public final class Settings {
         m.put(Keys.SHARED_BACKEND, Boolean.toString(sharedBackend));
         m.put(Keys.DURABILITY, durability.configName());
         m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
+        m.put(Keys.SERIALIZATION_MAX_BYTES, Long.toString(serializationMaxBytes));
+        m.put(Keys.SERIALIZATION_MAX_ARRAY_LENGTH, Long.toString(serializationMaxArrayLength));
+        m.put(Keys.SERIALIZATION_MAX_REFERENCES, Long.toString(serializationMaxReferences));
+        m.put(Keys.SERIALIZATION_MAX_DEPTH, Long.toString(serializationMaxDepth));
+        m.put(Keys.SERIALIZATION_MAX_TREE_SIZE, Long.toString(serializationMaxTreeSize));
+        m.put(Keys.SERIALIZATION_MAX_TIME, Durations.format(serializationMaxTime));
         m.put(Keys.NODE_NAME, nodeName);
         m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
-        m.put(Keys.SERIALIZATION_MAX_BYTES, Integer.toString(decodeLimits.maxBytes()));
-        m.put(Keys.SERIALIZATION_MAX_ARRAY, Integer.toString(decodeLimits.maxArrayLength()));
-        m.put(Keys.SERIALIZATION_MAX_REFS, Long.toString(decodeLimits.maxReferences()));
-        m.put(Keys.SERIALIZATION_MAX_DEPTH, Integer.toString(decodeLimits.maxDepth()));
-        m.put(Keys.SERIALIZATION_MAX_TIME, Durations.format(decodeLimits.maxTime()));
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -369,9 +409,14 @@ public final class Settings {
         boolean sharedBackend;
         Durability durability;
         List<String> serializationAllow = List.of();
+        long serializationMaxBytes;
+        long serializationMaxArrayLength;
+        long serializationMaxReferences;
+        long serializationMaxDepth;
+        long serializationMaxTreeSize;
+        Duration serializationMaxTime;
         String nodeName;
         Duration expiryInterval;
-        org.pgjcache.codec.DecodeLimits decodeLimits = org.pgjcache.codec.DecodeLimits.DEFAULTS;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

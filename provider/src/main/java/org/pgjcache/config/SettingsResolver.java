@@ -57,6 +57,10 @@ public final class SettingsResolver {
 
     private static final int MIN_POOL = 1;
     private static final int MAX_POOL = 1000;
+    /** PostgreSQL's largest bytea, 1 GiB. */
+    private static final long MAX_BYTEA = 1L << 30;
+    /** Deeper values overflow the decoding thread's stack before any limit is reached. */
+    private static final long MAX_DEPTH = 10_000;
     private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private static final String JAVA_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*";
@@ -127,19 +131,8 @@ public final class SettingsResolver {
         b.durability = v.get(Keys.DURABILITY, "full",
                 s -> parseEnum(s, Durability.values(), Durability::configName));
         b.serializationAllow = v.get(Keys.SERIALIZATION_ALLOW, "", SettingsResolver::parseAllowList);
+        resolveSerializationLimits(v, b);
         b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
-        org.pgjcache.codec.DecodeLimits d = org.pgjcache.codec.DecodeLimits.DEFAULTS;
-        b.decodeLimits = new org.pgjcache.codec.DecodeLimits(
-                v.get(Keys.SERIALIZATION_MAX_BYTES, Integer.toString(d.maxBytes()),
-                        s -> parseInt(s, 1, Integer.MAX_VALUE)),
-                v.get(Keys.SERIALIZATION_MAX_ARRAY, Integer.toString(d.maxArrayLength()),
-                        s -> parseInt(s, 1, Integer.MAX_VALUE)),
-                v.get(Keys.SERIALIZATION_MAX_REFS, Long.toString(d.maxReferences()),
-                        s -> (long) parseInt(s, 1, Integer.MAX_VALUE)),
-                v.get(Keys.SERIALIZATION_MAX_DEPTH, Integer.toString(d.maxDepth()),
-                        s -> parseInt(s, 1, 10_000)),
-                v.get(Keys.SERIALIZATION_MAX_TIME, Durations.format(d.maxTime()),
-                        s -> parseTimeout(s, MAX_TIMEOUT)));
 
         resolveConnection(v, b, environment, sys);
 
@@ -409,6 +402,36 @@ public final class SettingsResolver {
         int n;
         try {
             n = Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an integer", e);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    /**
+     * The limits of one decoding (defaults: see {@code DecodeLimits.DEFAULTS} in the codec, which a test
+     * keeps equal to these). Upper bounds keep each within what PostgreSQL and the JVM can hold at all.
+     */
+    private static void resolveSerializationLimits(Values v, Settings.Builder b) {
+        b.serializationMaxBytes = v.get(Keys.SERIALIZATION_MAX_BYTES, "16777216",
+                s -> parseLong(s, 1, MAX_BYTEA));
+        b.serializationMaxArrayLength = v.get(Keys.SERIALIZATION_MAX_ARRAY_LENGTH, "16777216",
+                s -> parseLong(s, 1, Integer.MAX_VALUE - 8));
+        b.serializationMaxReferences = v.get(Keys.SERIALIZATION_MAX_REFERENCES, "2000000",
+                s -> parseLong(s, 1, Integer.MAX_VALUE));
+        b.serializationMaxDepth = v.get(Keys.SERIALIZATION_MAX_DEPTH, "32", s -> parseLong(s, 1, MAX_DEPTH));
+        b.serializationMaxTreeSize = v.get(Keys.SERIALIZATION_MAX_TREE_SIZE, "10000000",
+                s -> parseLong(s, 1, Long.MAX_VALUE / 4));
+        b.serializationMaxTime = v.get(Keys.SERIALIZATION_MAX_TIME, "2s", s -> parseTimeout(s, MAX_TIMEOUT));
+    }
+
+    private static long parseLong(String s, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(s.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not an integer", e);
         }

@@ -24,6 +24,7 @@ import org.pgjcache.backend.Backends;
 import org.pgjcache.cache.ManagerContext;
 import org.pgjcache.cache.PgCache;
 import org.pgjcache.cache.PgCaches;
+import org.pgjcache.codec.DecodeLimits;
 import org.pgjcache.codec.SerializationAllowlist;
 import org.pgjcache.codec.ValueCodec;
 import org.pgjcache.config.Settings;
@@ -71,7 +72,7 @@ public final class PgCacheManager implements CacheManager {
     this.settings = settings;
     this.onClose = onClose;
     this.codec = new ValueCodec(classLoader,
-        new SerializationAllowlist(settings.serializationAllow()), settings.decodeLimits());
+        new SerializationAllowlist(settings.serializationAllow()), decodeLimits(settings));
     int id = SEQUENCE.incrementAndGet();
     this.lease = Backends.acquire(settings);
     try {
@@ -90,6 +91,13 @@ public final class PgCacheManager implements CacheManager {
       throw e;
     }
     LOG.debug("cache manager {} opened on {}", uri, lease.backend().describe());
+  }
+
+  /** The serialization limits of {@code settings}, which every decode of this manager obeys. */
+  public static DecodeLimits decodeLimits(Settings settings) {
+    return new DecodeLimits(settings.serializationMaxBytes(), settings.serializationMaxArrayLength(),
+        settings.serializationMaxReferences(), settings.serializationMaxDepth(),
+        settings.serializationMaxTreeSize(), settings.serializationMaxTime());
   }
 
   private static ThreadFactory daemon(String prefix) {

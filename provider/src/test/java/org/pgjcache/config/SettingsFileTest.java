@@ -48,6 +48,11 @@ class SettingsFileTest {
             assertThat(s.sharedBackend()).isFalse();
             assertThat(s.durability()).isEqualTo(Durability.RELAXED);
             assertThat(s.serializationAllow()).containsExactly("com.acme.**", "com.acme.model.Order");
+            assertThat(s.serializationMaxBytes()).isEqualTo(1_048_576);
+            assertThat(s.serializationMaxArrayLength()).isEqualTo(100_000);
+            assertThat(s.serializationMaxReferences()).isEqualTo(50_000);
+            assertThat(s.serializationMaxDepth()).isEqualTo(20);
+            assertThat(s.serializationMaxTreeSize()).isEqualTo(200_000);
             assertThat(s.nodeName()).isEqualTo("node-a");
             assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(250));
             assertThat(s.describeTarget()).isEqualTo("db1.internal:6543/app");

@@ -309,12 +309,13 @@ class SettingsResolverTest {
             env.put("PGJCACHE_SHARED_BACKEND", "false");
             env.put("PGJCACHE_DURABILITY", "relaxed");
             env.put("PGJCACHE_SERIALIZATION_ALLOW", "com.acme.**");
+            env.put("PGJCACHE_SERIALIZATION_MAX_BYTES", "1000");
+            env.put("PGJCACHE_SERIALIZATION_MAX_ARRAY_LENGTH", "1001");
+            env.put("PGJCACHE_SERIALIZATION_MAX_REFERENCES", "1002");
+            env.put("PGJCACHE_SERIALIZATION_MAX_DEPTH", "10");
+            env.put("PGJCACHE_SERIALIZATION_MAX_TREE_SIZE", "1003");
             env.put("PGJCACHE_NODE_NAME", "en");
             env.put("PGJCACHE_EXPIRY_INTERVAL", "750ms");
-            env.put("PGJCACHE_SERIALIZATION_MAX_BYTES", "1000");
-            env.put("PGJCACHE_SERIALIZATION_MAX_ARRAY_LENGTH", "1000");
-            env.put("PGJCACHE_SERIALIZATION_MAX_REFERENCES", "1000");
-            env.put("PGJCACHE_SERIALIZATION_MAX_DEPTH", "10");
             env.put("PGJCACHE_SERIALIZATION_MAX_TIME", "1s");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
@@ -336,9 +337,13 @@ class SettingsResolverTest {
             assertThat(s.sharedBackend()).isFalse();
             assertThat(s.durability()).isEqualTo(Durability.RELAXED);
             assertThat(s.serializationAllow()).containsExactly("com.acme.**");
+            assertThat(s.serializationMaxBytes()).isEqualTo(1000);
+            assertThat(s.serializationMaxArrayLength()).isEqualTo(1001);
+            assertThat(s.serializationMaxReferences()).isEqualTo(1002);
+            assertThat(s.serializationMaxDepth()).isEqualTo(10);
+            assertThat(s.serializationMaxTreeSize()).isEqualTo(1003);
             assertThat(s.nodeName()).isEqualTo("en");
             assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(750));
-            assertThat(s.decodeLimits().maxDepth()).isEqualTo(10);
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("env " + Keys.envName(key));
             }
