@@ -14,7 +14,11 @@ import java.time.Instant;
  *     aside)
  * @param lastRepair when a repair last changed an entry, or null
  * @param repairedEntries how many entries repairs have changed since the node started
+ * @param listen whether the node hears other nodes' changes now, since when, its last error
+ * @param skippedNotifications notifications skipped since the node started (unparseable or forged)
+ * @param forgedNotifications of those, notifications without pgjcache's HMAC
  */
 public record NodeBeat(String nodeId, String name, Instant started, int caches, boolean matched,
-    Instant lastRepair, long repairedEntries) {
+    Instant lastRepair, long repairedEntries, ListenStatus listen, long skippedNotifications,
+    long forgedNotifications) {
 }

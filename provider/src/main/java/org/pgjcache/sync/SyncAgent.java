@@ -279,7 +279,8 @@ public final class SyncAgent implements NodeSync {
   private void record(int caches, boolean allMatched) {
     try {
       backend.recordNode(new NodeBeat(nodeId, nodeName, started, caches, allMatched, lastRepair,
-          repaired.get()), staleAfter);
+          repaired.get(), backend.listenStatus(), backend.corruptNotifications(),
+          backend.forgedNotifications()), staleAfter);
       recordFailing = false;
     } catch (RuntimeException e) {
       if (!recordFailing) {

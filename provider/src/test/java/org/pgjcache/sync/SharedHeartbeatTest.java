@@ -62,6 +62,10 @@ class SharedHeartbeatTest {
       await().atMost(WAIT).untilAsserted(() -> assertThat(
           query(nodes, "select name, caches from pgjcache_entries_nodes"))
           .containsExactly(List.of("node-s", 2)));
+      assertThat(query(nodes, "select listening, listening_since is not null, listen_endpoint like"
+          + " '127.0.0.1:%' or listen_endpoint like 'localhost:%', last_listen_error,"
+          + " forged_notifications from pgjcache_entries_nodes"))
+          .containsExactly(java.util.Arrays.asList(true, true, true, null, 0L));
 
       m1.close();
       assertThat(syncThreads()).isEqualTo(threadsBefore + 1);

@@ -136,6 +136,13 @@ final class Sql {
             + " started_at timestamptz not null, last_heartbeat timestamptz not null,"
             + " caches int not null default 0, matched boolean, last_repair timestamptz,"
             + " repaired_entries bigint not null default 0)",
+        // health columns added after the first release: existing node tables gain them
+        "alter table " + nodes + " add column if not exists listening boolean,"
+            + " add column if not exists listening_since timestamptz,"
+            + " add column if not exists listen_endpoint text,"
+            + " add column if not exists last_listen_error text,"
+            + " add column if not exists skipped_notifications bigint not null default 0,"
+            + " add column if not exists forged_notifications bigint not null default 0",
         // the key that seals notifications (see NoticeSeal): readable by pgjcache's role only
         "create table if not exists " + secret + " (id int primary key check (id = 1),"
             + " key bytea not null)",

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.ListenStatus;
 import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
@@ -139,6 +141,15 @@ final class SyncQueries {
         ps.setObject(6, beat.lastRepair() == null ? null
             : OffsetDateTime.ofInstant(beat.lastRepair(), ZoneOffset.UTC));
         ps.setLong(7, beat.repairedEntries());
+        ListenStatus listen = beat.listen();
+        ps.setBoolean(8, listen.listening());
+        ps.setObject(9, listen.sinceMillis() == 0 ? null
+            : OffsetDateTime.ofInstant(Instant.ofEpochMilli(listen.sinceMillis()), ZoneOffset.UTC));
+        ps.setString(10, listen.endpoint());
+        ps.setString(11, listen.lastError() == null ? null : Instant.ofEpochMilli(
+            listen.lastErrorAtMillis()) + " " + listen.lastError());
+        ps.setLong(12, beat.skippedNotifications());
+        ps.setLong(13, beat.forgedNotifications());
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(sql.forgetStaleNodes())) {

@@ -59,11 +59,18 @@ final class SyncSql {
    */
   String recordNode() {
     return "insert into " + sql.nodes + " (node, name, started_at, last_heartbeat, caches, matched,"
-        + " last_repair, repaired_entries) values (?, ?, ?, clock_timestamp(), ?, ?, ?, ?)"
+        + " last_repair, repaired_entries, listening, listening_since, listen_endpoint,"
+        + " last_listen_error, skipped_notifications, forged_notifications)"
+        + " values (?, ?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " on conflict (node) do update set name = excluded.name,"
         + " last_heartbeat = excluded.last_heartbeat, caches = excluded.caches,"
         + " matched = excluded.matched, last_repair = excluded.last_repair,"
-        + " repaired_entries = excluded.repaired_entries";
+        + " repaired_entries = excluded.repaired_entries, listening = excluded.listening,"
+        + " listening_since = excluded.listening_since,"
+        + " listen_endpoint = excluded.listen_endpoint,"
+        + " last_listen_error = excluded.last_listen_error,"
+        + " skipped_notifications = excluded.skipped_notifications,"
+        + " forged_notifications = excluded.forged_notifications";
   }
 
   /** Parameters: stale after (milliseconds), own node id. */
