@@ -61,7 +61,7 @@ public final class ExpiryReaper implements AutoCloseable {
     return start(backend, interval, PURGE_EVERY_MILLIS);
   }
 
-  /** Test hook: {@link #start}, purging tombstones every {@code purgeEvery} instead of every 10 s. */
+  /** Test hook: {@link #start}, purging tombstones every {@code purgeEvery}, not every 10 s. */
   static ExpiryReaper startForTest(Backend backend, Duration interval, Duration purgeEvery) {
     return start(backend, interval, purgeEvery.toMillis());
   }

@@ -55,7 +55,9 @@ public final class TouchQueue {
     Iterator<Map.Entry<String, long[]>> it = pending.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, long[]> next = it.next();
-      it.remove();
+      if (!pending.remove(next.getKey(), next.getValue())) {
+        continue; // deferred again meanwhile (it.remove() would drop it): the next flush writes it
+      }
       try {
         backend.touch(cache, next.getKey(), next.getValue()[0], next.getValue()[1], origin.get());
       } catch (RuntimeException | Error e) {

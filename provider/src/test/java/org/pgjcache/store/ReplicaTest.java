@@ -25,8 +25,8 @@ class ReplicaTest {
   private final Replica replica = new Replica();
   private final List<String> observed = new ArrayList<>();
   private final List<String> hooked = new ArrayList<>();
-  private final ApplyHook hook = (key, applied) -> hooked.add(key + ":" + describe(applied.previous())
-      + "->" + describe(applied.current()));
+  private final ApplyHook hook = (key, applied) -> hooked.add(key + ":"
+      + describe(applied.previous()) + "->" + describe(applied.current()));
 
   ReplicaTest() {
     replica.observe((key, before, after) -> observed.add(key + ":" + describe(before) + "->"

@@ -17,8 +17,9 @@ import org.pgjcache.backend.Subscription;
 import org.pgjcache.backend.Write;
 
 /**
- * A {@link Backend} whose every method fails with {@link UnsupportedOperationException}: a unit test
- * overrides the few methods the class under test should call, and any other call fails the test.
+ * A {@link Backend} whose every method fails with {@link UnsupportedOperationException}: a unit
+ * test overrides the few methods the class under test should call, and any other call fails the
+ * test (unless the class under test swallows the exception: check what the fake recorded).
  */
 public class StubBackend implements Backend {
 

@@ -153,8 +153,8 @@ class NoticesTest {
 
       // changed behind every node's back: no notification
       try (PreparedStatement ps = c.prepareStatement("update pgjcache_entries set value = (select"
-          + " value from pgjcache_entries where key = 's:other'), rev = nextval('pgjcache_entries_rev')"
-          + " where key = 's:k'")) {
+          + " value from pgjcache_entries where key = 's:other'),"
+          + " rev = nextval('pgjcache_entries_rev') where key = 's:k'")) {
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
       assertThat(b.get("k")).isEqualTo("v1");
