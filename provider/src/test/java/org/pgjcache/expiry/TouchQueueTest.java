@@ -113,7 +113,7 @@ class TouchQueueTest {
    */
   @Test
   void aTouchDeferredDuringAFlushIsNotLost() throws Exception {
-    int rounds = 200_000;
+    int rounds = 100_000;
     AtomicLong written = new AtomicLong();
     TouchQueue racing = new TouchQueue("c", new StubBackend() {
       @Override
@@ -126,9 +126,13 @@ class TouchQueueTest {
     AtomicReference<String> lost = new AtomicReference<>();
     try (Workers workers = new Workers()) {
       workers.add(() -> {
-        while (!done.get()) {
-          racing.flush();
-          flushes.incrementAndGet();
+        try {
+          while (!done.get()) {
+            racing.flush();
+            flushes.incrementAndGet();
+          }
+        } finally {
+          done.set(true);
         }
       });
       workers.add(() -> {
@@ -137,7 +141,7 @@ class TouchQueueTest {
             racing.defer("k", 1, 2 * round);
             racing.defer("k", 1, 2 * round + 1);
             long started = flushes.get();
-            while (flushes.get() < started + 2) {
+            while (flushes.get() < started + 2 && !done.get()) {
               Thread.onSpinWait();
             }
             if (written.get() != 2 * round + 1) {
