@@ -39,13 +39,15 @@ public final class ExpiryReaper implements AutoCloseable {
 
   private final Backend backend;
   private final long intervalMillis;
+  private final long purgeEveryMillis;
   private final ScheduledExecutorService scheduler;
   private long lastPurge = System.nanoTime();
   private boolean failing;
 
-  private ExpiryReaper(Backend backend, Duration interval) {
+  private ExpiryReaper(Backend backend, Duration interval, long purgeEveryMillis) {
     this.backend = backend;
     this.intervalMillis = Math.max(1, interval.toMillis());
+    this.purgeEveryMillis = purgeEveryMillis;
     String name = "pgjcache-reaper-" + SEQUENCE.incrementAndGet();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, name);
@@ -56,7 +58,16 @@ public final class ExpiryReaper implements AutoCloseable {
 
   /** Starts reaping for {@code backend} every {@code interval}; {@link #close()} stops it. */
   public static ExpiryReaper start(Backend backend, Duration interval) {
-    ExpiryReaper reaper = new ExpiryReaper(backend, interval);
+    return start(backend, interval, PURGE_EVERY_MILLIS);
+  }
+
+  /** Test hook: {@link #start}, purging tombstones every {@code purgeEvery}, not every 10 s. */
+  static ExpiryReaper startForTest(Backend backend, Duration interval, Duration purgeEvery) {
+    return start(backend, interval, purgeEvery.toMillis());
+  }
+
+  private static ExpiryReaper start(Backend backend, Duration interval, long purgeEveryMillis) {
+    ExpiryReaper reaper = new ExpiryReaper(backend, interval, purgeEveryMillis);
     reaper.scheduler.scheduleWithFixedDelay(reaper::sweep, reaper.intervalMillis,
         reaper.intervalMillis, TimeUnit.MILLISECONDS);
     return reaper;
@@ -80,7 +91,7 @@ public final class ExpiryReaper implements AutoCloseable {
         LOG.debug("{}: expired {} entries", backend.describe(), total);
       }
       if (expired >= 0 && System.nanoTime() - lastPurge
-          >= TimeUnit.MILLISECONDS.toNanos(PURGE_EVERY_MILLIS)) {
+          >= TimeUnit.MILLISECONDS.toNanos(purgeEveryMillis)) {
         purge(deadline);
       }
       if (failing) {
