@@ -133,6 +133,14 @@ public interface Backend extends AutoCloseable {
     task.run();
   }
 
+  /**
+   * Visits the removals of {@code cache} made in the last {@code millis} (tombstones, with their
+   * revisions), so that a cache attaching now fences off a late or replayed older change of a key
+   * removed just before it loaded; nothing where removals leave no trace.
+   */
+  default void recentRemovals(String cache, long millis, java.util.function.Consumer<Row> sink) {
+  }
+
   default ListenStatus listenStatus() {
     return ListenStatus.inProcess(0);
   }

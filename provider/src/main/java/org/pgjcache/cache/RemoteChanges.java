@@ -128,5 +128,15 @@ final class RemoteChanges<K, V> implements ChangeListener {
             e.getMessage());
       }
     });
+    // recent removals as tombstones: a replayed or late older change of such a key is then stale
+    core.backend.recentRemovals(core.name, org.pgjcache.store.Replica.TOMBSTONE_MILLIS, row -> {
+      try {
+        K key = (K) core.keys.decode(row.key());
+        core.replica.apply(key, null, row.rev(), row.expireAt(), now,
+            org.pgjcache.store.ApplyHook.NONE);
+      } catch (CorruptDataException e) {
+        LOG.debug("cache '{}': a removed key cannot be decoded: {}", core.name, e.getMessage());
+      }
+    });
   }
 }

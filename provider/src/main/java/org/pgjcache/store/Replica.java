@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 public final class Replica {
 
   /** How long a tombstone is kept to fence off late, older changes of a removed key. */
-  static final long TOMBSTONE_MILLIS = 60_000;
+  public static final long TOMBSTONE_MILLIS = 60_000;
 
   private static final int STRIPES = 64;
 

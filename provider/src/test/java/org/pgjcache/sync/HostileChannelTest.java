@@ -174,4 +174,43 @@ class HostileChannelTest {
       }
     }
   }
+
+  @Test
+  void aReplayedNotificationDoesNotResurrectARemovedKeyEvenOnANodeThatAttachedSince()
+      throws Exception {
+    CacheManager am = nodes.node("replay-a", fast(nodes, "replay-a"));
+    MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+    Cache<String, String> a = am.createCache("replayed", config);
+    String captured;
+    try (Connection outsider = asOutsider()) {
+      try (Statement st = outsider.createStatement()) {
+        st.execute("listen " + CHANNEL);
+      }
+      a.put("k", "removed since");
+      List<String> heard = new ArrayList<>();
+      PGConnection pg = outsider.unwrap(PGConnection.class);
+      await().atMost(WAIT).until(() -> {
+        PGNotification[] got = pg.getNotifications(100);
+        if (got != null) {
+          for (PGNotification n : got) {
+            heard.add(n.getParameter());
+          }
+        }
+        return heard.stream().anyMatch(p -> p.startsWith("P|") && p.contains("replayed"));
+      });
+      captured = heard.stream().filter(p -> p.startsWith("P|") && p.contains("replayed"))
+          .findFirst().orElseThrow();
+      a.remove("k");
+
+      CacheManager bm = nodes.node("replay-b", fast(nodes, "replay-b"));
+      Cache<String, String> b = bm.createCache("replayed", config);
+      assertThat(b.get("k")).isNull();
+      notifyAs(outsider, captured);
+      a.put("after", "the replay");
+      await().atMost(WAIT).until(() -> "the replay".equals(b.get("after")));
+      assertThat(b.get("k")).as("the replayed put of a removed key").isNull();
+      assertThat(a.get("k")).isNull();
+    }
+  }
 }

@@ -405,6 +405,22 @@ public final class PostgresBackend implements Backend {
     });
   }
 
+  @Override
+  public void recentRemovals(String cache, long millis, Consumer<Row> sink) {
+    jdbc.run("reading recent removals", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.recentRemovals())) {
+        ps.setString(1, cache);
+        ps.setLong(2, millis);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(readRow(rs));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
   /** Rows (and tombstones) of a cache whose revision lies in {@code [min, max]}. */
   List<Row> revisions(String cache, long min, long max) {
     return jdbc.run("reading a batch of changes", cache, c -> {

@@ -192,6 +192,12 @@ final class Sql {
         + " where cache = ? and value is not null";
   }
 
+  /** Tombstones of a cache changed in the last milliseconds given. Parameters: cache, millis. */
+  String recentRemovals() {
+    return "select key, value, rev, " + EXP + " from " + table + " where cache = ? and value is null"
+        + " and updated_at > now() - ?::bigint * interval '1 millisecond'";
+  }
+
   /** Rows (with tombstones) of a cache whose revision lies in a range: what a batch announced. */
   private String buildRevRange() {
     return "select key, value, rev, " + EXP + " from " + table
