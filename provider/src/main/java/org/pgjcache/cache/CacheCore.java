@@ -245,17 +245,35 @@ final class CacheCore<K, V> {
     try {
       return (V) forms.read(versioned.held());
     } catch (CorruptDataException e) {
-      corruptValues.incrementAndGet();
-      if (lastCorrupt.size() > 1000) {
-        lastCorrupt.clear();
-      }
-      Long logged = lastCorrupt.put(key, versioned.rev());
-      if (logged == null || logged != versioned.rev()) {
-        LOG.warn("cache '{}': the stored value of"
-            + " key {} at revision {} cannot be decoded ({}); its event carries null instead",
-            name, keyForLog(key), versioned.rev(), e.getMessage());
-      }
+      noteCorrupt(key, versioned.rev(), e);
       return null;
+    }
+  }
+
+  /**
+   * The value of a row an atomic operation read, or null if it cannot be decoded (logged and counted
+   * as in {@link #readLenient}): the operation then sees the key as absent (a processor may overwrite
+   * it) or as not equal to an expected value, and never fails for the corrupt value.
+   */
+  V valueOrNull(K key, Row row) {
+    try {
+      return valueOf(key, row);
+    } catch (CacheException e) {
+      noteCorrupt(key, row.rev(), e);
+      return null;
+    }
+  }
+
+  private void noteCorrupt(K key, long rev, RuntimeException e) {
+    corruptValues.incrementAndGet();
+    if (lastCorrupt.size() > 1000) {
+      lastCorrupt.clear();
+    }
+    Long logged = lastCorrupt.put(key, rev);
+    if (logged == null || logged != rev) {
+      LOG.warn("cache '{}': the stored value of key {} at revision {} cannot be decoded ({}); it"
+          + " counts as absent or null where it would be read", name, keyForLog(key), rev,
+          e.getMessage());
     }
   }
 

@@ -65,7 +65,7 @@ final class ConditionalOps<K, V> {
       if (!isLive(row, now)) {
         return Mutation.NONE;
       }
-      if (!Objects.equals(oldValue, core.valueOf(key, row))) {
+      if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
         return access(row, now);
       }
       write(key, newValue);
@@ -83,7 +83,7 @@ final class ConditionalOps<K, V> {
       if (!isLive(row, now)) {
         return Mutation.NONE;
       }
-      if (!Objects.equals(oldValue, core.valueOf(key, row))) {
+      if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
         return access(row, now);
       }
       delete(key);
@@ -158,7 +158,7 @@ final class ConditionalOps<K, V> {
     MutationResult result = core.backend.mutate(core.name, keyText, core.origin(), row -> {
       boolean live = isLive(row, core.now());
       out.existed = live;
-      out.old = live ? core.valueOf(key, row) : null;
+      out.old = live ? core.valueOrNull(key, row) : null;
       return mutator.decide(row);
     });
     out.result = result;

@@ -40,7 +40,8 @@ final class Invocations<K, V> {
         row -> {
           long now = core.now();
           boolean live = row != null && !row.expiredAt(now);
-          PgMutableEntry<K, V> entry = new PgMutableEntry<>(key, live ? core.valueOf(key, row) : null,
+          PgMutableEntry<K, V> entry = new PgMutableEntry<>(key,
+              live ? core.valueOrNull(key, row) : null,
               core.loader, valueType);
           seen[0] = entry;
           result[0] = process(processor, entry, arguments);

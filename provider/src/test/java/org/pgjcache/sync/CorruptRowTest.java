@@ -79,6 +79,15 @@ class CorruptRowTest {
           + " where key = 's:bad'")).isEqualTo(1);
       await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> b.get("bad"))
           .isInstanceOf(CacheException.class));
+      // atomic operations see a corrupt value as absent or different, and never fail for it
+      assertThat(b.replace("bad", "expected", "never")).isFalse();
+      assertThat(b.<Boolean>invoke("bad", (entry, args) -> entry.exists())).isFalse();
+      assertThat(b.getAndPut("bad", "overwritten")).isNull();
+      assertThat(b.get("bad")).isEqualTo("overwritten");
+      assertThat(update(nodes, "update pgjcache_entries set value = " + CORRUPT
+          + " where key = 's:bad'")).isEqualTo(1);
+      await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> b.get("bad"))
+          .isInstanceOf(CacheException.class));
       assertThat(b.remove("bad")).isTrue();
       assertThat(b.get("bad")).isNull();
 
