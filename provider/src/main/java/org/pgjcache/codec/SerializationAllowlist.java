@@ -36,7 +36,21 @@ public final class SerializationAllowlist {
       "java.util.concurrent.locks.AbstractQueuedSynchronizer",
       "java.util.concurrent.locks.AbstractOwnableSynchronizer",
       // an interface, never instantiated: allows Serializable[] (Hibernate's cached entity state)
-      "java.io.Serializable");
+      "java.io.Serializable",
+      // Hibernate's second-level cache keys and entries (data only; the entity's own field types
+      // stay the user's to allow), so that hibernate.cache.region.factory_class=jcache needs no
+      // pgjcache setting
+      "org.hibernate.cache.internal.BasicCacheKeyImplementation",
+      "org.hibernate.cache.internal.CacheKeyImplementation",
+      "org.hibernate.cache.internal.NaturalIdCacheKey",
+      "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem",
+      "org.hibernate.cache.spi.QueryKey", "org.hibernate.cache.spi.QueryKey$ParameterBindingsMemento",
+      "org.hibernate.cache.spi.FilterKey",
+      "org.hibernate.cache.spi.entry.StandardCacheEntryImpl",
+      "org.hibernate.cache.spi.entry.ReferenceCacheEntryImpl",
+      "org.hibernate.cache.spi.entry.CollectionCacheEntry",
+      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$Item",
+      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$SoftLockImpl");
 
   private static final Set<String> REFUSED_ALWAYS = Set.of(
       "java.lang.Runtime", "java.lang.ProcessBuilder", "java.lang.Thread", "java.lang.ClassLoader",

@@ -90,7 +90,6 @@ public final class CatalogNode implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("hibernate.cache.use_second_level_cache", "true");
     p.setProperty("hibernate.cache.region.factory_class", "jcache");
-    p.setProperty("hibernate.javax.cache.provider", "org.pgjcache.spi.PgCachingProvider");
     p.setProperty("hibernate.javax.cache.uri", pgjcacheConfig.toString());
     // pgjcache creates caches on request; Hibernate should ask for its regions without a warning
     p.setProperty("hibernate.javax.cache.missing_cache_strategy", "create");
@@ -100,8 +99,8 @@ public final class CatalogNode implements AutoCloseable {
   }
 
   /**
-   * The node's pgjcache file. Hibernate's cache keys and entries are Hibernate classes, so their
-   * package is allowed for deserialization.
+   * The node's pgjcache file: where the database is, and nothing about Hibernate (its cache keys and
+   * entries are in pgjcache's default serialization allowlist; the entity's fields are JDK types).
    */
   private static URI writeConfig(String name, Properties connection, Path configDir)
       throws IOException {
@@ -109,7 +108,6 @@ public final class CatalogNode implements AutoCloseable {
     p.putAll(connection);
     p.setProperty("pgjcache.node-name", name);
     p.setProperty("pgjcache.shared-backend", "false");
-    p.setProperty("pgjcache.serialization.allow", "org.hibernate.cache.**");
     Path file = configDir.resolve(name + ".properties");
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(out, "pgjcache settings of " + name + " (second-level cache of its SessionFactory)");
