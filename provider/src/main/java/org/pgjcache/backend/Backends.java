@@ -35,7 +35,11 @@ public final class Backends {
       Shared shared = SHARED.get(key);
       if (shared == null) {
         Backend backend = open(settings);
-        shared = new Shared(key, backend, ExpiryReaper.start(backend, settings.expiryInterval()));
+        ExpiryReaper reaper = ExpiryReaper.start(backend, settings.expiryInterval());
+        if (settings.expiryPrompt()) {
+          backend.expiryHints(reaper::hint);
+        }
+        shared = new Shared(key, backend, reaper);
         SHARED.put(key, shared);
       }
       shared.holders++;

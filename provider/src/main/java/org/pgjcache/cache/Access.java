@@ -14,7 +14,7 @@ final class Access {
     if (expireAt == ExpiryCalculator.KEEP || expireAt == live.expireAt()) {
       return;
     }
-    if (core.replica.touch(key, live.rev(), expireAt)) {
+    if (core.touch(key, live.rev(), expireAt)) {
       core.touches.defer(core.keyText(key), live.rev(), expireAt);
     }
   }

@@ -35,7 +35,7 @@ final class Applier {
       EventType type = remove.op() == Op.EXPIRE ? EventType.EXPIRED : EventType.REMOVED;
       core.applyRemoval(key, result.rev(), type, now, batch);
     } else if (mutation instanceof Mutation.Touch touch) {
-      core.replica.touch(key, result.rev(), touch.expireAt());
+      core.touch(key, result.rev(), touch.expireAt());
     }
   }
 

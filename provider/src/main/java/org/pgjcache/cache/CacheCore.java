@@ -177,7 +177,24 @@ final class CacheCore<K, V> {
   /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
   Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
       EventBatch batch) {
-    return replica.apply(key, held, rev, expireAt, now, over, hook(EventType.REMOVED, now, batch));
+    Applied applied = replica.apply(key, held, rev, expireAt, now, over,
+        hook(EventType.REMOVED, now, batch));
+    if (expireAt != Row.ETERNAL && applied.applied()) {
+      backend.expiryHint(expireAt);
+    }
+    return applied;
+  }
+
+  /**
+   * Moves the expiry instant of the entry at exactly {@code rev} (see {@link Replica#touch}) and tells
+   * the reaper about the new instant.
+   */
+  boolean touch(Object key, long rev, long expireAt) {
+    boolean moved = replica.touch(key, rev, expireAt);
+    if (moved && expireAt != Row.ETERNAL) {
+      backend.expiryHint(expireAt);
+    }
+    return moved;
   }
 
   /** Holds a value on this node only (store-by-reference of something that cannot be serialized). */

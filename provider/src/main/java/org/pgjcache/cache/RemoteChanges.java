@@ -71,7 +71,7 @@ final class RemoteChanges<K, V> implements ChangeListener {
           break;
         }
         case TOUCH:
-          core.replica.touch(core.keys.decode(change.key()), change.rev(), change.expireAt());
+          core.touch(core.keys.decode(change.key()), change.rev(), change.expireAt());
           break;
         case CLEAR:
         case DESTROY:

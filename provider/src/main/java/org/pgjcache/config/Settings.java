@@ -64,6 +64,7 @@ public final class Settings {
     private final Duration serializationMaxTime;
     private final String nodeName;
     private final Duration expiryInterval;
+    private final boolean expiryPrompt;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -96,6 +97,7 @@ public final class Settings {
         this.serializationMaxTime = Objects.requireNonNull(b.serializationMaxTime);
         this.nodeName = Objects.requireNonNull(b.nodeName);
         this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
+        this.expiryPrompt = b.expiryPrompt;
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -269,6 +271,14 @@ public final class Settings {
         return expiryInterval;
     }
 
+    /**
+     * {@code expiry-prompt}: whether the reaper also sweeps as soon as an expiry instant this node knows
+     * of has passed (not only every {@code expiry-interval}).
+     */
+    public boolean expiryPrompt() {
+        return expiryPrompt;
+    }
+
 
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
@@ -360,6 +370,7 @@ public final class Settings {
         m.put(Keys.SERIALIZATION_MAX_TIME, Durations.format(serializationMaxTime));
         m.put(Keys.NODE_NAME, nodeName);
         m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
+        m.put(Keys.EXPIRY_PROMPT, Boolean.toString(expiryPrompt));
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -417,6 +428,7 @@ public final class Settings {
         Duration serializationMaxTime;
         String nodeName;
         Duration expiryInterval;
+        boolean expiryPrompt = true;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

@@ -133,6 +133,7 @@ public final class SettingsResolver {
         b.serializationAllow = v.get(Keys.SERIALIZATION_ALLOW, "", SettingsResolver::parseAllowList);
         resolveSerializationLimits(v, b);
         b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
+        b.expiryPrompt = v.get(Keys.EXPIRY_PROMPT, "true", SettingsResolver::parseBoolean);
 
         resolveConnection(v, b, environment, sys);
 

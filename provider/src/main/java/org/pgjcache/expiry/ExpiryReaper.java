@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * the entry's own revision, so the reaper's newer tombstone is no news to it and raises nothing a
  * second time.
  *
+ * <p>Besides every interval, it sweeps as soon as an instant it was told of ({@link #hint}: this
+ * node's writes, other nodes' changes, touches) has passed, so that EXPIRED events follow an expiry
+ * within milliseconds rather than within an interval, and costs nothing more when nothing expires.
+ * Instants are kept in {@link #SLOT_MILLIS} slots, at most {@link #MAX_HINTS} of them (beyond that the
+ * interval catches the rest).
+ *
  * <p>The same role purges tombstones once they are older than {@link #TOMBSTONE_RETENTION_MILLIS}.
  */
 public final class ExpiryReaper implements AutoCloseable {
@@ -33,6 +39,12 @@ public final class ExpiryReaper implements AutoCloseable {
   /** Tombstones deleted per transaction. */
   static final int PURGE_BATCH = 5000;
   private static final long PURGE_EVERY_MILLIS = TimeUnit.SECONDS.toMillis(10);
+  /** Expiry instants are gathered into slots this long; a sweep runs just after a slot ends. */
+  static final long SLOT_MILLIS = 10;
+  /** Known instants kept at most. */
+  static final int MAX_HINTS = 100_000;
+  /** After the slot, so that the database's clock has passed the instant too. */
+  private static final long AFTER_MILLIS = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpiryReaper.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -43,6 +55,12 @@ public final class ExpiryReaper implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private long lastPurge = System.nanoTime();
   private boolean failing;
+  /** Ends of the slots of expiry instants still to come (database clock, epoch millis). */
+  private final java.util.concurrent.ConcurrentSkipListSet<Long> slots =
+      new java.util.concurrent.ConcurrentSkipListSet<>();
+  /** The slot the next early sweep is scheduled for, or {@code Long.MAX_VALUE}. */
+  private long scheduledSlot = Long.MAX_VALUE;
+  private java.util.concurrent.ScheduledFuture<?> early;
 
   private ExpiryReaper(Backend backend, Duration interval, long purgeEveryMillis) {
     this.backend = backend;
@@ -119,6 +137,48 @@ public final class ExpiryReaper implements AutoCloseable {
     } while (purged == PURGE_BATCH && System.nanoTime() < deadline);
     if (total > 0) {
       LOG.debug("{}: purged {} tombstones", backend.describe(), total);
+    }
+  }
+
+  /**
+   * Learns an expiry instant (epoch millis, database clock): a sweep runs just after it. Cheap enough
+   * for every write and touch: a set insert, and a reschedule only for a new earliest instant.
+   */
+  public void hint(long expireAt) {
+    long slot = (Math.floorDiv(expireAt, SLOT_MILLIS) + 1) * SLOT_MILLIS;
+    if (slots.size() < MAX_HINTS) {
+      slots.add(slot);
+    }
+    wakeAt(slot);
+  }
+
+  private synchronized void wakeAt(long slot) {
+    if (slot >= scheduledSlot || scheduler.isShutdown()) {
+      return;
+    }
+    scheduledSlot = slot;
+    if (early != null) {
+      early.cancel(false);
+    }
+    long delay = Math.max(0, slot + AFTER_MILLIS - backend.now());
+    try {
+      early = scheduler.schedule(this::earlySweep, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("{}: reaper closed; no early sweep", backend.describe());
+    }
+  }
+
+  private void earlySweep() {
+    synchronized (this) {
+      scheduledSlot = Long.MAX_VALUE;
+      early = null;
+    }
+    long now = backend.now();
+    slots.headSet(now - AFTER_MILLIS, true).clear();
+    sweep();
+    Long next = slots.isEmpty() ? null : slots.first();
+    if (next != null) {
+      wakeAt(next);
     }
   }
 

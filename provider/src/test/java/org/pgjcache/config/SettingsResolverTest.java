@@ -316,6 +316,7 @@ class SettingsResolverTest {
             env.put("PGJCACHE_SERIALIZATION_MAX_TREE_SIZE", "1003");
             env.put("PGJCACHE_NODE_NAME", "en");
             env.put("PGJCACHE_EXPIRY_INTERVAL", "750ms");
+            env.put("PGJCACHE_EXPIRY_PROMPT", "false");
             env.put("PGJCACHE_SERIALIZATION_MAX_TIME", "1s");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);

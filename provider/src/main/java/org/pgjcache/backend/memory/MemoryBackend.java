@@ -237,6 +237,18 @@ public final class MemoryBackend implements Backend {
     }
   }
 
+  private volatile java.util.function.LongConsumer hints = at -> { };
+
+  @Override
+  public void expiryHints(java.util.function.LongConsumer hints) {
+    this.hints = hints;
+  }
+
+  @Override
+  public void expiryHint(long expireAt) {
+    hints.accept(expireAt);
+  }
+
   @Override
   public void close() {
     closed = true;
