@@ -167,10 +167,13 @@ final class Sql {
 
   /**
    * Bounds the rest of a transaction, as {@code set local} would but with parameters: statement and
-   * lock timeout in milliseconds, as text ({@code 0}: no lock timeout).
+   * lock timeout in milliseconds, as text ({@code 0}: no lock timeout). It also keeps the put's plan:
+   * left to choose, PostgreSQL kept planning the sealed upsert afresh at every execution (about
+   * 25 µs of a 270 µs put on a 2-core machine), while its generic plan is as good.
    */
   String limits() {
-    return "select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
+    return "select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true),"
+        + " set_config('plan_cache_mode', 'force_generic_plan', true)";
   }
 
   String ensureCache() {
