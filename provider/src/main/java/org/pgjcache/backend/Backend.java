@@ -145,12 +145,7 @@ public interface Backend extends AutoCloseable {
    * Where this node reports the expiry instants it learns of (its own writes, other nodes' changes,
    * touches), so the reaper can sweep when something is due rather than only every interval.
    */
-  default void expiryHints(java.util.function.LongConsumer hints) {
-  }
-
-  /** Reports an expiry instant (epoch millis, database clock) to the registered hints, if any. */
-  default void expiryHint(long expireAt) {
-  }
+  ExpiryHints expiryHints();
 
   default ListenStatus listenStatus() {
     return ListenStatus.inProcess(0);

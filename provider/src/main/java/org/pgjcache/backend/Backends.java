@@ -37,7 +37,7 @@ public final class Backends {
         Backend backend = open(settings);
         ExpiryReaper reaper = ExpiryReaper.start(backend, settings.expiryInterval());
         if (settings.expiryPrompt()) {
-          backend.expiryHints(reaper::hint);
+          backend.expiryHints().listen(reaper::hint);
         }
         shared = new Shared(key, backend, reaper);
         SHARED.put(key, shared);

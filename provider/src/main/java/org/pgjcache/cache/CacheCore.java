@@ -180,7 +180,7 @@ final class CacheCore<K, V> {
     Applied applied = replica.apply(key, held, rev, expireAt, now, over,
         hook(EventType.REMOVED, now, batch));
     if (expireAt != Row.ETERNAL && applied.applied()) {
-      backend.expiryHint(expireAt);
+      backend.expiryHints().expiresAt(expireAt);
     }
     return applied;
   }
@@ -192,7 +192,7 @@ final class CacheCore<K, V> {
   boolean touch(Object key, long rev, long expireAt) {
     boolean moved = replica.touch(key, rev, expireAt);
     if (moved && expireAt != Row.ETERNAL) {
-      backend.expiryHint(expireAt);
+      backend.expiryHints().expiresAt(expireAt);
     }
     return moved;
   }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,6 +18,7 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.codec.HostileValues;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -61,7 +59,7 @@ class AwkwardInputTest {
   }
 
   @Test
-  void aHashBombInTheTableFailsOnlyItsKeyAndQuickly() throws SQLException {
+  void aHashBombInTheTableFailsOnlyItsKeyAndQuickly() throws SQLException, java.io.IOException {
     try (Nodes nodes = Nodes.freshDatabase("bomb")) {
       CacheManager writer = nodes.node("a");
       Cache<String, Object> cache = writer.createCache("c", new MutableConfiguration<>());
@@ -72,7 +70,7 @@ class AwkwardInputTest {
           nodes.password());
           PreparedStatement ps = c.prepareStatement(
               "update pgjcache_entries set value = ? where key = 's:bad'")) {
-        ps.setBytes(1, tagged(hashBomb(100)));
+        ps.setBytes(1, HostileValues.tagged(HostileValues.hashBomb(100)));
         ps.executeUpdate();
       }
 
@@ -87,37 +85,5 @@ class AwkwardInputTest {
       reader.put("bad", new ArrayList<>(List.of("repaired")));
       assertThat(reader.get("bad")).isEqualTo(List.of("repaired"));
     }
-  }
-
-  /** The classic SerialDOS stream: 100 levels of two sets that both hold the next level's two. */
-  private static byte[] hashBomb(int levels) {
-    Set<Object> root = new HashSet<>();
-    Set<Object> s1 = root;
-    Set<Object> s2 = new HashSet<>();
-    for (int i = 0; i < levels; i++) {
-      Set<Object> t1 = new HashSet<>();
-      Set<Object> t2 = new HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(root);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static byte[] tagged(byte[] stream) {
-    byte[] out = new byte[stream.length + 1];
-    out[0] = 1;
-    System.arraycopy(stream, 0, out, 1, stream.length);
-    return out;
   }
 }

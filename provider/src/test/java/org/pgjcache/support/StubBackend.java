@@ -27,9 +27,16 @@ public class StubBackend implements Backend {
     return new UnsupportedOperationException("unexpected call of Backend." + method);
   }
 
+  private final org.pgjcache.backend.ExpiryHints expiryHints = new org.pgjcache.backend.ExpiryHints();
+
   @Override
   public String describe() {
     return "stub";
+  }
+
+  @Override
+  public org.pgjcache.backend.ExpiryHints expiryHints() {
+    return expiryHints;
   }
 
   @Override

@@ -19,6 +19,7 @@ import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Checksums;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
@@ -237,16 +238,11 @@ public final class MemoryBackend implements Backend {
     }
   }
 
-  private volatile java.util.function.LongConsumer hints = at -> { };
+  private final ExpiryHints expiryHints = new ExpiryHints();
 
   @Override
-  public void expiryHints(java.util.function.LongConsumer hints) {
-    this.hints = hints;
-  }
-
-  @Override
-  public void expiryHint(long expireAt) {
-    hints.accept(expireAt);
+  public ExpiryHints expiryHints() {
+    return expiryHints;
   }
 
   @Override

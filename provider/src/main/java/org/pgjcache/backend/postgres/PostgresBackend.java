@@ -26,6 +26,7 @@ import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
@@ -640,16 +641,11 @@ public final class PostgresBackend implements Backend {
     });
   }
 
-  private volatile java.util.function.LongConsumer hints = at -> { };
+  private final ExpiryHints expiryHints = new ExpiryHints();
 
   @Override
-  public void expiryHints(java.util.function.LongConsumer hints) {
-    this.hints = hints;
-  }
-
-  @Override
-  public void expiryHint(long expireAt) {
-    hints.accept(expireAt);
+  public ExpiryHints expiryHints() {
+    return expiryHints;
   }
 
   @Override
