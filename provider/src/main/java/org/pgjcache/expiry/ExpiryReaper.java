@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.Closing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,8 +117,10 @@ public final class ExpiryReaper implements AutoCloseable {
   public void close() {
     scheduler.shutdown();
     try {
-      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("{}: expiry reaper still busy after 10 s; closing anyway", backend.describe());
+      long wait = Closing.waitMillis(10_000);
+      if (!scheduler.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("{}: expiry reaper still busy after {} ms; closing anyway (a step waiting for the"
+            + " database fails when the backend closes)", backend.describe(), wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -23,6 +23,7 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.processor.EntryProcessor;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,12 @@ class FrozenDatabaseTest {
       Cache<String, String> loading = manager.createCache("loading",
           new MutableConfiguration<String, String>().setTypes(String.class, String.class)
               .setReadThrough(true).setCacheLoaderFactory(FactoryBuilder.factoryOf(Loader.class)));
+      javax.cache.expiry.Duration hour = javax.cache.expiry.Duration.ONE_HOUR;
+      Cache<String, String> touched = manager.createCache("touched",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+              .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(hour)));
+      touched.put("t0", "v");
+      touched.put("t1", "v");
       assertThat(loading.get("first")).isEqualTo("loaded-first");
       EntryProcessor<String, String, String> read = (entry, args) -> entry.getValue();
       assertThat(loading.invoke("first", read)).isEqualTo("loaded-first");
@@ -112,7 +119,9 @@ class FrozenDatabaseTest {
         return millisSince(start);
       }));
 
-      // Closing while calls wait on the frozen database: they fail, and close returns.
+      // Closing while calls wait on the frozen database — a put and an invoke, and the accessed-expiry
+      // updates of two reads, which the manager's scheduler and then close itself try to store, besides
+      // the heartbeat and the reaper: the calls fail, and close returns.
       for (int i = 0; i < 2; i++) {
         String key = "warm-" + i;
         background.submit(() -> plain.put(key, "up")).get(30, TimeUnit.SECONDS);
@@ -123,6 +132,8 @@ class FrozenDatabaseTest {
           () -> failure(() -> plain.put("during-close", "v")));
       Future<Throwable> stalledInvoke = background.submit(
           () -> failure(() -> plain.invoke("during-close", read)));
+      assertThat(touched.get("t0")).isEqualTo("v");
+      assertThat(touched.get("t1")).isEqualTo("v");
       await().atMost(Duration.ofSeconds(5)).until(() -> proxy.held() >= 2);
       long closing = System.nanoTime();
       assertTimeoutPreemptively(SAFETY_NET, manager::close);
