@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  * The storage engine under every cache of a data source, shared by all cache managers of a JVM that point
  * at it.
  *
- * <p>Every method commits before it returns, or throws {@link javax.cache.CacheException} within the
- * configured timeout. Revisions of one key only ever grow. Changes are announced to every subscriber of
+ * <p>Every method commits before it returns, or throws {@link javax.cache.CacheException} within
+ * statement-timeout + connect-timeout of its call ({@link org.pgjcache.config.Settings#callBound()}),
+ * even if the database never answers. Revisions of one key only ever grow. Changes are announced to every subscriber of
  * the cache except the one whose origin made them.
  */
 public interface Backend extends AutoCloseable {

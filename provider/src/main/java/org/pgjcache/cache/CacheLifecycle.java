@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import org.pgjcache.backend.Closing;
 import org.pgjcache.management.CacheConfigurationBean;
 import org.pgjcache.management.JmxRegistration;
 import org.slf4j.Logger;
@@ -136,9 +137,10 @@ final class CacheLifecycle<K, V> {
     touchFlush.cancel(false);
     tombstonePurge.cancel(false);
     try {
-      if (!background.awaitIdle(BACKGROUND_WAIT_MILLIS)) {
+      long wait = Closing.waitMillis(BACKGROUND_WAIT_MILLIS);
+      if (!background.awaitIdle(wait)) {
         LOG.warn("cache '{}': background loads still running after {} ms; closing anyway", core.name,
-            BACKGROUND_WAIT_MILLIS);
+            wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -35,6 +35,8 @@ public final class Settings {
     static final String DEFAULT_SOURCE = "default";
     /** Source reported for optional values nobody set and that have no default. */
     static final String UNSET_SOURCE = "not set";
+    /** The least connect timeout HikariCP accepts. */
+    private static final Duration MIN_POOL_CONNECT_TIMEOUT = Duration.ofMillis(250);
 
     private final URI uri;
     private final String file;
@@ -184,9 +186,27 @@ public final class Settings {
         return connectTimeout;
     }
 
-    /** {@code statement-timeout}: the bound on every database call. */
+    /** {@code statement-timeout}: how long the database may run one statement before it cancels it. */
     public Duration statementTimeout() {
         return statementTimeout;
+    }
+
+    /**
+     * {@code connect-timeout} as the connection pool applies it: at least 250 ms, the least it
+     * accepts.
+     */
+    public Duration poolConnectTimeout() {
+        return connectTimeout.compareTo(MIN_POOL_CONNECT_TIMEOUT) < 0 ? MIN_POOL_CONNECT_TIMEOUT
+                : connectTimeout;
+    }
+
+    /**
+     * The bound of every database call, counted from the call, and of closing a cache manager:
+     * statement-timeout + connect-timeout (see {@link #poolConnectTimeout()}), whatever the database
+     * does, even if it never answers.
+     */
+    public Duration callBound() {
+        return statementTimeout.plus(poolConnectTimeout());
     }
 
     /** {@code heartbeat-interval}: how often checksums are compared. */

@@ -1,11 +1,12 @@
 package org.pgjcache.expiry;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.Closing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +68,15 @@ public final class ExpiryReaper implements AutoCloseable {
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.purgeEveryMillis = purgeEveryMillis;
     String name = "pgjcache-reaper-" + SEQUENCE.incrementAndGet();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
     });
+    // an early sweep still waiting when the reaper closes must not run against a closed backend
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setRemoveOnCancelPolicy(true);
+    this.scheduler = executor;
   }
 
   /** Starts reaping for {@code backend} every {@code interval}; {@link #close()} stops it. */
@@ -187,8 +192,10 @@ public final class ExpiryReaper implements AutoCloseable {
   public void close() {
     scheduler.shutdown();
     try {
-      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("{}: expiry reaper still busy after 10 s; closing anyway", backend.describe());
+      long wait = Closing.waitMillis(10_000);
+      if (!scheduler.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("{}: expiry reaper still busy after {} ms; closing anyway (a step waiting for the"
+            + " database fails when the backend closes)", backend.describe(), wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -58,15 +58,22 @@ public final class TouchQueue {
     }
   }
 
-  /** Writes every pending touch; a failed one is logged and dropped (the entry then expires earlier). */
+  /**
+   * Writes every pending touch. The first one that fails ends the flush: it and the touches still
+   * pending are logged and dropped (those entries then expire at their previous instant on other
+   * nodes), so a database that does not answer costs one call's bound, not one per key.
+   */
   public void flush() {
     for (Map.Entry<String, long[]> next : pending.entrySet()) {
       long[] touch = next.getValue();
       try {
         backend.touch(cache, next.getKey(), touch[0], touch[1], origin.get());
       } catch (RuntimeException | Error e) {
-        LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
-            + " previous instant on other nodes", cache, e);
+        int dropped = pending.size();
+        pending.clear();
+        LOG.warn("cache '{}': could not store the accessed expiry of {} keys; they will expire at"
+            + " their previous instant on other nodes", cache, dropped, e);
+        return;
       } finally {
         // a newer touch deferred meanwhile stays for the next flush
         pending.remove(next.getKey(), touch);

@@ -21,6 +21,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.Backends;
+import org.pgjcache.backend.Closing;
 import org.pgjcache.cache.ManagerContext;
 import org.pgjcache.cache.PgCache;
 import org.pgjcache.cache.PgCaches;
@@ -264,6 +265,14 @@ public final class PgCacheManager implements CacheManager {
     }
   }
 
+  /**
+   * Closes the caches, stops this manager's threads and releases the backend (the last manager of a
+   * shared backend closes its pool and LISTEN connection). Returns within statement-timeout +
+   * connect-timeout, even with the database frozen: the writes a close makes (pending accessed-expiry
+   * updates, leaving the node table) and its waits for background work share that bound
+   * ({@link Closing}), and calls still waiting on the database when the backend closes are cut, so
+   * their threads end too.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -272,6 +281,10 @@ public final class PgCacheManager implements CacheManager {
       }
       closed = true;
     }
+    Closing.within(settings.callBound(), this::closeNow);
+  }
+
+  private void closeNow() {
     try {
       for (PgCache<?, ?> cache : caches.values()) {
         try {
@@ -296,11 +309,13 @@ public final class PgCacheManager implements CacheManager {
 
   private void awaitTermination() {
     try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("cache manager {}: listener threads still busy after 5 s; interrupting them", uri);
+      long wait = Closing.waitMillis(5_000);
+      if (!executor.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("cache manager {}: listener threads still busy after {} ms; interrupting them", uri,
+            wait);
         executor.shutdownNow();
       }
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      scheduler.awaitTermination(Closing.waitMillis(5_000), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       executor.shutdownNow();

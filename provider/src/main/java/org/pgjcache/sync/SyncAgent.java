@@ -25,6 +25,7 @@ import javax.cache.CacheException;
 import javax.management.ObjectName;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.Closing;
 import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.config.Settings;
@@ -277,6 +278,9 @@ public final class SyncAgent implements NodeSync {
   }
 
   private void record(int caches, boolean allMatched) {
+    if (closed) {
+      return; // the node is leaving the node table
+    }
     try {
       backend.recordNode(new NodeBeat(nodeId, nodeName, started, caches, allMatched, lastRepair,
           repaired.get(), backend.listenStatus(), backend.corruptNotifications(),
@@ -295,9 +299,9 @@ public final class SyncAgent implements NodeSync {
     closed = true;
     scheduler.shutdown();
     try {
-      if (!scheduler.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
-        LOG.warn("node {}: heartbeat still running after {} ms; interrupting it", nodeName,
-            waitMillis);
+      long wait = Closing.waitMillis(waitMillis);
+      if (!scheduler.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("node {}: heartbeat still running after {} ms; interrupting it", nodeName, wait);
         scheduler.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * own error. A combined statement waits at most {@link #LOCK_WAIT_MILLIS} for a row lock another
  * transaction holds: the put of that row is then handed back to its caller ({@link SoloPuts}), which
  * waits for the lock alone, so a locked row delays only the puts of its key. Every attempt is bounded
- * by the leader's deadline, pool wait included; when that deadline rather than the configured timeouts
- * cut an attempt short, the others' puts go back to the queue for a leader with time left.
+ * by the leader's deadline, pool wait included: the database is asked to cancel the statement a little
+ * before it, and the {@link Watchdog} closes the connection at it if the database does not answer at
+ * all. When that deadline rather than the configured timeouts cut an attempt short, the others' puts go
+ * back to the queue for a leader with time left.
  */
 final class BatchWriter {
 
@@ -32,7 +34,7 @@ final class BatchWriter {
   static final long LOCK_WAIT_MILLIS = 50;
   /**
    * How much earlier than the deadline the database is asked to cancel a statement, so that its answer
-   * arrives before the socket gives up on it (which would leave the outcome unknown).
+   * arrives before the watchdog closes the connection (which would leave the outcome unknown).
    */
   private static final long ANSWER_MILLIS = 100;
 
@@ -58,8 +60,7 @@ final class BatchWriter {
     this.outcomes = outcomes;
     this.many = sql.limits() + "; " + sql.putMany + "; commit";
     this.one = sql.limits() + "; " + sql.put + "; commit";
-    this.bound = (statementMillis + connectMillis) + " ms (statement-timeout " + statementMillis
-        + " ms + connect-timeout " + connectMillis + " ms)";
+    this.bound = jdbc.bound();
   }
 
   /** The bound of one put, for messages. */
@@ -158,7 +159,8 @@ final class BatchWriter {
 
   /** The failure of one put of a failed attempt, with the database's reason. */
   private CacheException failure(PendingPut put, Attempt attempt) {
-    String reason = attempt.error == null ? "no time was left" : reason(attempt.error);
+    String reason = attempt.cut != null ? attempt.cut
+        : attempt.error == null ? "no time was left" : reason(attempt.error);
     switch (attempt.verdict()) {
       case MAYBE_COMMITTED:
         return put.failure("failed on PostgreSQL " + jdbc.target() + " and may have committed"
@@ -211,22 +213,26 @@ final class BatchWriter {
     }
   }
 
-  /** One transaction of puts within a deadline, pool wait included. */
+  /**
+   * One transaction of puts within a deadline, pool wait included: the pool's wait and its check of an
+   * idle connection end within the time left, the database cancels the statement {@link #ANSWER_MILLIS}
+   * before the deadline, and the watchdog closes the connection at the deadline.
+   */
   private Attempt attempt(List<PendingPut> puts, Deadline deadline, long lockMillis) {
-    long left = deadline.remainingMillis();
-    if (left <= 0) {
+    long borrowMillis = Jdbc.borrowMillis(connectMillis, deadline.remainingMillis());
+    if (borrowMillis <= 0) {
       return Attempt.OUT_OF_TIME;
     }
-    long borrowMillis = Math.min(connectMillis, left);
     Connection c;
     try {
       c = jdbc.borrow(borrowMillis);
     } catch (SQLException e) {
-      return new Attempt(null, e, borrowMillis < connectMillis, true);
+      return new Attempt(null, e, borrowMillis < connectMillis, true, null);
     }
     boolean shortened = borrowMillis < connectMillis;
+    Watchdog.Watch watch = jdbc.watch(c, deadline);
     try {
-      left = deadline.remainingMillis();
+      long left = deadline.remainingMillis();
       if (left <= 0) {
         return Attempt.OUT_OF_TIME;
       }
@@ -234,16 +240,18 @@ final class BatchWriter {
       shortened |= statement < statementMillis;
       long lock = lockMillis == 0 ? 0 : Math.min(lockMillis, statement);
       c.setAutoCommit(false);
-      c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, left));
       long[] revs = puts.size() == 1
           ? writeOne(c, puts.get(0), statement, lock)
           : writeMany(c, puts, statement, lock);
-      return new Attempt(revs, null, false, false);
+      return new Attempt(revs, null, false, false, null);
     } catch (SQLException e) {
       rollback(c, e);
-      return new Attempt(null, e, shortened, false);
+      return new Attempt(null, e, shortened, false, !watch.wasCut() ? null
+          : watch.closedBy() != null ? watch.closedBy()
+          : "the database did not answer within " + bound + "; the connection was closed");
     } finally {
       release(c);
+      watch.close();
     }
   }
 
@@ -338,12 +346,14 @@ final class BatchWriter {
   }
 
   /**
-   * What one transaction did: the revisions of its puts in order, or why it did not commit, and whether
-   * the deadline rather than the configured timeouts limited it.
+   * What one transaction did: the revisions of its puts in order, or why it did not commit, whether
+   * the deadline rather than the configured timeouts limited it, and why the watchdog closed its
+   * connection if it did (the database did not answer by the deadline, or the backend closed).
    */
-  private record Attempt(long[] revs, SQLException error, boolean shortened, boolean borrowing) {
+  private record Attempt(long[] revs, SQLException error, boolean shortened, boolean borrowing,
+      String cut) {
 
-    static final Attempt OUT_OF_TIME = new Attempt(null, null, true, true);
+    static final Attempt OUT_OF_TIME = new Attempt(null, null, true, true, null);
 
     boolean committed() {
       return revs != null;

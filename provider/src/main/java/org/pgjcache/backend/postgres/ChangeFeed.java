@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
+import org.pgjcache.backend.Closing;
 import org.pgjcache.backend.postgres.listen.ListenConnection;
 import org.pgjcache.backend.postgres.listen.ListenTarget;
 import org.pgjcache.backend.postgres.listen.NotificationHandler;
@@ -207,9 +208,16 @@ final class ChangeFeed implements NotificationHandler {
       current.close();
     }
     try {
-      supervisor.join(timeout.toMillis() + 1000);
+      long wait = Closing.teardownMillis(timeout.toMillis() + 1000);
+      if (wait > 0) {
+        supervisor.join(wait);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (supervisor.isAlive()) {
+      LOG.debug("the LISTEN supervisor of {}:{} is still connecting; it ends when its attempt does"
+          + " (within {})", target.host(), target.port(), timeout);
     }
   }
 }

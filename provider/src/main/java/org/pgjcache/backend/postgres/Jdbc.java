@@ -2,16 +2,46 @@ package org.pgjcache.backend.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.cache.CacheException;
-import javax.sql.DataSource;
+import org.pgjcache.backend.Closing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs database work with a pooled connection and turns failures into {@link CacheException}s. */
+/**
+ * Runs database work with a pooled connection, within one bound, and turns failures into
+ * {@link CacheException}s.
+ *
+ * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever the
+ * database does: the wait for a pooled connection (and the pool's check of an idle one) takes at most
+ * connect-timeout and never more than the time left; the database cancels a statement after
+ * statement-timeout, which is how a slow call usually ends; and the {@link Watchdog} closes the
+ * connection of a call still running at its deadline, which is how a call to a database that does not
+ * answer at all ends. A write that fails that way may have committed (the database may have received it
+ * and answer no more); its cache is then reconciled.
+ */
 final class Jdbc {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
+
+  /**
+   * The longest the pool may spend checking an idle connection before handing it out (its validation
+   * timeout): a call takes a connection only with more than this left, and waits for one at most this
+   * much less than its time left, so the check never takes it past its deadline.
+   */
+  static final long CHECK_MILLIS = 250;
 
   /** A piece of work on a connection. */
   @FunctionalInterface
   interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /** A piece of work that tells its call when it starts writing or receives more of a long answer. */
+  @FunctionalInterface
+  interface CallWork<T> {
+    T run(Connection connection, Call call) throws SQLException;
   }
 
   /** Takes a connection from a pool, waiting at most a given time for one. */
@@ -20,19 +50,53 @@ final class Jdbc {
     Connection borrow(long timeoutMillis) throws SQLException;
   }
 
-  private final DataSource pool;
-  private final String target;
-  private final Borrower borrower;
+  /** What work may tell the call it runs in. */
+  interface Call {
+    /**
+     * From now on the work sends a write: if the call fails by losing its connection, the write may
+     * have committed. Nothing was sent if the connection was already cut.
+     */
+    void writing();
 
-  Jdbc(DataSource pool, String target) {
-    this(pool, target, timeoutMillis -> pool.getConnection());
+    /** More of a long answer arrived: the call's deadline starts again from now. */
+    void progress();
   }
 
-  /** With a borrower that honours a wait shorter than the pool's own, for calls with a deadline. */
-  Jdbc(DataSource pool, String target, Borrower borrower) {
-    this.pool = pool;
+  private final String target;
+  private final Borrower borrower;
+  private final Watchdog watchdog;
+  private final long boundMillis;
+  private final long connectMillis;
+  private final String bound;
+  private final Consumer<String> unknownOutcome;
+
+  /**
+   * @param unknownOutcome told the cache of a write that may or may not have committed, to reconcile it
+   */
+  Jdbc(String target, Borrower borrower, Watchdog watchdog, long statementMillis,
+      long connectMillis, Consumer<String> unknownOutcome) {
     this.target = target;
     this.borrower = borrower;
+    this.watchdog = watchdog;
+    this.boundMillis = statementMillis + connectMillis;
+    this.connectMillis = connectMillis;
+    this.bound = describeBound(statementMillis, connectMillis);
+    this.unknownOutcome = unknownOutcome;
+  }
+
+  /** The bound of a call, for messages: its figure and where it comes from. */
+  static String describeBound(long statementMillis, long connectMillis) {
+    return (statementMillis + connectMillis) + " ms (statement-timeout " + statementMillis
+        + " ms + connect-timeout " + connectMillis + " ms)";
+  }
+
+  /**
+   * How long a call with {@code leftMillis} to go may wait for a pooled connection: connect-timeout, less
+   * if less is left, keeping {@link #CHECK_MILLIS} for the pool's check of an idle connection; zero or
+   * less means it has no time to take one.
+   */
+  static long borrowMillis(long connectMillis, long leftMillis) {
+    return Math.min(connectMillis, leftMillis - CHECK_MILLIS);
   }
 
   /**
@@ -43,35 +107,112 @@ final class Jdbc {
     return borrower.borrow(timeoutMillis);
   }
 
+  /** Watches a call on {@code connection} until {@code deadline}; close the watch when it is over. */
+  Watchdog.Watch watch(Connection connection, Deadline deadline) {
+    return watchdog.watch(connection, deadline);
+  }
+
   /** The database, for messages; never a password. */
   String target() {
     return target;
   }
 
+  /** The bound of a call, for messages. */
+  String bound() {
+    return bound;
+  }
+
+  /** Reads, or writes what cannot be half done (the caller treats a failure as nothing written). */
   <T> T run(String what, String cache, Work<T> work) {
-    try (Connection connection = pool.getConnection()) {
-      return work.run(connection);
+    return call(what, cache, false, (c, call) -> work.run(c));
+  }
+
+  /** Writes in one statement: a failure that loses the connection may have committed. */
+  <T> T write(String what, String cache, Work<T> work) {
+    return call(what, cache, false, (c, call) -> {
+      call.writing();
+      return work.run(c);
+    });
+  }
+
+  /**
+   * Runs work that writes in one transaction; whatever it throws rolls it back and reaches the caller as
+   * is. A failure that loses the connection may have committed.
+   */
+  <T> T transaction(String what, String cache, Work<T> work) {
+    return call(what, cache, true, (c, call) -> {
+      call.writing();
+      return work.run(c);
+    });
+  }
+
+  /** As {@link #transaction}, for work that tells its call when it starts writing, if it does. */
+  <T> T transaction(String what, String cache, CallWork<T> work) {
+    return call(what, cache, true, work);
+  }
+
+  private <T> T call(String what, String cache, boolean transaction, CallWork<T> work) {
+    Deadline deadline = Deadline.after(boundMillis);
+    long wait = borrowMillis(connectMillis, deadline.remainingMillis());
+    if (wait <= 0) {
+      throw new CacheException(what + where(cache) + " did not start within " + bound
+          + ": no time was left to take a pooled connection"
+          + (Closing.active() ? " (the cache manager is closing)" : ""));
+    }
+    Connection connection;
+    try {
+      connection = borrower.borrow(wait);
     } catch (SQLException e) {
       throw failure(what, cache, e);
     }
+    Watchdog.Watch watch = watchdog.watch(connection, deadline);
+    Progress call = new Progress(watch);
+    T result;
+    try {
+      result = transaction ? inTransaction(connection, call, work) : work.run(connection, call);
+    } catch (SQLException e) {
+      release(connection, watch, e);
+      throw failure(what, cache, e, call);
+    } catch (RuntimeException | Error e) {
+      release(connection, watch, e);
+      throw e;
+    }
+    release(connection, watch, null);
+    return result;
   }
 
-  /** Runs work in one transaction; whatever it throws rolls it back and reaches the caller as is. */
-  <T> T transaction(String what, String cache, Work<T> work) {
-    try (Connection connection = pool.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(connection, e);
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
+  private static <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)
+      throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection, call);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollback(connection, e);
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * Returns a connection to the pool, then stops watching its call (so that the pool's reset of it is
+   * watched too). A failure to return it cannot change the call's outcome: after a failure it is added
+   * to that failure, after success it is logged.
+   */
+  private static void release(Connection connection, Watchdog.Watch watch, Throwable failure) {
+    try {
+      connection.close();
     } catch (SQLException e) {
-      throw failure(what, cache, e);
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        LOG.debug("returning a connection to the pool failed after its work was done; the pool"
+            + " discards it", e);
+      }
+    } finally {
+      watch.close();
     }
   }
 
@@ -83,9 +224,63 @@ final class Jdbc {
     }
   }
 
+  private static String where(String cache) {
+    return cache == null ? "" : " for cache '" + cache + "'";
+  }
+
+  /** A failure to take a connection, or of work that wrote nothing. */
   CacheException failure(String what, String cache, SQLException e) {
-    String where = cache == null ? "" : " for cache '" + cache + "'";
-    return new CacheException(what + where + " failed on PostgreSQL " + target + ": "
-        + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
+    return new CacheException(what + where(cache) + " failed on PostgreSQL " + target + ": "
+        + reason(e), e);
+  }
+
+  private CacheException failure(String what, String cache, SQLException e, Progress call) {
+    boolean unknown = call.wrote && (call.watch.wasCut()
+        || Verdict.of(e) == Verdict.MAYBE_COMMITTED);
+    String reason;
+    if (call.watch.wasCut()) {
+      String closedBy = call.watch.closedBy();
+      reason = closedBy != null ? closedBy
+          : "the database did not answer within " + bound + "; the connection was closed";
+    } else {
+      reason = reason(e);
+    }
+    if (!unknown) {
+      return new CacheException(what + where(cache) + " failed on PostgreSQL " + target + ": "
+          + reason, e);
+    }
+    if (cache != null) {
+      unknownOutcome.accept(cache);
+    }
+    return new CacheException(what + where(cache) + " failed on PostgreSQL " + target
+        + " and may have committed" + (cache == null ? "" : " (the cache is being reconciled)")
+        + ": " + reason, e);
+  }
+
+  private static String reason(SQLException e) {
+    return e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+  }
+
+  /** A call's watch, and whether its work has started writing. */
+  private final class Progress implements Call {
+
+    final Watchdog.Watch watch;
+    volatile boolean wrote;
+
+    Progress(Watchdog.Watch watch) {
+      this.watch = watch;
+    }
+
+    @Override
+    public void writing() {
+      if (!watch.wasCut()) {
+        wrote = true;
+      }
+    }
+
+    @Override
+    public void progress() {
+      watch.renew(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis));
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.pgjcache.backend.Closing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +75,10 @@ final class NoticeLanes implements AutoCloseable {
   public void close() {
     threads.shutdownNow();
     try {
-      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("notification lanes still busy 5 s after close (a listener that does not return?)");
+      long wait = Closing.teardownMillis(5_000);
+      if (!threads.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("notification lanes still busy {} ms after close (a listener that does not"
+            + " return?)", wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -26,6 +26,7 @@ import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.Closing;
 import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
@@ -59,6 +60,7 @@ public final class PostgresBackend implements Backend {
   private final Settings settings;
   private final String target;
   private final HikariDataSource pool;
+  private final Watchdog watchdog;
   private final Jdbc jdbc;
   private final Sql sql;
   private final String channel;
@@ -75,7 +77,12 @@ public final class PostgresBackend implements Backend {
     this.sql = new Sql(settings.schema(), settings.table());
     this.channel = settings.channel();
     this.pool = openPool(settings, target);
-    this.jdbc = new Jdbc(pool, target, timeoutMillis -> borrow(pool, timeoutMillis));
+    long statementMillis = settings.statementTimeout().toMillis();
+    long connectMillis = connectMillis(settings);
+    this.watchdog = new Watchdog(pool.getPoolName() + "-watchdog",
+        Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
+    this.jdbc = new Jdbc(target, timeoutMillis -> borrow(pool, timeoutMillis), watchdog,
+        statementMillis, connectMillis, subscribers::gap);
     try {
       if (settings.ddl() && !schemaInPlace()) {
         createSchema();
@@ -84,9 +91,8 @@ public final class PostgresBackend implements Backend {
         checkSchema();
       }
       this.seal = new NoticeSeal(readSecret());
-      this.combiner = new WriteCombiner(jdbc, sql, channel, seal,
-          settings.statementTimeout().toMillis(),
-          Math.max(250, settings.connectTimeout().toMillis()), new Unseen());
+      this.combiner = new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis,
+          new Unseen());
       measureClock();
       this.notices = new Notices(this, subscribers, seal);
       if (settings.notifications()) {
@@ -98,9 +104,15 @@ public final class PostgresBackend implements Backend {
         this.feed = null;
       }
     } catch (RuntimeException e) {
+      watchdog.close("the backend failed to open");
       pool.close();
       throw e;
     }
+  }
+
+  /** The connect timeout as the pool uses it: at least 250 ms, the least HikariCP accepts. */
+  private static long connectMillis(Settings settings) {
+    return settings.poolConnectTimeout().toMillis();
   }
 
   /** Connects, creates the schema if allowed, and starts listening; fails within the connect timeout. */
@@ -125,6 +137,13 @@ public final class PostgresBackend implements Backend {
    * its own: pgjdbc would let a URL parameter win over the property. Every other URL parameter
    * reaches pgjdbc as written, and one of them, {@code ApplicationName}, wins over the default
    * {@code pgjcache <node-name>}.
+   *
+   * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own wait),
+   * the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement is
+   * cancelled by the server after statement-timeout. The {@link Watchdog} ends a call whose database
+   * does not answer at all; pgjdbc's {@code socketTimeout}, statement-timeout + connect-timeout rounded up
+   * to whole seconds (its unit), only bounds what runs outside a call (logging in, the pool's own
+   * statements).
    */
   private static HikariDataSource openPool(Settings settings, String target) {
     HikariConfig config = new HikariConfig();
@@ -134,15 +153,16 @@ public final class PostgresBackend implements Backend {
     settings.password().ifPresent(config::setPassword);
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(Math.min(2, settings.poolSize()));
-    long connectMillis = Math.max(250, settings.connectTimeout().toMillis());
+    long connectMillis = connectMillis(settings);
     config.setConnectionTimeout(connectMillis);
     config.setInitializationFailTimeout(connectMillis);
-    config.setValidationTimeout(Math.max(250, Math.min(connectMillis, 5000)));
+    config.setValidationTimeout(Jdbc.CHECK_MILLIS);
     long statementMillis = settings.statementTimeout().toMillis();
     int connectSeconds = (int) Math.max(1, (connectMillis + 999) / 1000);
     config.addDataSourceProperty("connectTimeout", connectSeconds);
     config.addDataSourceProperty("loginTimeout", connectSeconds);
-    config.addDataSourceProperty("socketTimeout", (int) ((statementMillis + 5000 + 999) / 1000));
+    config.addDataSourceProperty("socketTimeout",
+        (int) Math.min(Integer.MAX_VALUE, (statementMillis + connectMillis + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
     String init = "set statement_timeout = " + statementMillis;
@@ -392,12 +412,13 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void scan(String cache, Consumer<Row> sink) {
-    jdbc.transaction("reading all entries", cache, c -> {
+    jdbc.transaction("reading all entries", cache, (c, call) -> {
       try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
         ps.setFetchSize(2000);
         ps.setString(1, cache);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
+            call.progress();
             sink.accept(readRow(rs));
           }
         }
@@ -474,7 +495,7 @@ public final class PostgresBackend implements Backend {
       expiries[i] = writes.get(i).expireAt();
     }
     String[] payload = Payloads.batch('P', cache, origin);
-    return jdbc.run("storing values", cache, c -> {
+    return jdbc.write("storing values", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.putAll)) {
         ps.setArray(1, c.createArrayOf("text", keys));
         ps.setArray(2, c.createArrayOf("bytea", values));
@@ -503,7 +524,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public long remove(String cache, String key, String origin) {
     String[] payload = Payloads.single(seal, 'R', cache, key, Row.ETERNAL, origin, null);
-    return jdbc.run("removing a key", cache, c -> {
+    return jdbc.write("removing a key", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
         ps.setString(1, cache);
         ps.setString(2, key);
@@ -518,7 +539,7 @@ public final class PostgresBackend implements Backend {
   public long[] removeAll(String cache, List<String> keys, String origin) {
     String[] keyArray = keys.toArray(new String[0]);
     String[] payload = Payloads.batch('R', cache, origin);
-    return jdbc.run("removing keys", cache, c -> {
+    return jdbc.write("removing keys", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.removeAll)) {
         ps.setString(1, cache);
         Array array = c.createArrayOf("text", keyArray);
@@ -551,7 +572,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public long clear(String cache, String origin) {
     String[] payload = Payloads.single(seal, 'C', cache, "", Row.ETERNAL, origin, null);
-    return jdbc.run("clearing", cache, c -> {
+    return jdbc.write("clearing", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
         ps.setString(1, cache);
         Payloads.bind(ps, 2, channel, seal, payload);
@@ -562,7 +583,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public MutationResult mutate(String cache, String key, String origin, Mutator mutator) {
-    return jdbc.transaction("an atomic operation", cache, c -> {
+    return jdbc.transaction("an atomic operation", cache, (c, call) -> {
       Row current;
       try (PreparedStatement ps = c.prepareStatement(sql.lockRow)) {
         ps.setString(1, cache);
@@ -574,7 +595,7 @@ public final class PostgresBackend implements Backend {
         }
       }
       Mutation mutation = mutator.decide(current);
-      long rev = apply(c, cache, key, origin, mutation, current);
+      long rev = apply(c, call, cache, key, origin, mutation, current);
       return new MutationResult(current, mutation, rev);
     });
   }
@@ -583,8 +604,8 @@ public final class PostgresBackend implements Backend {
    * Writes what an atomic operation decided and commits in the same round trip, so the row lock is
    * held one round trip less; a decision to change nothing writes nothing (the caller commits).
    */
-  private long apply(Connection c, String cache, String key, String origin, Mutation mutation,
-      Row current) throws SQLException {
+  private long apply(Connection c, Jdbc.Call call, String cache, String key, String origin,
+      Mutation mutation, Row current) throws SQLException {
     if (mutation instanceof Mutation.Put put) {
       String[] payload = Payloads.single(seal, 'P', cache, key, put.expireAt(), origin, put.value());
       try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit)) {
@@ -594,6 +615,7 @@ public final class PostgresBackend implements Backend {
         ps.setString(4, cache);
         ps.setString(5, key);
         Payloads.bind(ps, 6, channel, seal, payload);
+        call.writing();
         return revThenCommit(ps);
       }
     }
@@ -604,6 +626,7 @@ public final class PostgresBackend implements Backend {
         ps.setString(1, cache);
         ps.setString(2, key);
         Payloads.bind(ps, 3, channel, seal, payload);
+        call.writing();
         return revThenCommit(ps);
       }
     }
@@ -618,6 +641,7 @@ public final class PostgresBackend implements Backend {
         ps.setLong(5, current.rev());
         ps.setString(6, channel);
         ps.setString(7, payload);
+        call.writing();
         return revThenCommit(ps);
       }
     }
@@ -648,8 +672,20 @@ public final class PostgresBackend implements Backend {
     return expiryHints;
   }
 
+  /**
+   * Cuts the calls still waiting on the database (they fail with a {@link CacheException} saying so,
+   * and their threads are free at once), then closes the LISTEN connection, the notification lanes and
+   * the pool, within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
+   * thread of its own: if it has not finished in time — it waits for a connection attempt it started, to
+   * a database that does not answer, at most connect-timeout — it finishes there.
+   */
   @Override
   public void close() {
+    int cut = watchdog.close("the cache manager closed while the call was waiting for PostgreSQL");
+    if (cut > 0) {
+      LOG.info("closing backend {}: cut {} calls that were still waiting for the database", target,
+          cut);
+    }
     try {
       if (feed != null) {
         feed.close();
@@ -658,8 +694,27 @@ public final class PostgresBackend implements Backend {
         notices.close();
       }
     } finally {
-      pool.close();
+      closePool();
       LOG.debug("backend {} closed", target);
+    }
+  }
+
+  private void closePool() {
+    Thread closer = new Thread(pool::close, pool.getPoolName() + "-closing");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      long wait = Closing.teardownMillis(Long.MAX_VALUE);
+      if (wait > 0) {
+        closer.join(wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      LOG.info("backend {}: the pool has not finished closing within the close's bound (it waits for"
+          + " a connection attempt it started, at most connect-timeout); it finishes in the background",
+          target);
     }
   }
 
