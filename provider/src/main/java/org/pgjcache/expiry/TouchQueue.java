@@ -59,9 +59,10 @@ public final class TouchQueue {
   }
 
   /**
-   * Writes every pending touch. The first one that fails ends the flush: it and the touches still
-   * pending are logged and dropped (those entries then expire at their previous instant on other
-   * nodes), so a database that does not answer costs one call's bound, not one per key.
+   * Writes every pending touch. A touch that fails for its own reason is logged and dropped (that entry
+   * then expires at its previous instant on other nodes) and the others are still written; one that
+   * fails because the database is out of reach (connection lost, call aborted or cancelled at its
+   * bound) ends the flush and drops the rest too, so an outage costs one call's bound, not one per key.
    */
   public void flush() {
     for (Map.Entry<String, long[]> next : pending.entrySet()) {
@@ -69,15 +70,34 @@ public final class TouchQueue {
       try {
         backend.touch(cache, next.getKey(), touch[0], touch[1], origin.get());
       } catch (RuntimeException | Error e) {
-        int dropped = pending.size();
-        pending.clear();
-        LOG.warn("cache '{}': could not store the accessed expiry of {} keys; they will expire at"
-            + " their previous instant on other nodes", cache, dropped, e);
-        return;
+        if (outOfReach(e)) {
+          int dropped = pending.size();
+          pending.clear();
+          LOG.warn("cache '{}': could not store the accessed expiry of {} keys (the database is out"
+              + " of reach); they will expire at their previous instant on other nodes", cache,
+              dropped, e);
+          return;
+        }
+        LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
+            + " previous instant on other nodes", cache, e);
       } finally {
         // a newer touch deferred meanwhile stays for the next flush
         pending.remove(next.getKey(), touch);
       }
     }
+  }
+
+  /** Whether a failure says the database cannot be reached now, rather than something of one key. */
+  static boolean outOfReach(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
