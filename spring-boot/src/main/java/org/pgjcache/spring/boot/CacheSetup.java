@@ -52,8 +52,8 @@ final class CacheSetup {
       if (manager.getCache(name) != null) {
         if (declared.containsKey(name)) {
           LOG.info("cache '{}' is declared in {} and listed in spring.cache.cache-names: using the"
-              + " declared cache with the settings of {} (it can be left out of"
-              + " spring.cache.cache-names)", name, file, file);
+              + " declared cache with the file's settings (it can be left out of"
+              + " spring.cache.cache-names)", name, file);
         } else {
           LOG.info("cache '{}' of spring.cache.cache-names exists already in cache manager {}:"
               + " reusing it", name, manager.getURI());

@@ -121,7 +121,7 @@ final class DataSourceHandoff {
       if (db.username() != null && !db.username().isBlank()) {
         copied.setProperty(USER, db.username());
       }
-      if (db.password() != null) {
+      if (db.password() != null && !db.password().isEmpty()) {
         copied.setProperty(PASSWORD, db.password());
       }
       LOG.info("pgjcache connects to spring.datasource.url ({}) with a pool of its own", db.shownUrl());
