@@ -133,6 +133,7 @@ class AutoConfigurationTest {
     });
   }
 
+  @SuppressWarnings("unchecked")
   private static CompleteConfiguration<?, ?> configuration(Cache<?, ?> cache) {
     assertThat(cache).isNotNull();
     return cache.getConfiguration(CompleteConfiguration.class);
