@@ -1,0 +1,178 @@
+package org.pgjcache.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.cache.CacheException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.pgjcache.config.SettingsResolver;
+
+/**
+ * How the application's database reaches pgjcache: the DataSource object when the provider takes
+ * {@code pgjcache.data-source}, {@code spring.datasource.*} when it does not, nothing when pgjcache was
+ * given a database of its own.
+ */
+class DataSourceHandoffTest {
+
+  private static final URI NO_FILE = URI.create("pgjcache:handoff-test");
+  private static final ClassLoader LOADER = DataSourceHandoffTest.class.getClassLoader();
+  private static final ApplicationDatabase APP =
+      new ApplicationDatabase("jdbc:postgresql://app-db:5432/app", "app", "secret");
+  private static final DataSource DATA_SOURCE = new NoDataSource();
+
+  /** A provider that knows pgjcache.data-source: it resolves the rest as today's does. */
+  private static final DataSourceHandoff.Resolver TAKES_DATA_SOURCE = (uri, loader, props) -> {
+    Properties rest = new Properties();
+    props.forEach((k, v) -> {
+      if (!k.equals(DataSourceHandoff.DATA_SOURCE)) {
+        rest.put(k, v);
+      }
+    });
+    return SettingsResolver.resolve(uri, loader, rest);
+  };
+
+  @Test
+  void theDataSourceObjectGoesToAProviderThatTakesIt() {
+    DataSourceHandoff.Decision decision = new DataSourceHandoff(TAKES_DATA_SOURCE)
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
+
+    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATA_SOURCE);
+    assertThat(decision.properties()).containsOnlyKeys(DataSourceHandoff.DATA_SOURCE);
+    assertThat(decision.properties().get(DataSourceHandoff.DATA_SOURCE)).isSameAs(DATA_SOURCE);
+  }
+
+  @Test
+  void aProviderThatRefusesTheKeyGetsTheUrlUserAndPasswordInstead() {
+    DataSourceHandoff.Decision decision = new DataSourceHandoff()
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
+
+    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATASOURCE_PROPERTIES);
+    Properties props = decision.properties();
+    assertThat(props).doesNotContainKey(DataSourceHandoff.DATA_SOURCE);
+    assertThat(props.getProperty("pgjcache.jdbc-url")).isEqualTo(APP.url());
+    assertThat(props.getProperty("pgjcache.user")).isEqualTo("app");
+    assertThat(props.getProperty("pgjcache.password")).isEqualTo("secret");
+    assertThat(SettingsResolver.resolve(NO_FILE, LOADER, props).jdbcUrl()).isEqualTo(APP.url());
+  }
+
+  @Test
+  void thisBranchsProviderRefusesTheKeyAsUnknown() {
+    Properties props = new Properties();
+    props.put(DataSourceHandoff.DATA_SOURCE, DATA_SOURCE);
+    assertThatThrownBy(() -> SettingsResolver.resolve(NO_FILE, LOADER, props))
+        .isInstanceOf(CacheException.class)
+        .satisfies(e -> assertThat(DataSourceHandoff.isUnknownDataSourceKey(e)).isTrue());
+  }
+
+  @Test
+  void aDataSourceWithoutSpringPropertiesIsLeftToPgjcachesOwnSettingsWhenRefused() {
+    DataSourceHandoff.Decision decision = new DataSourceHandoff()
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.empty());
+
+    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
+    assertThat(decision.properties()).isEmpty();
+  }
+
+  @Test
+  void otherRefusalsOfTheDataSourceAreNotHidden() {
+    DataSourceHandoff.Resolver picky = (uri, loader, props) -> {
+      if (props.containsKey(DataSourceHandoff.DATA_SOURCE)) {
+        throw new CacheException("pgjcache.data-source must be a PostgreSQL DataSource");
+      }
+      return SettingsResolver.resolve(uri, loader, props);
+    };
+    assertThatThrownBy(() -> new DataSourceHandoff(picky)
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP)))
+        .hasMessageContaining("must be a PostgreSQL DataSource");
+  }
+
+  @Test
+  void pgjcachesOwnJdbcUrlWins() {
+    DataSourceHandoff.Decision decision = new DataSourceHandoff(TAKES_DATA_SOURCE)
+        .decide(URI.create("classpath:explicit/pgjcache.properties"), LOADER, true, DATA_SOURCE,
+            Optional.of(APP));
+
+    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
+    assertThat(decision.properties()).isEmpty();
+  }
+
+  @Test
+  void notPostgresOrTurnedOffMeansOwnSettings() {
+    ApplicationDatabase h2 = new ApplicationDatabase("jdbc:h2:mem:app", "sa", null);
+    assertThat(new DataSourceHandoff(TAKES_DATA_SOURCE)
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(h2)).choice())
+        .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
+    assertThat(new DataSourceHandoff(TAKES_DATA_SOURCE)
+        .decide(NO_FILE, LOADER, false, DATA_SOURCE, Optional.of(APP)).choice())
+        .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
+  }
+
+  @Test
+  void sourcesThatCountAsExplicit() {
+    assertThat(DataSourceHandoff.isExplicit("default")).isFalse();
+    assertThat(DataSourceHandoff.isExplicit("env PGHOST, PGPORT")).isFalse();
+    assertThat(DataSourceHandoff.isExplicit("env PGJCACHE_JDBC_URL")).isTrue();
+    assertThat(DataSourceHandoff.isExplicit("system property")).isTrue();
+    assertThat(DataSourceHandoff.isExplicit("classpath:pgjcache.yaml")).isTrue();
+  }
+
+  @Test
+  void logLinesNeverShowUrlCredentials() {
+    assertThat(new ApplicationDatabase("jdbc:postgresql://db/app?user=a&password=p", null, null)
+        .shownUrl()).isEqualTo("jdbc:postgresql://db/app?...");
+  }
+
+  /** A DataSource that is never asked for a connection. */
+  private static final class NoDataSource implements DataSource {
+    @Override
+    public Connection getConnection() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+}
