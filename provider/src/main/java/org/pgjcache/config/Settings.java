@@ -67,6 +67,8 @@ public final class Settings {
     private final String nodeName;
     private final Duration expiryInterval;
     private final boolean expiryPrompt;
+    private final boolean statisticsDefault;
+    private final boolean managementDefault;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -100,6 +102,8 @@ public final class Settings {
         this.nodeName = Objects.requireNonNull(b.nodeName);
         this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
         this.expiryPrompt = b.expiryPrompt;
+        this.statisticsDefault = b.statisticsDefault;
+        this.managementDefault = b.managementDefault;
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -299,6 +303,19 @@ public final class Settings {
         return expiryPrompt;
     }
 
+    /**
+     * {@code statistics}: turns statistics on for every cache this manager creates, unless a declared
+     * cache says otherwise ({@code caches.<name>.statistics}); JCache's own default is off.
+     */
+    public boolean statisticsDefault() {
+        return statisticsDefault;
+    }
+
+    /** {@code management}: the same for the configuration MXBean of every cache. */
+    public boolean managementDefault() {
+        return managementDefault;
+    }
+
 
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
@@ -391,6 +408,8 @@ public final class Settings {
         m.put(Keys.NODE_NAME, nodeName);
         m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
         m.put(Keys.EXPIRY_PROMPT, Boolean.toString(expiryPrompt));
+        m.put(Keys.STATISTICS_DEFAULT, Boolean.toString(statisticsDefault));
+        m.put(Keys.MANAGEMENT_DEFAULT, Boolean.toString(managementDefault));
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -449,6 +468,8 @@ public final class Settings {
         String nodeName;
         Duration expiryInterval;
         boolean expiryPrompt = true;
+        boolean statisticsDefault;
+        boolean managementDefault;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

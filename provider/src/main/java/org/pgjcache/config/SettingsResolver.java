@@ -134,6 +134,8 @@ public final class SettingsResolver {
         resolveSerializationLimits(v, b);
         b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
         b.expiryPrompt = v.get(Keys.EXPIRY_PROMPT, "true", SettingsResolver::parseBoolean);
+        b.statisticsDefault = v.get(Keys.STATISTICS_DEFAULT, "false", SettingsResolver::parseBoolean);
+        b.managementDefault = v.get(Keys.MANAGEMENT_DEFAULT, "false", SettingsResolver::parseBoolean);
 
         resolveConnection(v, b, environment, sys);
 

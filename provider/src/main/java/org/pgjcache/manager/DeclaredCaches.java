@@ -4,6 +4,7 @@ import javax.cache.CacheException;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import org.pgjcache.config.CacheSettings;
+import org.pgjcache.config.Settings;
 import org.pgjcache.expiry.ConfiguredExpiryPolicy;
 
 /**
@@ -17,7 +18,7 @@ final class DeclaredCaches {
   }
 
   static MutableConfiguration<Object, Object> configuration(CacheSettings settings,
-      ClassLoader classLoader) {
+      Settings manager, ClassLoader classLoader) {
     if (settings.maxEntries().isPresent()) {
       throw new CacheException("cache '" + settings.name() + "': max-entries (a bounded replica) is"
           + " not supported by this version of pgjcache; every node holds the whole cache");
@@ -27,8 +28,8 @@ final class DeclaredCaches {
     Class<Object> valueType = type(settings.valueType().orElse(null), classLoader, settings.name());
     configuration.setTypes(keyType, valueType);
     settings.storeByValue().ifPresent(configuration::setStoreByValue);
-    settings.statistics().ifPresent(configuration::setStatisticsEnabled);
-    settings.management().ifPresent(configuration::setManagementEnabled);
+    configuration.setStatisticsEnabled(settings.statistics().orElse(manager.statisticsDefault()));
+    configuration.setManagementEnabled(settings.management().orElse(manager.managementDefault()));
     if (settings.expiryCreated().isPresent() || settings.expiryAccessed().isPresent()
         || settings.expiryModified().isPresent()) {
       configuration.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ConfiguredExpiryPolicy(

@@ -85,8 +85,8 @@ public final class PgCacheManager implements CacheManager {
     this.executor = Executors.newCachedThreadPool(daemon("pgjcache-events-" + id));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgjcache-scheduler-" + id));
     try {
-      settings.caches().forEach((name, cache) ->
-          createCache(name, DeclaredCaches.configuration(cache, classLoader)));
+      settings.caches().forEach((name, cache) -> open(name,
+          DeclaredCaches.configuration(cache, settings, classLoader), false));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -165,10 +165,25 @@ public final class PgCacheManager implements CacheManager {
       throw new NullPointerException("a cache configuration must not be null");
     }
     if (caches.containsKey(cacheName)) {
-      throw new CacheException("cache '" + cacheName + "' already exists in cache manager " + uri);
+      throw new CacheException("cache '" + cacheName + "' already exists in cache manager " + uri
+          + (settings.caches().containsKey(cacheName) ? " (it is declared in the configuration"
+          + " under caches." + cacheName + ", so the manager created it when it opened: get it"
+          + " with getCache, or remove the declaration)" : ""));
     }
+    return open(cacheName, configuration, true);
+  }
+
+  /** Opens a cache; {@code defaults}: apply the manager's statistics and management defaults. */
+  private <K, V> Cache<K, V> open(String cacheName, Configuration<K, V> configuration,
+      boolean defaults) {
     PgCache<K, V> cache = PgCaches.open(cacheName, complete(configuration), context);
     caches.put(cacheName, cache);
+    if (defaults && settings.statisticsDefault()) {
+      cache.setStatisticsEnabled(true);
+    }
+    if (defaults && settings.managementDefault()) {
+      cache.setManagementEnabled(true);
+    }
     return cache;
   }
 

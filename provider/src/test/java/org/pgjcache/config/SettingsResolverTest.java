@@ -317,6 +317,8 @@ class SettingsResolverTest {
             env.put("PGJCACHE_NODE_NAME", "en");
             env.put("PGJCACHE_EXPIRY_INTERVAL", "750ms");
             env.put("PGJCACHE_EXPIRY_PROMPT", "false");
+            env.put("PGJCACHE_STATISTICS", "true");
+            env.put("PGJCACHE_MANAGEMENT", "true");
             env.put("PGJCACHE_SERIALIZATION_MAX_TIME", "1s");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
