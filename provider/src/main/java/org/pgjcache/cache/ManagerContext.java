@@ -28,6 +28,9 @@ public interface ManagerContext {
   /** Called once when a cache closes, so the manager forgets it. */
   void released(String cacheName);
 
+  /** Whether the cache of this name is declared {@code value-format: json}. */
+  boolean jsonValues(String cacheName);
+
   /** The heartbeat of the backend, which caches join to be reconciled. */
   SyncAgent sync();
 }

@@ -1,5 +1,6 @@
 package org.pgjcache.cache;
 
+import javax.cache.CacheException;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Factory;
@@ -7,6 +8,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
+import org.pgjcache.codec.ValueCodec;
 import org.pgjcache.codec.ValueForms;
 import org.pgjcache.event.EventDispatcher;
 import org.pgjcache.expiry.ExpiryCalculator;
@@ -35,7 +37,15 @@ public final class PgCaches {
         ? new Writer<>(writerFactory.create()) : null;
     context.codec().allowlist().allowClass(configuration.getKeyType());
     context.codec().allowlist().allowClass(configuration.getValueType());
-    ValueForms forms = new ValueForms(context.codec(), configuration.isStoreByValue());
+    ValueCodec values = context.codec();
+    if (context.jsonValues(name)) {
+      if (configuration.getValueType() == Object.class) {
+        throw new CacheException("cache '" + name + "': value-format json needs a value type: set"
+            + " caches." + name + ".value-type (or MutableConfiguration.setTypes)");
+      }
+      values = values.forJson(configuration.getValueType());
+    }
+    ValueForms forms = new ValueForms(values, configuration.isStoreByValue());
     EventDispatcher<K, V> events = new EventDispatcher<>(context.executor());
     CacheCore<K, V> core = new CacheCore<>(name, context.backend(),
         new org.pgjcache.codec.KeyCodec(context.codec()), forms, new ExpiryCalculator(policy), events,

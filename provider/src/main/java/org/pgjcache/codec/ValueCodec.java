@@ -33,6 +33,9 @@ public final class ValueCodec {
   private final ClassLoader classLoader;
   private final SerializationAllowlist allowlist;
   private final DecodeLimits limits;
+  /** Non-null for a cache declared {@code value-format: json}: how its values are written and read. */
+  private final JsonValues json;
+  private final ValueCodec plain;
 
   public ValueCodec(ClassLoader classLoader, SerializationAllowlist allowlist) {
     this(classLoader, allowlist, DecodeLimits.DEFAULTS);
@@ -42,6 +45,29 @@ public final class ValueCodec {
     this.classLoader = classLoader;
     this.allowlist = allowlist;
     this.limits = limits;
+    this.json = null;
+    this.plain = this;
+  }
+
+  private ValueCodec(ValueCodec plain, JsonValues json) {
+    this.classLoader = plain.classLoader;
+    this.allowlist = plain.allowlist;
+    this.limits = plain.limits;
+    this.json = json;
+    this.plain = plain;
+  }
+
+  /**
+   * The codec of a cache whose values are JSON ({@code value-format: json}): values are written as
+   * JSON through Jackson and read back as {@code valueType}; keys are still {@link #plain()}'s.
+   */
+  public ValueCodec forJson(Class<?> valueType) {
+    return new ValueCodec(plain, new JsonValues(valueType));
+  }
+
+  /** The codec without a cache's JSON format, for keys and copies of keys. */
+  public ValueCodec plain() {
+    return plain;
   }
 
   public DecodeLimits limits() {
@@ -54,6 +80,9 @@ public final class ValueCodec {
 
   /** Returns the tagged bytes of a non-null value. */
   public byte[] encode(Object value) {
+    if (json != null) {
+      return json.encode(value);
+    }
     if (value instanceof String s) {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       byte[] out = new byte[utf8.length + 1];
@@ -130,6 +159,8 @@ public final class ValueCodec {
         return Arrays.copyOfRange(bytes, 1, bytes.length);
       case JAVA:
         return deserialize(bytes, 1, len, context);
+      case JsonValues.TAG:
+        return json != null ? json.decode(bytes) : JsonValues.decodeUntyped(bytes);
       default:
         throw new CorruptDataException("unknown value tag " + bytes[0]);
     }

@@ -64,6 +64,7 @@ public final class ValueForms {
     if (!byValue || Immutables.isImmutable(key)) {
       return key;
     }
-    return codec.decode(codec.encode(key));
+    ValueCodec keys = codec.plain();
+    return keys.decode(keys.encode(key));
   }
 }

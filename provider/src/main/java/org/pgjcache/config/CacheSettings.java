@@ -26,6 +26,7 @@ public final class CacheSettings {
     private final Boolean management;
     private final String keyType;
     private final String valueType;
+    private final String valueFormat;
 
     private CacheSettings(Builder b) {
         this.name = b.name;
@@ -38,6 +39,7 @@ public final class CacheSettings {
         this.management = b.management;
         this.keyType = b.keyType;
         this.valueType = b.valueType;
+        this.valueFormat = b.valueFormat;
     }
 
     /** Settings for a cache that configuration says nothing about. */
@@ -95,11 +97,19 @@ public final class CacheSettings {
         return Optional.ofNullable(valueType);
     }
 
+    /**
+     * {@code value-format}: {@code json} stores values as JSON through Jackson (readable from SQL, no
+     * Java deserialization), {@code java} (the default) as pgjcache's tagged bytes.
+     */
+    public Optional<String> valueFormat() {
+        return Optional.ofNullable(valueFormat);
+    }
+
     /** Whether configuration set nothing for this cache. */
     public boolean isEmpty() {
         return expiryCreated == null && expiryAccessed == null && expiryModified == null && maxEntries == null
                 && storeByValue == null && statistics == null && management == null && keyType == null
-                && valueType == null;
+                && valueType == null && valueFormat == null;
     }
 
     @Override
@@ -115,13 +125,14 @@ public final class CacheSettings {
                 && Objects.equals(expiryModified, other.expiryModified)
                 && Objects.equals(maxEntries, other.maxEntries) && Objects.equals(storeByValue, other.storeByValue)
                 && Objects.equals(statistics, other.statistics) && Objects.equals(management, other.management)
-                && Objects.equals(keyType, other.keyType) && Objects.equals(valueType, other.valueType);
+                && Objects.equals(keyType, other.keyType) && Objects.equals(valueType, other.valueType)
+                && Objects.equals(valueFormat, other.valueFormat);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, expiryCreated, expiryAccessed, expiryModified, maxEntries, storeByValue,
-                statistics, management, keyType, valueType);
+                statistics, management, keyType, valueType, valueFormat);
     }
 
     @Override
@@ -154,6 +165,9 @@ public final class CacheSettings {
         if (valueType != null) {
             sb.append(", value-type=").append(valueType);
         }
+        if (valueFormat != null) {
+            sb.append(", value-format=").append(valueFormat);
+        }
         return sb.append('}').toString();
     }
 
@@ -177,6 +191,7 @@ public final class CacheSettings {
         Boolean management;
         String keyType;
         String valueType;
+        String valueFormat;
 
         Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");

@@ -66,10 +66,12 @@ final class Keys {
     static final String MANAGEMENT = "management";
     static final String KEY_TYPE = "key-type";
     static final String VALUE_TYPE = "value-type";
+    static final String VALUE_FORMAT = "value-format";
 
     /** Per-cache keys, as they appear after {@code caches.<name>.}. */
     static final List<String> PER_CACHE = List.of(EXPIRY_CREATED, EXPIRY_ACCESSED, EXPIRY_MODIFIED, MAX_ENTRIES,
-            STORE_BY_VALUE, STATISTICS, MANAGEMENT, KEY_TYPE, VALUE_TYPE);
+            STORE_BY_VALUE, STATISTICS, MANAGEMENT, KEY_TYPE, VALUE_TYPE,
+            VALUE_FORMAT);
 
     private static final Map<String, String> BY_ENV_NAME = new LinkedHashMap<>();
 

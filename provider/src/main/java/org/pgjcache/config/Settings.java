@@ -421,6 +421,7 @@ public final class Settings {
             c.management().ifPresent(b -> m.put(p + Keys.MANAGEMENT, b.toString()));
             c.keyType().ifPresent(t -> m.put(p + Keys.KEY_TYPE, t));
             c.valueType().ifPresent(t -> m.put(p + Keys.VALUE_TYPE, t));
+            c.valueFormat().ifPresent(f -> m.put(p + Keys.VALUE_FORMAT, f));
         }
         return m;
     }

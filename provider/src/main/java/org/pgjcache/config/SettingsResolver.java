@@ -258,6 +258,7 @@ public final class SettingsResolver {
                 case Keys.MANAGEMENT -> c.management = v.get(key, null, SettingsResolver::parseBoolean);
                 case Keys.KEY_TYPE -> c.keyType = v.get(key, null, SettingsResolver::parseClassName);
                 case Keys.VALUE_TYPE -> c.valueType = v.get(key, null, SettingsResolver::parseClassName);
+                case Keys.VALUE_FORMAT -> c.valueFormat = v.get(key, null, SettingsResolver::parseValueFormat);
                 default -> throw new IllegalStateException("per-cache key " + key + " not handled");
             }
         }
@@ -429,6 +430,14 @@ public final class SettingsResolver {
         b.serializationMaxTreeSize = v.get(Keys.SERIALIZATION_MAX_TREE_SIZE, "10000000",
                 s -> parseLong(s, 1, Long.MAX_VALUE / 4));
         b.serializationMaxTime = v.get(Keys.SERIALIZATION_MAX_TIME, "2s", s -> parseTimeout(s, MAX_TIMEOUT));
+    }
+
+    private static String parseValueFormat(String s) {
+        String format = s.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("java") && !format.equals("json")) {
+            throw new IllegalArgumentException("expected java or json, got '" + s + "'");
+        }
+        return format;
     }
 
     private static long parseLong(String s, long min, long max) {

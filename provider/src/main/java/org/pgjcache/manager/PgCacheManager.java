@@ -394,6 +394,12 @@ public final class PgCacheManager implements CacheManager {
     }
 
     @Override
+    public boolean jsonValues(String cacheName) {
+      org.pgjcache.config.CacheSettings declared = settings.caches().get(cacheName);
+      return declared != null && declared.valueFormat().filter("json"::equals).isPresent();
+    }
+
+    @Override
     public SyncAgent sync() {
       return sync;
     }

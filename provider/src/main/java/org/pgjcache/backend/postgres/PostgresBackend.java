@@ -238,12 +238,14 @@ public final class PostgresBackend implements Backend {
       try (PreparedStatement ps = c.prepareStatement("select exists (" + sql.readSecret() + "),"
           + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
           + " exists (select 1 from pg_attribute where attrelid = ?::regclass"
-          + " and attname = 'forged_notifications')")) {
+          + " and attname = 'forged_notifications'), to_regclass(?) is not null")) {
         ps.setString(1, sql.table);
         ps.setString(2, settings.table() + "_direct_sql");
         ps.setString(3, sql.nodes);
+        ps.setString(4, sql.jsonView);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() && rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3);
+          return rs.next() && rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3)
+              && rs.getBoolean(4);
         }
       }
     });

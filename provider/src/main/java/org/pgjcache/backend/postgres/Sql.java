@@ -49,6 +49,9 @@ final class Sql {
   final String caches;
   final String nodes;
   final String secret;
+  /** The function and view through which SQL reads JSON values as {@code jsonb}. */
+  final String jsonFunction;
+  final String jsonView;
   final String schema;
   /**
    * The revision of a key's next change: the sequence's next value, but never at or below the key's
@@ -83,6 +86,8 @@ final class Sql {
     this.caches = this.schema + "." + Identifiers.quote(table + "_caches");
     this.nodes = this.schema + "." + Identifiers.quote(table + "_nodes");
     this.secret = this.schema + "." + Identifiers.quote(table + "_secret");
+    this.jsonFunction = this.schema + "." + Identifiers.quote(table + "_json_value");
+    this.jsonView = this.schema + "." + Identifiers.quote(table + "_json");
     this.nextRevOf = "greatest(nextval('" + sequence + "'), t.rev + 1)";
     this.get = buildGet();
     this.getAll = buildGetAll();
@@ -147,6 +152,13 @@ final class Sql {
         "create table if not exists " + secret + " (id int primary key check (id = 1),"
             + " key bytea not null)",
         "revoke all on " + secret + " from public",
+        // what SQL sees of values written as JSON (value-format: json): tag 8, then UTF-8 JSON
+        "create or replace function " + jsonFunction + "(v bytea) returns jsonb language sql"
+            + " immutable strict as $pgjcache$ select case when get_byte(v, 0) = 8"
+            + " then convert_from(substring(v from 2), 'UTF8')::jsonb end $pgjcache$",
+        "create or replace view " + jsonView + " as select cache, key, " + jsonFunction
+            + "(value) as value, rev, expires_at, updated_at from " + table
+            + " where value is not null",
         "insert into " + secret + " (id, key) select 1, decode(replace(gen_random_uuid()::text"
             + " || gen_random_uuid()::text, '-', ''), 'hex') on conflict (id) do nothing"
     };
