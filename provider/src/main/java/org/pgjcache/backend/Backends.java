@@ -17,6 +17,8 @@ import org.pgjcache.expiry.ExpiryReaper;
  */
 public final class Backends {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Backends.class);
+
   private static final Map<String, Shared> SHARED = new HashMap<>();
 
   private Backends() {
@@ -39,7 +41,7 @@ public final class Backends {
         if (settings.expiryPrompt()) {
           backend.expiryHints().listen(reaper::hint);
         }
-        shared = new Shared(key, backend, reaper);
+        shared = new Shared(key, backend, reaper, backendSettings(settings));
         SHARED.put(key, shared);
       }
       shared.holders++;
@@ -47,12 +49,48 @@ public final class Backends {
     }
   }
 
+  /**
+   * Managers share a backend only when every setting the backend uses is the same (pool size,
+   * timeouts, intervals, durability …): a second manager with other values gets a backend of its own,
+   * and the log says which keys differ, rather than silently running on the first one's values.
+   */
   private static String identity(Settings settings) {
     String target = settings.backend() == org.pgjcache.config.BackendKind.MEMORY
         ? "memory"
         : "postgres:" + settings.jdbcUrl() + "|" + settings.user() + "|" + settings.qualifiedTable()
             + "|" + settings.channel();
-    return settings.sharedBackend() ? target : target + "|" + UUID.randomUUID();
+    if (!settings.sharedBackend()) {
+      return target + "|" + UUID.randomUUID();
+    }
+    Map<String, String> used = backendSettings(settings);
+    for (Shared other : SHARED.values()) {
+      if (other.key.startsWith(target + "|") && !other.settings.equals(used)) {
+        java.util.Set<String> differing = new java.util.TreeSet<>();
+        for (String k : used.keySet()) {
+          if (!java.util.Objects.equals(used.get(k), other.settings.get(k))) {
+            differing.add(k);
+          }
+        }
+        LOG.info("a cache manager on {} has other values than the backend already shared there for"
+            + " {}: it gets a backend (pool, LISTEN connection) of its own", settings.describeTarget(),
+            differing);
+      }
+    }
+    return target + "|" + used;
+  }
+
+  /** The settings a backend runs on: everything but what is a manager's or a cache's own. */
+  static Map<String, String> backendSettings(Settings settings) {
+    Map<String, String> used = new java.util.TreeMap<>();
+    settings.toProperties().forEach((k, v) -> {
+      String key = String.valueOf(k);
+      if (!key.startsWith("pgjcache.caches.") && !key.startsWith("pgjcache.serialization.")
+          && !key.equals("pgjcache.node-name") && !key.equals("pgjcache.statistics")
+          && !key.equals("pgjcache.management")) {
+        used.put(key, String.valueOf(v));
+      }
+    });
+    return used;
   }
 
   private static Backend open(Settings settings) {
@@ -73,12 +111,14 @@ public final class Backends {
     final String key;
     final Backend backend;
     final ExpiryReaper reaper;
+    final Map<String, String> settings;
     int holders;
 
-    Shared(String key, Backend backend, ExpiryReaper reaper) {
+    Shared(String key, Backend backend, ExpiryReaper reaper, Map<String, String> settings) {
       this.key = key;
       this.backend = backend;
       this.reaper = reaper;
+      this.settings = settings;
     }
 
     Lease lease() {
