@@ -129,6 +129,103 @@ final class EmbeddedServer implements Server {
 
     /** {@link #create()} with {@code custom} applied to the cluster before it starts. */
     static EmbeddedServer create(Customization custom) throws IOException, InterruptedException {
+        return create((binaries, home) -> {
+            Launcher launcher = initdb(binaries, home);
+            Files.writeString(home.resolve("data").resolve("postgresql.conf"), configuration(),
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            customize(home.resolve("data"), launcher, custom);
+            return launcher;
+        });
+    }
+
+    /** Makes the cluster in {@code home/data} that a new server starts from, and says how to run its programs. */
+    @FunctionalInterface
+    private interface Cluster {
+        Launcher make(PgBinaries binaries, Path home) throws IOException, InterruptedException;
+    }
+
+    /**
+     * A streaming standby of this server, as a server of its own on another port: this server is stopped for a
+     * moment (a fast shutdown), its files are copied, and it starts again before the standby does. The standby
+     * replicates from this server's port as {@code postgres}, whatever {@code synchronous_standby_names} this
+     * server gets later; the standby itself demands no synchronous standby, so it can serve writes once promoted.
+     */
+    synchronized EmbeddedServer standby() throws IOException, InterruptedException {
+        checkNotClosed();
+        boolean wasRunning = running;
+        if (running) {
+            shutDown("fast");
+            running = false;
+        }
+        try {
+            Path source = data;
+            int primaryPort = port;
+            Launcher own = launcher;
+            return create((unused, home) -> {
+                copyCluster(source, home.resolve("data"), own);
+                Files.writeString(home.resolve("data").resolve("postgresql.conf"), "\n# pgjcache-testkit: standby\n"
+                        + "primary_conninfo = 'host=" + HOST + " port=" + primaryPort + " user=" + USER
+                        + " application_name=standby'\n"
+                        + "synchronous_standby_names = ''\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Path signal = home.resolve("data").resolve("standby.signal");
+                Files.createFile(signal);
+                own.own(signal);
+                if (!wasRunning) {
+                    return own;
+                }
+                // The primary must run before the standby starts, or the standby's first attempts fail.
+                Optional<String> failure = launch(binaries, launcher, this.home, port);
+                if (failure.isPresent()) {
+                    throw new IOException("The primary did not start again after its files were copied: "
+                            + failure.get());
+                }
+                running = true;
+                return own;
+            });
+        } finally {
+            if (wasRunning && !running) {
+                start();
+            }
+        }
+    }
+
+    /** Promotes this standby to a primary and waits until it accepts writes. */
+    synchronized void promote() {
+        checkNotClosed();
+        try {
+            Processes.Result result = Processes.run(launcher.wrap(List.of(binaries.program("pg_ctl"), "promote",
+                    "--pgdata=" + data, "--wait", "--timeout=" + START_WAIT_SECONDS)), home,
+                    Duration.ofSeconds(START_WAIT_SECONDS).plus(GRACE));
+            if (!result.ok()) {
+                throw new IllegalStateException("pg_ctl promote failed on port " + port + ": " + result);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not promote the server on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while promoting the server on port " + port, e);
+        }
+        log.info("Promoted the embedded PostgreSQL server on port {}", port);
+    }
+
+    /** Copies a stopped cluster's files, without its lock and options files, owned by the server's user. */
+    private static void copyCluster(Path source, Path target, Launcher launcher) throws IOException {
+        FileTrees.delete(target);
+        try (java.util.stream.Stream<Path> paths = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) paths::iterator) {
+                String name = from.getFileName().toString();
+                if (name.equals("postmaster.pid") || name.equals("postmaster.opts")) {
+                    continue;
+                }
+                Path to = target.resolve(source.relativize(from).toString());
+                Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                launcher.own(to);
+            }
+        }
+        FileTrees.chmod(target, "rwx------");
+    }
+
+    private static EmbeddedServer create(Cluster cluster) throws IOException, InterruptedException {
         Path base = baseDirectory();
         PgBinaries binaries = PgBinaries.unpack(base);
         String name = "run-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
@@ -143,13 +240,10 @@ final class EmbeddedServer implements Server {
             HELD.add(name);
             Files.createDirectory(home);
             FileTrees.chmod(home, "rwxr-xr-x");
-            Launcher launcher = initdb(binaries, home);
+            Launcher launcher = cluster.make(binaries, home);
             Path logFile = home.resolve("postgres.log");
             Files.createFile(logFile);
             launcher.own(logFile);
-            Files.writeString(home.resolve("data").resolve("postgresql.conf"), configuration(),
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            customize(home.resolve("data"), launcher, custom);
             EmbeddedServer server = null;
             for (int attempt = 1; server == null; attempt++) {
                 int port = freePort();

@@ -58,6 +58,34 @@ public final class ExtraServer implements AutoCloseable {
         return database;
     }
 
+    /**
+     * A streaming standby of this server, itself an extra server to close. This server is stopped for a moment
+     * (a fast shutdown) while its files are copied, so take it before the test connects anything. The standby
+     * demands no synchronous standby of its own; to make this server wait for it, set
+     * {@code synchronous_standby_names} here afterwards ({@code alter system} and {@code pg_reload_conf()}).
+     */
+    public ExtraServer standby() {
+        long started = System.nanoTime();
+        EmbeddedServer copy;
+        try {
+            copy = server.standby();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting a standby of " + this, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start a standby of " + this + ": " + e.getMessage(), e);
+        }
+        ExtraServer extra = new ExtraServer(copy);
+        Runtime.getRuntime().addShutdownHook(extra.shutdownHook);
+        log.info("Standby of {} ready in {} ms: {}", this, (System.nanoTime() - started) / 1_000_000, extra);
+        return extra;
+    }
+
+    /** Promotes this standby ({@link #standby()}) to a primary; returns once it accepts writes. */
+    public void promote() {
+        server.promote();
+    }
+
     /** Stops the server and deletes its directory; idempotent. */
     @Override
     public void close() {

@@ -2,6 +2,7 @@ package org.pgjcache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ExtraServerTest {
@@ -40,6 +42,42 @@ class ExtraServerTest {
             }
         }
         assertThat(Files.exists(home)).as("the server's directory is gone after close").isFalse();
+    }
+
+    @Test
+    void aStandbyStreamsFromItsPrimaryAndTakesWritesOncePromoted() throws Exception {
+        try (ExtraServer primary = ExtraServer.embedded().start()) {
+            String url = primary.database().createDatabase("replicated");
+            try (ExtraServer standby = primary.standby()) {
+                String standbyUrl = url.replace(":" + primary.database().port() + "/", ":" + standby.database().port() + "/");
+                try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                    assertThat(query(st, "select pg_is_in_recovery()")).isEqualTo("f");
+                    st.execute("create table t (v text)");
+                    st.execute("insert into t values ('streamed')");
+                }
+                try (Connection c = DriverManager.getConnection(standbyUrl); Statement st = c.createStatement()) {
+                    assertThat(query(st, "select pg_is_in_recovery()")).isEqualTo("t");
+                    await().atMost(Duration.ofSeconds(30)).until(() -> "streamed".equals(queryOrNull(st, "select v from t")));
+                    assertThatThrownBy(() -> st.execute("insert into t values ('refused')"))
+                            .hasMessageContaining("read-only");
+                }
+                primary.database().stop();
+                standby.promote();
+                try (Connection c = DriverManager.getConnection(standbyUrl); Statement st = c.createStatement()) {
+                    assertThat(query(st, "select pg_is_in_recovery()")).isEqualTo("f");
+                    st.execute("insert into t values ('after promotion')");
+                    assertThat(query(st, "select count(*) from t")).isEqualTo("2");
+                }
+            }
+        }
+    }
+
+    private static String queryOrNull(Statement st, String sql) {
+        try {
+            return query(st, sql);
+        } catch (SQLException e) {
+            return null; // the table has not been replayed yet
+        }
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import javax.cache.CacheException;
 import org.pgjcache.backend.Closing;
 import org.pgjcache.backend.postgres.listen.ListenConnection;
-import org.pgjcache.backend.postgres.listen.ListenTarget;
+import org.pgjcache.backend.postgres.listen.ListenHosts;
 import org.pgjcache.backend.postgres.listen.NotificationHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,7 @@ final class ChangeFeed implements NotificationHandler {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final long FAILURE_WARN_EVERY_MILLIS = 30_000;
 
-  private final ListenTarget target;
+  private final ListenHosts hosts;
   private final String channel;
   private final Duration timeout;
   private final Duration reconnectInterval;
@@ -43,16 +43,16 @@ final class ChangeFeed implements NotificationHandler {
   /** When a failed reconnect was last logged at WARN (epoch millis). */
   private long lastFailureWarned;
 
-  ChangeFeed(ListenTarget target, String channel, Duration timeout, Duration reconnectInterval,
+  ChangeFeed(ListenHosts hosts, String channel, Duration timeout, Duration reconnectInterval,
       Consumer<String> onPayload, Runnable onReconnected) {
-    this.target = target;
+    this.hosts = hosts;
     this.channel = channel;
     this.timeout = timeout;
     this.reconnectInterval = reconnectInterval;
     this.onPayload = onPayload;
     this.onReconnected = onReconnected;
-    this.supervisor = new Thread(this::supervise, "pgjcache-feed-" + target.host() + ":"
-        + target.port());
+    this.supervisor = new Thread(this::supervise, "pgjcache-feed-" + hosts.first().host() + ":"
+        + hosts.first().port());
     this.supervisor.setDaemon(true);
   }
 
@@ -62,14 +62,14 @@ final class ChangeFeed implements NotificationHandler {
       connection = connect();
       listeningNow(true);
     } catch (IOException e) {
-      throw new CacheException("cannot open the LISTEN connection to PostgreSQL " + target.host()
-          + ":" + target.port() + "/" + target.database() + ": " + e.getMessage(), e);
+      throw new CacheException("cannot open the LISTEN connection to PostgreSQL " + hosts.describe()
+          + ": " + e.getMessage(), e);
     }
     supervisor.start();
   }
 
   private ListenConnection connect() throws IOException {
-    ListenConnection fresh = ListenConnection.open(target, timeout, this);
+    ListenConnection fresh = hosts.open(timeout, this);
     try {
       fresh.listen(channel, timeout);
     } catch (IOException e) {
@@ -105,8 +105,14 @@ final class ChangeFeed implements NotificationHandler {
   org.pgjcache.backend.ListenStatus status() {
     ListenConnection current = connection;
     boolean now = !closed && current != null && current.isOpen();
-    return new org.pgjcache.backend.ListenStatus(now && listening, since, target.host() + ":"
-        + target.port() + "/" + target.database(), lastError, lastErrorAt);
+    return new org.pgjcache.backend.ListenStatus(now && listening, since, where(), lastError,
+        lastErrorAt);
+  }
+
+  /** The host listened on now, else every host the URL names (a multi-host URL may move it). */
+  private String where() {
+    ListenConnection current = connection;
+    return current != null && current.isOpen() ? current.address() : hosts.describe();
   }
 
   @Override
@@ -119,13 +125,18 @@ final class ChangeFeed implements NotificationHandler {
     }
   }
 
+  private String lastAddress() {
+    ListenConnection current = connection;
+    return current != null ? current.address() : hosts.describe();
+  }
+
   @Override
   public void onClosed(Throwable cause) {
     if (!closed) {
       listeningNow(false);
       failed("connection lost: " + (cause == null ? "closed by the server" : cause.toString()));
-      LOG.warn("LISTEN connection to {}:{} lost: {}; changes from other nodes are not heard until"
-          + " it is back", target.host(), target.port(),
+      LOG.warn("LISTEN connection to {} lost: {}; changes from other nodes are not heard until"
+          + " it is back", lastAddress(),
           cause == null ? "closed by the server" : cause.toString());
     }
     synchronized (signal) {
@@ -144,8 +155,8 @@ final class ChangeFeed implements NotificationHandler {
         }
         current = connection;
         if (current.isOpen() && !current.probe(timeout)) {
-          LOG.warn("LISTEN connection to {}:{} did not answer a probe within {}; reconnecting",
-              target.host(), target.port(), timeout);
+          LOG.warn("LISTEN connection to {} did not answer a probe within {}; reconnecting",
+              current.address(), timeout);
           listeningNow(false);
           failed("no answer to a probe within " + timeout);
           current.close();
@@ -163,16 +174,15 @@ final class ChangeFeed implements NotificationHandler {
         reconnects++;
         listeningNow(true);
         backoff = Math.max(50, reconnectInterval.toMillis());
-        LOG.info("LISTEN connection to {}:{} re-established; reconciling caches", target.host(),
-            target.port());
+        LOG.info("LISTEN connection to {} re-established; reconciling caches", fresh.address());
         onReconnected.run();
       } catch (IOException | RuntimeException e) {
         failed("reconnecting failed: " + e);
         long now = System.currentTimeMillis();
         if (now - lastFailureWarned >= FAILURE_WARN_EVERY_MILLIS) {
           lastFailureWarned = now;
-          LOG.warn("reconnecting the LISTEN connection to {}:{} failed: {}; next attempt in {} ms"
-              + " (further failures are logged at most every {} s)", target.host(), target.port(),
+          LOG.warn("reconnecting the LISTEN connection to {} failed: {}; next attempt in {} ms"
+              + " (further failures are logged at most every {} s)", hosts.describe(),
               e.toString(), backoff, FAILURE_WARN_EVERY_MILLIS / 1000);
         } else {
           LOG.debug("reconnecting the LISTEN connection failed: {}; next attempt in {} ms",
@@ -216,8 +226,8 @@ final class ChangeFeed implements NotificationHandler {
       Thread.currentThread().interrupt();
     }
     if (supervisor.isAlive()) {
-      LOG.debug("the LISTEN supervisor of {}:{} is still connecting; it ends when its attempt does"
-          + " (within {})", target.host(), target.port(), timeout);
+      LOG.debug("the LISTEN supervisor of {} is still connecting; it ends when its attempt does"
+          + " (within {} per host)", hosts.describe(), timeout);
     }
   }
 }

@@ -38,7 +38,7 @@ import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
 import org.pgjcache.backend.Write;
-import org.pgjcache.backend.postgres.listen.ListenTarget;
+import org.pgjcache.backend.postgres.listen.ListenHosts;
 import org.pgjcache.config.Durability;
 import org.pgjcache.config.Settings;
 import org.slf4j.Logger;
@@ -76,6 +76,8 @@ public final class PostgresBackend implements Backend {
     this.target = settings.describeTarget();
     this.sql = new Sql(settings.schema(), settings.table());
     this.channel = settings.channel();
+    // read before any connection is made: a URL the LISTEN connection cannot follow is refused at once
+    ListenHosts listenHosts = settings.notifications() ? listenHosts(settings) : null;
     this.pool = openPool(settings, target);
     long statementMillis = settings.statementTimeout().toMillis();
     long connectMillis = connectMillis(settings);
@@ -96,8 +98,7 @@ public final class PostgresBackend implements Backend {
       measureClock();
       this.notices = new Notices(this, subscribers, seal);
       if (settings.notifications()) {
-        ListenTarget listenTarget = listenTarget(settings);
-        this.feed = new ChangeFeed(listenTarget, channel, settings.connectTimeout(),
+        this.feed = new ChangeFeed(listenHosts, channel, settings.connectTimeout(),
             settings.reconnectInterval(), notices::accept, subscribers::gapAll);
         feed.start();
       } else {
@@ -124,11 +125,17 @@ public final class PostgresBackend implements Backend {
    * Where and as whom the LISTEN connection logs in: the pool's URL, user and password (see
    * {@link #openPool}), named {@code pgjcache-listen <node-name>} in {@code pg_stat_activity}
    * whatever the URL's {@code ApplicationName}, so that it can be told from the application's own.
+   * Every host of a multi-host URL, to follow the primary as the pool does.
    */
-  static ListenTarget listenTarget(Settings settings) {
-    return ListenTarget.fromJdbcUrl(settings.jdbcUrlWithoutCredentials(), settings.user(),
-        settings.password().orElse(null)).withApplicationName(LISTEN_APPLICATION_NAME + " "
-        + settings.nodeName());
+  static ListenHosts listenHosts(Settings settings) {
+    try {
+      return ListenHosts.fromJdbcUrl(settings.jdbcUrlWithoutCredentials(), settings.user(),
+          settings.password().orElse(null)).withApplicationName(LISTEN_APPLICATION_NAME + " "
+          + settings.nodeName());
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("pgjcache.jdbc-url cannot be used for the LISTEN connection: "
+          + e.getMessage(), e);
+    }
   }
 
   /**

@@ -28,6 +28,14 @@ final class BackendMessage {
         }
     }
 
+    int int16() throws IOException {
+        try {
+            return body.getShort() & 0xffff;
+        } catch (BufferUnderflowException e) {
+            throw malformed("an Int16");
+        }
+    }
+
     byte byte1() throws IOException {
         try {
             return body.get();

@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,8 @@ public final class ListenConnection implements AutoCloseable {
     private final NotificationHandler handler;
     private final int backendPid;
     private final String authMethod;
+    /** ParameterStatus values the server reported at start-up. */
+    private final Map<String, String> parameters;
     private final Thread reader;
     /** Serializes LISTEN/UNLISTEN/probe so that at most one waits for an answer. */
     private final ReentrantLock requestLock = new ReentrantLock();
@@ -66,6 +69,7 @@ public final class ListenConnection implements AutoCloseable {
         this.handler = handler;
         this.backendPid = startup.backendPid();
         this.authMethod = startup.authMethod();
+        this.parameters = startup.parameters();
         String name = "pgjcache-listen-" + target.host() + ":" + target.port() + "-" + THREAD_NUMBER.incrementAndGet();
         this.reader = new Thread(this::readLoop, name);
         this.reader.setDaemon(true);
@@ -219,8 +223,29 @@ public final class ListenConnection implements AutoCloseable {
 
     // ---- requests ---------------------------------------------------------------------------------
 
-    /** Sends one simple query and waits for its ReadyForQuery; package-private so tests can provoke errors. */
-    void execute(String sql, Duration timeout) throws IOException {
+    /**
+     * Whether the server is a hot standby (in recovery), where LISTEN is refused: from the
+     * {@code in_hot_standby} parameter servers since PostgreSQL 14 report at start-up, else by asking.
+     */
+    boolean inHotStandby(Duration timeout) throws IOException {
+        String reported = parameters.get("in_hot_standby");
+        if (reported != null) {
+            return reported.equals("on");
+        }
+        return "t".equals(execute("select pg_catalog.pg_is_in_recovery()", timeout));
+    }
+
+    /** Where this connection is, {@code host:port/database}, for messages and health. */
+    public String address() {
+        return target.address();
+    }
+
+    /**
+     * Sends one simple query and waits for its ReadyForQuery; package-private so tests can provoke errors.
+     *
+     * @return the first column of the first row, or {@code null} if there was none (or it was NULL)
+     */
+    String execute(String sql, Duration timeout) throws IOException {
         String what = sql.isEmpty() ? "probe" : sql;
         if (Thread.currentThread() == reader) {
             // The answer would have to be read by this very thread: it could only time out.
@@ -256,6 +281,7 @@ public final class ListenConnection implements AutoCloseable {
             if (error != null) {
                 throw new ServerErrorException(what + " on " + target.address() + " failed", error);
             }
+            return request.firstValue;
         } finally {
             requestLock.unlock();
         }
@@ -355,11 +381,25 @@ public final class ListenConnection implements AutoCloseable {
             case 'N' -> log.info("server notice on LISTEN connection to {}: {}", target.address(),
                     ServerMessage.parse(m).describe());
             case 'S' -> log.debug("{} reports {} = {}", target.address(), m.cstring(), m.cstring());
-            case 'C', 'I', 'T', 'D' -> {
-                // CommandComplete, EmptyQueryResponse, row data: the ReadyForQuery that follows settles the request
+            case 'D' -> keepFirstValue(m);
+            case 'C', 'I', 'T' -> {
+                // CommandComplete, EmptyQueryResponse, RowDescription: the ReadyForQuery that follows settles the request
             }
             default -> throw new IOException("protocol error: unexpected message '" + m.type() + "' ("
                     + (int) m.type() + ") on the LISTEN connection");
+        }
+    }
+
+    /** DataRow: the first column of the first row becomes the answer of the oldest request. */
+    private void keepFirstValue(BackendMessage m) throws IOException {
+        PendingRequest head = pending.peek();
+        if (head == null || head.rowSeen) {
+            return;
+        }
+        head.rowSeen = true;
+        if (m.int16() > 0) {
+            int length = m.int32();
+            head.firstValue = length < 0 ? null : new String(m.bytes(length), StandardCharsets.UTF_8);
         }
     }
 
@@ -462,5 +502,8 @@ public final class ListenConnection implements AutoCloseable {
         final CompletableFuture<ServerMessage> answer = new CompletableFuture<>();
         /** Reader thread only. */
         ServerMessage error;
+        /** Reader thread only; read by the requester after {@link #answer} completes. */
+        boolean rowSeen;
+        String firstValue;
     }
 }

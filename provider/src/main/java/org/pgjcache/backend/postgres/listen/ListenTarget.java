@@ -2,7 +2,9 @@ package org.pgjcache.backend.postgres.listen;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -63,14 +65,18 @@ public record ListenTarget(String host, int port, String database, String user, 
      * pgjdbc's default or {@code org.postgresql.ssl.DefaultJavaSSLFactory}; with {@code verify-full}, an
      * {@code sslhostnameverifier}.
      *
-     * <p>A multi-host URL ({@code host1:5432,host2:5433}) yields its first host only: the LISTEN
-     * connection must be on the primary that the writers use, and pgjdbc's host selection
-     * ({@code targetServerType}) is not replicated here.
+     * <p>A multi-host URL ({@code host1:5432,host2:5433}) yields its first host here; {@link ListenHosts}
+     * keeps them all and picks the primary among them as pgjdbc does.
      *
      * @throws IllegalArgumentException if the URL is malformed or no user is given; the message never
      *                                  contains the password
      */
     public static ListenTarget fromJdbcUrl(String jdbcUrl, String user, String password) {
+        return parse(jdbcUrl, user, password).targets().get(0);
+    }
+
+    /** {@link #fromJdbcUrl} for every host of a multi-host URL, in the URL's order, with its parameters. */
+    static Parsed parse(String jdbcUrl, String user, String password) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redact(jdbcUrl));
@@ -80,43 +86,17 @@ public record ListenTarget(String host, int port, String database, String user, 
         Map<String, String> params = question < 0 ? Map.of() : parseQuery(rest.substring(question + 1), jdbcUrl);
         String location = question < 0 ? rest : rest.substring(0, question);
 
-        String host = "localhost";
-        int port = DEFAULT_PORT;
+        List<HostPort> hosts;
         String database;
         if (location.startsWith("//")) {
             String afterSlashes = location.substring(2);
             int slash = afterSlashes.indexOf('/');
             String authority = slash < 0 ? afterSlashes : afterSlashes.substring(0, slash);
             database = slash < 0 ? "" : decode(afterSlashes.substring(slash + 1), jdbcUrl);
-            int comma = authority.indexOf(',');
-            String first = comma < 0 ? authority : authority.substring(0, comma);
-            if (!first.isEmpty()) {
-                String portText;
-                if (first.startsWith("[")) {
-                    int close = first.indexOf(']');
-                    if (close < 0) {
-                        throw new IllegalArgumentException("unclosed '[' in host of " + redact(jdbcUrl));
-                    }
-                    host = first.substring(1, close);
-                    String after = first.substring(close + 1);
-                    if (!after.isEmpty() && !after.startsWith(":")) {
-                        throw new IllegalArgumentException("unexpected text after ']' in " + redact(jdbcUrl));
-                    }
-                    portText = after.isEmpty() ? "" : after.substring(1);
-                } else {
-                    int colon = first.indexOf(':');
-                    host = colon < 0 ? first : first.substring(0, colon);
-                    portText = colon < 0 ? "" : first.substring(colon + 1);
-                }
-                if (!portText.isEmpty()) {
-                    port = parsePort(portText, jdbcUrl);
-                }
-                if (host.isEmpty()) {
-                    host = "localhost";
-                }
-            }
+            hosts = hostList(authority, jdbcUrl);
         } else {
             database = decode(location.startsWith("/") ? location.substring(1) : location, jdbcUrl);
+            hosts = List.of(new HostPort("localhost", DEFAULT_PORT));
         }
 
         String effectiveUser = user != null ? user : params.get("user");
@@ -128,8 +108,48 @@ public record ListenTarget(String host, int port, String database, String user, 
             database = effectiveUser;
         }
         SslMode sslMode = sslMode(params, jdbcUrl);
-        return new ListenTarget(host, port, database, effectiveUser, effectivePassword,
-                sslMode, params.get("ApplicationName"), tlsOptions(params, sslMode));
+        TlsOptions tls = tlsOptions(params, sslMode);
+        List<ListenTarget> targets = new ArrayList<>(hosts.size());
+        for (HostPort h : hosts) {
+            targets.add(new ListenTarget(h.host(), h.port(), database, effectiveUser, effectivePassword,
+                    sslMode, params.get("ApplicationName"), tls));
+        }
+        return new Parsed(List.copyOf(targets), params);
+    }
+
+    /** Every host of a URL with the same database, credentials and TLS choices, and the URL's parameters. */
+    record Parsed(List<ListenTarget> targets, Map<String, String> params) {
+    }
+
+    private record HostPort(String host, int port) {
+    }
+
+    /** {@code host[:port]} or {@code [v6][:port]}, comma-separated; an empty host is {@code localhost}. */
+    private static List<HostPort> hostList(String authority, String jdbcUrl) {
+        List<HostPort> hosts = new ArrayList<>();
+        for (String one : authority.split(",", -1)) {
+            String host;
+            String portText;
+            if (one.startsWith("[")) {
+                int close = one.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("unclosed '[' in host of " + redact(jdbcUrl));
+                }
+                host = one.substring(1, close);
+                String after = one.substring(close + 1);
+                if (!after.isEmpty() && !after.startsWith(":")) {
+                    throw new IllegalArgumentException("unexpected text after ']' in " + redact(jdbcUrl));
+                }
+                portText = after.isEmpty() ? "" : after.substring(1);
+            } else {
+                int colon = one.indexOf(':');
+                host = colon < 0 ? one : one.substring(0, colon);
+                portText = colon < 0 ? "" : one.substring(colon + 1);
+            }
+            int port = portText.isEmpty() ? DEFAULT_PORT : parsePort(portText, jdbcUrl);
+            hosts.add(new HostPort(host.isEmpty() ? "localhost" : host, port));
+        }
+        return hosts;
     }
 
     /** This target with another {@code application_name} ({@code null}: none). */

@@ -111,6 +111,16 @@ class ListenConnectionTest {
     }
 
     @Test
+    void aQueryAnswersItsFirstValueAndAPrimaryIsNoStandby() throws Exception {
+        ListenConnection conn = open(new RecordingHandler());
+        assertThat(conn.execute("select 42, 'x' union all select 7, 'y'", CONNECT)).isEqualTo("42");
+        assertThat(conn.execute("select null::int", CONNECT)).isNull();
+        assertThat(conn.execute("select 'after a null'", CONNECT)).isEqualTo("after a null");
+        assertThat(conn.execute("select pg_catalog.pg_is_in_recovery()", CONNECT)).isEqualTo("f");
+        assertThat(conn.inHotStandby(CONNECT)).isFalse();
+    }
+
+    @Test
     void unlistenStopsDelivery() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ListenConnection conn = open(handler);
