@@ -156,6 +156,8 @@ public final class PostgresBackend implements Backend {
     HikariConfig config = new HikariConfig();
     config.setPoolName("pgjcache-" + POOLS.incrementAndGet());
     config.setJdbcUrl(settings.jdbcUrlWithoutCredentials());
+    // named, not looked up in DriverManager, which cannot see a driver in another module layer
+    config.setDriverClassName(org.postgresql.Driver.class.getName());
     config.setUsername(settings.user());
     settings.password().ifPresent(config::setPassword);
     config.setMaximumPoolSize(settings.poolSize());
