@@ -22,11 +22,7 @@ final class SyncFixtures {
 
   /** Settings of a node named {@code name} with a fast heartbeat and quick reconnects. */
   static Properties fast(Nodes nodes, String name) {
-    Properties p = nodes.properties();
-    p.setProperty("pgjcache.node-name", name);
-    p.setProperty("pgjcache.heartbeat-interval", "500ms");
-    p.setProperty("pgjcache.reconnect-interval", "100ms");
-    return p;
+    return nodes.fast(name);
   }
 
   static PgCacheManager pg(CacheManager manager) {

@@ -149,10 +149,7 @@ class FailoverTest {
   }
 
   private static Properties fast(Nodes nodes, String name) {
-    Properties p = nodes.properties();
-    p.setProperty("pgjcache.node-name", name);
-    p.setProperty("pgjcache.heartbeat-interval", "500ms");
-    p.setProperty("pgjcache.reconnect-interval", "100ms");
+    Properties p = nodes.fast(name);
     p.setProperty("pgjcache.statement-timeout", "2s");
     p.setProperty("pgjcache.connect-timeout", "2s");
     return p;
