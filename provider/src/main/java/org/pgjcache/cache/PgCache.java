@@ -68,7 +68,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     open();
     Checks.key(key);
-    Versioned held = core.replica.get(key);
+    boolean full = core.replica.holdsAll();
+    Versioned held = full ? core.replica.get(key) : core.resolve(key, core.now());
     if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null
         && core.plainHits()) {
       // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no allocation
@@ -77,7 +78,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned live = core.live(key, now, batch);
+    Versioned live = full ? core.live(key, now, batch) : core.live(key, held, now, batch);
     V value;
     if (live != null) {
       core.stats.hits(1);
@@ -102,8 +103,9 @@ public final class PgCache<K, V> implements Cache<K, V> {
   public boolean containsKey(K key) {
     open();
     Checks.key(key);
-    Versioned held = core.replica.get(key);
-    return held != null && held.isLive(core.now());
+    long now = core.now();
+    Versioned held = core.resolve(key, now);
+    return held != null && held.isLive(now);
   }
 
   @Override
@@ -132,7 +134,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
       batch.fire();
       return;
     }
-    if (store(key, value, expireAt, now, batch)) {
+    if (store(key, value, expireAt, now, live, batch)) {
       core.stats.puts(1);
       core.stats.putTime(start);
     }
@@ -140,7 +142,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
   }
 
   /** Commits a value unconditionally and applies it here; returns whether the replica took it. */
-  boolean store(K key, V value, long expireAt, long now, EventBatch batch) {
+  boolean store(K key, V value, long expireAt, long now, Versioned seen, EventBatch batch) {
     byte[] bytes;
     String keyText;
     try {
@@ -155,7 +157,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     }
     K held = heldKey(key);
     long rev = core.backend.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
-    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now, batch);
+    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now,
+        org.pgjcache.store.Replica.NEWER, seen, batch);
     return applied.applied();
   }
 
@@ -193,7 +196,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    core.live(key, now, batch);
+    Versioned seen = core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.delete(key);
     }
@@ -209,7 +212,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long rev = core.backend.remove(core.name, keyText, core.origin());
     boolean removed = rev > 0;
     if (removed) {
-      core.applyRemoval(key, rev, EventType.REMOVED, now, batch);
+      core.applyRemoval(key, rev, EventType.REMOVED, now, org.pgjcache.store.Replica.NEWER, seen,
+          batch);
       core.stats.removals(1);
       core.stats.removeTime(start);
     }
@@ -266,7 +270,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll() {
     open();
-    bulk.removeAll(bulk.allKeys());
+    bulk.removeEverything();
   }
 
   @Override
