@@ -15,6 +15,7 @@ import org.pgjcache.backend.Subscription;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.codec.KeyCodec;
 import org.pgjcache.codec.LocalOnly;
+import org.pgjcache.codec.NotSerializableValueException;
 import org.pgjcache.codec.ValueForms;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.event.EventDispatcher;
@@ -143,14 +144,27 @@ final class CacheCore<K, V> {
   }
 
   private Replica.Loaded load(Object key) {
-    Row row = backend.get(name, keys.encode(key));
+    String text;
+    try {
+      text = keys.encode(key);
+    } catch (NotSerializableValueException e) {
+      return null; // a key that cannot be stored (store-by-reference): only this node can hold it
+    }
+    Row row = backend.get(name, text);
     return row == null || row.value() == null ? null : loaded(row);
   }
 
   private Map<Object, Replica.Loaded> loadAll(Collection<Object> wanted) {
     Map<String, Object> byText = new HashMap<>();
     for (Object key : wanted) {
-      byText.put(keys.encode(key), key);
+      try {
+        byText.put(keys.encode(key), key);
+      } catch (NotSerializableValueException e) {
+        LOG.trace("cache '{}': a key that cannot be stored is absent from the database", name);
+      }
+    }
+    if (byText.isEmpty()) {
+      return Map.of();
     }
     Map<Object, Replica.Loaded> found = new HashMap<>();
     List<String> texts = new ArrayList<>(byText.keySet());

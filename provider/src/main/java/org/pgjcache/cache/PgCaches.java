@@ -56,7 +56,7 @@ public final class PgCaches {
     CacheCore<K, V> core = new CacheCore<>(name, context.backend(),
         new org.pgjcache.codec.KeyCodec(context.codec()), forms, new ExpiryCalculator(policy), events,
         new CacheStatistics(), loader, configuration.isReadThrough(), writer,
-        replica(name, context));
+        replica(name, context, configuration.isStoreByValue()));
     CacheLifecycle<K, V> lifecycle = new CacheLifecycle<>(context, configuration);
     PgCache<K, V> cache = new PgCache<>(core, lifecycle);
     events.bind(cache);
@@ -84,12 +84,12 @@ public final class PgCaches {
    * A full replica, or a bounded one if the cache has {@code max-entries} (its own, or the manager's
    * default).
    */
-  private static Replica replica(String name, ManagerContext context) {
+  private static Replica replica(String name, ManagerContext context, boolean byValue) {
     OptionalLong bound = context.maxEntries(name);
     if (bound.isEmpty()) {
       return Replica.full();
     }
     LOG.debug("cache '{}': bounded replica of at most {} entries", name, bound.getAsLong());
-    return Replica.bounded(bound.getAsLong());
+    return Replica.bounded(bound.getAsLong(), !byValue);
   }
 }

@@ -2,6 +2,7 @@ package org.pgjcache.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,16 +40,27 @@ final class BoundedReplica extends MapReplica {
   private final Map<Object, Load> loads = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  /** Values evicted while still referenced, for store-by-reference identity; null if by value. */
+  private final EvictedValues evicted;
 
-  BoundedReplica(long maxEntries) {
-    this(Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).recordStats()
-        .build(), maxEntries);
+  BoundedReplica(long maxEntries, boolean keepIdentity) {
+    this(maxEntries, keepIdentity ? new EvictedValues() : null);
   }
 
-  private BoundedReplica(Cache<Object, Versioned> tier, long maxEntries) {
+  private BoundedReplica(long maxEntries, EvictedValues evicted) {
+    this(Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).recordStats()
+        .evictionListener((Object key, Versioned value, RemovalCause cause) -> {
+          if (evicted != null && key != null && value != null && !value.isTombstone()) {
+            evicted.remember(key, value);
+          }
+        }).build(), maxEntries, evicted);
+  }
+
+  private BoundedReplica(Cache<Object, Versioned> tier, long maxEntries, EvictedValues evicted) {
     super(tier.asMap());
     this.tier = tier;
     this.maxEntries = maxEntries;
+    this.evicted = evicted;
   }
 
   @Override
@@ -167,6 +179,12 @@ final class BoundedReplica extends MapReplica {
       }
       Versioned next = row == null ? new Versioned(null, 0, now + TOMBSTONE_MILLIS, false)
           : new Versioned(row.held(), row.rev(), row.expireAt());
+      if (row != null && evicted != null) {
+        Versioned same = evicted.recall(key, row.rev());
+        if (same != null) {
+          next = new Versioned(same.held, row.rev(), row.expireAt());
+        }
+      }
       entries().put(key, next);
       return next;
     } finally {
@@ -176,6 +194,7 @@ final class BoundedReplica extends MapReplica {
 
   @Override
   public TierStats tierStats() {
+    tier.cleanUp(); // pending evictions first: the size reported is within the bound
     return new TierStats(hits.sum(), misses.sum(), tier.stats().evictionCount(),
         tier.estimatedSize(), maxEntries);
   }

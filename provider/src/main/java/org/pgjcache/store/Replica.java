@@ -38,7 +38,16 @@ public interface Replica {
 
   /** A replica holding at most {@code maxEntries} entries (values and tombstones). */
   static Replica bounded(long maxEntries) {
-    return new BoundedReplica(maxEntries);
+    return new BoundedReplica(maxEntries, false);
+  }
+
+  /**
+   * As {@link #bounded(long)}; {@code keepIdentity} for store-by-reference caches: a value evicted
+   * while the application still references it comes back as the same instance when read again at
+   * the same revision.
+   */
+  static Replica bounded(long maxEntries, boolean keepIdentity) {
+    return new BoundedReplica(maxEntries, keepIdentity);
   }
 
   /**
