@@ -51,6 +51,11 @@ final class CacheSync<K, V> implements SyncTarget {
   }
 
   @Override
+  public Replica.TierStats localTier() {
+    return core.replica.tierStats();
+  }
+
+  @Override
   public boolean bounded() {
     return !core.replica.holdsAll();
   }

@@ -386,6 +386,14 @@ public final class PgCache<K, V> implements Cache<K, V> {
     return lifecycle.remote().skipped() + core.corruptValues();
   }
 
+  /**
+   * What this node's local tier of the cache has done: hits, misses (reads that went to the
+   * database), evictions and size; for a full replica only the size is counted.
+   */
+  public org.pgjcache.store.Replica.TierStats localTier() {
+    return core.replica.tierStats();
+  }
+
   /** Waits until asynchronous listeners have been handed every event raised so far. */
   public boolean awaitListeners(long timeoutMillis) throws InterruptedException {
     return core.events.awaitQuiet(timeoutMillis);

@@ -430,6 +430,15 @@ public final class SyncAgent implements NodeSync {
   }
 
   @Override
+  public Map<String, org.pgjcache.store.Replica.TierStats> localTiers() {
+    Map<String, org.pgjcache.store.Replica.TierStats> result = new LinkedHashMap<>();
+    for (SyncTarget target : targets) {
+      result.putIfAbsent(target.cacheName(), target.localTier());
+    }
+    return result;
+  }
+
+  @Override
   public void heartbeatNow() {
     Future<Boolean> done;
     try {

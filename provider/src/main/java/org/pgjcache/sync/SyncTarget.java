@@ -66,6 +66,11 @@ public interface SyncTarget {
     return Map.of();
   }
 
+  /** What this instance's local tier has done and holds (see {@link NodeSync#localTiers()}). */
+  default org.pgjcache.store.Replica.TierStats localTier() {
+    return new org.pgjcache.store.Replica.TierStats(0, 0, 0, 0, -1);
+  }
+
   /** Routine upkeep at each heartbeat (forgetting tombstones whose fencing period is over). */
   void housekeeping();
 }
