@@ -43,7 +43,8 @@ class BoundedAttachTest {
 
       Properties bounded = fast(nodes, "bounded");
       bounded.setProperty("pgjcache.caches.big.max-entries", "100");
-      Cache<String, String> b = nodes.node("bounded", bounded).createCache("big", config());
+      // declared, so the manager opens it as it opens
+      Cache<Object, Object> b = nodes.node("bounded", bounded).getCache("big");
       PgCache<?, ?> pb = b.unwrap(PgCache.class);
       assertThat(pb.skippedChanges()).as("rows read by the bounded attach").isZero();
       assertThat(pb.localTier().size()).isZero();

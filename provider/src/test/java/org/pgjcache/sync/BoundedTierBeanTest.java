@@ -29,7 +29,7 @@ class BoundedTierBeanTest {
       CacheManager manager = nodes.node("tier", p);
       MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
           .setTypes(String.class, String.class);
-      Cache<String, String> small = manager.createCache("small", config);
+      Cache<Object, Object> small = manager.getCache("small"); // declared: opened with the manager
       Cache<String, String> whole = manager.createCache("whole", config);
       for (int i = 0; i < 20; i++) {
         small.put("k" + i, "v" + i);
