@@ -379,7 +379,8 @@ public final class Settings {
         if (source != null) {
             return source;
         }
-        return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) ? DEFAULT_SOURCE : UNSET_SOURCE;
+        return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) && !k.equals(Keys.MAX_ENTRIES_DEFAULT)
+                ? DEFAULT_SOURCE : UNSET_SOURCE;
     }
 
     /**
