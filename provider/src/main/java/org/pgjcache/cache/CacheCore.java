@@ -182,6 +182,23 @@ final class CacheCore<K, V> {
     return new Replica.Loaded(forms.holdEncoded(row.value()), row.rev(), row.expireAt());
   }
 
+  /**
+   * Whether a plain {@code put} or {@code remove} of a key a bounded replica does not hold may skip
+   * reading it first: nothing it would learn changes the outcome when no listener waits for an old
+   * value and the expiry policy is eternal (created and updated entries alike never expire). Saves
+   * a round trip per write of a cold key in the common Spring and Hibernate set-up.
+   */
+  boolean blindWrites() {
+    return !replica.holdsAll() && events.isEmpty()
+        && expiry.policy().getClass() == javax.cache.expiry.EternalExpiryPolicy.class;
+  }
+
+  /** As {@link #live(Object, long, EventBatch)}, without reading a key the replica does not hold. */
+  Versioned liveIfHeld(K key, long now, EventBatch batch) {
+    Versioned held = replica.get(key);
+    return held == null ? null : live(key, held, now, batch);
+  }
+
   /** The live entry of a key, or null; an entry found expired is dropped here with an EXPIRED event. */
   Versioned live(K key, long now, EventBatch batch) {
     return live(key, resolve(key, now), now, batch);

@@ -123,7 +123,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned live = core.live(key, now, batch);
+    Versioned live = core.blindWrites() ? core.liveIfHeld(key, now, batch)
+        : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.write(new PgEntry<>(key, value));
     }
@@ -196,7 +197,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned seen = core.live(key, now, batch);
+    Versioned seen = core.blindWrites() ? core.liveIfHeld(key, now, batch)
+        : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.delete(key);
     }

@@ -235,7 +235,7 @@ public final class SyncAgent implements NodeSync {
         failing = false;
         LOG.info("node {}: heartbeats reach the database again", nodeName);
       }
-      record(names.size(), allMatched);
+      record((int) current.stream().map(SyncTarget::cacheName).distinct().count(), allMatched);
       return true;
     } catch (RuntimeException | Error e) { // an Error must not cancel the periodic heartbeat
       failures.incrementAndGet();
