@@ -115,6 +115,34 @@ public interface Backend extends AutoCloseable {
   Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys);
 
   /**
+   * The revision of each of {@code keys} that has a row (a value or a removal): how a bounded replica
+   * compares what it holds with the database, reading no more than it holds.
+   */
+  default Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
+    Map<String, Long> found = new java.util.HashMap<>();
+    rowsOrTombstones(cache, keys).forEach((key, row) -> found.put(key, row.rev()));
+    return found;
+  }
+
+  /**
+   * Up to {@code limit} entries holding a value (expired or not) whose keys come after {@code after}
+   * in key order ("" for the first page): iteration over a cache larger than a node holds, one page
+   * in memory at a time.
+   */
+  default List<Row> page(String cache, String after, int limit) {
+    java.util.TreeMap<String, Row> next = new java.util.TreeMap<>();
+    scan(cache, row -> {
+      if (row.key().compareTo(after) > 0) {
+        next.put(row.key(), row);
+        if (next.size() > limit) {
+          next.pollLastEntry();
+        }
+      }
+    });
+    return new java.util.ArrayList<>(next.values());
+  }
+
+  /**
    * Records a node's heartbeat in the node table, and forgets nodes that have been silent for
    * longer than {@code staleAfter} (a node that was only slow records itself again at its next
    * heartbeat).

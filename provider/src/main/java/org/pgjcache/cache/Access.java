@@ -14,7 +14,9 @@ final class Access {
     if (expireAt == ExpiryCalculator.KEEP || expireAt == live.expireAt()) {
       return;
     }
-    if (core.touch(key, live.rev(), expireAt)) {
+    if (core.touch(key, live.rev(), expireAt)
+        || !core.replica.holdsAll() && core.replica.get(key) == null) {
+      // moved here, or read from the database by a bounded replica that does not hold it
       core.touches.defer(core.keyText(key), live.rev(), expireAt);
     }
   }

@@ -57,6 +57,13 @@ final class Applier {
       return;
     }
     K heldKey = (K) core.forms.copyKey(key);
+    if (held == null && !core.replica.holdsAll()) {
+      // a bounded replica that does not hold the key (evicted since it was read): what the operation
+      // saw is no news to anyone, only the old value of the change that follows
+      core.replica.apply(heldKey, core.forms.holdEncoded(seen.value()), seen.rev(), seen.expireAt(),
+          now, org.pgjcache.store.ApplyHook.NONE);
+      return;
+    }
     core.applyValue(heldKey, core.forms.holdEncoded(seen.value()), seen.rev(), seen.expireAt(), now,
         batch);
   }

@@ -17,6 +17,7 @@ import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.integration.Writer;
+import org.pgjcache.store.Replica;
 import org.pgjcache.store.Versioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,9 @@ final class BulkOps<K, V> {
     long now = core.now();
     Map<K, V> found = new HashMap<>();
     Set<K> missing = new LinkedHashSet<>();
+    Map<Object, Versioned> held = core.resolveAll(keys, now);
     for (K key : keys) {
-      Versioned live = core.live(key, now, batch);
+      Versioned live = core.live(key, held.get(key), now, batch);
       if (live != null) {
         found.put(key, core.read(key, live));
         Access.touch(core, key, live, now);
@@ -116,8 +118,9 @@ final class BulkOps<K, V> {
         EventBatch batch = new EventBatch();
         Set<K> toLoad = new LinkedHashSet<>();
         long now = core.now();
+        Map<Object, Versioned> held = replace ? Map.of() : core.resolveAll(keys, now);
         for (K key : keys) {
-          if (replace || core.live(key, now, batch) == null) {
+          if (replace || core.live(key, held.get(key), now, batch) == null) {
             toLoad.add(key);
           }
         }
@@ -156,9 +159,13 @@ final class BulkOps<K, V> {
     Writer.Batch<PgEntry<K, V>> written = core.writer == null ? new Writer.Batch<>(entries, null)
         : core.writer.writeAll(entries);
     List<PgEntry<K, V>> stored = new ArrayList<>();
+    List<Versioned> seen = new ArrayList<>();
     List<Write> writes = new ArrayList<>();
+    List<K> keys = new ArrayList<>();
+    written.done().forEach(entry -> keys.add(entry.getKey()));
+    Map<Object, Versioned> held = core.resolveAll(keys, now);
     for (PgEntry<K, V> entry : written.done()) {
-      Versioned live = core.live(entry.getKey(), now, batch);
+      Versioned live = core.live(entry.getKey(), held.get(entry.getKey()), now, batch);
       long expireAt = live != null
           ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
           : core.expiry.forCreation(now);
@@ -166,6 +173,7 @@ final class BulkOps<K, V> {
         continue;
       }
       stored.add(entry);
+      seen.add(live);
       writes.add(new Write(core.keyText(entry.getKey()), core.forms.codec().encode(entry.getValue()),
           expireAt));
     }
@@ -176,9 +184,9 @@ final class BulkOps<K, V> {
         PgEntry<K, V> entry = stored.get(i);
         Write write = writes.get(i);
         @SuppressWarnings("unchecked")
-        K held = (K) core.forms.copyKey(entry.getKey());
-        if (core.applyValue(held, core.forms.hold(entry.getValue(), write.value()), revs[i],
-            write.expireAt(), now, batch).applied()) {
+        K heldKey = (K) core.forms.copyKey(entry.getKey());
+        if (core.applyValue(heldKey, core.forms.hold(entry.getValue(), write.value()), revs[i],
+            write.expireAt(), now, Replica.NEWER, seen.get(i), batch).applied()) {
           applied++;
         }
       }
@@ -193,10 +201,54 @@ final class BulkOps<K, V> {
       throw new NullPointerException("keys must not be null");
     }
     keys.forEach(Checks::key);
-    removeAll(new ArrayList<K>(keys));
+    removeAll(new ArrayList<K>(keys), null);
   }
 
-  void removeAll(List<K> keys) {
+  /** {@code removeAll()}: every key of the cache, a page at a time over a bounded replica. */
+  @SuppressWarnings("unchecked")
+  void removeEverything() {
+    if (core.replica.holdsAll()) {
+      removeAll(allKeys(), null);
+      return;
+    }
+    String after = "";
+    List<org.pgjcache.backend.Row> page;
+    do {
+      page = core.backend.page(core.name, after, EntryIterator.PAGE);
+      List<K> keys = new ArrayList<>(page.size());
+      Map<Object, Versioned> rows = new HashMap<>();
+      for (org.pgjcache.backend.Row row : page) {
+        after = row.key();
+        try {
+          K key = (K) core.keys.decode(row.key());
+          keys.add(key);
+          Versioned held = core.replica.get(key);
+          rows.put(key, held != null && held.rev() >= row.rev() ? held
+              : Versioned.of(core.forms.holdEncoded(row.value()), row.rev(), row.expireAt()));
+        } catch (CorruptDataException e) {
+          LOG.warn("cache '{}': removeAll() skips a stored key that cannot be decoded: {}",
+              core.name, e.getMessage());
+        }
+      }
+      removeAll(keys, rows);
+    } while (page.size() == EntryIterator.PAGE);
+    // values held on this node only (store-by-reference of what cannot be serialized)
+    List<K> local = new ArrayList<>();
+    core.replica.forEachValue((key, held) -> {
+      if (held.held() instanceof org.pgjcache.codec.LocalOnly) {
+        local.add((K) key);
+      }
+    });
+    if (!local.isEmpty()) {
+      removeAll(local, null);
+    }
+  }
+
+  /**
+   * Removes {@code keys}; {@code read} is what the caller read of them (rows of the database), or
+   * null to read them here.
+   */
+  void removeAll(List<K> keys, Map<Object, Versioned> read) {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
@@ -209,15 +261,18 @@ final class BulkOps<K, V> {
     List<K> toRemove = deleted.done();
     if (!toRemove.isEmpty()) {
       List<String> texts = new ArrayList<>(toRemove.size());
+      List<Versioned> seen = new ArrayList<>(toRemove.size());
+      Map<Object, Versioned> held = read != null ? read : core.resolveAll(toRemove, now);
       for (K key : toRemove) {
-        core.live(key, now, batch);
+        seen.add(core.live(key, held.get(key), now, batch));
         texts.add(core.keyText(key));
       }
       long[] revs = core.backend.removeAll(core.name, texts, core.origin());
       int removed = 0;
       for (int i = 0; i < revs.length; i++) {
         if (revs[i] > 0) {
-          core.applyRemoval(toRemove.get(i), revs[i], EventType.REMOVED, now, batch);
+          core.applyRemoval(toRemove.get(i), revs[i], EventType.REMOVED, now, Replica.NEWER,
+              seen.get(i), batch);
           removed++;
         }
       }

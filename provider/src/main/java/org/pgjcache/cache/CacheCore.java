@@ -1,5 +1,9 @@
 package org.pgjcache.cache;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +15,7 @@ import org.pgjcache.backend.Subscription;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.codec.KeyCodec;
 import org.pgjcache.codec.LocalOnly;
+import org.pgjcache.codec.NotSerializableValueException;
 import org.pgjcache.codec.ValueForms;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.event.EventDispatcher;
@@ -39,7 +44,7 @@ final class CacheCore<K, V> {
   final Backend backend;
   final KeyCodec keys;
   final ValueForms forms;
-  final Replica replica = new Replica();
+  final Replica replica;
   final ExpiryCalculator expiry;
   final EventDispatcher<K, V> events;
   final CacheStatistics stats;
@@ -53,8 +58,9 @@ final class CacheCore<K, V> {
 
   CacheCore(String name, Backend backend, KeyCodec keys, ValueForms forms, ExpiryCalculator expiry,
       EventDispatcher<K, V> events, CacheStatistics stats, Loader<K, V> allLoader, boolean readThrough,
-      Writer<K, V> writer) {
+      Writer<K, V> writer, Replica replica) {
     this.name = name;
+    this.replica = replica;
     this.backend = backend;
     this.keys = keys;
     this.forms = forms;
@@ -124,9 +130,82 @@ final class CacheCore<K, V> {
     }
   }
 
+  /**
+   * What is held for a key (a value, a tombstone, or null if absent), read from the database first if
+   * the replica is bounded and does not hold it.
+   */
+  Versioned resolve(Object key, long now) {
+    return replica.resolve(key, now, this::load);
+  }
+
+  /** As {@link #resolve} for many keys, the ones not held read with one query. */
+  Map<Object, Versioned> resolveAll(Collection<?> keys, long now) {
+    return replica.resolveAll(keys, now, this::loadAll);
+  }
+
+  private Replica.Loaded load(Object key) {
+    String text;
+    try {
+      text = keys.encode(key);
+    } catch (NotSerializableValueException e) {
+      return null; // a key that cannot be stored (store-by-reference): only this node can hold it
+    }
+    Row row = backend.get(name, text);
+    return row == null || row.value() == null ? null : loaded(row);
+  }
+
+  private Map<Object, Replica.Loaded> loadAll(Collection<Object> wanted) {
+    Map<String, Object> byText = new HashMap<>();
+    for (Object key : wanted) {
+      try {
+        byText.put(keys.encode(key), key);
+      } catch (NotSerializableValueException e) {
+        LOG.trace("cache '{}': a key that cannot be stored is absent from the database", name);
+      }
+    }
+    if (byText.isEmpty()) {
+      return Map.of();
+    }
+    Map<Object, Replica.Loaded> found = new HashMap<>();
+    List<String> texts = new ArrayList<>(byText.keySet());
+    backend.getAll(name, texts).forEach((text, row) -> {
+      Object key = byText.get(text);
+      if (key != null && row.value() != null) {
+        found.put(key, loaded(row));
+      }
+    });
+    return found;
+  }
+
+  /** A row read from the database as the replica holds it. */
+  Replica.Loaded loaded(Row row) {
+    return new Replica.Loaded(forms.holdEncoded(row.value()), row.rev(), row.expireAt());
+  }
+
+  /**
+   * Whether a plain {@code put} or {@code remove} of a key a bounded replica does not hold may skip
+   * reading it first: nothing it would learn changes the outcome when no listener waits for an old
+   * value and the expiry policy is eternal (created and updated entries alike never expire). Saves
+   * a round trip per write of a cold key in the common Spring and Hibernate set-up.
+   */
+  boolean blindWrites() {
+    return !replica.holdsAll() && events.isEmpty()
+        && expiry.policy().getClass() == javax.cache.expiry.EternalExpiryPolicy.class;
+  }
+
+  /** As {@link #live(Object, long, EventBatch)}, without reading a key the replica does not hold. */
+  Versioned liveIfHeld(K key, long now, EventBatch batch) {
+    Versioned held = replica.get(key);
+    return held == null ? null : live(key, held, now, batch);
+  }
+
   /** The live entry of a key, or null; an entry found expired is dropped here with an EXPIRED event. */
   Versioned live(K key, long now, EventBatch batch) {
-    Versioned held = replica.get(key);
+    return live(key, resolve(key, now), now, batch);
+  }
+
+  /** As above, for what {@link #resolve} or {@link #resolveAll} returned for the key. */
+  Versioned live(K key, Versioned held, long now, EventBatch batch) {
     if (held == null || held.isTombstone()) {
       return null;
     }
@@ -177,8 +256,17 @@ final class CacheCore<K, V> {
   /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
   Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
       EventBatch batch) {
+    return applyValue(key, held, rev, expireAt, now, over, null, batch);
+  }
+
+  /**
+   * As above; {@code seen} is the entry the caller read before it wrote, the old value of the events
+   * if a bounded replica no longer holds the key (evicted meanwhile).
+   */
+  Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
+      Versioned seen, EventBatch batch) {
     Applied applied = replica.apply(key, held, rev, expireAt, now, over,
-        hook(EventType.REMOVED, now, batch));
+        hook(EventType.REMOVED, now, batch, seen));
     if (expireAt != Row.ETERNAL && applied.applied()) {
       backend.expiryHints().expiresAt(expireAt);
     }
@@ -210,7 +298,13 @@ final class CacheCore<K, V> {
 
   /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
   Applied applyRemoval(K key, long rev, EventType type, long now, long over, EventBatch batch) {
-    return replica.apply(key, null, rev, Row.ETERNAL, now, over, hook(type, now, batch));
+    return applyRemoval(key, rev, type, now, over, null, batch);
+  }
+
+  /** As above, with the entry the caller read before (see {@link #applyValue}). */
+  Applied applyRemoval(K key, long rev, EventType type, long now, long over, Versioned seen,
+      EventBatch batch) {
+    return replica.apply(key, null, rev, Row.ETERNAL, now, over, hook(type, now, batch, seen));
   }
 
   /** The hook that raises REMOVED for entries dropped by reconciliation. */
@@ -219,10 +313,14 @@ final class CacheCore<K, V> {
   }
 
   private ApplyHook hook(EventType removalType, long now, EventBatch batch) {
+    return hook(removalType, now, batch, null);
+  }
+
+  private ApplyHook hook(EventType removalType, long now, EventBatch batch, Versioned seen) {
     if (events.isEmpty()) {
       return ApplyHook.NONE;
     }
-    return (k, applied) -> publish(k, applied, removalType, now, batch);
+    return (k, applied) -> publish(k, applied.assuming(seen), removalType, now, batch);
   }
 
   @SuppressWarnings("unchecked")
@@ -232,6 +330,16 @@ final class CacheCore<K, V> {
     Versioned current = applied.current();
     boolean hadValue = applied.hadValue();
     boolean wasLive = hadValue && previous.expireAt() > now;
+    if (!applied.previousKnown()) {
+      // a bounded replica that does not hold the key: a removal is news (the database removes only
+      // live entries), its old value unknown; a value is reported as created
+      if (current.isTombstone()) {
+        events.publish(removalType, key, null, null, batch);
+      } else {
+        events.publish(EventType.CREATED, key, readLenient(key, current), null, batch);
+      }
+      return;
+    }
     if (current.isTombstone()) {
       if (hadValue) {
         V old = readLenient(key, previous);

@@ -45,7 +45,35 @@ final class CacheSync<K, V> implements SyncTarget {
     this.core = core;
     this.agent = agent;
     this.digest = new ReplicaDigest(core.name, core.keys::encode);
-    core.replica.observe(digest);
+    if (core.replica.holdsAll()) {
+      core.replica.observe(digest);
+    }
+  }
+
+  @Override
+  public Replica.TierStats localTier() {
+    return core.replica.tierStats();
+  }
+
+  @Override
+  public boolean bounded() {
+    return !core.replica.holdsAll();
+  }
+
+  @Override
+  public Map<String, Long> allHeldRevisions(boolean tombstones) {
+    Map<String, Long> held = new HashMap<>();
+    core.replica.forEachHeld((key, entry) -> {
+      if (tombstones ? entry.isTombstone() : entry.counted() && !entry.isTombstone()) {
+        try {
+          held.put(core.keys.encode(key), entry.rev());
+        } catch (RuntimeException e) {
+          LOG.debug("cache '{}': a held key cannot be encoded; not compared: {}", core.name,
+              e.toString());
+        }
+      }
+    });
+    return held;
   }
 
   /** Joins the heartbeat (once the replica is loaded). */

@@ -31,6 +31,12 @@ public interface ManagerContext {
   /** Whether the cache of this name is declared {@code value-format: json}. */
   boolean jsonValues(String cacheName);
 
+  /**
+   * The bound of the named cache's replica on this node ({@code caches.<name>.max-entries}, else the
+   * manager's {@code max-entries}); empty for a full replica.
+   */
+  java.util.OptionalLong maxEntries(String cacheName);
+
   /** The heartbeat of the backend, which caches join to be reconciled. */
   SyncAgent sync();
 }

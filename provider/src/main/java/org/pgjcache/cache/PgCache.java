@@ -68,7 +68,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     open();
     Checks.key(key);
-    Versioned held = core.replica.get(key);
+    boolean full = core.replica.holdsAll();
+    Versioned held = full ? core.replica.get(key) : core.resolve(key, core.now());
     if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null
         && core.plainHits()) {
       // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no allocation
@@ -77,7 +78,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned live = core.live(key, now, batch);
+    Versioned live = full ? core.live(key, now, batch) : core.live(key, held, now, batch);
     V value;
     if (live != null) {
       core.stats.hits(1);
@@ -102,8 +103,9 @@ public final class PgCache<K, V> implements Cache<K, V> {
   public boolean containsKey(K key) {
     open();
     Checks.key(key);
-    Versioned held = core.replica.get(key);
-    return held != null && held.isLive(core.now());
+    long now = core.now();
+    Versioned held = core.resolve(key, now);
+    return held != null && held.isLive(now);
   }
 
   @Override
@@ -121,7 +123,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned live = core.live(key, now, batch);
+    Versioned live = core.blindWrites() ? core.liveIfHeld(key, now, batch)
+        : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.write(new PgEntry<>(key, value));
     }
@@ -132,7 +135,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
       batch.fire();
       return;
     }
-    if (store(key, value, expireAt, now, batch)) {
+    if (store(key, value, expireAt, now, live, batch)) {
       core.stats.puts(1);
       core.stats.putTime(start);
     }
@@ -140,7 +143,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
   }
 
   /** Commits a value unconditionally and applies it here; returns whether the replica took it. */
-  boolean store(K key, V value, long expireAt, long now, EventBatch batch) {
+  boolean store(K key, V value, long expireAt, long now, Versioned seen, EventBatch batch) {
     byte[] bytes;
     String keyText;
     try {
@@ -155,7 +158,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     }
     K held = heldKey(key);
     long rev = core.backend.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
-    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now, batch);
+    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now,
+        org.pgjcache.store.Replica.NEWER, seen, batch);
     return applied.applied();
   }
 
@@ -193,7 +197,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    core.live(key, now, batch);
+    Versioned seen = core.blindWrites() ? core.liveIfHeld(key, now, batch)
+        : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.delete(key);
     }
@@ -209,7 +214,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long rev = core.backend.remove(core.name, keyText, core.origin());
     boolean removed = rev > 0;
     if (removed) {
-      core.applyRemoval(key, rev, EventType.REMOVED, now, batch);
+      core.applyRemoval(key, rev, EventType.REMOVED, now, org.pgjcache.store.Replica.NEWER, seen,
+          batch);
       core.stats.removals(1);
       core.stats.removeTime(start);
     }
@@ -266,7 +272,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll() {
     open();
-    bulk.removeAll(bulk.allKeys());
+    bulk.removeEverything();
   }
 
   @Override
@@ -380,6 +386,14 @@ public final class PgCache<K, V> implements Cache<K, V> {
   /** How many remote changes or stored rows this instance skipped because they could not be decoded. */
   public long skippedChanges() {
     return lifecycle.remote().skipped() + core.corruptValues();
+  }
+
+  /**
+   * What this node's local tier of the cache has done: hits, misses (reads that went to the
+   * database), evictions and size; for a full replica only the size is counted.
+   */
+  public org.pgjcache.store.Replica.TierStats localTier() {
+    return core.replica.tierStats();
   }
 
   /** Waits until asynchronous listeners have been handed every event raised so far. */

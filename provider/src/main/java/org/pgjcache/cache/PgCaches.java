@@ -1,5 +1,6 @@
 package org.pgjcache.cache;
 
+import java.util.OptionalLong;
 import javax.cache.CacheException;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -15,9 +16,14 @@ import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.integration.Loader;
 import org.pgjcache.integration.Writer;
 import org.pgjcache.management.CacheStatistics;
+import org.pgjcache.store.Replica;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds and attaches a cache instance: the one place where a configuration becomes a working cache. */
 public final class PgCaches {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgCaches.class);
 
   private PgCaches() {
   }
@@ -49,7 +55,8 @@ public final class PgCaches {
     EventDispatcher<K, V> events = new EventDispatcher<>(context.executor());
     CacheCore<K, V> core = new CacheCore<>(name, context.backend(),
         new org.pgjcache.codec.KeyCodec(context.codec()), forms, new ExpiryCalculator(policy), events,
-        new CacheStatistics(), loader, configuration.isReadThrough(), writer);
+        new CacheStatistics(), loader, configuration.isReadThrough(), writer,
+        replica(name, context, configuration.isStoreByValue()));
     CacheLifecycle<K, V> lifecycle = new CacheLifecycle<>(context, configuration);
     PgCache<K, V> cache = new PgCache<>(core, lifecycle);
     events.bind(cache);
@@ -71,5 +78,18 @@ public final class PgCaches {
     sync.start();
     lifecycle.start(core, remote, sync);
     return cache;
+  }
+
+  /**
+   * A full replica, or a bounded one if the cache has {@code max-entries} (its own, or the manager's
+   * default).
+   */
+  private static Replica replica(String name, ManagerContext context, boolean byValue) {
+    OptionalLong bound = context.maxEntries(name);
+    if (bound.isEmpty()) {
+      return Replica.full();
+    }
+    LOG.debug("cache '{}': bounded replica of at most {} entries", name, bound.getAsLong());
+    return Replica.bounded(bound.getAsLong(), !byValue);
   }
 }

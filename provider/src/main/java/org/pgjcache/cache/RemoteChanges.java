@@ -113,10 +113,31 @@ final class RemoteChanges<K, V> implements ChangeListener {
     }
   }
 
-  /** Loads the backend's rows into an empty replica, without events (attaching a cache). */
+  /**
+   * Loads the backend's rows into an empty replica, without events (attaching a cache); a bounded
+   * replica loads no rows (it reads each key when it is first asked for), only the recent removals
+   * that fence off late changes.
+   */
   @SuppressWarnings("unchecked")
   void load() {
     long now = core.now();
+    if (core.replica.holdsAll()) {
+      loadRows(now);
+    }
+    // recent removals as tombstones: a replayed or late older change of such a key is then stale
+    core.backend.recentRemovals(core.name, org.pgjcache.store.Replica.TOMBSTONE_MILLIS, row -> {
+      try {
+        K key = (K) core.keys.decode(row.key());
+        core.replica.apply(key, null, row.rev(), row.expireAt(), now,
+            org.pgjcache.store.ApplyHook.NONE);
+      } catch (CorruptDataException e) {
+        LOG.debug("cache '{}': a removed key cannot be decoded: {}", core.name, e.getMessage());
+      }
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private void loadRows(long now) {
     core.backend.scan(core.name, row -> {
       try {
         K key = (K) core.keys.decode(row.key());
@@ -126,16 +147,6 @@ final class RemoteChanges<K, V> implements ChangeListener {
         skipped.incrementAndGet();
         LOG.warn("cache '{}': skipped a stored row that cannot be decoded: {}", core.name,
             e.getMessage());
-      }
-    });
-    // recent removals as tombstones: a replayed or late older change of such a key is then stale
-    core.backend.recentRemovals(core.name, org.pgjcache.store.Replica.TOMBSTONE_MILLIS, row -> {
-      try {
-        K key = (K) core.keys.decode(row.key());
-        core.replica.apply(key, null, row.rev(), row.expireAt(), now,
-            org.pgjcache.store.ApplyHook.NONE);
-      } catch (CorruptDataException e) {
-        LOG.debug("cache '{}': a removed key cannot be decoded: {}", core.name, e.getMessage());
       }
     });
   }

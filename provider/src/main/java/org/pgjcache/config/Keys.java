@@ -48,6 +48,7 @@ final class Keys {
     static final String EXPIRY_PROMPT = "expiry-prompt";
     static final String STATISTICS_DEFAULT = "statistics";
     static final String MANAGEMENT_DEFAULT = "management";
+    static final String MAX_ENTRIES_DEFAULT = "max-entries";
 
     /** Global keys without the prefix, in the order they are documented and printed. */
     static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, USER, PASSWORD, SCHEMA, TABLE, CHANNEL, DDL,
@@ -55,7 +56,7 @@ final class Keys {
             SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW,
             SERIALIZATION_MAX_BYTES, SERIALIZATION_MAX_ARRAY_LENGTH, SERIALIZATION_MAX_REFERENCES,
             SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_TREE_SIZE, SERIALIZATION_MAX_TIME, NODE_NAME,
-            EXPIRY_INTERVAL, EXPIRY_PROMPT, STATISTICS_DEFAULT, MANAGEMENT_DEFAULT);
+            EXPIRY_INTERVAL, EXPIRY_PROMPT, STATISTICS_DEFAULT, MANAGEMENT_DEFAULT, MAX_ENTRIES_DEFAULT);
 
     static final String EXPIRY_CREATED = "expiry.created";
     static final String EXPIRY_ACCESSED = "expiry.accessed";

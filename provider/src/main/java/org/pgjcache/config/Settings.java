@@ -69,6 +69,7 @@ public final class Settings {
     private final boolean expiryPrompt;
     private final boolean statisticsDefault;
     private final boolean managementDefault;
+    private final Long maxEntriesDefault;
     private final Map<String, CacheSettings> caches;
     private final Map<String, String> sources;
 
@@ -104,6 +105,7 @@ public final class Settings {
         this.expiryPrompt = b.expiryPrompt;
         this.statisticsDefault = b.statisticsDefault;
         this.managementDefault = b.managementDefault;
+        this.maxEntriesDefault = b.maxEntriesDefault;
         Map<String, CacheSettings> c = new TreeMap<>();
         b.caches.forEach((name, cb) -> c.put(name, cb.build()));
         this.caches = Collections.unmodifiableMap(c);
@@ -316,6 +318,24 @@ public final class Settings {
         return managementDefault;
     }
 
+    /**
+     * {@code max-entries}: bounds the replica of every cache this manager opens that does not set
+     * {@code caches.<name>.max-entries} itself (caches created by Spring's {@code cache-names}, by
+     * Hibernate or by {@code createCache}); unset, such caches hold every entry on every node.
+     */
+    public java.util.OptionalLong maxEntriesDefault() {
+        return maxEntriesDefault == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxEntriesDefault);
+    }
+
+    /** The bound of the named cache's replica: its own {@code max-entries}, else the default. */
+    public java.util.OptionalLong maxEntries(String cacheName) {
+        CacheSettings declared = caches.get(cacheName);
+        if (declared != null && declared.maxEntries().isPresent()) {
+            return declared.maxEntries();
+        }
+        return maxEntriesDefault();
+    }
+
 
     /** Configuration for the named cache; an empty {@link CacheSettings} if there is none. */
     public CacheSettings cache(String name) {
@@ -359,7 +379,8 @@ public final class Settings {
         if (source != null) {
             return source;
         }
-        return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) ? DEFAULT_SOURCE : UNSET_SOURCE;
+        return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) && !k.equals(Keys.MAX_ENTRIES_DEFAULT)
+                ? DEFAULT_SOURCE : UNSET_SOURCE;
     }
 
     /**
@@ -410,6 +431,9 @@ public final class Settings {
         m.put(Keys.EXPIRY_PROMPT, Boolean.toString(expiryPrompt));
         m.put(Keys.STATISTICS_DEFAULT, Boolean.toString(statisticsDefault));
         m.put(Keys.MANAGEMENT_DEFAULT, Boolean.toString(managementDefault));
+        if (maxEntriesDefault != null) {
+            m.put(Keys.MAX_ENTRIES_DEFAULT, Long.toString(maxEntriesDefault));
+        }
         for (CacheSettings c : caches.values()) {
             String p = Keys.CACHES + c.name() + ".";
             c.expiryCreated().ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
@@ -471,6 +495,7 @@ public final class Settings {
         boolean expiryPrompt = true;
         boolean statisticsDefault;
         boolean managementDefault;
+        Long maxEntriesDefault;
         final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
         final Map<String, String> sources = new LinkedHashMap<>();
 

@@ -136,6 +136,8 @@ public final class SettingsResolver {
         b.expiryPrompt = v.get(Keys.EXPIRY_PROMPT, "true", SettingsResolver::parseBoolean);
         b.statisticsDefault = v.get(Keys.STATISTICS_DEFAULT, "false", SettingsResolver::parseBoolean);
         b.managementDefault = v.get(Keys.MANAGEMENT_DEFAULT, "false", SettingsResolver::parseBoolean);
+        b.maxEntriesDefault = v.has(Keys.MAX_ENTRIES_DEFAULT)
+                ? v.get(Keys.MAX_ENTRIES_DEFAULT, null, SettingsResolver::parsePositiveLong) : null;
 
         resolveConnection(v, b, environment, sys);
 

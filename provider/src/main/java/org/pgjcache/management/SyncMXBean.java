@@ -57,6 +57,24 @@ public interface SyncMXBean {
   /** The checksum of one cache on this node, 0 for an unknown or empty cache. */
   long checksum(String cache);
 
+  /**
+   * Per cache, reads answered by this node's local tier without the database (bounded replicas;
+   * next to JCache's own hit and miss statistics, which count a value found in PostgreSQL as a hit).
+   */
+  Map<String, Long> getLocalTierHits();
+
+  /** Per cache, reads of keys the local tier did not hold, which went to the database. */
+  Map<String, Long> getLocalTierMisses();
+
+  /** Per cache, entries the local tier evicted to stay within {@code max-entries}. */
+  Map<String, Long> getLocalTierEvictions();
+
+  /** Per cache, entries (values and tombstones) the local tier holds now. */
+  Map<String, Long> getLocalTierSizes();
+
+  /** Per cache, the local tier's bound ({@code max-entries}), -1 for a full replica. */
+  Map<String, Long> getLocalTierBounds();
+
   /** Runs a heartbeat now and waits for it. */
   void heartbeatNow();
 }

@@ -19,10 +19,6 @@ final class DeclaredCaches {
 
   static MutableConfiguration<Object, Object> configuration(CacheSettings settings,
       Settings manager, ClassLoader classLoader) {
-    if (settings.maxEntries().isPresent()) {
-      throw new CacheException("cache '" + settings.name() + "': max-entries (a bounded replica) is"
-          + " not supported by this version of pgjcache; every node holds the whole cache");
-    }
     MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
     Class<Object> keyType = type(settings.keyType().orElse(null), classLoader, settings.name());
     Class<Object> valueType = type(settings.valueType().orElse(null), classLoader, settings.name());

@@ -400,6 +400,11 @@ public final class PgCacheManager implements CacheManager {
     }
 
     @Override
+    public java.util.OptionalLong maxEntries(String cacheName) {
+      return settings.maxEntries(cacheName);
+    }
+
+    @Override
     public SyncAgent sync() {
       return sync;
     }

@@ -1,48 +1,76 @@
 package org.pgjcache.store;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
- * The entries of one cache held on this node, keyed by the caller's key objects.
+ * The entries of one cache held on this node, keyed by the caller's key objects, each with the revision
+ * that wrote it. The rest of the cache talks to this interface only, so that whether the node holds the
+ * whole cache ({@link FullReplica}, every read a map lookup) or a bounded near cache over PostgreSQL
+ * ({@link BoundedReplica}, a miss reads through) is decided once, where the cache is built.
  *
- * <p>Every change goes through {@link #apply}, which keeps a key's revision monotonic. Reads are a plain
- * map lookup.
+ * <p>Every change goes through {@link #apply}, which keeps a key's revision monotonic, so echoes, late
+ * notifications, catch-up fetches and read-through loads can arrive in any order without moving a key
+ * backwards or resurrecting it.
  */
-public final class Replica {
+public interface Replica {
 
   /** How long a tombstone is kept to fence off late, older changes of a removed key. */
-  public static final long TOMBSTONE_MILLIS = 60_000;
+  long TOMBSTONE_MILLIS = 60_000;
 
-  private static final int STRIPES = 64;
-
-  private final ConcurrentHashMap<Object, Versioned> entries = new ConcurrentHashMap<>();
   /**
-   * Writers of one key take its stripe around the change and its hook, so a key's events are queued in
-   * the order the key changed and only once the change is visible to readers (a listener that reads
-   * the cache on an event sees at least that change). Readers never take it.
+   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a revision newer than
+   * what is held and than the last clear.
    */
-  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  long NEWER = Long.MIN_VALUE;
+  /**
+   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: a row just read from the
+   * database, applied if newer than what is held, whatever clear came before (the database has it).
+   */
+  long REPAIR = Long.MIN_VALUE + 1;
 
-  public Replica() {
-    for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new ReentrantLock();
-    }
+  /** A full replica, holding every entry of the cache. */
+  static Replica full() {
+    return new FullReplica();
   }
 
-  private ReentrantLock stripe(Object key) {
-    int h = key.hashCode();
-    return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+  /** A replica holding at most {@code maxEntries} entries (values and tombstones). */
+  static Replica bounded(long maxEntries) {
+    return new BoundedReplica(maxEntries, false);
   }
 
-  /** What the replica holds for a key: a value, a tombstone, or null. */
-  public Versioned get(Object key) {
-    return entries.get(key);
+  /**
+   * As {@link #bounded(long)}; {@code keepIdentity} for store-by-reference caches: a value evicted
+   * while the application still references it comes back as the same instance when read again at
+   * the same revision.
+   */
+  static Replica bounded(long maxEntries, boolean keepIdentity) {
+    return new BoundedReplica(maxEntries, keepIdentity);
   }
+
+  /**
+   * Whether this replica holds every entry of the cache, so that a key it does not hold is absent from
+   * the cache; false for a bounded replica, whose misses must read through to the database.
+   */
+  boolean holdsAll();
+
+  /** What the replica holds for a key: a value, a tombstone, or null (absent, or not held). */
+  Versioned get(Object key);
+
+  /**
+   * What the replica holds for a key, reading it from {@code source} first if the replica may not hold
+   * it (concurrent reads of one key share one load); a key the source does not have is held as a
+   * tombstone at revision 0, which any committed change of the key replaces. A full replica never reads.
+   */
+  Versioned resolve(Object key, long now, Source source);
+
+  /**
+   * As {@link #resolve} for many keys, reading the ones not held with one call of {@code source};
+   * the result maps every key to what is held for it, or to null.
+   */
+  Map<Object, Versioned> resolveAll(Collection<?> keys, long now, BatchSource source);
 
   /**
    * Applies a change of {@code key} if {@code rev} is newer than what is held.
@@ -50,241 +78,102 @@ public final class Replica {
    * @param held the value form to hold, or null to remove
    * @param now the current time, to date a tombstone
    */
-  public Applied apply(Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
+  default Applied apply(Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
     return apply(key, held, rev, expireAt, now, NEWER, hook);
   }
 
   /**
-   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a revision newer than
-   * what is held and than the last clear.
-   */
-  public static final long NEWER = Long.MIN_VALUE;
-  /**
-   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: a row just read from the
-   * database, applied if newer than what is held, whatever clear came before (the database has it).
-   */
-  public static final long REPAIR = Long.MIN_VALUE + 1;
-
-  /**
-   * The revision of the last clear this replica applied: a change at or below it was committed before
-   * the clear, so applying it late (a local put whose result arrives after another node's clear)
-   * would resurrect a cleared entry.
-   */
-  private volatile long clearedAt;
-
-  /**
    * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is newer
    * than what is held; otherwise only if what is held has exactly revision {@code over}, whatever
-   * {@code rev} is. The second form is for reconciliation, when the database turns out to be behind
-   * the replica (a restored backup, or a change the database never committed): the database wins, but
-   * only over the entry that was compared, never over a change applied meanwhile.
+   * {@code rev} is (reconciliation, when the database turns out to be behind the replica).
    */
-  public Applied apply(Object key, Object held, long rev, long expireAt, long now, long over,
-      ApplyHook hook) {
-    Applied[] result = {Applied.STALE};
-    Object[] stored = {key};
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    try {
-      entries.compute(key, (k, previous) -> {
-        boolean newer = over == NEWER || over == REPAIR;
-        if (newer ? previous != null && previous.rev >= rev || over == NEWER && rev <= clearedAt
-            : previous == null || previous.rev != over || previous.rev == rev) {
-          return previous;
-        }
-        Versioned next = held == null
-            ? new Versioned(null, rev, now + TOMBSTONE_MILLIS)
-            : new Versioned(held, rev, expireAt);
-        result[0] = new Applied(true, previous, next);
-        stored[0] = k;
-        counted(k, previous, next);
-        return next;
-      });
-      if (result[0].applied()) {
-        hook.applied(stored[0], result[0]);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return result[0];
-  }
+  Applied apply(Object key, Object held, long rev, long expireAt, long now, long over,
+      ApplyHook hook);
 
   /**
    * Replaces what is held for a key by a value that exists on this node only; it keeps the revision it
    * replaces, so any later change from the database still wins.
    */
-  public Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook) {
-    Applied[] result = {null};
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    try {
-      entries.compute(key, (k, previous) -> {
-        Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt,
-            previous != null && previous.counted);
-        result[0] = new Applied(true, previous, next);
-        return next;
-      });
-      hook.applied(key, result[0]);
-    } finally {
-      lock.unlock();
-    }
-    return result[0];
-  }
+  Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook);
 
   /** Moves the expiry instant of the entry at exactly {@code rev}; false if it has moved on. */
-  public boolean touch(Object key, long rev, long expireAt) {
-    boolean[] done = {false};
-    entries.computeIfPresent(key, (k, current) -> {
-      if (current.rev != rev || current.held == null) {
-        return current;
-      }
-      done[0] = true;
-      return new Versioned(current.held, rev, expireAt, current.counted);
-    });
-    return done[0];
-  }
+  boolean touch(Object key, long rev, long expireAt);
 
   /**
-   * Replaces the value at exactly {@code rev} by a tombstone of the same revision: the entry is gone
-   * here (it expired, or reconciliation found it gone), and the removal the database records later, at
-   * a higher revision, is then not news. Returns whether there was such an entry.
+   * Replaces the value at exactly {@code rev} by a tombstone of the same revision (it expired here);
+   * returns whether there was such an entry.
    */
-  public boolean dropAt(Object key, long rev, long now, ApplyHook hook) {
-    Applied[] dropped = {null};
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    try {
-      entries.computeIfPresent(key, (k, current) -> {
-        if (current.rev != rev || current.held == null) {
-          return current;
-        }
-        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, current.counted);
-        dropped[0] = new Applied(true, current, tombstone);
-        return tombstone;
-      });
-      if (dropped[0] != null) {
-        hook.applied(key, dropped[0]);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return dropped[0] != null;
-  }
+  boolean dropAt(Object key, long rev, long now, ApplyHook hook);
 
   /**
-   * Drops every entry written at or before {@code rev} (a clear); later ones stay, and changes at or
-   * below it that arrive later are not applied (see {@link #clearedAt}).
+   * Drops every entry written at or before {@code rev} (a clear); changes at or below it that arrive
+   * later are not applied.
    */
-  public void clearUpTo(long rev) {
-    synchronized (this) {
-      if (rev > clearedAt) {
-        clearedAt = rev;
-      }
-    }
-    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
-      Versioned v = e.getValue();
-      if (v.rev <= rev && entries.remove(e.getKey(), v)) {
-        counted(e.getKey(), v, null);
-      }
-    }
-  }
+  void clearUpTo(long rev);
 
   /** Drops everything. */
-  public void clear() {
-    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
-      if (entries.remove(e.getKey(), e.getValue())) {
-        counted(e.getKey(), e.getValue(), null);
-      }
-    }
-  }
+  void clear();
 
-  /** Visits every entry holding a value (expired or not). */
-  public void forEachValue(BiConsumer<Object, Versioned> visitor) {
-    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
-      if (e.getValue().held != null) {
-        visitor.accept(e.getKey(), e.getValue());
-      }
-    }
-  }
+  /** Visits every held entry holding a value (expired or not). */
+  void forEachValue(BiConsumer<Object, Versioned> visitor);
 
-  /** A point-in-time list of the keys holding values. */
-  public List<Object> keysWithValues() {
-    List<Object> keys = new ArrayList<>();
-    forEachValue((k, v) -> keys.add(k));
-    return keys;
-  }
+  /** A point-in-time list of the held keys holding values. */
+  List<Object> keysWithValues();
 
-  /**
-   * Forgets tombstones whose fencing period is over; a tombstone that still stands for a value the
-   * database holds (see {@link Versioned#counted()}) stays until a newer change replaces it.
-   */
-  public int purgeTombstones(long now) {
-    int[] purged = {0};
-    entries.forEach((k, v) -> {
-      if (v.held == null && !v.counted && v.expireAt <= now && entries.remove(k, v)) {
-        purged[0]++;
-      }
-    });
-    return purged[0];
-  }
-
-  // --- sync (heartbeat, reconciliation) ---
-
-  private volatile ReplicaObserver observer = ReplicaObserver.NONE;
+  /** Forgets tombstones whose fencing period is over; returns how many. */
+  int purgeTombstones(long now);
 
   /** Reports every change of what this replica counts to {@code observer}; set before loading. */
-  public void observe(ReplicaObserver observer) {
-    this.observer = observer;
+  void observe(ReplicaObserver observer);
+
+  /**
+   * Replaces what is held at exactly {@code rev} by an uncounted tombstone of that revision: the
+   * database no longer has the key at all. Returns whether the entry was there.
+   */
+  boolean forgetAt(Object key, long rev, long now, ApplyHook hook);
+
+  /** Visits every entry that counts in the checksum (see {@link Versioned#counted()}). */
+  void forEachCounted(BiConsumer<Object, Versioned> visitor);
+
+  /** Visits every held entry, values and tombstones alike. */
+  void forEachHeld(BiConsumer<Object, Versioned> visitor);
+
+  /** What the local tier has done so far; all zero but the size for a full replica. */
+  TierStats tierStats();
+
+  /** A read of one entry from the database, for read-through. */
+  @FunctionalInterface
+  interface Source {
+    /** The entry of {@code key} as stored now, or null if the database has no live or expired value. */
+    Loaded load(Object key);
   }
 
-  private void counted(Object key, Versioned before, Versioned after) {
-    boolean was = before != null && before.counted;
-    boolean is = after != null && after.counted;
-    if (!was && !is || was && is && before.rev == after.rev) {
-      return;
-    }
-    observer.changed(key, was ? before : null, is ? after : null);
+  /** A read of many entries from the database in one query, for read-through. */
+  @FunctionalInterface
+  interface BatchSource {
+    /** The entries that exist among {@code keys}, by key. */
+    Map<Object, Loaded> loadAll(Collection<Object> keys);
   }
 
   /**
-   * Replaces what is held at exactly {@code rev} (a value, or a value dropped here) by an uncounted
-   * tombstone of that revision: the database no longer has the key at all (deleted by SQL, or
-   * cleared), so there is no removal revision to apply. Raises the removal through {@code hook} if
-   * a value went away. Returns whether the entry was there.
+   * An entry read from the database.
+   *
+   * @param held the value form to hold
+   * @param rev the revision that wrote it
+   * @param expireAt its expiry instant
    */
-  public boolean forgetAt(Object key, long rev, long now, ApplyHook hook) {
-    boolean[] forgotten = {false};
-    Applied[] dropped = {null};
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    try {
-      entries.computeIfPresent(key, (k, current) -> {
-        if (current.rev != rev || current.held == null && !current.counted) {
-          return current;
-        }
-        forgotten[0] = true;
-        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, false);
-        counted(k, current, tombstone);
-        if (current.held != null) {
-          dropped[0] = new Applied(true, current, tombstone);
-        }
-        return tombstone;
-      });
-      if (dropped[0] != null) {
-        hook.applied(key, dropped[0]);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return forgotten[0];
+  record Loaded(Object held, long rev, long expireAt) {
   }
 
-  /** Visits every entry that counts in the checksum (see {@link Versioned#counted()}). */
-  public void forEachCounted(BiConsumer<Object, Versioned> visitor) {
-    for (Map.Entry<Object, Versioned> e : entries.entrySet()) {
-      if (e.getValue().counted) {
-        visitor.accept(e.getKey(), e.getValue());
-      }
-    }
+  /**
+   * Counters of the local tier.
+   *
+   * @param hits reads answered by what the tier held
+   * @param misses reads that went to the database
+   * @param evictions entries dropped to stay within the bound
+   * @param size entries held now (values and tombstones)
+   * @param maxEntries the bound, or -1 for a full replica
+   */
+  record TierStats(long hits, long misses, long evictions, long size, long maxEntries) {
   }
 }

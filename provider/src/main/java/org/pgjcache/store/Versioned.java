@@ -31,6 +31,14 @@ public final class Versioned {
     this.counted = counted;
   }
 
+  /**
+   * An entry as the database has it (a row read without holding it), for callers that need a
+   * {@code Versioned} of a key a bounded replica does not hold.
+   */
+  public static Versioned of(Object held, long rev, long expireAt) {
+    return new Versioned(held, rev, expireAt);
+  }
+
   public Object held() {
     return held;
   }

@@ -62,6 +62,14 @@ public interface NodeSync {
   /** Per cache name, what this node's replica adds up to now. */
   Map<String, CacheChecksum> caches();
 
+  /**
+   * Per cache name, what this node's local tier has done (hits, misses that read the database,
+   * evictions) and holds; for a full replica only the size counts.
+   */
+  default Map<String, org.pgjcache.store.Replica.TierStats> localTiers() {
+    return Map.of();
+  }
+
   /** Runs a heartbeat now, repairing what differs, and waits for it (bounded by its timeouts). */
   void heartbeatNow();
 }

@@ -78,6 +78,56 @@ final class Reconciler {
     return new Outcome(buckets.length, keysCompared, rows.size(), repaired);
   }
 
+  /**
+   * Reconciles a bounded replica: compares the revisions of the keys it holds with the database's
+   * ({@code key = any(?)}, a chunk at a time) and reads only the rows that differ. A held value the
+   * database has no row for is gone; a held tombstone (or absent key) the database has a newer row for
+   * is read. Reads at most what the replica holds, whatever the size of the table.
+   */
+  Outcome reconcileHeld(SyncTarget target) {
+    Map<String, Long> values = target.allHeldRevisions(false);
+    Map<String, Long> mine = new HashMap<>(target.allHeldRevisions(true));
+    mine.putAll(values);
+    if (mine.isEmpty()) {
+      return Outcome.NONE;
+    }
+    String cache = target.cacheName();
+    Map<String, Long> theirs = new HashMap<>();
+    List<String> chunk = new ArrayList<>(Math.min(CHUNK, mine.size()));
+    for (String key : mine.keySet()) {
+      chunk.add(key);
+      if (chunk.size() == CHUNK) {
+        theirs.putAll(backend.revisionsOf(cache, chunk));
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      theirs.putAll(backend.revisionsOf(cache, chunk));
+    }
+    Set<String> toRead = new LinkedHashSet<>();
+    for (Map.Entry<String, Long> e : mine.entrySet()) {
+      Long db = theirs.get(e.getKey());
+      if (db == null ? values.containsKey(e.getKey()) : db.longValue() != e.getValue()
+          && !target.knownUnreadable(e.getKey(), db)) {
+        toRead.add(e.getKey());
+      }
+    }
+    if (toRead.isEmpty()) {
+      return new Outcome(0, mine.size(), 0, 0);
+    }
+    Map<String, Long> before = target.heldRevisions(toRead);
+    Map<String, Row> rows = read(cache, toRead);
+    Map<String, Long> gone = new HashMap<>();
+    for (String key : toRead) {
+      Long held = before.get(key);
+      if (!rows.containsKey(key) && held != null) {
+        gone.put(key, held);
+      }
+    }
+    int repaired = target.repair(rows.values(), gone, before);
+    return new Outcome(0, mine.size(), rows.size(), repaired);
+  }
+
   private Map<String, Row> read(String cache, Set<String> keys) {
     Map<String, Row> rows = new HashMap<>();
     List<String> chunk = new ArrayList<>(Math.min(CHUNK, keys.size()));

@@ -197,13 +197,22 @@ public final class SyncAgent implements NodeSync {
     try {
       List<SyncTarget> current = List.copyOf(targets);
       Set<String> names = new TreeSet<>();
-      current.forEach(t -> names.add(t.cacheName()));
+      current.forEach(t -> {
+        if (!t.bounded()) {
+          names.add(t.cacheName());
+        }
+      });
       Map<String, RevisionSums> summaries = names.isEmpty() ? Map.of()
           : backend.revisionSums(names);
       List<SyncTarget> differing = new ArrayList<>();
       Set<String> differingNames = new TreeSet<>();
+      boolean heldMatched = true;
       for (SyncTarget target : current) {
         target.housekeeping();
+        if (target.bounded()) {
+          heldMatched &= compareHeld(target, forced);
+          continue;
+        }
         RevisionSums theirs = summaries.getOrDefault(target.cacheName(), RevisionSums.EMPTY);
         if (target.revisionSums().equals(theirs)) {
           matchedAgain(target);
@@ -214,7 +223,7 @@ public final class SyncAgent implements NodeSync {
       }
       Map<String, BucketSums> database = differingNames.isEmpty() ? Map.of()
           : backend.checksums(differingNames);
-      boolean allMatched = true;
+      boolean allMatched = heldMatched;
       for (SyncTarget target : differing) {
         allMatched &= compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
             forced);
@@ -226,7 +235,7 @@ public final class SyncAgent implements NodeSync {
         failing = false;
         LOG.info("node {}: heartbeats reach the database again", nodeName);
       }
-      record(names.size(), allMatched);
+      record((int) current.stream().map(SyncTarget::cacheName).distinct().count(), allMatched);
       return true;
     } catch (RuntimeException | Error e) { // an Error must not cancel the periodic heartbeat
       failures.incrementAndGet();
@@ -268,6 +277,29 @@ public final class SyncAgent implements NodeSync {
     LOG.info("node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
         + " read {} rows)", nodeName, target.cacheName(), outcome.repaired(),
         outcome.keysCompared(), outcome.buckets(), outcome.rowsRead());
+    return false;
+  }
+
+  /**
+   * Compares what a bounded replica holds with the database and repairs it (if allowed); returns
+   * whether it matched.
+   */
+  private boolean compareHeld(SyncTarget target, boolean forced) {
+    if (!forced && !syncOnMismatch) {
+      return true; // nothing cheap to compare without repairing: the revisions are the comparison
+    }
+    Reconciler.Outcome outcome = reconciler.reconcileHeld(target);
+    rowsRead.addAndGet(outcome.rowsRead());
+    keysCompared.addAndGet(outcome.keysCompared());
+    if (outcome.repaired() == 0) {
+      matchedAgain(target);
+      return true;
+    }
+    repaired.addAndGet(outcome.repaired());
+    lastRepair = Instant.now();
+    LOG.info("node {}: bounded cache '{}' repaired {} entries (compared {} held keys, read {} rows)",
+        nodeName, target.cacheName(), outcome.repaired(), outcome.keysCompared(),
+        outcome.rowsRead());
     return false;
   }
 
@@ -393,6 +425,15 @@ public final class SyncAgent implements NodeSync {
     for (SyncTarget target : targets) {
       BucketSums sums = target.checksums();
       result.putIfAbsent(target.cacheName(), new CacheChecksum(sums.count(), sums.checksum()));
+    }
+    return result;
+  }
+
+  @Override
+  public Map<String, org.pgjcache.store.Replica.TierStats> localTiers() {
+    Map<String, org.pgjcache.store.Replica.TierStats> result = new LinkedHashMap<>();
+    for (SyncTarget target : targets) {
+      result.putIfAbsent(target.cacheName(), target.localTier());
     }
     return result;
   }

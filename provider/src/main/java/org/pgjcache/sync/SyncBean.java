@@ -3,7 +3,9 @@ package org.pgjcache.sync;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.pgjcache.management.SyncMXBean;
+import org.pgjcache.store.Replica;
 
 /** Shows a {@link NodeSync} through JMX in open types. */
 final class SyncBean implements SyncMXBean {
@@ -113,6 +115,37 @@ final class SyncBean implements SyncMXBean {
     Map<String, Long> sums = new TreeMap<>();
     sync.caches().forEach((name, checksum) -> sums.put(name, checksum.checksum()));
     return sums;
+  }
+
+  @Override
+  public Map<String, Long> getLocalTierHits() {
+    return tiers(Replica.TierStats::hits);
+  }
+
+  @Override
+  public Map<String, Long> getLocalTierMisses() {
+    return tiers(Replica.TierStats::misses);
+  }
+
+  @Override
+  public Map<String, Long> getLocalTierEvictions() {
+    return tiers(Replica.TierStats::evictions);
+  }
+
+  @Override
+  public Map<String, Long> getLocalTierSizes() {
+    return tiers(Replica.TierStats::size);
+  }
+
+  @Override
+  public Map<String, Long> getLocalTierBounds() {
+    return tiers(Replica.TierStats::maxEntries);
+  }
+
+  private Map<String, Long> tiers(ToLongFunction<Replica.TierStats> field) {
+    Map<String, Long> values = new TreeMap<>();
+    sync.localTiers().forEach((name, tier) -> values.put(name, field.applyAsLong(tier)));
+    return values;
   }
 
   @Override

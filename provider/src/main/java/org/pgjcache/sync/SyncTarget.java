@@ -47,6 +47,30 @@ public interface SyncTarget {
    */
   int repair(Collection<Row> rows, Map<String, Long> gone, Map<String, Long> before);
 
+  /**
+   * Whether this instance holds only part of the cache (a bounded replica): its checksum cannot be
+   * compared with the table's, so the heartbeat compares the revisions of what it holds instead
+   * ({@link #allHeldRevisions}), at a cost that grows with what is held, not with the table.
+   */
+  default boolean bounded() {
+    return false;
+  }
+
+  /**
+   * Key text and revision of everything held that the database should agree with: values applied from
+   * commits and tombstones (removals, and keys read as absent at revision 0); not node-local values.
+   *
+   * @param tombstones whether to list the tombstones (true) or the values (false)
+   */
+  default Map<String, Long> allHeldRevisions(boolean tombstones) {
+    return Map.of();
+  }
+
+  /** What this instance's local tier has done and holds (see {@link NodeSync#localTiers()}). */
+  default org.pgjcache.store.Replica.TierStats localTier() {
+    return new org.pgjcache.store.Replica.TierStats(0, 0, 0, 0, -1);
+  }
+
   /** Routine upkeep at each heartbeat (forgetting tombstones whose fencing period is over). */
   void housekeeping();
 }

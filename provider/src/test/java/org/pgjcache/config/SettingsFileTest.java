@@ -55,6 +55,7 @@ class SettingsFileTest {
             assertThat(s.serializationMaxTreeSize()).isEqualTo(200_000);
             assertThat(s.nodeName()).isEqualTo("node-a");
             assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(250));
+            assertThat(s.maxEntriesDefault()).hasValue(5000);
             assertThat(s.describeTarget()).isEqualTo("db1.internal:6543/app");
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("classpath:config/full.yaml");

@@ -59,7 +59,7 @@ class SettingsResolverTest {
         void everyDefaultReportsDefaultAsItsSourceAndThePasswordIsNotSet() {
             Settings s = resolve(new Properties());
             for (String key : Keys.GLOBAL) {
-                if (key.equals(Keys.PASSWORD)) {
+                if (key.equals(Keys.PASSWORD) || key.equals(Keys.MAX_ENTRIES_DEFAULT)) {
                     assertThat(s.sourceOf(key)).isEqualTo("not set");
                 } else {
                     assertThat(s.sourceOf(key)).as(key).isEqualTo("default");
@@ -320,6 +320,7 @@ class SettingsResolverTest {
             env.put("PGJCACHE_STATISTICS", "true");
             env.put("PGJCACHE_MANAGEMENT", "true");
             env.put("PGJCACHE_SERIALIZATION_MAX_TIME", "1s");
+            env.put("PGJCACHE_MAX_ENTRIES", "100");
             env.put("PATH", "/usr/bin");
             Settings s = resolveEnv(env);
             assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
@@ -347,6 +348,7 @@ class SettingsResolverTest {
             assertThat(s.serializationMaxTreeSize()).isEqualTo(1003);
             assertThat(s.nodeName()).isEqualTo("en");
             assertThat(s.expiryInterval()).isEqualTo(Duration.ofMillis(750));
+            assertThat(s.maxEntriesDefault()).hasValue(100);
             for (String key : Keys.GLOBAL) {
                 assertThat(s.sourceOf(key)).as(key).isEqualTo("env " + Keys.envName(key));
             }

@@ -1,7 +1,6 @@
 package org.pgjcache.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -9,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.cache.Cache;
-import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.CompleteConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgjcache.cache.PgCache;
 import org.pgjcache.support.Nodes;
 
 class DeclaredCachesTest {
@@ -56,12 +55,27 @@ class DeclaredCachesTest {
   }
 
   @Test
-  void aBoundedReplicaIsRefusedClearly() throws IOException {
+  void aDeclaredBoundedCacheOpensWithABoundedReplica() throws IOException {
     Path file = dir.resolve("bounded.yaml");
     Files.writeString(file, "pgjcache:\n  backend: memory\n  caches:\n    big:\n      max-entries: 10\n");
-    assertThatThrownBy(() -> Caching.getCachingProvider().getCacheManager(file.toUri(),
-        getClass().getClassLoader()))
-        .isInstanceOf(CacheException.class)
-        .hasMessageContaining("max-entries");
+    CacheManager manager = Caching.getCachingProvider().getCacheManager(file.toUri(),
+        getClass().getClassLoader());
+    try {
+      Cache<Object, Object> big = manager.getCache("big");
+      for (int i = 0; i < 50; i++) {
+        big.put("k" + i, i);
+      }
+      for (int i = 0; i < 50; i++) {
+        assertThat(big.get("k" + i)).isEqualTo(i);
+      }
+      org.pgjcache.store.Replica.TierStats tier = big.unwrap(PgCache.class).localTier();
+      assertThat(tier.maxEntries()).isEqualTo(10);
+      assertThat(tier.size()).isLessThanOrEqualTo(10);
+      int[] count = {0};
+      big.forEach(e -> count[0]++);
+      assertThat(count[0]).isEqualTo(50);
+    } finally {
+      manager.close();
+    }
   }
 }

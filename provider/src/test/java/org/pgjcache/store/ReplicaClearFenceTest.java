@@ -9,7 +9,7 @@ class ReplicaClearFenceTest {
 
   @Test
   void aChangeCommittedBeforeAClearIsNotAppliedAfterIt() {
-    Replica replica = new Replica();
+    Replica replica = new FullReplica();
     replica.apply("a", "old", 5, Long.MAX_VALUE, 0, ApplyHook.NONE);
     replica.clearUpTo(11);
     assertThat(replica.get("a")).isNull();
@@ -26,7 +26,7 @@ class ReplicaClearFenceTest {
 
   @Test
   void aRepairOverAnEntryAheadOfTheDatabaseReplacesOnlyThatEntry() {
-    Replica replica = new Replica();
+    Replica replica = new FullReplica();
     replica.apply("k", "forged", 1_000, Long.MAX_VALUE, 0, ApplyHook.NONE);
     assertThat(replica.apply("k", "db", 7, Long.MAX_VALUE, 0, 999, ApplyHook.NONE).applied())
         .as("not over a revision other than the compared one").isFalse();

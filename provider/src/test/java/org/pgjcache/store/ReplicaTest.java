@@ -22,7 +22,7 @@ class ReplicaTest {
   private static final long NOW = 1_000_000;
   private static final long ETERNAL = Long.MAX_VALUE;
 
-  private final Replica replica = new Replica();
+  private final Replica replica = new FullReplica();
   private final List<String> observed = new ArrayList<>();
   private final List<String> hooked = new ArrayList<>();
   private final ApplyHook hook = (key, applied) -> hooked.add(key + ":"

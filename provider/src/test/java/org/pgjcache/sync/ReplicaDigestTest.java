@@ -16,7 +16,7 @@ import org.pgjcache.store.Replica;
  */
 class ReplicaDigestTest {
 
-  private final Replica replica = new Replica();
+  private final Replica replica = Replica.full();
   private final ReplicaDigest digest = new ReplicaDigest("t", key -> "s:" + key);
 
   ReplicaDigestTest() {

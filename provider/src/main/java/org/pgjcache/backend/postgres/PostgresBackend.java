@@ -837,6 +837,16 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
+  public Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
+    return syncQueries().revisionsOf(cache, keys);
+  }
+
+  @Override
+  public List<Row> page(String cache, String after, int limit) {
+    return syncQueries().page(cache, after, limit);
+  }
+
+  @Override
   public void recordNode(NodeBeat beat, Duration staleAfter) {
     syncQueries().recordNode(beat, staleAfter);
   }

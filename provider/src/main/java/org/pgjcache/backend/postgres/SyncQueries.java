@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
@@ -123,6 +125,40 @@ final class SyncQueries {
           while (rs.next()) {
             String key = rs.getString(1);
             rows.put(key, new Row(key, rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
+    return jdbc.run("comparing held revisions", cache, c -> {
+      Map<String, Long> found = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.revisionsOf())) {
+        ps.setString(1, cache);
+        ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      return found;
+    });
+  }
+
+  List<Row> page(String cache, String after, int limit) {
+    return jdbc.run("reading a page of entries", cache, c -> {
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.page())) {
+        ps.setString(1, cache);
+        ps.setString(2, after);
+        ps.setInt(3, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String key = rs.getString(1);
+            rows.add(new Row(key, rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
           }
         }
       }
