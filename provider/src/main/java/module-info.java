@@ -17,6 +17,7 @@ module org.pgjcache {
   requires com.fasterxml.jackson.dataformat.yaml;
   requires com.fasterxml.jackson.datatype.jsr310;
   requires org.slf4j;
+  requires com.github.benmanes.caffeine;
   requires org.yaml.snakeyaml;
 
   exports org.pgjcache.spi;

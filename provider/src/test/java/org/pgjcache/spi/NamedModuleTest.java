@@ -32,7 +32,7 @@ class NamedModuleTest {
       "org.pgjcache.management", "org.pgjcache.config");
   /** The jars of the provider's runtime dependencies on the test class path. */
   private static final List<String> DEPENDENCIES = List.of("cache-api", "postgresql", "HikariCP", "jackson-",
-      "snakeyaml", "slf4j-api");
+      "snakeyaml", "slf4j-api", "caffeine");
 
   private static ModuleDescriptor descriptor() throws Exception {
     try (InputStream in = Files.newInputStream(classes().resolve("module-info.class"))) {
