@@ -2,6 +2,7 @@ package org.pgjcache.backend.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
@@ -12,6 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs database work with a pooled connection, within one bound, and turns failures into
  * {@link CacheException}s.
+ *
+ * <p>Pooled connections carry no session state of pgjcache's: behind a pooler in transaction mode
+ * (PgBouncer) a server connection serves other clients between two transactions, and a {@code SET}
+ * would stay on it for them. So each statement of a call gets its timeout from the driver
+ * ({@link TimedStatements}), and with {@code durability=relaxed} each transaction that writes sets
+ * {@code synchronous_commit} for itself alone ({@code set_config(..., true)}).
  *
  * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever the
  * database does: the wait for a pooled connection (and the pool's check of an idle one) takes at most
@@ -31,6 +38,12 @@ final class Jdbc {
    * much less than its time left, so the check never takes it past its deadline.
    */
   static final long CHECK_MILLIS = 250;
+
+  /**
+   * Makes the rest of a transaction commit without waiting for its WAL flush
+   * ({@code durability=relaxed}), for that transaction only.
+   */
+  static final String RELAXED = "select set_config('synchronous_commit', 'off', true)";
 
   /** A piece of work on a connection. */
   @FunctionalInterface
@@ -67,19 +80,24 @@ final class Jdbc {
   private final Watchdog watchdog;
   private final long boundMillis;
   private final long connectMillis;
+  private final long statementMillis;
+  private final boolean relaxed;
   private final String bound;
   private final Consumer<String> unknownOutcome;
 
   /**
+   * @param relaxed whether writes commit without waiting for their WAL flush ({@code durability=relaxed})
    * @param unknownOutcome told the cache of a write that may or may not have committed, to reconcile it
    */
   Jdbc(String target, Borrower borrower, Watchdog watchdog, long statementMillis,
-      long connectMillis, Consumer<String> unknownOutcome) {
+      long connectMillis, boolean relaxed, Consumer<String> unknownOutcome) {
     this.target = target;
     this.borrower = borrower;
     this.watchdog = watchdog;
     this.boundMillis = statementMillis + connectMillis;
     this.connectMillis = connectMillis;
+    this.statementMillis = statementMillis;
+    this.relaxed = relaxed;
     this.bound = describeBound(statementMillis, connectMillis);
     this.unknownOutcome = unknownOutcome;
   }
@@ -122,14 +140,28 @@ final class Jdbc {
     return bound;
   }
 
+  /** Whether writes commit without waiting for their WAL flush ({@code durability=relaxed}). */
+  boolean relaxed() {
+    return relaxed;
+  }
+
   /** Reads, or writes what cannot be half done (the caller treats a failure as nothing written). */
   <T> T run(String what, String cache, Work<T> work) {
     return call(what, cache, false, (c, call) -> work.run(c));
   }
 
+  /**
+   * As {@link #run}, for work that writes something whose loss is harmless (a heartbeat, an accessed
+   * expiry, a cache's registration): with {@code durability=relaxed} it runs in a transaction that
+   * commits without waiting for its WAL flush, like every other write.
+   */
+  <T> T store(String what, String cache, Work<T> work) {
+    return call(what, cache, relaxed, (c, call) -> work.run(c));
+  }
+
   /** Writes in one statement: a failure that loses the connection may have committed. */
   <T> T write(String what, String cache, Work<T> work) {
-    return call(what, cache, false, (c, call) -> {
+    return call(what, cache, relaxed, (c, call) -> {
       call.writing();
       return work.run(c);
     });
@@ -169,7 +201,9 @@ final class Jdbc {
     Progress call = new Progress(watch);
     T result;
     try {
-      result = transaction ? inTransaction(connection, call, work) : work.run(connection, call);
+      Connection timed = TimedStatements.wrap(connection, statementMillis);
+      result = transaction ? inTransaction(timed, call, work)
+          : autoCommitted(timed, call, work);
     } catch (SQLException e) {
       release(connection, watch, e);
       throw failure(what, cache, e, call);
@@ -181,10 +215,27 @@ final class Jdbc {
     return result;
   }
 
-  private static <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)
+  /**
+   * Runs work on a connection in auto-commit mode, as a pool normally hands them out (a pool the
+   * application configured otherwise would otherwise roll back what the work wrote).
+   */
+  private static <T> T autoCommitted(Connection connection, Progress call, CallWork<T> work)
+      throws SQLException {
+    if (!connection.getAutoCommit()) {
+      connection.setAutoCommit(true);
+    }
+    return work.run(connection, call);
+  }
+
+  private <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)
       throws SQLException {
     connection.setAutoCommit(false);
     try {
+      if (relaxed) {
+        try (Statement st = connection.createStatement()) {
+          st.execute(RELAXED);
+        }
+      }
       T result = work.run(connection, call);
       connection.commit();
       return result;

@@ -82,7 +82,8 @@ public final class PostgresBackend implements Backend {
     this.watchdog = new Watchdog(pool.getPoolName() + "-watchdog",
         Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
     this.jdbc = new Jdbc(target, timeoutMillis -> borrow(pool, timeoutMillis), watchdog,
-        statementMillis, connectMillis, subscribers::gap);
+        statementMillis, connectMillis, settings.durability() == Durability.RELAXED,
+        subscribers::gap);
     try {
       if (settings.ddl() && !schemaInPlace()) {
         createSchema();
@@ -140,7 +141,8 @@ public final class PostgresBackend implements Backend {
    *
    * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own wait),
    * the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement is
-   * cancelled by the server after statement-timeout. The {@link Watchdog} ends a call whose database
+   * cancelled after statement-timeout (its own timeout, see {@link TimedStatements}: the connections
+   * carry no session settings, so that they can go through a pooler in transaction mode). The {@link Watchdog} ends a call whose database
    * does not answer at all; pgjdbc's {@code socketTimeout}, statement-timeout + connect-timeout rounded up
    * to whole seconds (its unit), only bounds what runs outside a call (logging in, the pool's own
    * statements).
@@ -165,11 +167,7 @@ public final class PostgresBackend implements Backend {
         (int) Math.min(Integer.MAX_VALUE, (statementMillis + connectMillis + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
-    String init = "set statement_timeout = " + statementMillis;
-    if (settings.durability() == Durability.RELAXED) {
-      init += "; set synchronous_commit = off";
-    }
-    config.setConnectionInitSql(init);
+    config.addDataSourceProperty("cancelSignalTimeout", connectSeconds);
     config.setThreadFactory(runnable -> {
       Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
       thread.setDaemon(true);
@@ -364,7 +362,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void ensureCache(String cache) {
-    jdbc.run("registering", cache, c -> {
+    jdbc.store("registering", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.ensureCache())) {
         ps.setString(1, cache);
         ps.executeUpdate();
@@ -556,7 +554,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
     String payload = seal.seal(Payloads.complete('T', rev, cache, key, expireAt, origin), now());
-    jdbc.run("storing an accessed expiry", cache, c -> {
+    jdbc.store("storing an accessed expiry", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
         ps.setLong(1, expireAt);
         ps.setLong(2, expireAt);
