@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pooled connections carry no session state of pgjcache's: behind a pooler in transaction mode
  * (PgBouncer) a server connection serves other clients between two transactions, and a {@code SET}
- * would stay on it for them. So each statement of a call gets its timeout from the driver
- * ({@link TimedStatements}), and with {@code durability=relaxed} each transaction that writes sets
- * {@code synchronous_commit} for itself alone ({@code set_config(..., true)}).
+ * would stay on it for them. So the statements of a call set statement-timeout, and with
+ * {@code durability=relaxed} {@code synchronous_commit = off}, for their own transaction only
+ * ({@link LocalSettings}).
  *
  * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever the
  * database does: the wait for a pooled connection (and the pool's check of an idle one) takes at most
@@ -38,12 +38,6 @@ final class Jdbc {
    * much less than its time left, so the check never takes it past its deadline.
    */
   static final long CHECK_MILLIS = 250;
-
-  /**
-   * Makes the rest of a transaction commit without waiting for its WAL flush
-   * ({@code durability=relaxed}), for that transaction only.
-   */
-  static final String RELAXED = "select set_config('synchronous_commit', 'off', true)";
 
   /** A piece of work on a connection. */
   @FunctionalInterface
@@ -80,8 +74,8 @@ final class Jdbc {
   private final Watchdog watchdog;
   private final long boundMillis;
   private final long connectMillis;
-  private final long statementMillis;
   private final boolean relaxed;
+  private final LocalSettings settings;
   private final String bound;
   private final Consumer<String> unknownOutcome;
 
@@ -96,8 +90,8 @@ final class Jdbc {
     this.watchdog = watchdog;
     this.boundMillis = statementMillis + connectMillis;
     this.connectMillis = connectMillis;
-    this.statementMillis = statementMillis;
     this.relaxed = relaxed;
+    this.settings = new LocalSettings(statementMillis, relaxed);
     this.bound = describeBound(statementMillis, connectMillis);
     this.unknownOutcome = unknownOutcome;
   }
@@ -150,18 +144,9 @@ final class Jdbc {
     return call(what, cache, false, (c, call) -> work.run(c));
   }
 
-  /**
-   * As {@link #run}, for work that writes something whose loss is harmless (a heartbeat, an accessed
-   * expiry, a cache's registration): with {@code durability=relaxed} it runs in a transaction that
-   * commits without waiting for its WAL flush, like every other write.
-   */
-  <T> T store(String what, String cache, Work<T> work) {
-    return call(what, cache, relaxed, (c, call) -> work.run(c));
-  }
-
   /** Writes in one statement: a failure that loses the connection may have committed. */
   <T> T write(String what, String cache, Work<T> work) {
-    return call(what, cache, relaxed, (c, call) -> {
+    return call(what, cache, false, (c, call) -> {
       call.writing();
       return work.run(c);
     });
@@ -183,6 +168,20 @@ final class Jdbc {
     return call(what, cache, true, work);
   }
 
+  /**
+   * Reads a long answer in portions, in a transaction (the driver reads a statement with a fetch size
+   * through a cursor only there, and only when it is sent alone: so the settings go first, in a
+   * statement of their own).
+   */
+  <T> T cursor(String what, String cache, CallWork<T> work) {
+    return call(what, cache, true, (c, call) -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(settings.statement());
+      }
+      return work.run(c, call);
+    });
+  }
+
   private <T> T call(String what, String cache, boolean transaction, CallWork<T> work) {
     Deadline deadline = Deadline.after(boundMillis);
     long wait = borrowMillis(connectMillis, deadline.remainingMillis());
@@ -201,9 +200,9 @@ final class Jdbc {
     Progress call = new Progress(watch);
     T result;
     try {
-      Connection timed = TimedStatements.wrap(connection, statementMillis);
-      result = transaction ? inTransaction(timed, call, work)
-          : autoCommitted(timed, call, work);
+      Connection local = settings.wrap(connection, false);
+      result = transaction ? inTransaction(local, call, work)
+          : autoCommitted(local, call, work);
     } catch (SQLException e) {
       release(connection, watch, e);
       throw failure(what, cache, e, call);
@@ -227,15 +226,10 @@ final class Jdbc {
     return work.run(connection, call);
   }
 
-  private <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)
+  private static <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)
       throws SQLException {
     connection.setAutoCommit(false);
     try {
-      if (relaxed) {
-        try (Statement st = connection.createStatement()) {
-          st.execute(RELAXED);
-        }
-      }
       T result = work.run(connection, call);
       connection.commit();
       return result;

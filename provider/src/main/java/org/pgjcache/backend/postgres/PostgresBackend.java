@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
+import javax.sql.DataSource;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
@@ -59,7 +60,10 @@ public final class PostgresBackend implements Backend {
 
   private final Settings settings;
   private final String target;
-  private final HikariDataSource pool;
+  /** Where connections come from: the pool pgjcache opened, or the application's {@code data-source}. */
+  private final DataSource pool;
+  /** The pool pgjcache opened and closes; null when it runs on the application's. */
+  private final HikariDataSource ownPool;
   private final Watchdog watchdog;
   private final Jdbc jdbc;
   private final Sql sql;
@@ -76,10 +80,12 @@ public final class PostgresBackend implements Backend {
     this.target = settings.describeTarget();
     this.sql = new Sql(settings.schema(), settings.table());
     this.channel = settings.channel();
-    this.pool = openPool(settings, target);
+    String poolName = "pgjcache-" + POOLS.incrementAndGet();
+    this.ownPool = settings.dataSource().isPresent() ? null : openPool(settings, target, poolName);
+    this.pool = settings.dataSource().isPresent() ? settings.dataSource().get() : ownPool;
     long statementMillis = settings.statementTimeout().toMillis();
     long connectMillis = connectMillis(settings);
-    this.watchdog = new Watchdog(pool.getPoolName() + "-watchdog",
+    this.watchdog = new Watchdog(poolName + "-watchdog",
         Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
     this.jdbc = new Jdbc(target, timeoutMillis -> borrow(pool, timeoutMillis), watchdog,
         statementMillis, connectMillis, settings.durability() == Durability.RELAXED,
@@ -106,7 +112,9 @@ public final class PostgresBackend implements Backend {
       }
     } catch (RuntimeException e) {
       watchdog.close("the backend failed to open");
-      pool.close();
+      if (ownPool != null) {
+        ownPool.close();
+      }
       throw e;
     }
   }
@@ -122,14 +130,16 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Where and as whom the LISTEN connection logs in: the pool's URL, user and password (see
-   * {@link #openPool}), named {@code pgjcache-listen <node-name>} in {@code pg_stat_activity}
-   * whatever the URL's {@code ApplicationName}, so that it can be told from the application's own.
+   * Where and as whom the LISTEN connection logs in: {@code listen-jdbc-url} (PostgreSQL itself when
+   * the pool goes through PgBouncer), else the pool's URL, with the pool's user and password unless
+   * that URL names its own (see {@link #openPool}), named {@code pgjcache-listen <node-name>} in
+   * {@code pg_stat_activity} whatever the URL's {@code ApplicationName}, so that it can be told from the
+   * application's own.
    */
   static ListenTarget listenTarget(Settings settings) {
-    return ListenTarget.fromJdbcUrl(settings.jdbcUrlWithoutCredentials(), settings.user(),
-        settings.password().orElse(null)).withApplicationName(LISTEN_APPLICATION_NAME + " "
-        + settings.nodeName());
+    return ListenTarget.fromJdbcUrl(settings.listenJdbcUrlWithoutCredentials(),
+        settings.listenUser(), settings.listenPassword().orElse(null))
+        .withApplicationName(LISTEN_APPLICATION_NAME + " " + settings.nodeName());
   }
 
   /**
@@ -141,15 +151,16 @@ public final class PostgresBackend implements Backend {
    *
    * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own wait),
    * the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement is
-   * cancelled after statement-timeout (its own timeout, see {@link TimedStatements}: the connections
-   * carry no session settings, so that they can go through a pooler in transaction mode). The {@link Watchdog} ends a call whose database
+   * cancelled after statement-timeout (set for its own transaction, see {@link LocalSettings}: the
+   * connections carry no session settings, so that they can go through a pooler in transaction
+   * mode). The {@link Watchdog} ends a call whose database
    * does not answer at all; pgjdbc's {@code socketTimeout}, statement-timeout + connect-timeout rounded up
    * to whole seconds (its unit), only bounds what runs outside a call (logging in, the pool's own
    * statements).
    */
-  private static HikariDataSource openPool(Settings settings, String target) {
+  private static HikariDataSource openPool(Settings settings, String target, String name) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("pgjcache-" + POOLS.incrementAndGet());
+    config.setPoolName(name);
     config.setJdbcUrl(settings.jdbcUrlWithoutCredentials());
     config.setUsername(settings.user());
     settings.password().ifPresent(config::setPassword);
@@ -185,9 +196,13 @@ public final class PostgresBackend implements Backend {
     }
   }
 
-  /** A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is. */
-  private static Connection borrow(HikariDataSource pool, long timeoutMillis) throws SQLException {
-    if (pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
+  /**
+   * A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is; from an
+   * application's data source other than HikariCP, within that pool's own timeout.
+   */
+  private static Connection borrow(DataSource pool, long timeoutMillis) throws SQLException {
+    if (pool instanceof HikariDataSource hikariDataSource
+        && hikariDataSource.getHikariPoolMXBean() instanceof HikariPool hikari) {
       return hikari.getConnection(timeoutMillis);
     }
     return pool.getConnection();
@@ -362,7 +377,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void ensureCache(String cache) {
-    jdbc.store("registering", cache, c -> {
+    jdbc.run("registering", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.ensureCache())) {
         ps.setString(1, cache);
         ps.executeUpdate();
@@ -412,7 +427,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void scan(String cache, Consumer<Row> sink) {
-    jdbc.transaction("reading all entries", cache, (c, call) -> {
+    jdbc.cursor("reading all entries", cache, (c, call) -> {
       try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
         ps.setFetchSize(2000);
         ps.setString(1, cache);
@@ -554,7 +569,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
     String payload = seal.seal(Payloads.complete('T', rev, cache, key, expireAt, origin), now());
-    jdbc.store("storing an accessed expiry", cache, c -> {
+    jdbc.run("storing an accessed expiry", cache, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
         ps.setLong(1, expireAt);
         ps.setLong(2, expireAt);
@@ -675,7 +690,8 @@ public final class PostgresBackend implements Backend {
   /**
    * Cuts the calls still waiting on the database (they fail with a {@link CacheException} saying so,
    * and their threads are free at once), then closes the LISTEN connection, the notification lanes and
-   * the pool, within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
+   * the pool pgjcache opened (an application's {@code data-source} stays open: it is the application's
+   * to close), within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
    * thread of its own: if it has not finished in time — it waits for a connection attempt it started, to
    * a database that does not answer, at most connect-timeout — it finishes there.
    */
@@ -699,8 +715,12 @@ public final class PostgresBackend implements Backend {
     }
   }
 
+  /** Closes the pool pgjcache opened; the application's {@code data-source} stays open, as it came. */
   private void closePool() {
-    Thread closer = new Thread(pool::close, pool.getPoolName() + "-closing");
+    if (ownPool == null) {
+      return;
+    }
+    Thread closer = new Thread(ownPool::close, ownPool.getPoolName() + "-closing");
     closer.setDaemon(true);
     closer.start();
     try {

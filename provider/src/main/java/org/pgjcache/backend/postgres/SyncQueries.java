@@ -131,7 +131,7 @@ final class SyncQueries {
   }
 
   void recordNode(NodeBeat beat, Duration staleAfter) {
-    jdbc.store("recording a heartbeat", null, c -> {
+    jdbc.run("recording a heartbeat", null, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.recordNode())) {
         ps.setString(1, beat.nodeId());
         ps.setString(2, beat.name());
@@ -162,7 +162,7 @@ final class SyncQueries {
   }
 
   void removeNode(String nodeId) {
-    jdbc.store("removing a node", null, c -> {
+    jdbc.run("removing a node", null, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.removeNode())) {
         ps.setString(1, nodeId);
         ps.executeUpdate();

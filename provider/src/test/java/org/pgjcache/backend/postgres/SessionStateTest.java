@@ -68,8 +68,11 @@ class SessionStateTest {
         assertThat(inTransaction).isEqualTo("off");
         String inWrite = jdbc.write("reading a setting", null, commitSetting);
         assertThat(inWrite).isEqualTo("off");
-        String inStore = jdbc.store("reading a setting", null, commitSetting);
-        assertThat(inStore).isEqualTo("off");
+        String inRun = jdbc.run("reading a setting", null, commitSetting);
+        assertThat(inRun).isEqualTo("off");
+        String timeout = jdbc.run("reading a setting", null,
+            c -> value(c.createStatement(), "show statement_timeout"));
+        assertThat(timeout).isEqualTo("1s");
 
         assertThatThrownBy(() -> jdbc.run("sleeping", null,
             c -> value(c.createStatement(), "select pg_sleep(30)::text")))
@@ -80,9 +83,13 @@ class SessionStateTest {
     }
   }
 
-  private static String show(Jdbc jdbc, String setting) {
-    return jdbc.run("reading a setting", null,
-        c -> value(c.createStatement(), "show " + setting));
+  /** The session's own value of a setting, read outside pgjcache's calls. */
+  private static String show(Jdbc jdbc, String setting) throws SQLException {
+    try (Connection c = jdbc.borrow(5_000); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("show " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static String value(Statement st, String sql) throws SQLException {
