@@ -74,6 +74,8 @@ public final class PostgresBackend implements Backend {
   private final AtomicLong clockOffset = new AtomicLong();
   private final WriteCombiner combiner;
   private final NoticeSeal seal;
+  /** Whether the LISTEN connection hears anything; null without one. */
+  private final ListenProbe probe;
 
   private PostgresBackend(Settings settings) {
     this.settings = settings;
@@ -101,12 +103,16 @@ public final class PostgresBackend implements Backend {
       this.combiner = new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis,
           new Unseen());
       measureClock();
-      this.notices = new Notices(this, subscribers, seal);
+      this.probe = settings.notifications() ? new ListenProbe(subscribers.nodeId(),
+          settings.callBound().toMillis(), this::notifySelf, this::feedOpen,
+          settings.describeListenTarget()) : null;
+      this.notices = new Notices(this, subscribers, seal, probe);
       if (settings.notifications()) {
         ListenTarget listenTarget = listenTarget(settings);
         this.feed = new ChangeFeed(listenTarget, channel, settings.connectTimeout(),
-            settings.reconnectInterval(), notices::accept, subscribers::gapAll);
+            settings.reconnectInterval(), notices::accept, this::reconnected);
         feed.start();
+        probe.send();
       } else {
         this.feed = null;
       }
@@ -117,6 +123,34 @@ public final class PostgresBackend implements Backend {
       }
       throw e;
     }
+  }
+
+  /** The LISTEN connection is back: its caches reconcile, and it is probed afresh. */
+  private void reconnected() {
+    subscribers.gapAll();
+    try {
+      probe.restart();
+    } catch (RuntimeException e) {
+      LOG.debug("the LISTEN probe could not be sent after the reconnect; the next heartbeat sends"
+          + " one: {}", e.getMessage());
+    }
+  }
+
+  private boolean feedOpen() {
+    ChangeFeed current = feed;
+    return current != null && current.status().listening();
+  }
+
+  /** Sends this node a sealed notification through the pool (see {@link ListenProbe}). */
+  private void notifySelf(String payload) {
+    jdbc.run("probing the LISTEN connection", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+        ps.setString(1, channel);
+        ps.setString(2, seal.seal(payload, now()));
+        ps.executeQuery().close();
+      }
+      return null;
+    });
   }
 
   /** The connect timeout as the pool uses it: at least 250 ms, the least HikariCP accepts. */
@@ -855,13 +889,33 @@ public final class PostgresBackend implements Backend {
     syncQueries().removeNode(nodeId);
   }
 
+  /**
+   * Whether the LISTEN connection is open and hears notifications: an open connection whose probe did
+   * not come back ({@link ListenProbe}) is not listening, and its last error says why.
+   */
   @Override
   public org.pgjcache.backend.ListenStatus listenStatus() {
     if (feed == null) {
       return new org.pgjcache.backend.ListenStatus(false, 0, "notifications are off"
           + " (pgjcache.notifications=false)", null, 0);
     }
-    return feed.status();
+    org.pgjcache.backend.ListenStatus open = feed.status();
+    boolean deaf = probe.deaf();
+    boolean probeErrorLater = probe.error() != null && probe.errorAt() >= open.lastErrorAtMillis();
+    String error = probeErrorLater ? probe.error() : open.lastError();
+    long errorAt = probeErrorLater ? probe.errorAt() : open.lastErrorAtMillis();
+    boolean listening = open.listening() && !deaf;
+    long since = open.listening() ? Math.max(open.sinceMillis(), probe.changedAt())
+        : open.sinceMillis();
+    return new org.pgjcache.backend.ListenStatus(listening, since, open.endpoint(), error, errorAt);
+  }
+
+  /** Probes the LISTEN connection (see {@link ListenProbe}); each heartbeat calls this. */
+  @Override
+  public void probeListen() {
+    if (probe != null && feed != null) {
+      probe.send();
+    }
   }
 
   @Override
