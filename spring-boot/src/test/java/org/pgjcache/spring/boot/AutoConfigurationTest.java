@@ -130,6 +130,8 @@ class AutoConfigurationTest {
       PgCacheManager manager = context.getBean(javax.cache.CacheManager.class)
           .unwrap(PgCacheManager.class);
       assertThat(manager.settings().jdbcUrl()).isEqualTo(jdbcUrl);
+      assertThat(manager.settings().dataSource())
+          .containsSame(context.getBean(javax.sql.DataSource.class));
     });
   }
 
