@@ -212,7 +212,6 @@ public final class PostgresBackend implements Backend {
         (int) Math.min(Integer.MAX_VALUE, (statementMillis + connectMillis + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
-    config.addDataSourceProperty("cancelSignalTimeout", connectSeconds);
     config.setThreadFactory(runnable -> {
       Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
       thread.setDaemon(true);

@@ -122,7 +122,7 @@ public class PgjcacheAutoConfiguration implements BeanClassLoaderAware {
       return;
     }
     for (String name : factory.getBeanNamesForType(DataSource.class, false, false)) {
-      if (factory.getBean(name) == dataSource) {
+      if (factory.getSingleton(name) == dataSource) {
         factory.registerDependentBean(name, BEAN_NAME);
       }
     }
