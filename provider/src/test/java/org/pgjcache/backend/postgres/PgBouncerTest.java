@@ -182,10 +182,9 @@ class PgBouncerTest {
       micros[i] = (heard.at() - sent[i]) / 1_000;
     }
     java.util.Arrays.sort(micros);
-    System.out.printf("through PgBouncer (transaction pooling), LISTEN direct: from the put's call (its round trips"
-        + " through PgBouncer included) to the listener on the"
-        + " other node, paced, p50 %d us, p99 %d us (%d puts)%n", micros[count / 2],
-        micros[count * 99 / 100], count);
+    System.out.printf("through PgBouncer (transaction pooling), LISTEN direct: from the put's call"
+        + " (its round trips through PgBouncer included) to the listener on the other node, paced,"
+        + " p50 %d us, p99 %d us (%d puts)%n", micros[count / 2], micros[count * 99 / 100], count);
     from.removeAll(timedKeys(count));
   }
 
