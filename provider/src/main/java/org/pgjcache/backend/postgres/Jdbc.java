@@ -200,7 +200,7 @@ final class Jdbc {
     Progress call = new Progress(watch);
     T result;
     try {
-      Connection local = settings.wrap(connection, false);
+      Connection local = settings.wrap(connection);
       result = transaction ? inTransaction(local, call, work)
           : autoCommitted(local, call, work);
     } catch (SQLException e) {

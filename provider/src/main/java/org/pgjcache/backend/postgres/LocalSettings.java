@@ -42,13 +42,13 @@ final class LocalSettings {
   }
 
   /**
-   * {@code connection} as the work of a call sees it: statements created through it carry the
-   * settings, until one has in the current transaction ({@code primed}: the caller already applied
-   * them to it).
+   * {@code connection} as the work of a call sees it: in auto-commit mode every statement created
+   * through it carries the settings; in a transaction, the first one does (or the settings'
+   * {@link #statement()} run on its own).
    */
-  Connection wrap(Connection connection, boolean primed) {
+  Connection wrap(Connection connection) {
     return (Connection) Proxy.newProxyInstance(LocalSettings.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, new OnConnection(connection, primed));
+        new Class<?>[] {Connection.class}, new OnConnection(connection));
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -82,9 +82,8 @@ final class LocalSettings {
     private final Connection connection;
     private boolean primed;
 
-    OnConnection(Connection connection, boolean primed) {
+    OnConnection(Connection connection) {
       this.connection = connection;
-      this.primed = primed;
     }
 
     /** Whether the next statement needs the settings; a transaction needs them once. */
