@@ -180,6 +180,14 @@ public interface Backend extends AutoCloseable {
     return ListenStatus.inProcess(0);
   }
 
+  /**
+   * Checks that this node hears the changes it is sent: each heartbeat calls this. A backend whose
+   * notification connection may be deaf (open, yet hearing nothing) sends itself one and reports
+   * itself not listening ({@link #listenStatus()}) if it does not come back in time.
+   */
+  default void probeListen() {
+  }
+
   default long listenReconnects() {
     return 0;
   }

@@ -32,16 +32,21 @@ public final class Backends {
   }
 
   public static Lease acquire(Settings settings) {
-    String key = identity(settings);
     synchronized (SHARED) {
+      String key = identity(settings);
       Shared shared = SHARED.get(key);
+      if (shared != null && shared.dataSource != settings.dataSource().orElse(null)) {
+        key = key + "|" + UUID.randomUUID(); // two data sources with the same identity hash code
+        shared = null;
+      }
       if (shared == null) {
         Backend backend = open(settings);
         ExpiryReaper reaper = ExpiryReaper.start(backend, settings.expiryInterval());
         if (settings.expiryPrompt()) {
           backend.expiryHints().listen(reaper::hint);
         }
-        shared = new Shared(key, backend, reaper, backendSettings(settings));
+        shared = new Shared(key, backend, reaper, backendSettings(settings),
+            settings.dataSource().orElse(null));
         SHARED.put(key, shared);
       }
       shared.holders++;
@@ -51,14 +56,17 @@ public final class Backends {
 
   /**
    * Managers share a backend only when every setting the backend uses is the same (pool size,
-   * timeouts, intervals, durability …): a second manager with other values gets a backend of its own,
-   * and the log says which keys differ, rather than silently running on the first one's values.
+   * timeouts, intervals, durability, where LISTEN goes …): a second manager with other values gets a
+   * backend of its own, and the log says which keys differ, rather than silently running on the first
+   * one's values. Managers given a {@code data-source} share only with managers given the same
+   * instance.
    */
   private static String identity(Settings settings) {
     String target = settings.backend() == org.pgjcache.config.BackendKind.MEMORY
         ? "memory"
-        : "postgres:" + settings.jdbcUrl() + "|" + settings.user() + "|" + settings.qualifiedTable()
-            + "|" + settings.channel();
+        : "postgres:" + settings.jdbcUrl() + "|" + settings.listenJdbcUrl() + "|" + settings.user()
+            + "|" + settings.qualifiedTable() + "|" + settings.channel()
+            + settings.dataSource().map(ds -> "|data-source@" + System.identityHashCode(ds)).orElse("");
     if (!settings.sharedBackend()) {
       return target + "|" + UUID.randomUUID();
     }
@@ -86,7 +94,7 @@ public final class Backends {
       String key = String.valueOf(k);
       if (!key.startsWith("pgjcache.caches.") && !key.startsWith("pgjcache.serialization.")
           && !key.equals("pgjcache.node-name") && !key.equals("pgjcache.statistics")
-          && !key.equals("pgjcache.management")) {
+          && !key.equals("pgjcache.management") && !key.equals("pgjcache.data-source")) {
         used.put(key, String.valueOf(v));
       }
     });
@@ -112,13 +120,17 @@ public final class Backends {
     final Backend backend;
     final ExpiryReaper reaper;
     final Map<String, String> settings;
+    /** The application's pool the backend runs on, or null. */
+    final javax.sql.DataSource dataSource;
     int holders;
 
-    Shared(String key, Backend backend, ExpiryReaper reaper, Map<String, String> settings) {
+    Shared(String key, Backend backend, ExpiryReaper reaper, Map<String, String> settings,
+        javax.sql.DataSource dataSource) {
       this.key = key;
       this.backend = backend;
       this.reaper = reaper;
       this.settings = settings;
+      this.dataSource = dataSource;
     }
 
     Lease lease() {

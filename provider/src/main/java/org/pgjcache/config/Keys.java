@@ -21,6 +21,7 @@ final class Keys {
 
     static final String BACKEND = "backend";
     static final String JDBC_URL = "jdbc-url";
+    static final String LISTEN_JDBC_URL = "listen-jdbc-url";
     static final String USER = "user";
     static final String PASSWORD = "password";
     static final String SCHEMA = "schema";
@@ -51,8 +52,8 @@ final class Keys {
     static final String MAX_ENTRIES_DEFAULT = "max-entries";
 
     /** Global keys without the prefix, in the order they are documented and printed. */
-    static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, USER, PASSWORD, SCHEMA, TABLE, CHANNEL, DDL,
-            POOL_SIZE, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEARTBEAT_INTERVAL, RECONNECT_INTERVAL,
+    static final List<String> GLOBAL = List.of(BACKEND, JDBC_URL, LISTEN_JDBC_URL, USER, PASSWORD, SCHEMA, TABLE,
+            CHANNEL, DDL, POOL_SIZE, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, HEARTBEAT_INTERVAL, RECONNECT_INTERVAL,
             SYNC_ON_MISMATCH, NOTIFICATIONS, SHARED_BACKEND, DURABILITY, SERIALIZATION_ALLOW,
             SERIALIZATION_MAX_BYTES, SERIALIZATION_MAX_ARRAY_LENGTH, SERIALIZATION_MAX_REFERENCES,
             SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_TREE_SIZE, SERIALIZATION_MAX_TIME, NODE_NAME,
@@ -68,6 +69,13 @@ final class Keys {
     static final String KEY_TYPE = "key-type";
     static final String VALUE_TYPE = "value-type";
     static final String VALUE_FORMAT = "value-format";
+
+    /**
+     * A key whose value is an object, not text: only the {@link java.util.Properties} given to
+     * {@code getCacheManager} can carry it (a {@link javax.sql.DataSource}), so no file, system
+     * property or environment variable sets it.
+     */
+    static final String DATA_SOURCE = "data-source";
 
     /** Per-cache keys, as they appear after {@code caches.<name>.}. */
     static final List<String> PER_CACHE = List.of(EXPIRY_CREATED, EXPIRY_ACCESSED, EXPIRY_MODIFIED, MAX_ENTRIES,
@@ -124,7 +132,7 @@ final class Keys {
     }
 
     static boolean isKnown(String key) {
-        return isGlobal(key) || cacheKey(key).isPresent();
+        return isGlobal(key) || key.equals(DATA_SOURCE) || cacheKey(key).isPresent();
     }
 
     /** Fails with a message naming the key, where it came from and what was probably meant. */

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /**
  * Everything a CacheManager needs to know before it touches the database, resolved once and then
@@ -42,6 +43,8 @@ public final class Settings {
     private final String file;
     private final BackendKind backend;
     private final String jdbcUrl;
+    private final String listenJdbcUrl;
+    private final DataSource dataSource;
     private final String user;
     private final String password;
     private final String schema;
@@ -78,6 +81,8 @@ public final class Settings {
         this.file = b.file;
         this.backend = Objects.requireNonNull(b.backend);
         this.jdbcUrl = Objects.requireNonNull(b.jdbcUrl);
+        this.listenJdbcUrl = b.listenJdbcUrl;
+        this.dataSource = b.dataSource;
         this.user = Objects.requireNonNull(b.user);
         this.password = b.password;
         this.schema = Objects.requireNonNull(b.schema);
@@ -142,8 +147,57 @@ public final class Settings {
     }
 
     /**
-     * {@code user}: the setting, else the {@code user=} parameter of the JDBC URL, else PGUSER, else the
-     * OS user, like libpq. Both the pool and the LISTEN connection log in as this role.
+     * {@code listen-jdbc-url}: where the LISTEN connection goes, when not to {@link #jdbcUrl()} (the pool
+     * goes through PgBouncer in transaction mode, which drops notifications: LISTEN must reach PostgreSQL
+     * itself). The {@code jdbc-url} when not set. May carry credentials: do not log.
+     */
+    public String listenJdbcUrl() {
+        return listenJdbcUrl != null ? listenJdbcUrl : jdbcUrl;
+    }
+
+    /** {@link #listenJdbcUrl()} without its {@code user=} and {@code password=}; do not log either. */
+    public String listenJdbcUrlWithoutCredentials() {
+        return JdbcUrls.withoutCredentials(listenJdbcUrl());
+    }
+
+    /**
+     * The role the LISTEN connection logs in as: the {@code user=} of {@code listen-jdbc-url} if it has
+     * one, else {@link #user()}.
+     */
+    public String listenUser() {
+        String own = listenJdbcUrl == null ? null : JdbcUrls.parameters(listenJdbcUrl).get(JdbcUrls.USER_PARAM);
+        return own != null && !own.isEmpty() ? own : user;
+    }
+
+    /**
+     * The LISTEN connection's password: the {@code password=} of {@code listen-jdbc-url} if it has one,
+     * else {@link #password()}. Never log it.
+     */
+    public Optional<String> listenPassword() {
+        String own = listenJdbcUrl == null ? null
+                : JdbcUrls.parameters(listenJdbcUrl).get(JdbcUrls.PASSWORD_PARAM_NAME);
+        return own != null ? Optional.of(own) : password();
+    }
+
+    /** "host:port/database" of the LISTEN connection, for messages; never credentials. */
+    public String describeListenTarget() {
+        return JdbcUrls.describe(listenJdbcUrl(), listenUser());
+    }
+
+    /**
+     * {@code data-source}: the application's own pool, given as an object in the Properties of
+     * {@code getCacheManager}; pgjcache then opens no pool of its own and never closes this one. The
+     * LISTEN connection still needs a URL: {@code listen-jdbc-url}, else {@link #jdbcUrl()}, which
+     * then defaults to the data source's own URL.
+     */
+    public Optional<DataSource> dataSource() {
+        return Optional.ofNullable(dataSource);
+    }
+
+    /**
+     * {@code user}: the setting, else the {@code user=} parameter of the JDBC URL, else (with a
+     * {@code data-source}) its user, else PGUSER, else the OS user, like libpq. Both the pool and the
+     * LISTEN connection log in as this role.
      */
     public String user() {
         return user;
@@ -394,6 +448,9 @@ public final class Settings {
         for (Map.Entry<String, String> e : asText(true).entrySet()) {
             p.setProperty(Keys.PREFIX + e.getKey(), e.getValue());
         }
+        if (dataSource != null) {
+            p.put(Keys.PREFIX + Keys.DATA_SOURCE, dataSource);
+        }
         return p;
     }
 
@@ -402,6 +459,9 @@ public final class Settings {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(Keys.BACKEND, backend.configName());
         m.put(Keys.JDBC_URL, withPassword ? jdbcUrl : JdbcUrls.redact(jdbcUrl));
+        if (listenJdbcUrl != null) {
+            m.put(Keys.LISTEN_JDBC_URL, withPassword ? listenJdbcUrl : JdbcUrls.redact(listenJdbcUrl));
+        }
         m.put(Keys.USER, user);
         if (password != null) {
             m.put(Keys.PASSWORD, withPassword ? password : "****");
@@ -458,6 +518,9 @@ public final class Settings {
             sb.append(", file=").append(file);
         }
         sb.append(", target=").append(describeTarget());
+        if (dataSource != null) {
+            sb.append(", ").append(Keys.DATA_SOURCE).append('=').append(dataSource.getClass().getName());
+        }
         asText(false).forEach((k, v) -> sb.append(", ").append(k).append('=').append(v));
         return sb.append('}').toString();
     }
@@ -468,6 +531,8 @@ public final class Settings {
         String file;
         BackendKind backend;
         String jdbcUrl;
+        String listenJdbcUrl;
+        DataSource dataSource;
         String user;
         String password;
         String schema;

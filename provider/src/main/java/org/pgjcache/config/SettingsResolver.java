@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.cache.CacheException;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,10 @@ public final class SettingsResolver {
         Settings.Builder b = new Settings.Builder();
         b.uri = id;
         b.file = file.map(SettingsFile::source).orElse(null);
+        b.dataSource = dataSource(properties);
+        if (b.dataSource != null) {
+            b.sources.put(Keys.DATA_SOURCE, SOURCE_PROPERTIES);
+        }
         Values v = new Values(merged, b.sources);
 
         b.backend = v.get(Keys.BACKEND, "postgres", s -> parseEnum(s, BackendKind.values(), BackendKind::configName));
@@ -164,9 +169,29 @@ public final class SettingsResolver {
         // The URL first: its user= and password= come between the pgjcache settings and libpq's variables,
         // so that the pool and the LISTEN connection, which both take them from Settings, log in alike.
         String explicitUrl = v.has(Keys.JDBC_URL) ? v.get(Keys.JDBC_URL, null, SettingsResolver::parseJdbcUrl) : null;
+        b.listenJdbcUrl = v.has(Keys.LISTEN_JDBC_URL)
+                ? v.get(Keys.LISTEN_JDBC_URL, null, SettingsResolver::parseListenJdbcUrl) : null;
+        DataSourceUrls.Found fromDataSource = null;
+        if (b.dataSource != null && explicitUrl == null && b.backend == BackendKind.POSTGRES) {
+            fromDataSource = DataSourceUrls.of(b.dataSource).orElse(null);
+            if (fromDataSource != null) {
+                explicitUrl = fromDataSource.url();
+                b.sources.put(Keys.JDBC_URL, "data-source");
+            } else if (b.listenJdbcUrl != null) {
+                explicitUrl = b.listenJdbcUrl;
+                b.sources.put(Keys.JDBC_URL, "listen-jdbc-url");
+            } else if (b.notifications) {
+                throw new CacheException("pgjcache.data-source is a " + b.dataSource.getClass().getName()
+                        + ", whose JDBC URL pgjcache cannot read (it has no getJdbcUrl, getUrl or getURL"
+                        + " giving a jdbc:postgresql: URL), and the LISTEN connection needs one: set"
+                        + " pgjcache.listen-jdbc-url (or pgjcache.jdbc-url) to the PostgreSQL database of the"
+                        + " data source");
+            }
+        }
         Map<String, String> urlParams = explicitUrl == null ? Map.of() : JdbcUrls.parameters(explicitUrl);
         String urlUser = urlParams.get(JdbcUrls.USER_PARAM);
         String urlPassword = urlParams.get(JdbcUrls.PASSWORD_PARAM_NAME);
+        String urlSource = fromDataSource != null ? "data-source URL" : "jdbc-url";
 
         if (v.has(Keys.USER)) {
             b.user = v.get(Keys.USER, null, SettingsResolver::parseNonBlank);
@@ -176,7 +201,10 @@ public final class SettingsResolver {
             }
         } else if (nonEmpty(urlUser)) {
             b.user = urlUser;
-            b.sources.put(Keys.USER, "user= of jdbc-url");
+            b.sources.put(Keys.USER, "user= of " + urlSource);
+        } else if (fromDataSource != null && nonEmpty(fromDataSource.user())) {
+            b.user = fromDataSource.user();
+            b.sources.put(Keys.USER, "data-source");
         } else if (nonEmpty(env.get("PGUSER"))) {
             b.user = env.get("PGUSER");
             b.sources.put(Keys.USER, "env PGUSER");
@@ -197,7 +225,10 @@ public final class SettingsResolver {
             }
         } else if (urlPassword != null) {
             b.password = urlPassword;
-            b.sources.put(Keys.PASSWORD, "password= of jdbc-url");
+            b.sources.put(Keys.PASSWORD, "password= of " + urlSource);
+        } else if (fromDataSource != null && fromDataSource.password() != null) {
+            b.password = fromDataSource.password();
+            b.sources.put(Keys.PASSWORD, "data-source");
         } else if (nonEmpty(env.get("PGPASSWORD"))) {
             b.password = env.get("PGPASSWORD");
             b.sources.put(Keys.PASSWORD, "env PGPASSWORD");
@@ -205,6 +236,9 @@ public final class SettingsResolver {
 
         if (explicitUrl != null) {
             b.jdbcUrl = explicitUrl;
+            if (b.dataSource != null && fromDataSource == null && v.has(Keys.JDBC_URL)) {
+                LOG.debug("pgjcache.jdbc-url is used for the LISTEN connection only: the pool is pgjcache.data-source");
+            }
             if (LOG.isDebugEnabled() && (nonEmpty(env.get("PGHOST")) || nonEmpty(env.get("PGPORT"))
                     || nonEmpty(env.get("PGDATABASE")))) {
                 LOG.debug("PGHOST/PGPORT/PGDATABASE ignored: jdbc-url comes from {}", b.sources.get(Keys.JDBC_URL));
@@ -286,7 +320,7 @@ public final class SettingsResolver {
             // Properties is a Hashtable: callers put Integers, Durations, Lists in it too.
             for (Map.Entry<Object, Object> e : props.entrySet()) {
                 if (e.getKey() instanceof String name && name.startsWith(Keys.PREFIX)
-                        && !(e.getValue() instanceof String)) {
+                        && !(e.getValue() instanceof String) && !name.equals(Keys.PREFIX + Keys.DATA_SOURCE)) {
                     put(out, name, text(e.getValue()), source);
                 }
             }
@@ -297,7 +331,37 @@ public final class SettingsResolver {
     private static void put(Map<String, Raw> out, String fullName, String value, String source) {
         String key = fullName.substring(Keys.PREFIX.length());
         Keys.requireKnown(key, source);
+        if (key.equals(Keys.DATA_SOURCE)) {
+            if (source.equals(SOURCE_PROPERTIES)) {
+                return; // an object: see dataSource(Properties)
+            }
+            throw dataSourceAsText(source);
+        }
         out.put(key, new Raw(value, source));
+    }
+
+    private static CacheException dataSourceAsText(String source) {
+        return new CacheException("Invalid setting " + Keys.PREFIX + Keys.DATA_SOURCE + " (from " + source
+                + "): it takes a javax.sql.DataSource object, which only the Properties given to"
+                + " getCacheManager can carry (properties.put(\"" + Keys.PREFIX + Keys.DATA_SOURCE
+                + "\", dataSource)); to connect by URL, set " + Keys.PREFIX + Keys.JDBC_URL);
+    }
+
+    /**
+     * The {@code data-source} object of the Properties given to {@code getCacheManager}, or null.
+     *
+     * @throws CacheException if the value is not a {@link DataSource}
+     */
+    private static DataSource dataSource(Properties props) {
+        Object value = props == null ? null : props.get(Keys.PREFIX + Keys.DATA_SOURCE);
+        if (value == null || value instanceof DataSource) {
+            return (DataSource) value;
+        }
+        throw new CacheException("Invalid setting " + Keys.PREFIX + Keys.DATA_SOURCE + " (from "
+                + SOURCE_PROPERTIES + "): must be a javax.sql.DataSource object, not "
+                + (value instanceof String ? "text; put the DataSource object itself there, or set "
+                        + Keys.PREFIX + Keys.JDBC_URL + " to connect by URL"
+                        : "a " + value.getClass().getName()));
     }
 
     private static String text(Object value) {
@@ -326,6 +390,9 @@ public final class SettingsResolver {
         Map<String, Raw> out = new LinkedHashMap<>();
         file.values().forEach((key, value) -> {
             Keys.requireKnown(key, file.source());
+            if (key.equals(Keys.DATA_SOURCE)) {
+                throw dataSourceAsText(file.source());
+            }
             out.put(key, new Raw(value, file.source()));
         });
         return out;
@@ -384,7 +451,7 @@ public final class SettingsResolver {
             if (key.equals(Keys.PASSWORD)) {
                 return "****";
             }
-            if (key.equals(Keys.JDBC_URL)) {
+            if (key.equals(Keys.JDBC_URL) || key.equals(Keys.LISTEN_JDBC_URL)) {
                 return JdbcUrls.redact(value);
             }
             return value;
@@ -512,6 +579,16 @@ public final class SettingsResolver {
         if (!t.startsWith("jdbc:")) {
             throw new IllegalArgumentException("must be a JDBC URL starting with jdbc:, e.g. "
                     + "jdbc:postgresql://host:5432/database");
+        }
+        return t;
+    }
+
+    /** The LISTEN connection is pgjcache's own PostgreSQL client: only PostgreSQL URLs will do. */
+    private static String parseListenJdbcUrl(String s) {
+        String t = s.strip();
+        if (!t.startsWith(JdbcUrls.POSTGRES_PREFIX)) {
+            throw new IllegalArgumentException("must be a PostgreSQL JDBC URL starting with "
+                    + JdbcUrls.POSTGRES_PREFIX + ", e.g. jdbc:postgresql://db-primary:5432/app");
         }
         return t;
     }

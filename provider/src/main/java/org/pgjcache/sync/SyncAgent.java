@@ -235,6 +235,7 @@ public final class SyncAgent implements NodeSync {
         failing = false;
         LOG.info("node {}: heartbeats reach the database again", nodeName);
       }
+      probe();
       record((int) current.stream().map(SyncTarget::cacheName).distinct().count(), allMatched);
       return true;
     } catch (RuntimeException | Error e) { // an Error must not cancel the periodic heartbeat
@@ -306,6 +307,16 @@ public final class SyncAgent implements NodeSync {
   private void matchedAgain(SyncTarget target) {
     if (reported.remove(target)) {
       LOG.info("node {}: cache '{}' matches the database again", nodeName, target.cacheName());
+    }
+  }
+
+  /** Checks that the node still hears notifications (see {@link Backend#probeListen()}). */
+  private void probe() {
+    try {
+      backend.probeListen();
+    } catch (RuntimeException e) {
+      LOG.debug("node {}: the LISTEN probe could not be sent; the next heartbeat tries again: {}",
+          nodeName, e.getMessage());
     }
   }
 

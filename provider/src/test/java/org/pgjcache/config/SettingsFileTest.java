@@ -32,6 +32,10 @@ class SettingsFileTest {
             assertThat(s.file()).contains("classpath:config/full.yaml");
             assertThat(s.backend()).isEqualTo(BackendKind.POSTGRES);
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db1.internal:6543/app");
+            assertThat(s.listenJdbcUrl()).isEqualTo("jdbc:postgresql://db1-direct.internal:5432/app?user=listener");
+            assertThat(s.listenUser()).isEqualTo("listener");
+            assertThat(s.listenPassword()).contains("yaml-secret");
+            assertThat(s.describeListenTarget()).isEqualTo("db1-direct.internal:5432/app");
             assertThat(s.user()).isEqualTo("app");
             assertThat(s.password()).contains("yaml-secret");
             assertThat(s.schema()).isEqualTo("cache");

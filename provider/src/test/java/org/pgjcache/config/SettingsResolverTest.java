@@ -293,6 +293,7 @@ class SettingsResolverTest {
             Map<String, String> env = new HashMap<>();
             env.put("PGJCACHE_BACKEND", "memory");
             env.put("PGJCACHE_JDBC_URL", "jdbc:postgresql://e:1/e");
+            env.put("PGJCACHE_LISTEN_JDBC_URL", "jdbc:postgresql://l:2/e");
             env.put("PGJCACHE_USER", "eu");
             env.put("PGJCACHE_PASSWORD", "ep");
             env.put("PGJCACHE_SCHEMA", "es");
@@ -325,6 +326,7 @@ class SettingsResolverTest {
             Settings s = resolveEnv(env);
             assertThat(s.backend()).isEqualTo(BackendKind.MEMORY);
             assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://e:1/e");
+            assertThat(s.listenJdbcUrl()).isEqualTo("jdbc:postgresql://l:2/e");
             assertThat(s.user()).isEqualTo("eu");
             assertThat(s.password()).contains("ep");
             assertThat(s.schema()).isEqualTo("es");

@@ -58,8 +58,8 @@ final class BatchWriter {
     this.statementMillis = statementMillis;
     this.connectMillis = connectMillis;
     this.outcomes = outcomes;
-    this.many = sql.limits() + "; " + sql.putMany + "; commit";
-    this.one = sql.limits() + "; " + sql.put + "; commit";
+    this.many = sql.limits(jdbc.relaxed()) + "; " + sql.putMany + "; commit";
+    this.one = sql.limits(jdbc.relaxed()) + "; " + sql.put + "; commit";
     this.bound = jdbc.bound();
   }
 

@@ -2,6 +2,7 @@ package org.pgjcache.backend.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
@@ -12,6 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs database work with a pooled connection, within one bound, and turns failures into
  * {@link CacheException}s.
+ *
+ * <p>Pooled connections carry no session state of pgjcache's: behind a pooler in transaction mode
+ * (PgBouncer) a server connection serves other clients between two transactions, and a {@code SET}
+ * would stay on it for them. So the statements of a call set statement-timeout, and with
+ * {@code durability=relaxed} {@code synchronous_commit = off}, for their own transaction only
+ * ({@link LocalSettings}).
  *
  * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever the
  * database does: the wait for a pooled connection (and the pool's check of an idle one) takes at most
@@ -67,19 +74,24 @@ final class Jdbc {
   private final Watchdog watchdog;
   private final long boundMillis;
   private final long connectMillis;
+  private final boolean relaxed;
+  private final LocalSettings settings;
   private final String bound;
   private final Consumer<String> unknownOutcome;
 
   /**
+   * @param relaxed whether writes commit without waiting for their WAL flush ({@code durability=relaxed})
    * @param unknownOutcome told the cache of a write that may or may not have committed, to reconcile it
    */
   Jdbc(String target, Borrower borrower, Watchdog watchdog, long statementMillis,
-      long connectMillis, Consumer<String> unknownOutcome) {
+      long connectMillis, boolean relaxed, Consumer<String> unknownOutcome) {
     this.target = target;
     this.borrower = borrower;
     this.watchdog = watchdog;
     this.boundMillis = statementMillis + connectMillis;
     this.connectMillis = connectMillis;
+    this.relaxed = relaxed;
+    this.settings = new LocalSettings(statementMillis, relaxed);
     this.bound = describeBound(statementMillis, connectMillis);
     this.unknownOutcome = unknownOutcome;
   }
@@ -122,6 +134,11 @@ final class Jdbc {
     return bound;
   }
 
+  /** Whether writes commit without waiting for their WAL flush ({@code durability=relaxed}). */
+  boolean relaxed() {
+    return relaxed;
+  }
+
   /** Reads, or writes what cannot be half done (the caller treats a failure as nothing written). */
   <T> T run(String what, String cache, Work<T> work) {
     return call(what, cache, false, (c, call) -> work.run(c));
@@ -151,6 +168,20 @@ final class Jdbc {
     return call(what, cache, true, work);
   }
 
+  /**
+   * Reads a long answer in portions, in a transaction (the driver reads a statement with a fetch size
+   * through a cursor only there, and only when it is sent alone: so the settings go first, in a
+   * statement of their own).
+   */
+  <T> T cursor(String what, String cache, CallWork<T> work) {
+    return call(what, cache, true, (c, call) -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(settings.statement());
+      }
+      return work.run(c, call);
+    });
+  }
+
   private <T> T call(String what, String cache, boolean transaction, CallWork<T> work) {
     Deadline deadline = Deadline.after(boundMillis);
     long wait = borrowMillis(connectMillis, deadline.remainingMillis());
@@ -169,7 +200,9 @@ final class Jdbc {
     Progress call = new Progress(watch);
     T result;
     try {
-      result = transaction ? inTransaction(connection, call, work) : work.run(connection, call);
+      Connection local = settings.wrap(connection);
+      result = transaction ? inTransaction(local, call, work)
+          : autoCommitted(local, call, work);
     } catch (SQLException e) {
       release(connection, watch, e);
       throw failure(what, cache, e, call);
@@ -179,6 +212,18 @@ final class Jdbc {
     }
     release(connection, watch, null);
     return result;
+  }
+
+  /**
+   * Runs work on a connection in auto-commit mode, as a pool normally hands them out (a pool the
+   * application configured otherwise would otherwise roll back what the work wrote).
+   */
+  private static <T> T autoCommitted(Connection connection, Progress call, CallWork<T> work)
+      throws SQLException {
+    if (!connection.getAutoCommit()) {
+      connection.setAutoCommit(true);
+    }
+    return work.run(connection, call);
   }
 
   private static <T> T inTransaction(Connection connection, Progress call, CallWork<T> work)

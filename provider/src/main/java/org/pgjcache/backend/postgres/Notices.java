@@ -23,6 +23,8 @@ final class Notices {
   private static final Logger LOG = LoggerFactory.getLogger(Notices.class);
 
   private final PostgresBackend backend;
+  /** Hears this node's probes (null without a LISTEN connection). */
+  private final ListenProbe probe;
   private final Subscribers subscribers;
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -33,8 +35,9 @@ final class Notices {
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong unwarned = new AtomicLong();
 
-  Notices(PostgresBackend backend, Subscribers subscribers, NoticeSeal seal) {
+  Notices(PostgresBackend backend, Subscribers subscribers, NoticeSeal seal, ListenProbe probe) {
     this.backend = backend;
+    this.probe = probe;
     this.subscribers = subscribers;
     this.seal = seal;
     this.lanes = new NoticeLanes(subscribers::gap);
@@ -93,6 +96,9 @@ final class Notices {
     if (fences.passed(notice) || suppressed) {
       return;
     }
+    if (probe != null ? probe.heard(notice) : ListenProbe.isProbe(notice)) {
+      return;
+    }
     if (!subscribers.hasOtherThan(notice.cache(), notice.origin())) {
       return;
     }
@@ -116,7 +122,7 @@ final class Notices {
       warn("skipped an authentic, late notification that cannot be parsed", e.body());
       return;
     }
-    if (fences.passed(late) || Fences.CACHE.equals(late.cache())) {
+    if (fences.passed(late) || Fences.CACHE.equals(late.cache()) || ListenProbe.isProbe(late)) {
       return;
     }
     LOG.debug("cache '{}': {}; reconciling it", late.cache(), e.getMessage());

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
+import javax.sql.DataSource;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
@@ -59,7 +60,10 @@ public final class PostgresBackend implements Backend {
 
   private final Settings settings;
   private final String target;
-  private final HikariDataSource pool;
+  /** Where connections come from: the pool pgjcache opened, or the application's {@code data-source}. */
+  private final DataSource pool;
+  /** The pool pgjcache opened and closes; null when it runs on the application's. */
+  private final HikariDataSource ownPool;
   private final Watchdog watchdog;
   private final Jdbc jdbc;
   private final Sql sql;
@@ -70,6 +74,8 @@ public final class PostgresBackend implements Backend {
   private final AtomicLong clockOffset = new AtomicLong();
   private final WriteCombiner combiner;
   private final NoticeSeal seal;
+  /** Whether the LISTEN connection hears anything; null without one. */
+  private final ListenProbe probe;
 
   private PostgresBackend(Settings settings) {
     this.settings = settings;
@@ -78,13 +84,16 @@ public final class PostgresBackend implements Backend {
     this.channel = settings.channel();
     // read before any connection is made: a URL the LISTEN connection cannot follow is refused at once
     ListenHosts listenHosts = settings.notifications() ? listenHosts(settings) : null;
-    this.pool = openPool(settings, target);
+    String poolName = "pgjcache-" + POOLS.incrementAndGet();
+    this.ownPool = settings.dataSource().isPresent() ? null : openPool(settings, target, poolName);
+    this.pool = settings.dataSource().isPresent() ? settings.dataSource().get() : ownPool;
     long statementMillis = settings.statementTimeout().toMillis();
     long connectMillis = connectMillis(settings);
-    this.watchdog = new Watchdog(pool.getPoolName() + "-watchdog",
+    this.watchdog = new Watchdog(poolName + "-watchdog",
         Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
     this.jdbc = new Jdbc(target, timeoutMillis -> borrow(pool, timeoutMillis), watchdog,
-        statementMillis, connectMillis, subscribers::gap);
+        statementMillis, connectMillis, settings.durability() == Durability.RELAXED,
+        subscribers::gap);
     try {
       if (settings.ddl() && !schemaInPlace()) {
         createSchema();
@@ -96,19 +105,53 @@ public final class PostgresBackend implements Backend {
       this.combiner = new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis,
           new Unseen());
       measureClock();
-      this.notices = new Notices(this, subscribers, seal);
+      this.probe = settings.notifications() ? new ListenProbe(subscribers.nodeId(),
+          settings.callBound().toMillis(), this::notifySelf, this::feedOpen,
+          settings.describeListenTarget()) : null;
+      this.notices = new Notices(this, subscribers, seal, probe);
       if (settings.notifications()) {
         this.feed = new ChangeFeed(listenHosts, channel, settings.connectTimeout(),
-            settings.reconnectInterval(), notices::accept, subscribers::gapAll);
+            settings.reconnectInterval(), notices::accept, this::reconnected);
         feed.start();
+        probe.send();
       } else {
         this.feed = null;
       }
     } catch (RuntimeException e) {
       watchdog.close("the backend failed to open");
-      pool.close();
+      if (ownPool != null) {
+        ownPool.close();
+      }
       throw e;
     }
+  }
+
+  /** The LISTEN connection is back: its caches reconcile, and it is probed afresh. */
+  private void reconnected() {
+    subscribers.gapAll();
+    try {
+      probe.restart();
+    } catch (RuntimeException e) {
+      LOG.debug("the LISTEN probe could not be sent after the reconnect; the next heartbeat sends"
+          + " one: {}", e.getMessage());
+    }
+  }
+
+  private boolean feedOpen() {
+    ChangeFeed current = feed;
+    return current != null && current.status().listening();
+  }
+
+  /** Sends this node a sealed notification through the pool (see {@link ListenProbe}). */
+  private void notifySelf(String payload) {
+    jdbc.run("probing the LISTEN connection", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+        ps.setString(1, channel);
+        ps.setString(2, seal.seal(payload, now()));
+        ps.executeQuery().close();
+      }
+      return null;
+    });
   }
 
   /** The connect timeout as the pool uses it: at least 250 ms, the least HikariCP accepts. */
@@ -122,19 +165,20 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Where and as whom the LISTEN connection logs in: the pool's URL, user and password (see
-   * {@link #openPool}), named {@code pgjcache-listen <node-name>} in {@code pg_stat_activity}
-   * whatever the URL's {@code ApplicationName}, so that it can be told from the application's own.
-   * Every host of a multi-host URL, to follow the primary as the pool does.
+   * Where and as whom the LISTEN connection logs in: {@code listen-jdbc-url} (PostgreSQL itself when
+   * the pool goes through PgBouncer), else the pool's URL, with the pool's user and password unless
+   * that URL names its own (see {@link #openPool}), named {@code pgjcache-listen <node-name>} in
+   * {@code pg_stat_activity} whatever the URL's {@code ApplicationName}, so that it can be told from the
+   * application's own. Every host of a multi-host URL, to follow the primary as the pool does.
    */
   static ListenHosts listenHosts(Settings settings) {
     try {
-      return ListenHosts.fromJdbcUrl(settings.jdbcUrlWithoutCredentials(), settings.user(),
-          settings.password().orElse(null)).withApplicationName(LISTEN_APPLICATION_NAME + " "
-          + settings.nodeName());
+      return ListenHosts.fromJdbcUrl(settings.listenJdbcUrlWithoutCredentials(),
+          settings.listenUser(), settings.listenPassword().orElse(null))
+          .withApplicationName(LISTEN_APPLICATION_NAME + " " + settings.nodeName());
     } catch (IllegalArgumentException e) {
-      throw new CacheException("pgjcache.jdbc-url cannot be used for the LISTEN connection: "
-          + e.getMessage(), e);
+      throw new CacheException("the LISTEN connection cannot use " + settings.describeListenTarget()
+          + ": " + e.getMessage(), e);
     }
   }
 
@@ -147,14 +191,16 @@ public final class PostgresBackend implements Backend {
    *
    * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own wait),
    * the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement is
-   * cancelled by the server after statement-timeout. The {@link Watchdog} ends a call whose database
+   * cancelled after statement-timeout (set for its own transaction, see {@link LocalSettings}: the
+   * connections carry no session settings, so that they can go through a pooler in transaction
+   * mode). The {@link Watchdog} ends a call whose database
    * does not answer at all; pgjdbc's {@code socketTimeout}, statement-timeout + connect-timeout rounded up
    * to whole seconds (its unit), only bounds what runs outside a call (logging in, the pool's own
    * statements).
    */
-  private static HikariDataSource openPool(Settings settings, String target) {
+  private static HikariDataSource openPool(Settings settings, String target, String name) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("pgjcache-" + POOLS.incrementAndGet());
+    config.setPoolName(name);
     config.setJdbcUrl(settings.jdbcUrlWithoutCredentials());
     // named, not looked up in DriverManager, which cannot see a driver in another module layer
     config.setDriverClassName(org.postgresql.Driver.class.getName());
@@ -174,11 +220,6 @@ public final class PostgresBackend implements Backend {
         (int) Math.min(Integer.MAX_VALUE, (statementMillis + connectMillis + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
-    String init = "set statement_timeout = " + statementMillis;
-    if (settings.durability() == Durability.RELAXED) {
-      init += "; set synchronous_commit = off";
-    }
-    config.setConnectionInitSql(init);
     config.setThreadFactory(runnable -> {
       Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
       thread.setDaemon(true);
@@ -196,9 +237,13 @@ public final class PostgresBackend implements Backend {
     }
   }
 
-  /** A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is. */
-  private static Connection borrow(HikariDataSource pool, long timeoutMillis) throws SQLException {
-    if (pool.getHikariPoolMXBean() instanceof HikariPool hikari) {
+  /**
+   * A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is; from an
+   * application's data source other than HikariCP, within that pool's own timeout.
+   */
+  private static Connection borrow(DataSource pool, long timeoutMillis) throws SQLException {
+    if (pool instanceof HikariDataSource hikariDataSource
+        && hikariDataSource.getHikariPoolMXBean() instanceof HikariPool hikari) {
       return hikari.getConnection(timeoutMillis);
     }
     return pool.getConnection();
@@ -423,7 +468,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void scan(String cache, Consumer<Row> sink) {
-    jdbc.transaction("reading all entries", cache, (c, call) -> {
+    jdbc.cursor("reading all entries", cache, (c, call) -> {
       try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
         ps.setFetchSize(2000);
         ps.setString(1, cache);
@@ -686,7 +731,8 @@ public final class PostgresBackend implements Backend {
   /**
    * Cuts the calls still waiting on the database (they fail with a {@link CacheException} saying so,
    * and their threads are free at once), then closes the LISTEN connection, the notification lanes and
-   * the pool, within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
+   * the pool pgjcache opened (an application's {@code data-source} stays open: it is the application's
+   * to close), within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
    * thread of its own: if it has not finished in time — it waits for a connection attempt it started, to
    * a database that does not answer, at most connect-timeout — it finishes there.
    */
@@ -710,8 +756,12 @@ public final class PostgresBackend implements Backend {
     }
   }
 
+  /** Closes the pool pgjcache opened; the application's {@code data-source} stays open, as it came. */
   private void closePool() {
-    Thread closer = new Thread(pool::close, pool.getPoolName() + "-closing");
+    if (ownPool == null) {
+      return;
+    }
+    Thread closer = new Thread(ownPool::close, ownPool.getPoolName() + "-closing");
     closer.setDaemon(true);
     closer.start();
     try {
@@ -856,13 +906,33 @@ public final class PostgresBackend implements Backend {
     syncQueries().removeNode(nodeId);
   }
 
+  /**
+   * Whether the LISTEN connection is open and hears notifications: an open connection whose probe did
+   * not come back ({@link ListenProbe}) is not listening, and its last error says why.
+   */
   @Override
   public org.pgjcache.backend.ListenStatus listenStatus() {
     if (feed == null) {
       return new org.pgjcache.backend.ListenStatus(false, 0, "notifications are off"
           + " (pgjcache.notifications=false)", null, 0);
     }
-    return feed.status();
+    org.pgjcache.backend.ListenStatus open = feed.status();
+    boolean deaf = probe.deaf();
+    boolean probeErrorLater = probe.error() != null && probe.errorAt() >= open.lastErrorAtMillis();
+    String error = probeErrorLater ? probe.error() : open.lastError();
+    long errorAt = probeErrorLater ? probe.errorAt() : open.lastErrorAtMillis();
+    boolean listening = open.listening() && !deaf;
+    long since = open.listening() ? Math.max(open.sinceMillis(), probe.changedAt())
+        : open.sinceMillis();
+    return new org.pgjcache.backend.ListenStatus(listening, since, open.endpoint(), error, errorAt);
+  }
+
+  /** Probes the LISTEN connection (see {@link ListenProbe}); each heartbeat calls this. */
+  @Override
+  public void probeListen() {
+    if (probe != null && feed != null) {
+      probe.send();
+    }
   }
 
   @Override

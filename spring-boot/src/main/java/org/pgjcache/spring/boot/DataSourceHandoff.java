@@ -18,22 +18,25 @@ import org.slf4j.LoggerFactory;
  * <p>In order: nothing when {@code pgjcache.use-application-data-source=false}, when pgjcache has a
  * {@code jdbc-url} of its own (system property, the pgjcache file, {@code PGJCACHE_JDBC_URL}: an explicit
  * choice, never overridden) or runs on the memory backend, or when {@code spring.datasource.url} is not
- * PostgreSQL. Otherwise the application's {@code DataSource} object under {@code pgjcache.data-source},
- * if this pgjcache accepts that key (a version that does not refuses it as an unknown setting, which is
- * how support is detected); else {@code pgjcache.jdbc-url}, {@code user} and {@code password} copied
- * from {@code spring.datasource.*}, on which pgjcache opens a pool of its own.
+ * PostgreSQL. Otherwise the application's {@code DataSource} object under {@code pgjcache.data-source}:
+ * pgjcache runs on the application's pool, and its LISTEN connection (which no pool can serve) goes to
+ * the URL that pool tells (HikariCP's, Boot's default) or, if it tells none, to
+ * {@code spring.datasource.url} with its user and password. Without a unique {@code DataSource} bean,
+ * {@code spring.datasource.url}, {@code username} and {@code password} are copied, and pgjcache opens a
+ * pool of its own on them.
  */
 final class DataSourceHandoff {
 
   /** The provider setting that takes a {@link DataSource} object. */
   static final String DATA_SOURCE = "pgjcache.data-source";
   static final String JDBC_URL = "pgjcache.jdbc-url";
+  static final String LISTEN_JDBC_URL = "pgjcache.listen-jdbc-url";
   static final String USER = "pgjcache.user";
   static final String PASSWORD = "pgjcache.password";
 
   private static final Logger LOG = LoggerFactory.getLogger(DataSourceHandoff.class);
 
-  /** Resolves settings as the provider will; a parameter so tests can stand in for a newer provider. */
+  /** Resolves settings as the provider will; a parameter so tests can stand in for the provider. */
   @FunctionalInterface
   interface Resolver {
     Settings resolve(URI uri, ClassLoader classLoader, Properties properties);
@@ -70,7 +73,8 @@ final class DataSourceHandoff {
    * @param dataSource the application's DataSource, or {@code null}
    * @param database {@code spring.datasource.*}, if set
    * @return the properties for {@code getCacheManager}
-   * @throws CacheException if pgjcache's own settings are invalid (as opening the manager would)
+   * @throws CacheException if pgjcache's own settings are invalid (as opening the manager would), or
+   *     the DataSource does not tell its URL and nothing else does
    */
   Decision decide(URI uri, ClassLoader classLoader, boolean use, DataSource dataSource,
       Optional<ApplicationDatabase> database) {
@@ -100,36 +104,51 @@ final class DataSourceHandoff {
       return new Decision(none, Choice.OWN_SETTINGS);
     }
     if (dataSource != null) {
-      Properties withDataSource = new Properties();
-      withDataSource.put(DATA_SOURCE, dataSource);
-      try {
-        resolver.resolve(uri, classLoader, withDataSource);
-        LOG.info("pgjcache uses the application's DataSource");
-        return new Decision(withDataSource, Choice.DATA_SOURCE);
-      } catch (CacheException e) {
-        if (!isUnknownDataSourceKey(e)) {
-          throw e;
-        }
-        LOG.debug("this pgjcache does not take {} ({}); falling back to spring.datasource.*",
-            DATA_SOURCE, e.getMessage());
-      }
+      return handOver(uri, classLoader, dataSource, database);
     }
-    if (database.isPresent()) {
+    ApplicationDatabase db = database.get();
+    Properties copied = new Properties();
+    copied.setProperty(JDBC_URL, db.url());
+    credentials(copied, db);
+    LOG.info("the application has no unique DataSource bean: pgjcache connects to spring.datasource.url"
+        + " ({}) with a pool of its own", db.shownUrl());
+    return new Decision(copied, Choice.DATASOURCE_PROPERTIES);
+  }
+
+  /**
+   * The DataSource object; the LISTEN connection on the URL it tells, else on
+   * {@code spring.datasource.url}. Fails, saying what to set, if neither is known.
+   */
+  private Decision handOver(URI uri, ClassLoader classLoader, DataSource dataSource,
+      Optional<ApplicationDatabase> database) {
+    Properties withDataSource = new Properties();
+    withDataSource.put(DATA_SOURCE, dataSource);
+    try {
+      Settings settings = resolver.resolve(uri, classLoader, withDataSource);
+      LOG.info("pgjcache uses the application's DataSource; it listens for changes on {}",
+          settings.describeListenTarget());
+      return new Decision(withDataSource, Choice.DATA_SOURCE);
+    } catch (CacheException e) {
+      if (database.isEmpty()) {
+        throw e;
+      }
       ApplicationDatabase db = database.get();
-      Properties copied = new Properties();
-      copied.setProperty(JDBC_URL, db.url());
-      if (db.username() != null && !db.username().isBlank()) {
-        copied.setProperty(USER, db.username());
-      }
-      if (db.password() != null && !db.password().isEmpty()) {
-        copied.setProperty(PASSWORD, db.password());
-      }
-      LOG.info("pgjcache connects to spring.datasource.url ({}) with a pool of its own", db.shownUrl());
-      return new Decision(copied, Choice.DATASOURCE_PROPERTIES);
+      withDataSource.setProperty(LISTEN_JDBC_URL, db.url());
+      credentials(withDataSource, db);
+      resolver.resolve(uri, classLoader, withDataSource);
+      LOG.info("pgjcache uses the application's DataSource, which does not tell its URL ({}): it"
+          + " listens for changes on spring.datasource.url ({})", e.getMessage(), db.shownUrl());
+      return new Decision(withDataSource, Choice.DATA_SOURCE);
     }
-    LOG.info("pgjcache cannot take the application's DataSource and spring.datasource.url is not set:"
-        + " it connects with its own settings ({})", own.describeTarget());
-    return new Decision(none, Choice.OWN_SETTINGS);
+  }
+
+  private static void credentials(Properties properties, ApplicationDatabase db) {
+    if (db.username() != null && !db.username().isBlank()) {
+      properties.setProperty(USER, db.username());
+    }
+    if (db.password() != null && !db.password().isEmpty()) {
+      properties.setProperty(PASSWORD, db.password());
+    }
   }
 
   /**
@@ -141,19 +160,5 @@ final class DataSourceHandoff {
       return false;
     }
     return !(source.startsWith("env PG") && !source.startsWith("env PGJCACHE_"));
-  }
-
-  /** The resolver's refusal of {@link #DATA_SOURCE} as an unknown setting, anywhere in the causes. */
-  static boolean isUnknownDataSourceKey(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (message != null && message.contains("Unknown setting " + DATA_SOURCE)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 }

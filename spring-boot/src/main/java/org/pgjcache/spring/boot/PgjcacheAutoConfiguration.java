@@ -13,6 +13,7 @@ import org.pgjcache.spi.PgCachingProvider;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheProperties;
@@ -34,8 +35,9 @@ import org.springframework.core.io.Resource;
  * {@code jCacheCacheManager} bean, because Boot's cannot be told three things pgjcache needs:
  *
  * <ul>
- *   <li>the application's database: its {@code DataSource}, or {@code spring.datasource.*}
- *       ({@link DataSourceHandoff});</li>
+ *   <li>the application's database: its {@code DataSource} object, which pgjcache then runs on
+ *       instead of a pool of its own (and which Spring, not pgjcache, closes, after the cache manager),
+ *       or {@code spring.datasource.*} without one ({@link DataSourceHandoff});</li>
  *   <li>statistics for the caches it creates (JCache's default is off, which leaves Micrometer's
  *       {@code cache.gets} at 0; {@code pgjcache.statistics});</li>
  *   <li>that a cache of {@code spring.cache.cache-names} declared in the pgjcache file too is to be
@@ -55,6 +57,9 @@ import org.springframework.core.io.Resource;
 @Conditional(PgjcacheSelectedCondition.class)
 @EnableConfigurationProperties({CacheProperties.class, PgjcacheProperties.class})
 public class PgjcacheAutoConfiguration implements BeanClassLoaderAware {
+
+  /** The name of the cache manager bean, Boot's own name for it. */
+  private static final String BEAN_NAME = "jCacheCacheManager";
 
   private ClassLoader beanClassLoader;
 
@@ -93,6 +98,9 @@ public class PgjcacheAutoConfiguration implements BeanClassLoaderAware {
         pgjcache.isUseApplicationDataSource() ? ApplicationDatabase.of(beans, classLoader)
             : Optional.empty());
     Properties properties = connection.properties();
+    if (connection.choice() == DataSourceHandoff.Choice.DATA_SOURCE) {
+      closeBefore(properties.get(DataSourceHandoff.DATA_SOURCE), beans);
+    }
     CacheManager manager = provider.getCacheManager(uri, classLoader, properties);
     try {
       new CacheSetup(pgjcache.isStatistics()).apply(manager, cacheProperties.getCacheNames(),
@@ -103,5 +111,20 @@ public class PgjcacheAutoConfiguration implements BeanClassLoaderAware {
       throw e;
     }
     return manager;
+  }
+
+  /**
+   * Makes Spring close the cache manager before the DataSource it runs on: the manager still writes at
+   * close (it leaves the node table), and the pool is the application's to close.
+   */
+  private static void closeBefore(Object dataSource, ListableBeanFactory beans) {
+    if (!(beans instanceof ConfigurableListableBeanFactory factory)) {
+      return;
+    }
+    for (String name : factory.getBeanNamesForType(DataSource.class, false, false)) {
+      if (factory.getSingleton(name) == dataSource) {
+        factory.registerDependentBean(name, BEAN_NAME);
+      }
+    }
   }
 }

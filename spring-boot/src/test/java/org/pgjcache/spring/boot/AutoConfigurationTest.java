@@ -130,6 +130,11 @@ class AutoConfigurationTest {
       PgCacheManager manager = context.getBean(javax.cache.CacheManager.class)
           .unwrap(PgCacheManager.class);
       assertThat(manager.settings().jdbcUrl()).isEqualTo(jdbcUrl);
+      assertThat(manager.settings().dataSource())
+          .containsSame(context.getBean(javax.sql.DataSource.class));
+      String dataSourceBean = context.getBeanNamesForType(javax.sql.DataSource.class)[0];
+      assertThat(context.getBeanFactory().getDependentBeans(dataSourceBean))
+          .as("beans Spring closes before the DataSource").contains("jCacheCacheManager");
     });
   }
 

@@ -12,13 +12,15 @@ import java.util.Properties;
 import java.util.logging.Logger;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.config.Settings;
 import org.pgjcache.config.SettingsResolver;
 
 /**
- * How the application's database reaches pgjcache: the DataSource object when the provider takes
- * {@code pgjcache.data-source}, {@code spring.datasource.*} when it does not, nothing when pgjcache was
- * given a database of its own.
+ * How the application's database reaches pgjcache: the DataSource object (its LISTEN connection on the
+ * URL the pool tells, else on {@code spring.datasource.url}), {@code spring.datasource.*} copied when
+ * there is no DataSource bean, nothing when pgjcache was given a database of its own.
  */
 class DataSourceHandoffTest {
 
@@ -28,31 +30,50 @@ class DataSourceHandoffTest {
       new ApplicationDatabase("jdbc:postgresql://app-db:5432/app", "app", "secret");
   private static final DataSource DATA_SOURCE = new NoDataSource();
 
-  /** A provider that knows pgjcache.data-source: it resolves the rest as today's does. */
-  private static final DataSourceHandoff.Resolver TAKES_DATA_SOURCE = (uri, loader, props) -> {
-    Properties rest = new Properties();
-    props.forEach((k, v) -> {
-      if (!k.equals(DataSourceHandoff.DATA_SOURCE)) {
-        rest.put(k, v);
-      }
-    });
-    return SettingsResolver.resolve(uri, loader, rest);
-  };
-
   @Test
-  void theDataSourceObjectGoesToAProviderThatTakesIt() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff(TAKES_DATA_SOURCE)
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
+  void theDataSourceObjectIsHandedOverAndItsUrlIsWhereLISTENGoes() {
+    HikariDataSource pool = new HikariDataSource();
+    pool.setJdbcUrl("jdbc:postgresql://pool-db:5433/shop");
+    pool.setUsername("shop");
+    DataSourceHandoff.Decision decision = new DataSourceHandoff()
+        .decide(NO_FILE, LOADER, true, pool, Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATA_SOURCE);
     assertThat(decision.properties()).containsOnlyKeys(DataSourceHandoff.DATA_SOURCE);
-    assertThat(decision.properties().get(DataSourceHandoff.DATA_SOURCE)).isSameAs(DATA_SOURCE);
+    assertThat(decision.properties().get(DataSourceHandoff.DATA_SOURCE)).isSameAs(pool);
+    Settings settings = SettingsResolver.resolve(NO_FILE, LOADER, decision.properties());
+    assertThat(settings.dataSource().orElseThrow()).isSameAs(pool);
+    assertThat(settings.describeListenTarget()).isEqualTo("pool-db:5433/shop");
+    assertThat(settings.listenUser()).isEqualTo("shop");
   }
 
   @Test
-  void aProviderThatRefusesTheKeyGetsTheUrlUserAndPasswordInstead() {
+  void aDataSourceThatDoesNotTellItsUrlListensOnSpringDatasourceUrl() {
     DataSourceHandoff.Decision decision = new DataSourceHandoff()
         .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
+
+    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATA_SOURCE);
+    Properties props = decision.properties();
+    assertThat(props.get(DataSourceHandoff.DATA_SOURCE)).isSameAs(DATA_SOURCE);
+    assertThat(props.getProperty("pgjcache.listen-jdbc-url")).isEqualTo(APP.url());
+    Settings settings = SettingsResolver.resolve(NO_FILE, LOADER, props);
+    assertThat(settings.listenJdbcUrl()).isEqualTo(APP.url());
+    assertThat(settings.listenUser()).isEqualTo("app");
+    assertThat(settings.listenPassword()).contains("secret");
+  }
+
+  @Test
+  void aDataSourceThatTellsNothingWithNothingElseToGoOnFailsSayingWhatToSet() {
+    assertThatThrownBy(() -> new DataSourceHandoff()
+        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.empty()))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("pgjcache.listen-jdbc-url");
+  }
+
+  @Test
+  void withoutADataSourceBeanTheUrlUserAndPasswordAreCopied() {
+    DataSourceHandoff.Decision decision = new DataSourceHandoff()
+        .decide(NO_FILE, LOADER, true, null, Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATASOURCE_PROPERTIES);
     Properties props = decision.properties();
@@ -61,24 +82,6 @@ class DataSourceHandoffTest {
     assertThat(props.getProperty("pgjcache.user")).isEqualTo("app");
     assertThat(props.getProperty("pgjcache.password")).isEqualTo("secret");
     assertThat(SettingsResolver.resolve(NO_FILE, LOADER, props).jdbcUrl()).isEqualTo(APP.url());
-  }
-
-  @Test
-  void thisBranchsProviderRefusesTheKeyAsUnknown() {
-    Properties props = new Properties();
-    props.put(DataSourceHandoff.DATA_SOURCE, DATA_SOURCE);
-    assertThatThrownBy(() -> SettingsResolver.resolve(NO_FILE, LOADER, props))
-        .isInstanceOf(CacheException.class)
-        .satisfies(e -> assertThat(DataSourceHandoff.isUnknownDataSourceKey(e)).isTrue());
-  }
-
-  @Test
-  void aDataSourceWithoutSpringPropertiesIsLeftToPgjcachesOwnSettingsWhenRefused() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.empty());
-
-    assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
-    assertThat(decision.properties()).isEmpty();
   }
 
   @Test
@@ -96,7 +99,7 @@ class DataSourceHandoffTest {
 
   @Test
   void pgjcachesOwnJdbcUrlWins() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff(TAKES_DATA_SOURCE)
+    DataSourceHandoff.Decision decision = new DataSourceHandoff()
         .decide(URI.create("classpath:explicit/pgjcache.properties"), LOADER, true, DATA_SOURCE,
             Optional.of(APP));
 
@@ -107,10 +110,10 @@ class DataSourceHandoffTest {
   @Test
   void notPostgresOrTurnedOffMeansOwnSettings() {
     ApplicationDatabase h2 = new ApplicationDatabase("jdbc:h2:mem:app", "sa", null);
-    assertThat(new DataSourceHandoff(TAKES_DATA_SOURCE)
+    assertThat(new DataSourceHandoff()
         .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(h2)).choice())
         .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
-    assertThat(new DataSourceHandoff(TAKES_DATA_SOURCE)
+    assertThat(new DataSourceHandoff()
         .decide(NO_FILE, LOADER, false, DATA_SOURCE, Optional.of(APP)).choice())
         .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
   }

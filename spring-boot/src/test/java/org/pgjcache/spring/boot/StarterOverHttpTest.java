@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.manager.PgCacheManager;
 import org.pgjcache.spring.boot.app.BookApplication;
@@ -50,6 +51,9 @@ class StarterOverHttpTest {
 
   @Autowired
   private CacheManager cacheManager;
+
+  @Autowired
+  private DataSource dataSource;
 
   @Autowired
   private BookService books;
@@ -96,8 +100,11 @@ class StarterOverHttpTest {
     assertThat(manager.settings().file()).hasValueSatisfying(
         file -> assertThat(file).endsWith("app/pgjcache.yaml"));
     assertThat(manager.settings().heartbeatInterval()).isEqualTo(Duration.ofSeconds(7));
-    // this provider does not take pgjcache.data-source yet: spring.datasource.* is handed over instead
-    assertThat(manager.settings().sourceOf("jdbc-url")).isEqualTo("properties");
+    // the application's DataSource bean itself is handed over: pgjcache opens no pool of its own, and
+    // its LISTEN connection goes to the URL the pool tells
+    assertThat(manager.settings().dataSource()).containsSame(dataSource);
+    assertThat(manager.settings().sourceOf("data-source")).isEqualTo("properties");
+    assertThat(manager.settings().sourceOf("jdbc-url")).isEqualTo("data-source");
     assertThat(manager.settings().jdbcUrl()).isEqualTo(jdbcUrl);
     assertThat(manager.settings().user()).isEqualTo(TestDatabase.get().user());
   }
