@@ -19,6 +19,8 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.pgjcache.bench.jmh.BoundedBench;
+import org.pgjcache.bench.jmh.BoundedMissBench;
 import org.pgjcache.bench.jmh.BulkBench;
 import org.pgjcache.bench.jmh.GetBench;
 import org.pgjcache.bench.jmh.InvokeBench;
@@ -26,6 +28,7 @@ import org.pgjcache.bench.jmh.PutBench;
 import org.pgjcache.bench.jmh.RawBatchBench;
 import org.pgjcache.bench.jmh.RawReadBench;
 import org.pgjcache.bench.jmh.RawWriteBench;
+import org.pgjcache.bench.memory.BoundedAttach;
 import org.pgjcache.bench.memory.ReplicaMemory;
 import org.pgjcache.bench.peers.Peer;
 import org.pgjcache.bench.peers.Redis;
@@ -97,6 +100,7 @@ public final class Suite {
     }
     if (!a.flag("-no-memory")) {
       runMain(ReplicaMemory.class, forkArgs, results, a.flag("-quick"), "-Xmx6g");
+      runMain(BoundedAttach.class, forkArgs, results, a.flag("-quick"), "-Xmx6g");
     }
     notes.put("loadAverageAtEnd", loadAverage());
     notes.put("suiteSeconds", Long.toString(TimeUnit.NANOSECONDS.toSeconds(
@@ -170,7 +174,8 @@ public final class Suite {
   private static void runJmh(Arguments a, Path results, List<String> forkArgs, boolean redis)
       throws RunnerException, IOException {
     List<Class<?>> classes = List.of(GetBench.class, PutBench.class, BulkBench.class,
-        InvokeBench.class, RawWriteBench.class, RawBatchBench.class, RawReadBench.class);
+        InvokeBench.class, RawWriteBench.class, RawBatchBench.class, RawReadBench.class,
+        BoundedBench.class, BoundedMissBench.class);
     ObjectMapper json = new ObjectMapper();
     ArrayNode all = json.createArrayNode();
     String only = a.value("-only", null);
@@ -230,8 +235,11 @@ public final class Suite {
       impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.PGJCACHE_RELAXED, Peer.CAFFEINE,
           Peer.REDISSON, Peer.HAZELCAST));
     } else if (type == RawWriteBench.class || type == RawBatchBench.class
-        || type == RawReadBench.class) {
+        || type == RawReadBench.class || type == BoundedMissBench.class) {
       return null;
+    } else if (type == BoundedBench.class) {
+      return new ArrayList<>(List.of(Peer.PGJCACHE_BOUNDED, Peer.CAFFEINE,
+          BoundedBench.CAFFEINE_BOUNDED));
     } else {
       impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.CAFFEINE, Peer.REDISSON, Peer.HAZELCAST));
     }

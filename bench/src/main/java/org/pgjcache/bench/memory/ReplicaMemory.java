@@ -1,6 +1,7 @@
 package org.pgjcache.bench.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -17,6 +19,7 @@ import javax.cache.spi.CachingProvider;
 import org.pgjcache.bench.BenchDatabase;
 import org.pgjcache.bench.Data;
 import org.pgjcache.bench.peers.PgjcachePeer;
+import org.pgjcache.cache.PgCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * are kept alive by this program throughout, so the difference is pure overhead. A node that attaches
  * decodes keys and values of its own; its figure includes them, and the size of the data alone (measured
  * the same way) is subtracted. Caffeine's JCache and a plain {@code ConcurrentHashMap} are measured the
- * same way for scale.
+ * same way for scale, and so are a bounded replica (a writing node with {@code max-entries} as large
+ * as the cache, so that it holds every entry: the overhead of the bounded tier) and Caffeine's own
+ * bounded cache ({@code maximumSize}).
  */
 public final class ReplicaMemory {
 
@@ -74,6 +79,22 @@ public final class ReplicaMemory {
         String.format("%.1f", writerOverhead));
     writer.close();
 
+    out.put("caffeineBoundedOverheadBytesPerEntry", caffeineBounded(keys, values));
+    Properties bounded = PgjcachePeer.properties(db);
+    bounded.setProperty("pgjcache.max-entries", Integer.toString(entries));
+    CacheManager boundedWriter = PgjcachePeer.node(bounded, "bounded-writer");
+    Cache<Long, String> boundedCache = boundedWriter.createCache("bounded", config);
+    long boundedEmpty = Heap.usedAfterGc();
+    fill(boundedCache, keys, values, entries);
+    double boundedOverhead = (double) (Heap.usedAfterGc() - boundedEmpty) / entries;
+    long held = boundedCache.unwrap(PgCache.class).localTier().size();
+    out.put("pgjcacheBoundedWriterOverheadBytesPerEntry", boundedOverhead);
+    out.put("pgjcacheBoundedWriterHeld", held);
+    LOG.info("pgjcache bounded writer node (max-entries={}, {} held): {} bytes per entry beyond key"
+        + " and value", entries, held, String.format("%.1f", boundedOverhead));
+    boundedWriter.destroyCache("bounded");
+    boundedWriter.close();
+
     CacheManager reader = PgjcachePeer.node(PgjcachePeer.properties(db), "reader");
     reader.createCache("warm-up", config);
     long readerEmpty = Heap.usedAfterGc();
@@ -117,6 +138,21 @@ public final class ReplicaMemory {
     double overhead = (double) (Heap.usedAfterGc() - before) / keys.length;
     LOG.info("ConcurrentHashMap: {} bytes per entry beyond key and value ({} entries)",
         String.format("%.1f", overhead), map.size());
+    return overhead;
+  }
+
+  /** Caffeine's own bounded cache ({@code maximumSize}) holding every entry, for scale. */
+  private static double caffeineBounded(Long[] keys, String[] values) {
+    long before = Heap.usedAfterGc();
+    com.github.benmanes.caffeine.cache.Cache<Long, String> cache =
+        Caffeine.newBuilder().maximumSize(keys.length).build();
+    for (int i = 0; i < keys.length; i++) {
+      cache.put(keys[i], values[i]);
+    }
+    cache.cleanUp();
+    double overhead = (double) (Heap.usedAfterGc() - before) / keys.length;
+    LOG.info("Caffeine maximumSize({}): {} bytes per entry beyond key and value ({} entries)",
+        keys.length, String.format("%.1f", overhead), cache.estimatedSize());
     return overhead;
   }
 

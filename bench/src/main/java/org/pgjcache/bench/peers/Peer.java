@@ -17,6 +17,8 @@ public final class Peer implements AutoCloseable {
   public static final String PGJCACHE = "pgjcache";
   /** pgjcache with {@code pgjcache.durability=relaxed} ({@code synchronous_commit = off}). */
   public static final String PGJCACHE_RELAXED = "pgjcache-relaxed";
+  /** pgjcache with bounded replicas: {@code pgjcache.max-entries=10000} (issue 12). */
+  public static final String PGJCACHE_BOUNDED = "pgjcache-bounded";
   public static final String CAFFEINE = "caffeine";
   public static final String REDISSON = "redisson";
   public static final String HAZELCAST = "hazelcast";
@@ -39,6 +41,8 @@ public final class Peer implements AutoCloseable {
         return PgjcachePeer.open(name, false);
       case PGJCACHE_RELAXED:
         return PgjcachePeer.open(name, true);
+      case PGJCACHE_BOUNDED:
+        return PgjcachePeer.openBounded(name, PgjcachePeer.BOUND);
       case CAFFEINE:
         return CaffeinePeer.open(name);
       case REDISSON:

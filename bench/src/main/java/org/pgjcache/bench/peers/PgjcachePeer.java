@@ -13,6 +13,8 @@ public final class PgjcachePeer {
 
   /** The provider's class name; several providers share the class path here. */
   public static final String PROVIDER = "org.pgjcache.spi.PgCachingProvider";
+  /** The bound of {@link Peer#PGJCACHE_BOUNDED}'s caches. */
+  public static final int BOUND = 10_000;
 
   private PgjcachePeer() {
   }
@@ -23,6 +25,14 @@ public final class PgjcachePeer {
     if (relaxed) {
       properties.setProperty("pgjcache.durability", "relaxed");
     }
+    return new Peer(name, node(properties, "bench"), null);
+  }
+
+  /** pgjcache whose every cache is bounded to {@code maxEntries} entries per node. */
+  static Peer openBounded(String name, int maxEntries) {
+    BenchDatabase db = BenchDatabase.fresh(name.replace('-', '_'));
+    Properties properties = properties(db);
+    properties.setProperty("pgjcache.max-entries", Integer.toString(maxEntries));
     return new Peer(name, node(properties, "bench"), null);
   }
 
