@@ -169,22 +169,29 @@ class PgBouncerTest {
     EventLog<String, String> timed = EventLog.on(to, System::nanoTime, false);
     int count = 200;
     long[] sent = new long[count];
+    long[] returned = new long[count];
     for (int i = 0; i < count; i++) {
       sent[i] = System.nanoTime();
       from.put("timed-" + i, "v");
+      returned[i] = System.nanoTime();
       int heardSoFar = i + 1;
       await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
           .until(() -> timed.count(EventType.CREATED) >= heardSoFar);
     }
-    long[] micros = new long[count];
+    long[] fromCall = new long[count];
+    long[] fromReturn = new long[count];
     for (EventLog.Heard<String, String> heard : timed.of(EventType.CREATED)) {
       int i = Integer.parseInt(heard.key().substring("timed-".length()));
-      micros[i] = (heard.at() - sent[i]) / 1_000;
+      fromCall[i] = (heard.at() - sent[i]) / 1_000;
+      fromReturn[i] = Math.max(0, heard.at() - returned[i]) / 1_000;
     }
-    java.util.Arrays.sort(micros);
-    System.out.printf("through PgBouncer (transaction pooling), LISTEN direct: from the put's call"
-        + " (its round trips through PgBouncer included) to the listener on the other node, paced,"
-        + " p50 %d us, p99 %d us (%d puts)%n", micros[count / 2], micros[count * 99 / 100], count);
+    java.util.Arrays.sort(fromCall);
+    java.util.Arrays.sort(fromReturn);
+    System.out.printf("through PgBouncer (transaction pooling), LISTEN direct, paced, %d puts: from the"
+        + " put's return to the listener on the other node (as the benchmark counts) p50 %d us, p99 %d us;"
+        + " from the put's call (its round trips through PgBouncer included) p50 %d us, p99 %d us%n",
+        count, fromReturn[count / 2], fromReturn[count * 99 / 100], fromCall[count / 2],
+        fromCall[count * 99 / 100]);
     from.removeAll(timedKeys(count));
   }
 
