@@ -69,11 +69,14 @@ public final class PgCache<K, V> implements Cache<K, V> {
     open();
     Checks.key(key);
     boolean full = core.replica.holdsAll();
-    Versioned held = full ? core.replica.get(key) : core.resolve(key, core.now());
+    Versioned held = core.replica.lookup(key);
     if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null
         && core.plainHits()) {
       // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no allocation
       return core.read(key, held);
+    }
+    if (held == null && !full) {
+      held = core.resolve(key, core.now());
     }
     long start = core.stats.start();
     EventBatch batch = new EventBatch();

@@ -77,10 +77,18 @@ final class BoundedReplica extends MapReplica {
   }
 
   @Override
-  public Versioned resolve(Object key, long now, Source source) {
+  public Versioned lookup(Object key) {
     Versioned held = get(key);
     if (held != null) {
       hits.increment();
+    }
+    return held;
+  }
+
+  @Override
+  public Versioned resolve(Object key, long now, Source source) {
+    Versioned held = lookup(key);
+    if (held != null) {
       return held;
     }
     misses.increment();

@@ -60,6 +60,15 @@ public interface Replica {
   Versioned get(Object key);
 
   /**
+   * What the replica holds for a key, as an application read that found it (a local-tier hit) or
+   * null if it is not held, in which case the caller goes on with {@link #resolve}. Needs no clock and
+   * no source, so the common hit of a bounded replica costs no more than its map lookup and counter.
+   */
+  default Versioned lookup(Object key) {
+    return get(key);
+  }
+
+  /**
    * What the replica holds for a key, reading it from {@code source} first if the replica may not hold
    * it (concurrent reads of one key share one load); a key the source does not have is held as a
    * tombstone at revision 0, which any committed change of the key replaces. A full replica never reads.
