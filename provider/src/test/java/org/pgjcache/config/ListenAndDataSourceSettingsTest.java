@@ -9,16 +9,12 @@ import static org.pgjcache.config.Fixtures.resolve;
 import static org.pgjcache.config.Fixtures.system;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
 import java.util.Properties;
-import java.util.logging.Logger;
 import javax.cache.CacheException;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.testkit.UnconnectedDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -191,49 +187,7 @@ class ListenAndDataSourceSettingsTest {
         }
     }
 
-    /** A data source that tells nothing about where it connects. */
-    public static class OpaqueDataSource implements DataSource {
-        @Override
-        public Connection getConnection() {
-            throw new UnsupportedOperationException("a settings test does not connect");
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) {
-            throw new UnsupportedOperationException("a settings test does not connect");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
+    /** A DataSource that tells nothing about where it connects. */
+    public static class OpaqueDataSource extends UnconnectedDataSource {
     }
 }

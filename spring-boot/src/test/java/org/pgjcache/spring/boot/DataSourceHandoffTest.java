@@ -3,19 +3,16 @@ package org.pgjcache.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.logging.Logger;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.config.Settings;
 import org.pgjcache.config.SettingsResolver;
+import org.pgjcache.testkit.UnconnectedDataSource;
 
 /**
  * How the application's database reaches pgjcache: the DataSource object (its LISTEN connection on the
@@ -134,48 +131,6 @@ class DataSourceHandoffTest {
   }
 
   /** A DataSource that is never asked for a connection. */
-  private static final class NoDataSource implements DataSource {
-    @Override
-    public Connection getConnection() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
+  private static final class NoDataSource extends UnconnectedDataSource {
   }
 }
