@@ -74,6 +74,27 @@ final class Probe {
     System.arraycopy(writer.returned, 0, returned, 0, returned.length);
   }
 
+  /** When each update was heard (0: not heard), for a receiver in another JVM to report. */
+  long[] receivedTimes() {
+    return received.clone();
+  }
+
+  /**
+   * The time from each heard update's write return to its receipt in microseconds (0 when heard first),
+   * for receipts taken by a receiver in another JVM of the same machine: {@link System#nanoTime()} reads
+   * the system's monotonic clock on Linux, which all processes share.
+   */
+  double[] fromReturnMicros(long[] receivedTimes) {
+    double[] out = new double[receivedTimes.length];
+    int n = 0;
+    for (int i = 0; i < receivedTimes.length && i < returned.length; i++) {
+      if (receivedTimes[i] != 0) {
+        out[n++] = Math.max(0, receivedTimes[i] - returned[i]) / 1000.0;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
   /** Waits (bounded) until every update was heard. */
   boolean await(long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
