@@ -2,30 +2,18 @@ package org.pgjcache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.support.ChildJvm;
 import org.pgjcache.support.Nodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +44,12 @@ class BoundedHeapTest {
           new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       fill(nodes);
 
-      Child child = new Child(nodes);
-      try {
-        child.expect("ready");
+      try (ChildJvm child = new ChildJvm("bounded-heap", List.of("-Xmx192m", "-XX:+ExitOnOutOfMemoryError"),
+          BoundedHeapNodeMain.class, List.of(Long.toString(ROWS), Integer.toString(READS),
+              Integer.toString(MAX_ENTRIES)), Map.of("HEAP_TEST_URL", nodes.jdbcUrl(),
+              "HEAP_TEST_USER", nodes.user(), "HEAP_TEST_PASSWORD",
+              nodes.password() == null ? "" : nodes.password()))) {
+        child.expect("ready", WAIT);
         Map<String, String> changes = new HashMap<>();
         long cold = BoundedHeapNodeMain.coldFrom(ROWS);
         for (int i = 0; i < BoundedHeapNodeMain.HOT; i++) {
@@ -67,11 +58,8 @@ class BoundedHeapTest {
         }
         writer.putAll(changes);
         child.send("check");
-        child.expect("done");
-        assertThat(child.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(child.process.exitValue()).as("the node's exit code").isZero();
-      } finally {
-        child.stop();
+        child.expect("done", WAIT);
+        assertThat(child.exitCode(WAIT)).as("the node's exit code").isZero();
       }
     }
   }
@@ -91,81 +79,4 @@ class BoundedHeapTest {
   }
 
   /** The node under test: its process, its lines, and its stdin. */
-  private static final class Child {
-    final Process process;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    final List<String> seen = new ArrayList<>();
-    final Writer commands;
-    final Path log;
-
-    Child(Nodes nodes) throws IOException {
-      String java = ProcessHandle.current().info().command()
-          .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator
-              + "java");
-      log = Files.createTempFile("pgjcache-bounded-heap", ".log");
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m",
-          "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-          BoundedHeapNodeMain.class.getName(), Long.toString(ROWS), Integer.toString(READS),
-          Integer.toString(MAX_ENTRIES)).redirectError(log.toFile());
-      builder.environment().put("HEAP_TEST_URL", nodes.jdbcUrl());
-      builder.environment().put("HEAP_TEST_USER", nodes.user());
-      builder.environment().put("HEAP_TEST_PASSWORD", nodes.password() == null ? ""
-          : nodes.password());
-      process = builder.start();
-      commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-            process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            LOG.info("bounded node: {}", line);
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          lines.add("reader failed: " + e);
-        }
-        lines.add("exited");
-      }, "bounded-heap-reader");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    void send(String command) throws IOException {
-      commands.write(command + "\n");
-      commands.flush();
-    }
-
-    /** Waits for {@code line}; fails on the node's failure, exit, or silence past the deadline. */
-    void expect(String line) throws Exception {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        String next = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (line.equals(next)) {
-          return;
-        }
-        if (next == null) {
-          break;
-        }
-        seen.add(next);
-        if (next.startsWith("failed") || next.equals("exited")) {
-          break;
-        }
-      }
-      throw new AssertionError("the bounded node did not print '" + line + "'; it printed " + seen
-          + (process.isAlive() ? "" : " and exited with " + process.exitValue())
-          + "; its log:\n" + tail(Files.readString(log)));
-    }
-
-    void stop() throws IOException, InterruptedException {
-      commands.close();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      Files.deleteIfExists(log);
-    }
-
-    private static String tail(String text) {
-      List<String> all = text.lines().toList();
-      return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
-    }
-  }
 }
