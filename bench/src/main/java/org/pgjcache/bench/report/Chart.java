@@ -75,6 +75,8 @@ public final class Chart {
         withCeiling(r, "8")));
     panels.add(new Panel("put, 16 threads — puts/s (more is better)", true, true,
         withCeiling(r, "16")));
+    panels.add(new Panel("put, 8 threads — p99 and p99.9 µs per put (less is better)", false, true,
+        tails(r, "PutBench.put8Sample")));
     panels.add(new Panel("putAll of 1,000 — µs per call (less is better)", false, true,
         peers(r, "BulkBench.putAll", null, "raw bulk upsert (unnest)",
             r.score("RawReadBench.bulkUnnest", null), null)));
@@ -124,6 +126,23 @@ public final class Chart {
     List<Bar> bars = withRelaxed(r, "PutBench.put" + threads, "RawWriteBench.write" + threads);
     bars.add(new Bar("ceiling: " + threads + " rows per commit", r.ceiling(threads), RAW_LIGHT,
         null));
+    return bars;
+  }
+
+  /** A sample-mode benchmark's p99 and p99.9 on pgjcache, Redisson and Hazelcast. */
+  private static List<Bar> tails(Results r, String benchmark) {
+    List<Bar> bars = new ArrayList<>();
+    String[][] peers = {{Peer.PGJCACHE, "pgjcache"}, {Peer.PGJCACHE_RELAXED, "pgjcache relaxed"},
+        {Peer.REDISSON, "Redisson"}, {Peer.HAZELCAST, "Hazelcast"}};
+    Color[] colors = {PGJCACHE, RELAXED, REDISSON, HAZELCAST};
+    for (int i = 0; i < peers.length; i++) {
+      String note = peers[i][0].equals(Peer.REDISSON) && !r.has(Peer.REDISSON)
+          ? "skipped: no Redis" : null;
+      for (String[] p : new String[][] {{"99.0", "p99"}, {"99.9", "p99.9"}}) {
+        bars.add(new Bar(peers[i][1] + ", " + p[1], r.percentile(benchmark, peers[i][0], p[0]),
+            colors[i], note));
+      }
+    }
     return bars;
   }
 

@@ -39,6 +39,7 @@ public final class RatioTable {
   public static String render(Results results) {
     RatioTable table = new RatioTable(results);
     table.figures();
+    table.tails();
     table.ratios();
     table.targets();
     table.propagation();
@@ -128,6 +129,35 @@ public final class RatioTable {
         + " rows per statement, each with its NOTIFY, nothing in front of PostgreSQL): ")
         .append(fmt(r.ceiling("8"))).append(" / ").append(fmt(r.ceiling("16")))
         .append(" rows/s.\n\n");
+  }
+
+  /** Issue 14, point 5: the tail of {@code put} with 8 threads, from the sample-mode benchmark. */
+  private void tails() {
+    String bench = "PutBench.put8Sample";
+    if (r.score(bench, Peer.PGJCACHE) == null) {
+      return;
+    }
+    out.append("### put latency, 8 threads (sample mode, µs)\n\n");
+    out.append("| | pgjcache | pgjcache relaxed | Redisson | Hazelcast | pgjcache vs Redisson |"
+        + " pgjcache vs Hazelcast |\n|---|--:|--:|--:|--:|--:|--:|\n");
+    String[][] rows = {{"mean", null}, {"p50", "50.0"}, {"p99", "99.0"}, {"p99.9", "99.9"}};
+    for (String[] row : rows) {
+      Double pg = tail(bench, Peer.PGJCACHE, row[1]);
+      Double redisson = tail(bench, Peer.REDISSON, row[1]);
+      Double hazelcast = tail(bench, Peer.HAZELCAST, row[1]);
+      out.append("| ").append(row[0]).append(" | ").append(fmt(pg))
+          .append(" | ").append(fmt(tail(bench, Peer.PGJCACHE_RELAXED, row[1])))
+          .append(" | ").append(redisson(redisson))
+          .append(" | ").append(fmt(hazelcast))
+          .append(" | ").append(ratio(pg, redisson, false))
+          .append(" | ").append(ratio(pg, hazelcast, false)).append(" |\n");
+    }
+    out.append("\nN× means pgjcache's put takes 1/N of the peer's time at that percentile.\n\n");
+  }
+
+  /** A sample-mode benchmark's mean ({@code percentile} null) or percentile. */
+  private Double tail(String benchmark, String impl, String percentile) {
+    return percentile == null ? r.score(benchmark, impl) : r.percentile(benchmark, impl, percentile);
   }
 
   private void ratios() {
