@@ -167,7 +167,7 @@ class PgBouncerTest {
    */
   private static void printPropagation(Cache<String, String> from, Cache<String, String> to) {
     EventLog<String, String> timed = EventLog.on(to, System::nanoTime, false);
-    int count = 200;
+    int count = 1000;
     long[] sent = new long[count];
     long[] returned = new long[count];
     for (int i = 0; i < count; i++) {
