@@ -40,27 +40,34 @@ final class BoundedReplica extends MapReplica {
   private final Map<Object, Load> loads = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  /** Counted here, not by Caffeine's recordStats(), which would add a counter to every read. */
+  private final LongAdder evictions;
   /** Values evicted while still referenced, for store-by-reference identity; null if by value. */
   private final EvictedValues evicted;
 
   BoundedReplica(long maxEntries, boolean keepIdentity) {
-    this(maxEntries, keepIdentity ? new EvictedValues() : null);
+    this(maxEntries, keepIdentity ? new EvictedValues() : null, new LongAdder());
   }
 
-  private BoundedReplica(long maxEntries, EvictedValues evicted) {
-    this(Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).recordStats()
+  private BoundedReplica(long maxEntries, EvictedValues evicted, LongAdder evictions) {
+    this(Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
         .evictionListener((Object key, Versioned value, RemovalCause cause) -> {
+          if (cause.wasEvicted()) {
+            evictions.increment();
+          }
           if (evicted != null && key != null && value != null && !value.isTombstone()) {
             evicted.remember(key, value);
           }
-        }).build(), maxEntries, evicted);
+        }).build(), maxEntries, evicted, evictions);
   }
 
-  private BoundedReplica(Cache<Object, Versioned> tier, long maxEntries, EvictedValues evicted) {
+  private BoundedReplica(Cache<Object, Versioned> tier, long maxEntries, EvictedValues evicted,
+      LongAdder evictions) {
     super(tier.asMap());
     this.tier = tier;
     this.maxEntries = maxEntries;
     this.evicted = evicted;
+    this.evictions = evictions;
   }
 
   @Override
@@ -203,7 +210,7 @@ final class BoundedReplica extends MapReplica {
   @Override
   public TierStats tierStats() {
     tier.cleanUp(); // pending evictions first: the size reported is within the bound
-    return new TierStats(hits.sum(), misses.sum(), tier.stats().evictionCount(),
+    return new TierStats(hits.sum(), misses.sum(), evictions.sum(),
         tier.estimatedSize(), maxEntries);
   }
 
