@@ -43,7 +43,7 @@ final class Fences {
 
   /** The payload of the marker of {@code subscription} (a complete gap notice). */
   static String payload(Subscription subscription) {
-    return "G|0|0|" + subscription.origin() + "|" + CACHE.length() + "|0|" + CACHE;
+    return Payloads.gap(CACHE, subscription.origin());
   }
 
   /** Starts waiting for the marker of a fenced subscription. */

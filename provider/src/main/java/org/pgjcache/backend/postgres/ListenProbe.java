@@ -72,7 +72,7 @@ final class ListenProbe {
 
   /** The payload of a probe (a complete gap notice, to be sealed). */
   private String payload(long n) {
-    return "G|0|0|" + origin + n + "|" + CACHE.length() + "|0|" + CACHE;
+    return Payloads.gap(CACHE, origin + n);
   }
 
   /**

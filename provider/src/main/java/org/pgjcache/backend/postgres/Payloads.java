@@ -47,6 +47,14 @@ final class Payloads {
     return new String[] {head, prefix};
   }
 
+  /**
+   * A whole gap notice (revision 0) for {@code cache} from {@code origin}, not yet sealed: what a change
+   * too large to announce, a fence marker and a LISTEN probe all send.
+   */
+  static String gap(String cache, String origin) {
+    return "G|0" + gapTail(cache, origin);
+  }
+
   private static String gapTail(String cache, String origin) {
     return "|0|" + origin + "|" + cache.length() + "|0|" + cache;
   }
