@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -23,6 +22,7 @@ import javax.cache.event.EventType;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.EventLog;
 import org.pgjcache.support.Nodes;
+import org.pgjcache.support.PgjcacheThreads;
 
 /**
  * An application hands pgjcache the pool it already has ({@code pgjcache.data-source}): pgjcache runs
@@ -36,7 +36,7 @@ class OwnDataSourceTest {
 
   @Test
   void nodesRunOnTheApplicationsPoolsAndLeaveThemOpen() throws Exception {
-    Set<String> before = pgjcacheThreads();
+    Set<String> before = PgjcacheThreads.alive();
     try (Nodes nodes = Nodes.freshDatabase("own_ds");
         HikariDataSource appA = applicationPool(nodes, "app-a");
         HikariDataSource appB = applicationPool(nodes, "app-b")) {
@@ -70,7 +70,7 @@ class OwnDataSourceTest {
       onB.put("back", "from b");
       await().atMost(WAIT).untilAsserted(() -> assertThat(onA.get("back")).isEqualTo("from b"));
 
-      assertThat(pgjcacheThreads()).noneMatch(name -> name.endsWith("-housekeeper"));
+      assertThat(PgjcacheThreads.alive()).noneMatch(name -> name.endsWith("-housekeeper"));
       assertThat(sessions(nodes, "pgjcache-listen %")).isEqualTo(2);
       assertThat(sessions(nodes, "pgjcache %")).as("sessions of a pool of pgjcache's").isZero();
 
@@ -85,7 +85,7 @@ class OwnDataSourceTest {
         assertThat(rs.getInt(1)).isEqualTo(3);
       }
       await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(pgjcacheThreads()).isEqualTo(before);
+        assertThat(PgjcacheThreads.alive()).isEqualTo(before);
         assertThat(sessions(nodes, "pgjcache%")).isZero();
       });
     }
@@ -141,16 +141,6 @@ class OwnDataSourceTest {
     p.setProperty("pgjcache.shared-backend", "false");
     p.setProperty("pgjcache.heartbeat-interval", "1s");
     return p;
-  }
-
-  private static Set<String> pgjcacheThreads() {
-    Set<String> names = new TreeSet<>();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.isAlive() && thread.getName().startsWith("pgjcache")) {
-        names.add(thread.getName());
-      }
-    }
-    return names;
   }
 
   /** Sessions of the test database whose application_name is like the pattern. */

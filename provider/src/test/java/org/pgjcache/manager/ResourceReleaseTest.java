@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
@@ -20,6 +19,7 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.integration.CompletionListenerFuture;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
+import org.pgjcache.support.PgjcacheThreads;
 
 class ResourceReleaseTest {
 
@@ -34,7 +34,7 @@ class ResourceReleaseTest {
 
   @Test
   void closingTheManagerReleasesEveryThreadAndConnection() throws Exception {
-    Set<String> before = pgjcacheThreads();
+    Set<String> before = PgjcacheThreads.alive();
     try (Nodes nodes = Nodes.freshDatabase("release")) {
       CacheManager manager = nodes.node("a");
       MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
@@ -50,26 +50,16 @@ class ResourceReleaseTest {
       CompletionListenerFuture done = new CompletionListenerFuture();
       cache.loadAll(Set.of("k1"), false, done);
       done.get();
-      assertThat(pgjcacheThreads()).isNotEqualTo(before);
+      assertThat(PgjcacheThreads.alive()).isNotEqualTo(before);
       assertThat(connections(nodes)).isGreaterThanOrEqualTo(2);
 
       manager.close();
 
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-        assertThat(pgjcacheThreads()).isEqualTo(before);
+        assertThat(PgjcacheThreads.alive()).isEqualTo(before);
         assertThat(connections(nodes)).isZero();
       });
     }
-  }
-
-  private static Set<String> pgjcacheThreads() {
-    Set<String> names = new TreeSet<>();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.isAlive() && thread.getName().startsWith("pgjcache")) {
-        names.add(thread.getName());
-      }
-    }
-    return names;
   }
 
   private static int connections(Nodes nodes) throws SQLException {

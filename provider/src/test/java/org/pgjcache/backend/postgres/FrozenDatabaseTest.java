@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +28,7 @@ import javax.cache.processor.EntryProcessor;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.CuttableProxy;
 import org.pgjcache.support.Nodes;
+import org.pgjcache.support.PgjcacheThreads;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
@@ -71,7 +71,7 @@ class FrozenDatabaseTest {
 
   @Test
   void everyCallFailsWithinTheBoundAndCloseReturnsAndReleases() throws Exception {
-    Set<String> threadsBefore = pgjcacheThreads();
+    Set<String> threadsBefore = PgjcacheThreads.alive();
     TestDatabase db = TestDatabase.get();
     ExecutorService background = Executors.newFixedThreadPool(2, daemon());
     try (Nodes nodes = Nodes.freshDatabase("frozen");
@@ -154,7 +154,7 @@ class FrozenDatabaseTest {
 
       long closed = System.nanoTime();
       await().atMost(Duration.ofSeconds(15)).untilAsserted(
-          () -> assertThat(pgjcacheThreads()).isEqualTo(threadsBefore));
+          () -> assertThat(PgjcacheThreads.alive()).isEqualTo(threadsBefore));
       long threadsGone = millisSince(closed);
       proxy.thaw();
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(proxy.openClients())
@@ -216,15 +216,5 @@ class FrozenDatabaseTest {
 
   private static long millisSince(long start) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-  }
-
-  private static Set<String> pgjcacheThreads() {
-    Set<String> names = new TreeSet<>();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.isAlive() && thread.getName().startsWith("pgjcache")) {
-        names.add(thread.getName());
-      }
-    }
-    return names;
   }
 }
