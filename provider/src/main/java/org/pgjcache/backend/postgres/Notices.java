@@ -32,6 +32,7 @@ final class Notices {
   private final AtomicLong corrupt = new AtomicLong();
   private final AtomicLong forged = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
+  private final AtomicLong otherCaches = new AtomicLong();
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong unwarned = new AtomicLong();
 
@@ -76,6 +77,10 @@ final class Notices {
 
   void accept(String payload) {
     dispatcher = Thread.currentThread();
+    if (!mayConcernThisNode(payload)) {
+      otherCaches.incrementAndGet();
+      return;
+    }
     Payloads.Notice notice;
     try {
       notice = Payloads.parse(seal.open(payload, backend.now()), seal);
@@ -110,6 +115,23 @@ final class Notices {
         subscribers.gap(notice.cache());
       }
     });
+  }
+
+  /**
+   * False only for a payload that names, in the clear, a cache this node has not opened: PostgreSQL
+   * hands every listener every notification of the database, and such a node need not spend an HMAC,
+   * a decryption and a parse on it (a change it drops is not one it could apply). Fence markers and
+   * probes name {@link Fences#CACHE}; anything not shaped like a payload goes on to be refused
+   * and counted.
+   */
+  private boolean mayConcernThisNode(String payload) {
+    String cache = Payloads.claimedCache(payload);
+    return cache == null || Fences.CACHE.equals(cache) || subscribers.has(cache);
+  }
+
+  /** Notifications dropped unopened because they named a cache this node has not opened. */
+  long otherCaches() {
+    return otherCaches.get();
   }
 
   /** A change announced too long ago may have been replayed: ask the database instead. */

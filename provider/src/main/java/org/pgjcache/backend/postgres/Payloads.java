@@ -148,6 +148,47 @@ final class Payloads {
     }
   }
 
+  /**
+   * The cache a payload names, read before its seal is checked, or null when the payload is not shaped
+   * like one of ours. Good only for dropping notifications of caches this node has not opened: whatever
+   * it answers, nothing is acted on before {@link NoticeSeal#open} vouches for the payload.
+   */
+  static String claimedCache(String raw) {
+    int from = 0;
+    int lengthField = raw.startsWith("B|") ? 5 : 4;
+    int length = -1;
+    for (int field = 0; field < 6; field++) {
+      int bar = raw.indexOf('|', from);
+      if (bar < 0) {
+        return null;
+      }
+      if (field == lengthField) {
+        length = digits(raw, from, bar);
+      }
+      from = bar + 1;
+    }
+    if (length < 0 || from + length > raw.length()) {
+      return null;
+    }
+    return raw.substring(from, from + length);
+  }
+
+  /** The non-negative decimal number in {@code [from, to)}, or -1. */
+  private static int digits(String s, int from, int to) {
+    if (to <= from || to - from > 9) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
   /** Positions of the first {@code count} field separators. */
   private static int[] cuts(String payload, int count) {
     int[] bars = new int[count];

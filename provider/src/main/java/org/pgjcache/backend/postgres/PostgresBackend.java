@@ -406,6 +406,11 @@ public final class PostgresBackend implements Backend {
     return notices.forged();
   }
 
+  /** Notifications dropped before their seal was checked: they named a cache not opened here. */
+  long otherCachesNotifications() {
+    return notices.otherCaches();
+  }
+
   @Override
   public String describe() {
     return "postgres " + target;

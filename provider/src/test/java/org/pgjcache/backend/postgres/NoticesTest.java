@@ -138,6 +138,36 @@ class NoticesTest {
   }
 
   @Test
+  void notificationsOfCachesNotOpenedHereAreDroppedBeforeTheirSealIsChecked() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("other-caches"); Connection c = connect(nodes)) {
+      PostgresBackend backend = ListenKiller.backend(quietNode(nodes, "b"));
+      NoticeSeal seal = seal(backend, c);
+      NoticeSeal foreign = new NoticeSeal(
+          "a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
+      Heard heard = new Heard();
+      try (Subscription ignored = backend.subscribe("c", heard)) {
+        notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.now()));
+        await().atMost(WAIT).until(() -> heard.keys.contains("s:first"));
+        long forged = backend.forgedNotifications();
+        long others = backend.otherCachesNotifications();
+
+        notify(c, backend, foreign.seal(removal("not-opened", "s:x", 2), backend.now()));
+        notify(c, backend, seal.seal(removal("not-opened", "s:y", 3), backend.now()));
+        notify(c, backend, seal.seal(Payloads.batch('P', "not-opened", "elsewhere.1")[0] + "4|5"
+            + Payloads.batch('P', "not-opened", "elsewhere.1")[1], backend.now()));
+        notify(c, backend, foreign.seal(removal("c", "s:forged", 6), backend.now()));
+        notify(c, backend, seal.seal(removal("c", "s:second", 7), backend.now()));
+        await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
+
+        assertThat(heard.keys).containsExactly("s:first", "s:second");
+        assertThat(backend.otherCachesNotifications() - others).as("dropped unopened").isEqualTo(3);
+        assertThat(backend.forgedNotifications() - forged).as("the forged one for cache c")
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void aLateNotificationMakesItsCacheTakeWhatTheDatabaseHolds() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("late-notice"); Connection c = connect(nodes)) {
       CacheManager am = quietNode(nodes, "a");

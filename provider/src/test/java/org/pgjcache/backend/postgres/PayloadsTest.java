@@ -49,6 +49,20 @@ class PayloadsTest {
   }
 
   @Test
+  void theCacheNamedCanBeReadBeforeTheSealIsChecked() {
+    String[] single = Payloads.single(SEAL, 'P', "odd|cache", "s:k|1", 1L, "node.7", new byte[] {1});
+    assertThat(Payloads.claimedCache(SEAL.seal(single[0] + 99 + single[1], 5L)))
+        .isEqualTo("odd|cache");
+    String[] batch = Payloads.batch('R', "my|cache", "o.1");
+    assertThat(Payloads.claimedCache(batch[0] + "10|20" + batch[1])).isEqualTo("my|cache");
+    assertThat(Payloads.claimedCache(Payloads.gap("g", "o.1"))).isEqualTo("g");
+    for (String garbage : new String[] {"", "garbage", "P|1|1|o|x|1|ck", "P|1|1|o|99|1|ck",
+        "P|1|1|o|-1|1|ck", "P|1|1|o|9999999999|1|ck", "B|R|1"}) {
+      assertThat(Payloads.claimedCache(garbage)).as(garbage).isNull();
+    }
+  }
+
+  @Test
   void garbageIsCorruptData() {
     for (String garbage : new String[] {"", "garbage", "P|x|1|o|1|1|ck", "Z|1|1|o|1|1|ck",
         "P|1|1|o|99|1|ck", "B|R|1"}) {
