@@ -121,12 +121,13 @@ final class Notices {
    * False only for a payload that names, in the clear, a cache this node has not opened: PostgreSQL
    * hands every listener every notification of the database, and such a node need not spend an HMAC,
    * a decryption and a parse on it (a change it drops is not one it could apply). Fence markers and
-   * probes name {@link Fences#CACHE}; anything not shaped like a payload goes on to be refused
-   * and counted.
+   * probes name caches of their own ({@link Fences#CACHE}, {@link ListenProbe#CACHE}); anything not
+   * shaped like a payload goes on to be refused and counted.
    */
   private boolean mayConcernThisNode(String payload) {
     String cache = Payloads.claimedCache(payload);
-    return cache == null || Fences.CACHE.equals(cache) || subscribers.has(cache);
+    return cache == null || Fences.CACHE.equals(cache) || ListenProbe.CACHE.equals(cache)
+        || subscribers.has(cache);
   }
 
   /** Notifications dropped unopened because they named a cache this node has not opened. */
