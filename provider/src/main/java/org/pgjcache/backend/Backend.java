@@ -32,6 +32,15 @@ public interface Backend extends AutoCloseable {
   /** The entry of a key, possibly expired, or null. */
   Row get(String cache, String key);
 
+  /**
+   * The entry that the change of {@code key} at exactly revision {@code rev} replaced (value null if
+   * none), or null when the key has changed again since or the backend cannot tell: what a node that
+   * does not hold the key reports as the change's old value.
+   */
+  default Row prior(String cache, String key, long rev) {
+    return null;
+  }
+
   /** The entries that exist among {@code keys}, by key. */
   Map<String, Row> getAll(String cache, Collection<String> keys);
 

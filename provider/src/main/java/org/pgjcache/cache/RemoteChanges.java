@@ -1,11 +1,15 @@
 package org.pgjcache.cache;
 
 import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.CacheException;
 import javax.cache.event.EventType;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.Row;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
+import org.pgjcache.store.Replica;
+import org.pgjcache.store.Versioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +63,7 @@ final class RemoteChanges<K, V> implements ChangeListener {
         case PUT: {
           K key = (K) core.keys.decode(change.key());
           core.applyValue(key, core.forms.holdEncoded(change.value()), change.rev(),
-              change.expireAt(), now, batch);
+              change.expireAt(), now, Replica.NEWER, seenBefore(change, key), batch);
           break;
         }
         case REMOVE:
@@ -67,7 +71,8 @@ final class RemoteChanges<K, V> implements ChangeListener {
           K key = (K) core.keys.decode(change.key());
           EventType type = change.op() == org.pgjcache.backend.Op.EXPIRE ? EventType.EXPIRED
               : EventType.REMOVED;
-          core.applyRemoval(key, change.rev(), type, now, batch);
+          core.applyRemoval(key, change.rev(), type, now, Replica.NEWER,
+              seenBefore(change, key), batch);
           break;
         }
         case TOUCH:
@@ -90,6 +95,32 @@ final class RemoteChanges<K, V> implements ChangeListener {
     } catch (RuntimeException e) {
       LOG.warn("cache '{}': a synchronous listener failed on a change from another node", core.name, e);
     }
+  }
+
+  /**
+   * The entry a change replaced, when this replica does not hold the key (a bounded one) and a listener
+   * could hear the change: from the change itself (a batch's rows carry it), else asked of the
+   * database, which keeps it in the row until the key changes again. Null when it is not needed or no
+   * longer known; the event then has no old value and a value counts as created.
+   */
+  private Versioned seenBefore(Change change, Object key) {
+    if (core.replica.holdsAll() || core.events.isEmpty() || core.replica.get(key) != null) {
+      return null;
+    }
+    Row prior = change.prior();
+    if (prior == null) {
+      try {
+        prior = core.backend.prior(core.name, change.key(), change.rev());
+      } catch (CacheException e) {
+        LOG.debug("cache '{}': could not read what a change replaced: {}", core.name, e.toString());
+        return null;
+      }
+    }
+    if (prior == null) {
+      return null;
+    }
+    return Versioned.of(prior.value() == null ? null : core.forms.holdEncoded(prior.value()),
+        prior.rev(), prior.expireAt());
   }
 
   /** The heartbeat side of this instance, which reconciles it when changes may have been missed. */

@@ -19,6 +19,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.store.Replica;
 import org.pgjcache.support.Nodes;
@@ -90,6 +91,66 @@ class BoundedCacheTest {
       assertThat(b.containsKey("k1")).isFalse();
       assertThat(b.containsKey("k2")).isTrue();
     }
+  }
+
+  @Test
+  void changesToKeysNotHeldAreHeardWithTheirOldValuesAsWithAFullReplica() {
+    try (Nodes nodes = Nodes.freshDatabase("bounded_old_values")) {
+      CacheManager am = nodes.node("a");
+      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> ae = am.createCache("e", config().setExpiryPolicyFactory(
+          CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 1500))));
+      String large = "x".repeat(20_000);
+      Map<String, String> before = new LinkedHashMap<>();
+      for (String k : List.of("put", "remove", "batch1", "batch2", "gone1", "gone2", "replace",
+          "large")) {
+        before.put(k, "old " + k);
+      }
+      before.put("large-old", large);
+      a.putAll(before);
+      // b attaches after the keys exist: a bounded replica holds none of them
+      Recorder heard = new Recorder();
+      Recorder expired = new Recorder();
+      CacheManager bm = bounded(nodes, "b");
+      Cache<String, String> b = bm.createCache("c", config()
+          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> be = bm.createCache("e", config()
+          .addCacheEntryListenerConfiguration(expired.configuration()));
+      assertThat(tier(b).size()).isZero();
+
+      a.put("put", "new put");
+      a.remove("remove");
+      a.putAll(Map.of("batch1", "new batch1", "batch2", "new batch2"));
+      a.removeAll(Set.of("gone1", "gone2"));
+      assertThat(a.replace("replace", "old replace", "new replace")).isTrue();
+      a.put("large", large);
+      a.put("large-old", "small now");
+      a.put("fresh", "created");
+      ae.put("soon", "expiring");
+
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(kinds(heard, "put")).containsExactly(EventType.UPDATED + " old put");
+        assertThat(kinds(heard, "remove")).containsExactly(EventType.REMOVED + " old remove");
+        assertThat(kinds(heard, "batch1")).containsExactly(EventType.UPDATED + " old batch1");
+        assertThat(kinds(heard, "batch2")).containsExactly(EventType.UPDATED + " old batch2");
+        assertThat(kinds(heard, "gone1")).containsExactly(EventType.REMOVED + " old gone1");
+        assertThat(kinds(heard, "gone2")).containsExactly(EventType.REMOVED + " old gone2");
+        assertThat(kinds(heard, "replace")).containsExactly(EventType.UPDATED + " old replace");
+        assertThat(kinds(heard, "large")).containsExactly(EventType.UPDATED + " old large");
+        assertThat(kinds(heard, "large-old")).containsExactly(EventType.UPDATED + " " + large);
+        assertThat(kinds(heard, "fresh")).containsExactly(EventType.CREATED + " null");
+        assertThat(heard.events("large").get(0).value()).isEqualTo(large);
+      });
+      await().atMost(WAIT).untilAsserted(() -> assertThat(kinds(expired, "soon"))
+          .containsExactly(EventType.CREATED + " null", EventType.EXPIRED + " expiring"));
+      assertThat(b.get("put")).isEqualTo("new put");
+      assertThat(be.get("soon")).isNull();
+    }
+  }
+
+  /** What a recorder heard of a key: each event's type and old value. */
+  private static List<String> kinds(Recorder heard, String key) {
+    return heard.events(key).stream().map(e -> e.type() + " " + e.old()).toList();
   }
 
   @Test

@@ -127,8 +127,8 @@ public final class MemoryBackend implements Backend {
 
   private long store(String cache, String key, byte[] value, long expireAt, String origin) {
     long rev = revisions.incrementAndGet();
-    rows(cache).put(key, new Row(key, value, rev, expireAt));
-    announce(cache, new Change(Op.PUT, key, rev, value, expireAt), origin);
+    Row before = rows(cache).put(key, new Row(key, value, rev, expireAt));
+    announce(cache, new Change(Op.PUT, key, rev, value, expireAt, priorOf(key, before)), origin);
     return rev;
   }
 
@@ -158,8 +158,8 @@ public final class MemoryBackend implements Backend {
 
   private long delete(String cache, String key, Op op, String origin) {
     long rev = revisions.incrementAndGet();
-    rows(cache).remove(key);
-    announce(cache, new Change(op, key, rev, null, Row.ETERNAL), origin);
+    Row before = rows(cache).remove(key);
+    announce(cache, new Change(op, key, rev, null, Row.ETERNAL, priorOf(key, before)), origin);
     return rev;
   }
 
@@ -170,6 +170,10 @@ public final class MemoryBackend implements Backend {
       revs[i] = remove(cache, keys.get(i), origin);
     }
     return revs;
+  }
+
+  private static Row priorOf(String key, Row before) {
+    return before == null ? Change.none(key) : before;
   }
 
   @Override

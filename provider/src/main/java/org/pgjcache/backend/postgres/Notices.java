@@ -1,6 +1,5 @@
 package org.pgjcache.backend.postgres;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pgjcache.backend.Change;
@@ -173,14 +172,7 @@ final class Notices {
     String origin = notice.origin();
     switch (notice.op()) {
       case 'B':
-        List<Row> rows = backend.revisions(cache, notice.rev(), notice.maxRev());
-        for (Row row : rows) {
-          // the range may hold other writers' changes too: a tombstone says itself what it was (an
-          // expiry keeps its expiry instant, a removal has none), whatever the batch's kind
-          Op removal = row.expireAt() == Row.ETERNAL ? Op.REMOVE : Op.EXPIRE;
-          Change change = row.value() == null
-              ? new Change(removal, row.key(), row.rev(), null, Row.ETERNAL)
-              : new Change(Op.PUT, row.key(), row.rev(), row.value(), row.expireAt());
+        for (Change change : backend.revisions(cache, notice.rev(), notice.maxRev())) {
           subscribers.deliver(cache, change, origin);
         }
         break;

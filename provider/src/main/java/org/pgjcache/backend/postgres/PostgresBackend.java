@@ -292,11 +292,14 @@ public final class PostgresBackend implements Backend {
       try (PreparedStatement ps = c.prepareStatement("select exists (" + sql.readSecret() + "),"
           + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
           + " exists (select 1 from pg_attribute where attrelid = ?::regclass"
-          + " and attname = 'forged_notifications'), to_regclass(?) is not null")) {
+          + " and attname = 'forged_notifications') and exists (select 1 from pg_attribute"
+          + " where attrelid = ?::regclass and attname = 'prev_expires_at'),"
+          + " to_regclass(?) is not null")) {
         ps.setString(1, sql.table);
         ps.setString(2, settings.table() + "_direct_sql");
         ps.setString(3, sql.nodes);
-        ps.setString(4, sql.jsonView);
+        ps.setString(4, sql.table);
+        ps.setString(5, sql.jsonView);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() && rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3)
               && rs.getBoolean(4);
@@ -312,6 +315,21 @@ public final class PostgresBackend implements Backend {
       throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
           + " does not exist in " + target + "; create the schema with the statements of"
           + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
+    }
+    boolean current = jdbc.run("checking the pgjcache tables", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from pg_attribute"
+          + " where attrelid = ?::regclass and attname = 'prev_expires_at' and not attisdropped)")) {
+        ps.setString(1, sql.table);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getBoolean(1);
+        }
+      }
+    });
+    if (!current) {
+      throw new CacheException("pgjcache.ddl is false but " + sql.table + " in " + target
+          + " lacks the prev_value, prev_rev and prev_expires_at columns of this version; run the"
+          + " statements of PostgresBackend.ddl(settings) again (they only add what is missing), or"
+          + " start once with pgjcache.ddl=true");
     }
   }
 
@@ -505,20 +523,49 @@ public final class PostgresBackend implements Backend {
   }
 
   /** Rows (and tombstones) of a cache whose revision lies in {@code [min, max]}. */
-  List<Row> revisions(String cache, long min, long max) {
+  /**
+   * The changes a batch notification announced: the rows (tombstones too) whose revision lies in
+   * {@code [min, max]}, each with the entry it replaced. A tombstone says itself what it was (an expiry
+   * keeps its expiry instant, a removal has none), whatever the batch's kind: the range may hold other
+   * writers' changes too.
+   */
+  List<Change> revisions(String cache, long min, long max) {
     return jdbc.run("reading a batch of changes", cache, c -> {
-      List<Row> rows = new ArrayList<>();
+      List<Change> changes = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.revRange)) {
         ps.setString(1, cache);
         ps.setLong(2, min);
         ps.setLong(3, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            rows.add(readRow(rs));
+            Row row = readRow(rs);
+            Row prior = readPrior(row.key(), rs, 5);
+            Op removal = row.expireAt() == Row.ETERNAL ? Op.REMOVE : Op.EXPIRE;
+            changes.add(row.value() == null
+                ? new Change(removal, row.key(), row.rev(), null, Row.ETERNAL, prior)
+                : new Change(Op.PUT, row.key(), row.rev(), row.value(), row.expireAt(), prior));
           }
         }
       }
-      return rows;
+      return changes;
+    });
+  }
+
+  private static Row readPrior(String key, ResultSet rs, int at) throws SQLException {
+    return new Row(key, rs.getBytes(at), rs.getLong(at + 1), rs.getLong(at + 2));
+  }
+
+  @Override
+  public Row prior(String cache, String key, long rev) {
+    return jdbc.run("reading what a change replaced", cache, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.prior)) {
+        ps.setString(1, cache);
+        ps.setString(2, key);
+        ps.setLong(3, rev);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? readPrior(key, rs, 1) : null;
+        }
+      }
     });
   }
 

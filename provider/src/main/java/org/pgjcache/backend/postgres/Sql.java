@@ -16,6 +16,9 @@ final class Sql {
   /** Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal. */
   private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
       + Long.MAX_VALUE + ")";
+  /** The entry a row replaced: value, revision (0: none), expiry as {@link #EXP}. */
+  private static final String PRIOR = "prev_value, coalesce(prev_rev, 0), coalesce((extract(epoch"
+      + " from prev_expires_at) * 1000)::bigint, " + Long.MAX_VALUE + ")";
   /** Epoch milliseconds parameter to a timestamp, null when eternal. */
   private static final String TO_TS = "(case when ?::bigint = " + Long.MAX_VALUE
       + " then null else to_timestamp(?::bigint / 1000.0) end)";
@@ -31,6 +34,13 @@ final class Sql {
    */
   static final String SIGNED = "pg_notify(?, s.p || '|' || encode(sha256(?::bytea || sha256(?::bytea"
       + " || convert_to(s.p, 'UTF8'))), 'base64'))";
+  /**
+   * The first assignments of every write's {@code set}: the row keeps the entry it replaces (value,
+   * revision, expiry), so that a node that does not hold the key can still report the change with its
+   * old value and as an update rather than a creation (see {@link #prior}).
+   */
+  private static final String KEEP_PRIOR = "prev_value = t.value, prev_rev = t.rev,"
+      + " prev_expires_at = t.expires_at, ";
   private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
       + " to_timestamp(?::bigint / 1000.0))";
 
@@ -67,6 +77,7 @@ final class Sql {
   final String get;
   final String getAll;
   final String revRange;
+  final String prior;
   final String put;
   final String putAll;
   final String putMany;
@@ -92,6 +103,7 @@ final class Sql {
     this.get = buildGet();
     this.getAll = buildGetAll();
     this.revRange = buildRevRange();
+    this.prior = buildPrior();
     this.put = buildPut();
     this.putAll = buildPutAll();
     this.putMany = buildPutMany();
@@ -130,6 +142,10 @@ final class Sql {
         "create table if not exists " + table + " (cache text not null, key text not null,"
             + " value bytea, rev bigint not null, expires_at timestamptz,"
             + " updated_at timestamptz not null default now(), primary key (cache, key))",
+        // the entry each row replaced (see KEEP_PRIOR); added after the first release
+        "alter table " + table + " add column if not exists prev_value bytea,"
+            + " add column if not exists prev_rev bigint,"
+            + " add column if not exists prev_expires_at timestamptz",
         "create index if not exists " + expiryIndex + " on " + table
             + " (expires_at) where expires_at is not null and value is not null",
         "create index if not exists " + revIndex + " on " + table + " (cache, rev)",
@@ -218,15 +234,23 @@ final class Sql {
 
   /** Rows (with tombstones) of a cache whose revision lies in a range: what a batch announced. */
   private String buildRevRange() {
-    return "select key, value, rev, " + EXP + " from " + table
+    return "select key, value, rev, " + EXP + ", " + PRIOR + " from " + table
         + " where cache = ? and rev between ? and ?";
+  }
+
+  /**
+   * What a row held before the change at a given revision, if the row is still at it. Parameters: cache,
+   * key, rev.
+   */
+  private String buildPrior() {
+    return "select " + PRIOR + " from " + table + " where cache = ? and key = ? and rev = ?";
   }
 
   /** Parameters: cache, key, value, exp, exp, channel, payload head, payload tail. */
   private String buildPut() {
     return "with w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
         + " values (?, ?, ?, nextval('" + sequence + "'), " + TO_TS + ")"
-        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
         + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning rev)"
         + " select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
@@ -239,7 +263,7 @@ final class Sql {
         + " w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
         + " select ?, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
         + " then null else to_timestamp(exp / 1000.0) end from input order by key " + LOCK_ORDER
-        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
         + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning key, rev),"
         + BATCH_NOTICE;
@@ -257,7 +281,7 @@ final class Sql {
         + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
         + " then null else to_timestamp(exp / 1000.0) end from input"
         + " order by cache " + LOCK_ORDER + ", key " + LOCK_ORDER
-        + " on conflict (cache, key) do update set value = excluded.value,"
+        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
         + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning cache, key, rev)"
         + " select i.ord, w.rev, " + SIGNED
@@ -267,7 +291,8 @@ final class Sql {
 
   /** Parameters: cache, key, now, channel, payload head, payload tail. */
   private String buildRemove() {
-    return "with w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
+    return "with w as (update " + table + " t set " + KEEP_PRIOR
+        + "value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
         + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
@@ -276,7 +301,8 @@ final class Sql {
   private String buildRemoveAll() {
     return "with l as materialized (select cache, key from " + table + " where cache = ?"
         + " and key = any(?) and " + LIVE + " order by key " + LOCK_ORDER + " for update),"
-        + " w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
+        + " w as (update " + table + " t set " + KEEP_PRIOR
+        + "value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() from l where t.cache = l.cache and t.key = l.key"
         + " returning t.key, t.rev),"
         + BATCH_NOTICE;
@@ -305,14 +331,16 @@ final class Sql {
 
   /** Parameters: value, exp, exp, cache, key, channel, payload head, payload tail. */
   private String buildUpdate() {
-    return "with w as (update " + table + " t set value = ?, rev = " + nextRevOf + ","
+    return "with w as (update " + table + " t set " + KEEP_PRIOR
+        + "value = ?, rev = " + nextRevOf + ","
         + " expires_at = " + TO_TS + ", updated_at = now() where cache = ? and key = ?"
         + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, key, channel, payload head, payload tail. */
   private String buildTombstone() {
-    return "with w as (update " + table + " t set value = null, rev = " + nextRevOf + ","
+    return "with w as (update " + table + " t set " + KEEP_PRIOR
+        + "value = null, rev = " + nextRevOf + ","
         + " expires_at = null, updated_at = now() where cache = ? and key = ?"
         + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
   }
@@ -348,7 +376,8 @@ final class Sql {
   String expireDue() {
     return "with due as (select cache, key from " + table + " where value is not null"
         + " and expires_at <= clock_timestamp() order by expires_at limit ? for update skip locked)"
-        + " update " + table + " t set value = null, rev = " + nextRevOf + ","
+        + " update " + table + " t set " + KEEP_PRIOR
+        + "value = null, rev = " + nextRevOf + ","
         + " updated_at = now() from due where t.cache = due.cache and t.key = due.key"
         + " returning t.cache, t.rev";
   }

@@ -111,6 +111,8 @@ final class SyncSql {
     return new String[] {
         "create or replace function " + function + "() returns trigger language plpgsql as"
             + " $pgjcache$ begin new.rev := nextval('" + sql.sequence + "');"
+            + " new.prev_value := old.value; new.prev_rev := old.rev;"
+            + " new.prev_expires_at := old.expires_at;"
             + " new.updated_at := now(); return new; end $pgjcache$",
         "do $pgjcache$ begin if not exists (select 1 from pg_trigger where tgrelid = '" + sql.table
             + "'::regclass and tgname = '" + trigger + "') then create trigger "

@@ -51,6 +51,29 @@ class LeastPrivilegeTest {
   }
 
   @Test
+  void withoutDdlATableOfAnEarlierVersionIsNamedAtOpenAndDdlBringsItUpToDate() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("olderddl")) {
+      nodes.node("owner").createCache("c", new MutableConfiguration<String, String>()).put("k", "v");
+      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
+          nodes.password()); Statement st = c.createStatement()) {
+        st.execute("alter table pgjcache_entries drop column prev_value, drop column prev_rev,"
+            + " drop column prev_expires_at");
+      }
+      Properties p = nodes.properties();
+      p.setProperty("pgjcache.ddl", "false");
+      assertThatThrownBy(() -> nodes.node("a", p))
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("prev_value")
+          .hasMessageContaining("PostgresBackend.ddl");
+      p.setProperty("pgjcache.ddl", "true");
+      Cache<String, String> cache = nodes.node("b", p).createCache("c",
+          new MutableConfiguration<String, String>());
+      cache.put("k", "v2");
+      assertThat(cache.get("k")).isEqualTo("v2");
+    }
+  }
+
+  @Test
   void withDdlOnARoleThatMayOnlyReadAndWriteExistingTablesNoDdlRuns() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("dmlonly")) {
       nodes.node("owner").createCache("c", new MutableConfiguration<String, String>()).put("k", "v");

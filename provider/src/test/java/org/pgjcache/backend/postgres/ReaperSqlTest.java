@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Properties;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.backend.Change;
+import org.pgjcache.backend.Op;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Write;
 import org.pgjcache.support.ListenKiller;
@@ -129,9 +131,11 @@ class ReaperSqlTest {
       assertThat(count(listener, "value is null and expires_at is not null"))
           .as("tombstones that keep their expiry instant").isEqualTo(55);
       assertThat(count(listener, "value is not null")).as("live and eternal rows").isEqualTo(8);
-      List<Row> range = backend.revisions("one", 0, Long.MAX_VALUE);
-      assertThat(range).filteredOn(r -> r.value() == null).hasSize(50)
-          .allMatch(r -> Math.abs(r.expireAt() - past) <= 1, "keeps the expiry instant");
+      List<Change> range = backend.revisions("one", 0, Long.MAX_VALUE);
+      assertThat(range).filteredOn(c -> c.value() == null).hasSize(50)
+          .allMatch(c -> c.op() == Op.EXPIRE, "an expiry, told by the kept expiry instant")
+          .allMatch(c -> c.prior().value() != null && Math.abs(c.prior().expireAt() - past) <= 1,
+              "with the value that expired");
 
       assertThat(backend.purgeTombstones(60_000, 1000)).as("tombstones still young").isZero();
       assertThat(backend.purgeTombstones(0, 40)).isEqualTo(40);
