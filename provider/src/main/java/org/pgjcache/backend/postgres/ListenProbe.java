@@ -82,14 +82,24 @@ final class ListenProbe {
   void send() {
     check();
     long n;
+    boolean first;
     synchronized (this) {
       n = ++sequence;
-    }
-    sender.send(payload(n));
-    synchronized (this) {
-      if (outstandingSince == 0) {
+      // outstanding before it leaves: the LISTEN reader may hear it before send returns
+      first = outstandingSince == 0;
+      if (first) {
         outstandingSince = System.currentTimeMillis();
       }
+    }
+    try {
+      sender.send(payload(n));
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        if (first && sequence == n) {
+          outstandingSince = 0;
+        }
+      }
+      throw e;
     }
     CompletableFuture.delayedExecutor(boundMillis + 50, TimeUnit.MILLISECONDS).execute(this::check);
   }
