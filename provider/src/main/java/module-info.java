@@ -1,11 +1,12 @@
 /**
- * pgjcache: a JCache (JSR-107) provider whose caches live in PostgreSQL and stay in sync across JVMs.
+ * pgjcache: a JCache (JSR-107) provider whose caches live in PostgreSQL and stay in sync across
+ * JVMs.
  *
- * <p>Code written against {@code javax.cache} finds it through {@link java.util.ServiceLoader}; what it
- * may name beyond that is exported here and nothing else: the provider ({@code spi}), the manager's
- * extensions and {@code unwrap} target ({@code manager}), a node's sync status and health ({@code sync},
- * {@code management}) and the settings ({@code config}). Storage, the wire protocol, codecs, replicas
- * and events are internal and may change in any release.
+ * <p>Code written against {@code javax.cache} finds it through {@link java.util.ServiceLoader};
+ * what it may name beyond that is exported here and nothing else: the provider ({@code spi}), the
+ * manager's extensions and {@code unwrap} target ({@code manager}), a node's sync status and health
+ * ({@code sync}, {@code management}) and the settings ({@code config}). Storage, the wire protocol,
+ * codecs, replicas and events are internal and may change in any release.
  */
 module org.pgjcache {
   requires transitive cache.api;
@@ -26,5 +27,6 @@ module org.pgjcache {
   exports org.pgjcache.management;
   exports org.pgjcache.config;
 
-  provides javax.cache.spi.CachingProvider with org.pgjcache.spi.PgCachingProvider;
+  provides javax.cache.spi.CachingProvider with
+      org.pgjcache.spi.PgCachingProvider;
 }

@@ -8,31 +8,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL the benchmarks run on. The suite resolves it once ({@code PGJCACHE_BENCH_JDBC_URL}, else an
- * embedded server it starts) and hands it to every forked JVM as the system properties {@value #URL_PROPERTY}
- * (and {@value #USER_PROPERTY}, {@value #PASSWORD_PROPERTY}), so all forks share one server and each
- * benchmark gets a fresh, empty database on it.
+ * The PostgreSQL the benchmarks run on. The suite resolves it once ({@code
+ * PGJCACHE_BENCH_JDBC_URL}, else an embedded server it starts) and hands it to every forked JVM as
+ * the system properties {@value #URL_PROPERTY} (and {@value #USER_PROPERTY}, {@value
+ * #PASSWORD_PROPERTY}), so all forks share one server and each benchmark gets a fresh, empty
+ * database on it.
  *
- * <p>The testkit's own knobs ({@code pgjcache.test.*}, {@code PGJCACHE_TEST_*}) cannot be used for this:
- * pgjcache's settings resolver rejects every unknown {@code pgjcache.*} system property and
- * {@code PGJCACHE_*} environment variable, so a cache manager would not open in a JVM that has them. The
- * testkit's property is therefore set only for the moment the testkit reads it.
+ * <p>The testkit's own knobs ({@code pgjcache.test.*}, {@code PGJCACHE_TEST_*}) cannot be used for
+ * this: pgjcache's settings resolver rejects every unknown {@code pgjcache.*} system property and
+ * {@code PGJCACHE_*} environment variable, so a cache manager would not open in a JVM that has
+ * them. The testkit's property is therefore set only for the moment the testkit reads it.
  */
 public final class BenchDatabase {
 
   /** Environment variable naming an existing server; its user and password may be in the URL. */
   public static final String URL_ENV = "PGJCACHE_BENCH_JDBC_URL";
+
   /** Optional user and password for {@link #URL_ENV}. */
   public static final String USER_ENV = "PGJCACHE_BENCH_USER";
+
   public static final String PASSWORD_ENV = "PGJCACHE_BENCH_PASSWORD";
+
   /** How the suite tells its forks which server to use. */
   public static final String URL_PROPERTY = "bench.db.url";
+
   public static final String USER_PROPERTY = "bench.db.user";
   public static final String PASSWORD_PROPERTY = "bench.db.password";
 
   private static final Logger LOG = LoggerFactory.getLogger(BenchDatabase.class);
-  private static final String[][] TESTKIT = {{URL_PROPERTY, "pgjcache.test.jdbc-url"},
-      {USER_PROPERTY, "pgjcache.test.user"}, {PASSWORD_PROPERTY, "pgjcache.test.password"}};
+  private static final String[][] TESTKIT = {
+    {URL_PROPERTY, "pgjcache.test.jdbc-url"},
+    {USER_PROPERTY, "pgjcache.test.user"},
+    {PASSWORD_PROPERTY, "pgjcache.test.password"}
+  };
 
   private final String jdbcUrl;
   private final String user;
@@ -45,8 +53,8 @@ public final class BenchDatabase {
   }
 
   /**
-   * The server of this JVM: the one named by {@value #URL_PROPERTY}, else whatever the testkit finds
-   * (an embedded server when nothing is configured).
+   * The server of this JVM: the one named by {@value #URL_PROPERTY}, else whatever the testkit
+   * finds (an embedded server when nothing is configured).
    */
   public static synchronized TestDatabase server() {
     boolean given = System.getProperty(URL_PROPERTY) != null;
@@ -79,7 +87,10 @@ public final class BenchDatabase {
     try {
       url = server.createDatabase("bench_" + purpose);
     } catch (IllegalStateException e) {
-      LOG.warn("cannot create a database for {} ({}); using {} itself", purpose, e.getMessage(),
+      LOG.warn(
+          "cannot create a database for {} ({}); using {} itself",
+          purpose,
+          e.getMessage(),
           server.database());
       url = server.jdbcUrl();
     }
@@ -88,13 +99,14 @@ public final class BenchDatabase {
   }
 
   /**
-   * Writes out the dirty buffers the previous benchmarks left, so that the checkpointer does not write
-   * them while this one measures: every benchmark, pgjcache's and its peers' alike, starts from a clean
-   * server, rather than one paying for its predecessor's writes. A server where the user may not run
-   * {@code CHECKPOINT} is used as it is.
+   * Writes out the dirty buffers the previous benchmarks left, so that the checkpointer does not
+   * write them while this one measures: every benchmark, pgjcache's and its peers' alike, starts
+   * from a clean server, rather than one paying for its predecessor's writes. A server where the
+   * user may not run {@code CHECKPOINT} is used as it is.
    */
   private static void checkpoint(TestDatabase server) {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         java.sql.Statement st = c.createStatement()) {
       st.execute("checkpoint");
     } catch (SQLException e) {
@@ -103,14 +115,15 @@ public final class BenchDatabase {
   }
 
   /**
-   * Turns the durability settings of an embedded server back to PostgreSQL's defaults. The testkit starts
-   * its server with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} off, which makes
-   * tests fast but would make every commit here cheaper than on a real server, and pgjcache's relaxed mode
-   * indistinguishable from the default. The settings are reloaded, not restarted; the server and its data
-   * directory belong to this run.
+   * Turns the durability settings of an embedded server back to PostgreSQL's defaults. The testkit
+   * starts its server with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes}
+   * off, which makes tests fast but would make every commit here cheaper than on a real server, and
+   * pgjcache's relaxed mode indistinguishable from the default. The settings are reloaded, not
+   * restarted; the server and its data directory belong to this run.
    */
   public static void makeDurable(TestDatabase server) {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         java.sql.Statement st = c.createStatement()) {
       st.execute("alter system set fsync = on");
       st.execute("alter system set synchronous_commit = on");
@@ -124,10 +137,13 @@ public final class BenchDatabase {
   /** The settings that decide what a commit costs, as a new connection sees them. */
   public static java.util.Map<String, String> commitSettings(TestDatabase server) {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         java.sql.Statement st = c.createStatement()) {
-      for (String name : new String[] {"server_version", "fsync", "synchronous_commit",
-          "full_page_writes", "wal_sync_method"}) {
+      for (String name :
+          new String[] {
+            "server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method"
+          }) {
         try (java.sql.ResultSet rs = st.executeQuery("show " + name)) {
           rs.next();
           out.put(name, rs.getString(1));

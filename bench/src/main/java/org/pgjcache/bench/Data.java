@@ -6,16 +6,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The keys and values every benchmark uses, built once so that no benchmark measures boxing or string
- * building: {@code Long} keys and 100-character {@code String} values, as issue 5 specifies.
+ * The keys and values every benchmark uses, built once so that no benchmark measures boxing or
+ * string building: {@code Long} keys and 100-character {@code String} values, as issue 5 specifies.
  */
 public final class Data {
 
   /** Length of every value. */
   public static final int VALUE_CHARS = 100;
 
-  private Data() {
-  }
+  private Data() {}
 
   /** Boxed keys {@code 0 .. count-1}; distinct objects above 127, like keys read from a request. */
   public static Long[] keys(int count) {

@@ -5,10 +5,10 @@ import java.util.Base64;
 
 /**
  * What pgjcache would write for the keys and values of {@link Data}, for the statements that write
- * pgjcache's table shape directly (the raw JDBC peer and the load programs): the key text ({@code l:N}),
- * the tagged value bytes, and a single-change notification payload of pgjcache's size, split around the
- * revision the database splices in. Two generations of values, so that consecutive writes of a key change
- * its value.
+ * pgjcache's table shape directly (the raw JDBC peer and the load programs): the key text ({@code
+ * l:N}), the tagged value bytes, and a single-change notification payload of pgjcache's size, split
+ * around the revision the database splices in. Two generations of values, so that consecutive
+ * writes of a key change its value.
  */
 public final class RawRows {
 
@@ -17,8 +17,10 @@ public final class RawRows {
 
   /** Key text of row {@code i}. */
   public final String[] keys;
+
   /** Tagged value bytes of row {@code i} in generation {@code g}: {@code values[g][i]}. */
   public final byte[][][] values;
+
   /** Payload tail of row {@code i} in generation {@code g} (its value inlined as base64). */
   public final String[][] tails;
 
@@ -31,9 +33,17 @@ public final class RawRows {
       for (int i = 0; i < count; i++) {
         keys[i] = "l:" + i;
         values[g][i] = bytes(text[i]);
-        tails[g][i] = "|" + Long.MAX_VALUE + "|0f8fad5b-d9cb-469f-a165-70867728950e|" + cache.length()
-            + "|" + keys[i].length() + "|" + cache + keys[i]
-            + Base64.getEncoder().encodeToString(values[g][i]);
+        tails[g][i] =
+            "|"
+                + Long.MAX_VALUE
+                + "|0f8fad5b-d9cb-469f-a165-70867728950e|"
+                + cache.length()
+                + "|"
+                + keys[i].length()
+                + "|"
+                + cache
+                + keys[i]
+                + Base64.getEncoder().encodeToString(values[g][i]);
       }
     }
   }

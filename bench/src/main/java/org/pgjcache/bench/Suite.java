@@ -39,31 +39,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the whole benchmark suite in one command: the JMH benchmarks of every workload on every peer, then
- * the propagation and replica-memory programs in JVMs of their own, then prints the ratio table. All of it
- * runs on one PostgreSQL (started here unless {@code PGJCACHE_BENCH_JDBC_URL} names one) that the forked
- * JVMs share.
+ * Runs the whole benchmark suite in one command: the JMH benchmarks of every workload on every
+ * peer, then the propagation and replica-memory programs in JVMs of their own, then prints the
+ * ratio table. All of it runs on one PostgreSQL (started here unless {@code
+ * PGJCACHE_BENCH_JDBC_URL} names one) that the forked JVMs share.
  *
- * <p>Arguments: {@code -results DIR} (default {@code results}), {@code -quick} (one short iteration each,
- * for a smoke test), {@code -only REGEX} (JMH benchmarks whose name matches), {@code -no-jmh},
- * {@code -no-propagation}, {@code -no-memory}, {@code -prof NAME} (a JMH profiler such as {@code jfr}).
+ * <p>Arguments: {@code -results DIR} (default {@code results}), {@code -quick} (one short iteration
+ * each, for a smoke test), {@code -only REGEX} (JMH benchmarks whose name matches), {@code
+ * -no-jmh}, {@code -no-propagation}, {@code -no-memory}, {@code -prof NAME} (a JMH profiler such as
+ * {@code jfr}).
  */
 public final class Suite {
 
   private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
-  /** What the forks need beyond the class path: quiet logs, and the opens Hazelcast asks for on 17. */
-  private static final List<String> FORK_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-      "-Dorg.slf4j.simpleLogger.log.org.pgjcache.testkit=warn",
-      "--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-  private Suite() {
-  }
+  /**
+   * What the forks need beyond the class path: quiet logs, and the opens Hazelcast asks for on 17.
+   */
+  private static final List<String> FORK_ARGS =
+      List.of(
+          "-Xms1g",
+          "-Xmx1g",
+          "-XX:+UseG1GC",
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+          "-Dorg.slf4j.simpleLogger.log.org.pgjcache.testkit=warn",
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  private Suite() {}
 
   public static void main(String[] args) throws Exception {
     if (relaunchedWithoutPgjcacheVariables(args)) {
@@ -82,13 +95,16 @@ public final class Suite {
     }
     boolean redis = Redis.answers();
     Map<String, String> notes = new LinkedHashMap<>();
-    notes.put("redis", redis ? "Redis at " + Redis.HOST + ":" + Redis.PORT
-        : "skipped: no Redis at " + Redis.HOST + ":" + Redis.PORT);
+    notes.put(
+        "redis",
+        redis
+            ? "Redis at " + Redis.HOST + ":" + Redis.PORT
+            : "skipped: no Redis at " + Redis.HOST + ":" + Redis.PORT);
     notes.put("quick", Boolean.toString(a.flag("-quick")));
     notes.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    notes.put("maxMemoryGiB", String.format("%.1f",
-        totalMemoryBytes() / (1024.0 * 1024 * 1024)));
-    notes.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    notes.put("maxMemoryGiB", String.format("%.1f", totalMemoryBytes() / (1024.0 * 1024 * 1024)));
+    notes.put(
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     notes.put("loadAverageAtStart", loadAverage());
     notes.put("postgres", server.kind() + " " + BenchDatabase.commitSettings(server));
 
@@ -103,30 +119,33 @@ public final class Suite {
       runMain(BoundedAttach.class, forkArgs, results, a.flag("-quick"), "-Xmx6g");
     }
     notes.put("loadAverageAtEnd", loadAverage());
-    notes.put("suiteSeconds", Long.toString(TimeUnit.NANOSECONDS.toSeconds(
-        System.nanoTime() - started)));
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
-        results.resolve("run.json").toFile(), notes);
+    notes.put(
+        "suiteSeconds", Long.toString(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(results.resolve("run.json").toFile(), notes);
     RatioTable.main(new String[] {results.toString()});
   }
 
   /**
-   * pgjcache warns about every unknown {@code PGJCACHE_*} variable when a cache manager opens, and forks
-   * inherit the environment, so every benchmark would log it. So when {@code PGJCACHE_BENCH_*} or
-   * {@code PGJCACHE_TEST_*} variables are present, the suite runs again in a child JVM without them,
-   * passing the server as system properties.
+   * pgjcache warns about every unknown {@code PGJCACHE_*} variable when a cache manager opens, and
+   * forks inherit the environment, so every benchmark would log it. So when {@code
+   * PGJCACHE_BENCH_*} or {@code PGJCACHE_TEST_*} variables are present, the suite runs again in a
+   * child JVM without them, passing the server as system properties.
    *
    * @return whether the child ran the suite (this JVM then has nothing left to do)
    */
   private static boolean relaunchedWithoutPgjcacheVariables(String[] args) throws Exception {
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
-    if (!env.keySet().removeIf(n -> n.startsWith("PGJCACHE_BENCH_") || n.startsWith("PGJCACHE_TEST_"))) {
+    if (!env.keySet()
+        .removeIf(n -> n.startsWith("PGJCACHE_BENCH_") || n.startsWith("PGJCACHE_TEST_"))) {
       return false;
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    String prefix = System.getenv(BenchDatabase.URL_ENV) != null ? "PGJCACHE_BENCH_" : "PGJCACHE_TEST_";
+    String prefix =
+        System.getenv(BenchDatabase.URL_ENV) != null ? "PGJCACHE_BENCH_" : "PGJCACHE_TEST_";
     addIfSet(command, BenchDatabase.URL_PROPERTY, System.getenv(prefix + "JDBC_URL"));
     addIfSet(command, BenchDatabase.USER_PROPERTY, System.getenv(prefix + "USER"));
     addIfSet(command, BenchDatabase.PASSWORD_PROPERTY, System.getenv(prefix + "PASSWORD"));
@@ -137,8 +156,9 @@ public final class Suite {
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().clear();
     builder.environment().putAll(env);
-    LOG.info("running the suite without the PGJCACHE_BENCH_*/PGJCACHE_TEST_* variables, which"
-        + " pgjcache's settings resolver would reject");
+    LOG.info(
+        "running the suite without the PGJCACHE_BENCH_*/PGJCACHE_TEST_* variables, which"
+            + " pgjcache's settings resolver would reject");
     int exit = builder.start().waitFor();
     if (exit != 0) {
       throw new IllegalStateException("the suite failed with exit code " + exit);
@@ -152,7 +172,9 @@ public final class Suite {
     if (System.getProperty(BenchDatabase.URL_PROPERTY) != null) {
       addIfSet(args, BenchDatabase.URL_PROPERTY, System.getProperty(BenchDatabase.URL_PROPERTY));
       addIfSet(args, BenchDatabase.USER_PROPERTY, System.getProperty(BenchDatabase.USER_PROPERTY));
-      addIfSet(args, BenchDatabase.PASSWORD_PROPERTY,
+      addIfSet(
+          args,
+          BenchDatabase.PASSWORD_PROPERTY,
           System.getProperty(BenchDatabase.PASSWORD_PROPERTY));
       LOG.info("benchmarks run on {}", BenchDatabase.server());
     } else {
@@ -173,27 +195,36 @@ public final class Suite {
 
   private static void runJmh(Arguments a, Path results, List<String> forkArgs, boolean redis)
       throws RunnerException, IOException {
-    List<Class<?>> classes = List.of(GetBench.class, PutBench.class, BulkBench.class,
-        InvokeBench.class, RawWriteBench.class, RawBatchBench.class, RawReadBench.class,
-        BoundedBench.class, BoundedMissBench.class);
+    List<Class<?>> classes =
+        List.of(
+            GetBench.class,
+            PutBench.class,
+            BulkBench.class,
+            InvokeBench.class,
+            RawWriteBench.class,
+            RawBatchBench.class,
+            RawReadBench.class,
+            BoundedBench.class,
+            BoundedMissBench.class);
     ObjectMapper json = new ObjectMapper();
     ArrayNode all = json.createArrayNode();
     String only = a.value("-only", null);
     for (Class<?> type : classes) {
-      String pattern = "\\." + type.getSimpleName() + "\\."
-          + (only == null ? "" : ".*(" + only + ")");
+      String pattern =
+          "\\." + type.getSimpleName() + "\\." + (only == null ? "" : ".*(" + only + ")");
       File out = results.resolve("jmh-" + type.getSimpleName() + ".json").toFile();
-      ChainedOptionsBuilder options = new OptionsBuilder()
-          .include(pattern)
-          .forks(1)
-          .warmupIterations(a.flag("-quick") ? 1 : 2)
-          .warmupTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
-          .measurementIterations(a.flag("-quick") ? 1 : 3)
-          .measurementTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
-          .jvmArgs(forkArgs.toArray(new String[0]))
-          .shouldFailOnError(false)
-          .resultFormat(ResultFormatType.JSON)
-          .result(out.getPath());
+      ChainedOptionsBuilder options =
+          new OptionsBuilder()
+              .include(pattern)
+              .forks(1)
+              .warmupIterations(a.flag("-quick") ? 1 : 2)
+              .warmupTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
+              .measurementIterations(a.flag("-quick") ? 1 : 3)
+              .measurementTime(TimeValue.seconds(a.flag("-quick") ? 1 : 2))
+              .jvmArgs(forkArgs.toArray(new String[0]))
+              .shouldFailOnError(false)
+              .resultFormat(ResultFormatType.JSON)
+              .result(out.getPath());
       List<String> impls = implementations(type, redis);
       String chosen = a.value("-impls", null);
       if (impls != null && chosen != null) {
@@ -232,14 +263,22 @@ public final class Suite {
   private static List<String> implementations(Class<?> type, boolean redis) {
     List<String> impls;
     if (type == PutBench.class) {
-      impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.PGJCACHE_RELAXED, Peer.CAFFEINE,
-          Peer.REDISSON, Peer.HAZELCAST));
-    } else if (type == RawWriteBench.class || type == RawBatchBench.class
-        || type == RawReadBench.class || type == BoundedMissBench.class) {
+      impls =
+          new ArrayList<>(
+              List.of(
+                  Peer.PGJCACHE,
+                  Peer.PGJCACHE_RELAXED,
+                  Peer.CAFFEINE,
+                  Peer.REDISSON,
+                  Peer.HAZELCAST));
+    } else if (type == RawWriteBench.class
+        || type == RawBatchBench.class
+        || type == RawReadBench.class
+        || type == BoundedMissBench.class) {
       return null;
     } else if (type == BoundedBench.class) {
-      return new ArrayList<>(List.of(Peer.PGJCACHE_BOUNDED, Peer.CAFFEINE,
-          BoundedBench.CAFFEINE_BOUNDED));
+      return new ArrayList<>(
+          List.of(Peer.PGJCACHE_BOUNDED, Peer.CAFFEINE, BoundedBench.CAFFEINE_BOUNDED));
     } else {
       impls = new ArrayList<>(List.of(Peer.PGJCACHE, Peer.CAFFEINE, Peer.REDISSON, Peer.HAZELCAST));
     }
@@ -251,8 +290,9 @@ public final class Suite {
   }
 
   /** Runs a measuring program in a JVM of its own, on the same database, and waits for it. */
-  private static void runMain(Class<?> main, List<String> forkArgs, Path results, boolean quick,
-      String heap) throws IOException, InterruptedException {
+  private static void runMain(
+      Class<?> main, List<String> forkArgs, Path results, boolean quick, String heap)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : forkArgs) {
@@ -273,9 +313,13 @@ public final class Suite {
     }
   }
 
-  /** The one-minute load average: other work on the machine skews every figure, so it is recorded. */
+  /**
+   * The one-minute load average: other work on the machine skews every figure, so it is recorded.
+   */
   private static String loadAverage() {
-    return String.format(java.util.Locale.ROOT, "%.1f",
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f",
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 

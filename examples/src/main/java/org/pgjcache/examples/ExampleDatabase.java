@@ -14,15 +14,17 @@ public final class ExampleDatabase {
 
   /** The environment variable that pgjcache itself reads for {@code pgjcache.jdbc-url}. */
   public static final String JDBC_URL_ENV = "PGJCACHE_JDBC_URL";
+
   /** The setting that names the database. */
   public static final String JDBC_URL = "pgjcache.jdbc-url";
+
   /** The setting that names the database user. */
   public static final String USER = "pgjcache.user";
+
   /** The setting that holds the database password. */
   public static final String PASSWORD = "pgjcache.password";
 
-  private ExampleDatabase() {
-  }
+  private ExampleDatabase() {}
 
   /**
    * The database named by {@code PGJCACHE_JDBC_URL}, if that is set.
@@ -36,12 +38,12 @@ public final class ExampleDatabase {
 
   /**
    * The connection settings for an example's cache managers (and for anything else of the example
-   * that connects, such as Hibernate's DataSource): {@code pgjcache.jdbc-url},
-   * {@code pgjcache.user} and, if there is one, {@code pgjcache.password}. They come from
-   * {@code PGJCACHE_JDBC_URL}, {@code PGJCACHE_USER} and {@code PGJCACHE_PASSWORD} when the first
-   * is set (pgjcache would read those by itself; they are spelled out so that the examples can
-   * show and reuse them), else from a fresh database on an embedded PostgreSQL started for this
-   * JVM, which stops when the JVM exits.
+   * that connects, such as Hibernate's DataSource): {@code pgjcache.jdbc-url}, {@code
+   * pgjcache.user} and, if there is one, {@code pgjcache.password}. They come from {@code
+   * PGJCACHE_JDBC_URL}, {@code PGJCACHE_USER} and {@code PGJCACHE_PASSWORD} when the first is set
+   * (pgjcache would read those by itself; they are spelled out so that the examples can show and
+   * reuse them), else from a fresh database on an embedded PostgreSQL started for this JVM, which
+   * stops when the JVM exits.
    *
    * @param name what the database is for; part of the fresh database's name
    * @return properties for {@code CachingProvider.getCacheManager}; a new object on each call

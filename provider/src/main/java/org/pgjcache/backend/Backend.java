@@ -7,20 +7,23 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The storage engine under every cache of a data source, shared by all cache managers of a JVM that point
- * at it.
+ * The storage engine under every cache of a data source, shared by all cache managers of a JVM that
+ * point at it.
  *
  * <p>Every method commits before it returns, or throws {@link javax.cache.CacheException} within
- * statement-timeout + connect-timeout of its call ({@link org.pgjcache.config.Settings#callBound()}),
- * even if the database never answers. Revisions of one key only ever grow. Changes are announced to every subscriber of
- * the cache except the one whose origin made them.
+ * statement-timeout + connect-timeout of its call ({@link
+ * org.pgjcache.config.Settings#callBound()}), even if the database never answers. Revisions of one
+ * key only ever grow. Changes are announced to every subscriber of the cache except the one whose
+ * origin made them.
  */
 public interface Backend extends AutoCloseable {
 
   /** A description for logs and errors, e.g. {@code postgres host:5432/db}; never a password. */
   String describe();
 
-  /** Current time in epoch milliseconds on the backend's clock (estimated locally, no round trip). */
+  /**
+   * Current time in epoch milliseconds on the backend's clock (estimated locally, no round trip).
+   */
   long now();
 
   /** Declares a cache so the backend can keep its metadata; idempotent. */
@@ -33,9 +36,9 @@ public interface Backend extends AutoCloseable {
   Row get(String cache, String key);
 
   /**
-   * The entry that the change of {@code key} at exactly revision {@code rev} replaced (value null if
-   * none), or null when the key has changed again since or the backend cannot tell: what a node that
-   * does not hold the key reports as the change's old value.
+   * The entry that the change of {@code key} at exactly revision {@code rev} replaced (value null
+   * if none), or null when the key has changed again since or the backend cannot tell: what a node
+   * that does not hold the key reports as the change's old value.
    */
   default Row prior(String cache, String key, long rev) {
     return null;
@@ -53,19 +56,26 @@ public interface Backend extends AutoCloseable {
   /** Stores many values in one step; returns their revisions in order. */
   long[] putAll(String cache, List<Write> writes, String origin);
 
-  /** Removes a key if it holds a live (unexpired) entry; returns the revision, or 0 if there was none. */
+  /**
+   * Removes a key if it holds a live (unexpired) entry; returns the revision, or 0 if there was
+   * none.
+   */
   long remove(String cache, String key, String origin);
 
-  /** Removes many keys in one step; the revision of each removal, 0 where there was no live entry. */
+  /**
+   * Removes many keys in one step; the revision of each removal, 0 where there was no live entry.
+   */
   long[] removeAll(String cache, List<String> keys, String origin);
 
   /**
-   * Moves the expiry instant of the entry at revision {@code rev} (accessed expiry); does nothing if the
-   * entry has changed since.
+   * Moves the expiry instant of the entry at revision {@code rev} (accessed expiry); does nothing
+   * if the entry has changed since.
    */
   void touch(String cache, String key, long rev, long expireAt, String origin);
 
-  /** Removes every entry of a cache without per-entry announcements; returns the clear's revision. */
+  /**
+   * Removes every entry of a cache without per-entry announcements; returns the clear's revision.
+   */
   long clear(String cache, String origin);
 
   /** Decides and applies a conditional change under the key's lock. */
@@ -81,10 +91,10 @@ public interface Backend extends AutoCloseable {
   // --- expiry (reaper) ---
 
   /**
-   * One step of the cluster's expiry reaper: if no other node is reaping at this moment (the role is
-   * taken per step, so a node that dies never blocks the others), turns up to {@code limit} entries
-   * whose expiry instant has passed on the backend's clock into removals at a new revision, and
-   * announces them to every subscriber of every node, the reaping node's own included, as
+   * One step of the cluster's expiry reaper: if no other node is reaping at this moment (the role
+   * is taken per step, so a node that dies never blocks the others), turns up to {@code limit}
+   * entries whose expiry instant has passed on the backend's clock into removals at a new revision,
+   * and announces them to every subscriber of every node, the reaping node's own included, as
    * {@link Op#EXPIRE} changes. An entry changed meanwhile is left to its new state.
    *
    * @return how many entries expired, or -1 if another node holds the reaper role right now
@@ -92,9 +102,10 @@ public interface Backend extends AutoCloseable {
   int expireDue(int limit);
 
   /**
-   * Forgets up to {@code limit} removal markers (tombstones) older than {@code retentionMillis}, under
-   * the same one-node-at-a-time role as {@link #expireDue}. Tombstones keep revisions of removed keys
-   * monotonic while late notifications may still be in flight; after that they are only clutter.
+   * Forgets up to {@code limit} removal markers (tombstones) older than {@code retentionMillis},
+   * under the same one-node-at-a-time role as {@link #expireDue}. Tombstones keep revisions of
+   * removed keys monotonic while late notifications may still be in flight; after that they are
+   * only clutter.
    *
    * @return how many were deleted, or -1 if another node holds the reaper role right now
    */
@@ -124,8 +135,8 @@ public interface Backend extends AutoCloseable {
   Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys);
 
   /**
-   * The revision of each of {@code keys} that has a row (a value or a removal): how a bounded replica
-   * compares what it holds with the database, reading no more than it holds.
+   * The revision of each of {@code keys} that has a row (a value or a removal): how a bounded
+   * replica compares what it holds with the database, reading no more than it holds.
    */
   default Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
     Map<String, Long> found = new java.util.HashMap<>();
@@ -134,20 +145,22 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * Up to {@code limit} entries holding a value (expired or not) whose keys come after {@code after}
-   * in key order ("" for the first page): iteration over a cache larger than a node holds, one page
-   * in memory at a time.
+   * Up to {@code limit} entries holding a value (expired or not) whose keys come after {@code
+   * after} in key order ("" for the first page): iteration over a cache larger than a node holds,
+   * one page in memory at a time.
    */
   default List<Row> page(String cache, String after, int limit) {
     java.util.TreeMap<String, Row> next = new java.util.TreeMap<>();
-    scan(cache, row -> {
-      if (row.key().compareTo(after) > 0) {
-        next.put(row.key(), row);
-        if (next.size() > limit) {
-          next.pollLastEntry();
-        }
-      }
-    });
+    scan(
+        cache,
+        row -> {
+          if (row.key().compareTo(after) > 0) {
+            next.put(row.key(), row);
+            if (next.size() > limit) {
+              next.pollLastEntry();
+            }
+          }
+        });
     return new java.util.ArrayList<>(next.values());
   }
 
@@ -163,9 +176,9 @@ public interface Backend extends AutoCloseable {
 
   /** How many times the notification connection was re-established; 0 if there is none. */
   /**
-   * Runs {@code task} after every change of {@code cache} this node has received and not yet applied,
-   * on the thread that applies them (a listener that blocks there holds up this cache only); inline
-   * where changes are applied as they are made.
+   * Runs {@code task} after every change of {@code cache} this node has received and not yet
+   * applied, on the thread that applies them (a listener that blocks there holds up this cache
+   * only); inline where changes are applied as they are made.
    */
   default void runInOrder(String cache, Runnable task) {
     task.run();
@@ -176,8 +189,7 @@ public interface Backend extends AutoCloseable {
    * revisions), so that a cache attaching now fences off a late or replayed older change of a key
    * removed just before it loaded; nothing where removals leave no trace.
    */
-  default void recentRemovals(String cache, long millis, java.util.function.Consumer<Row> sink) {
-  }
+  default void recentRemovals(String cache, long millis, java.util.function.Consumer<Row> sink) {}
 
   /**
    * Where this node reports the expiry instants it learns of (its own writes, other nodes' changes,
@@ -194,8 +206,7 @@ public interface Backend extends AutoCloseable {
    * notification connection may be deaf (open, yet hearing nothing) sends itself one and reports
    * itself not listening ({@link #listenStatus()}) if it does not come back in time.
    */
-  default void probeListen() {
-  }
+  default void probeListen() {}
 
   default long listenReconnects() {
     return 0;

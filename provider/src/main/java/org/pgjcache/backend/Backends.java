@@ -9,11 +9,11 @@ import org.pgjcache.config.Settings;
 import org.pgjcache.expiry.ExpiryReaper;
 
 /**
- * One backend per data source per JVM (the seeds' "singleton backend"): cache managers that point at the
- * same database share its connection pool and its one LISTEN connection, and it closes when the last of
- * them releases it. A manager configured with {@code shared-backend: false} gets a backend of its own,
- * which is how one JVM can play several nodes. Each backend comes with the JVM's expiry reaper for
- * its data source, which stops before the backend closes.
+ * One backend per data source per JVM (the seeds' "singleton backend"): cache managers that point
+ * at the same database share its connection pool and its one LISTEN connection, and it closes when
+ * the last of them releases it. A manager configured with {@code shared-backend: false} gets a
+ * backend of its own, which is how one JVM can play several nodes. Each backend comes with the
+ * JVM's expiry reaper for its data source, which stops before the backend closes.
  */
 public final class Backends {
 
@@ -21,8 +21,7 @@ public final class Backends {
 
   private static final Map<String, Shared> SHARED = new HashMap<>();
 
-  private Backends() {
-  }
+  private Backends() {}
 
   /** A manager's hold on a backend; {@link #release()} once. */
   public interface Lease {
@@ -45,8 +44,13 @@ public final class Backends {
         if (settings.expiryPrompt()) {
           backend.expiryHints().listen(reaper::hint);
         }
-        shared = new Shared(key, backend, reaper, backendSettings(settings),
-            settings.dataSource().orElse(null));
+        shared =
+            new Shared(
+                key,
+                backend,
+                reaper,
+                backendSettings(settings),
+                settings.dataSource().orElse(null));
         SHARED.put(key, shared);
       }
       shared.holders++;
@@ -56,17 +60,29 @@ public final class Backends {
 
   /**
    * Managers share a backend only when every setting the backend uses is the same (pool size,
-   * timeouts, intervals, durability, where LISTEN goes …): a second manager with other values gets a
-   * backend of its own, and the log says which keys differ, rather than silently running on the first
-   * one's values. Managers given a {@code data-source} share only with managers given the same
-   * instance.
+   * timeouts, intervals, durability, where LISTEN goes …): a second manager with other values gets
+   * a backend of its own, and the log says which keys differ, rather than silently running on the
+   * first one's values. Managers given a {@code data-source} share only with managers given the
+   * same instance.
    */
   private static String identity(Settings settings) {
-    String target = settings.backend() == org.pgjcache.config.BackendKind.MEMORY
-        ? "memory"
-        : "postgres:" + settings.jdbcUrl() + "|" + settings.listenJdbcUrl() + "|" + settings.user()
-            + "|" + settings.qualifiedTable() + "|" + settings.channel()
-            + settings.dataSource().map(ds -> "|data-source@" + System.identityHashCode(ds)).orElse("");
+    String target =
+        settings.backend() == org.pgjcache.config.BackendKind.MEMORY
+            ? "memory"
+            : "postgres:"
+                + settings.jdbcUrl()
+                + "|"
+                + settings.listenJdbcUrl()
+                + "|"
+                + settings.user()
+                + "|"
+                + settings.qualifiedTable()
+                + "|"
+                + settings.channel()
+                + settings
+                    .dataSource()
+                    .map(ds -> "|data-source@" + System.identityHashCode(ds))
+                    .orElse("");
     if (!settings.sharedBackend()) {
       return target + "|" + UUID.randomUUID();
     }
@@ -79,8 +95,10 @@ public final class Backends {
             differing.add(k);
           }
         }
-        LOG.info("a cache manager on {} has other values than the backend already shared there for"
-            + " {}: it gets a backend (pool, LISTEN connection) of its own", settings.describeTarget(),
+        LOG.info(
+            "a cache manager on {} has other values than the backend already shared there for"
+                + " {}: it gets a backend (pool, LISTEN connection) of its own",
+            settings.describeTarget(),
             differing);
       }
     }
@@ -90,14 +108,20 @@ public final class Backends {
   /** The settings a backend runs on: everything but what is a manager's or a cache's own. */
   static Map<String, String> backendSettings(Settings settings) {
     Map<String, String> used = new java.util.TreeMap<>();
-    settings.toProperties().forEach((k, v) -> {
-      String key = String.valueOf(k);
-      if (!key.startsWith("pgjcache.caches.") && !key.startsWith("pgjcache.serialization.")
-          && !key.equals("pgjcache.node-name") && !key.equals("pgjcache.statistics")
-          && !key.equals("pgjcache.management") && !key.equals("pgjcache.data-source")) {
-        used.put(key, String.valueOf(v));
-      }
-    });
+    settings
+        .toProperties()
+        .forEach(
+            (k, v) -> {
+              String key = String.valueOf(k);
+              if (!key.startsWith("pgjcache.caches.")
+                  && !key.startsWith("pgjcache.serialization.")
+                  && !key.equals("pgjcache.node-name")
+                  && !key.equals("pgjcache.statistics")
+                  && !key.equals("pgjcache.management")
+                  && !key.equals("pgjcache.data-source")) {
+                used.put(key, String.valueOf(v));
+              }
+            });
     return used;
   }
 
@@ -120,11 +144,17 @@ public final class Backends {
     final Backend backend;
     final ExpiryReaper reaper;
     final Map<String, String> settings;
+
     /** The application's pool the backend runs on, or null. */
     final javax.sql.DataSource dataSource;
+
     int holders;
 
-    Shared(String key, Backend backend, ExpiryReaper reaper, Map<String, String> settings,
+    Shared(
+        String key,
+        Backend backend,
+        ExpiryReaper reaper,
+        Map<String, String> settings,
         javax.sql.DataSource dataSource) {
       this.key = key;
       this.backend = backend;

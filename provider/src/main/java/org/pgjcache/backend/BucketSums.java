@@ -11,8 +11,8 @@ import java.util.Arrays;
 public final class BucketSums {
 
   /** A cache without entries. */
-  public static final BucketSums EMPTY = new BucketSums(new long[Checksums.BUCKETS],
-      new long[Checksums.BUCKETS]);
+  public static final BucketSums EMPTY =
+      new BucketSums(new long[Checksums.BUCKETS], new long[Checksums.BUCKETS]);
 
   private final long[] counts;
   private final long[] sums;
@@ -66,7 +66,8 @@ public final class BucketSums {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BucketSums other && Arrays.equals(counts, other.counts)
+    return o instanceof BucketSums other
+        && Arrays.equals(counts, other.counts)
         && Arrays.equals(sums, other.sums);
   }
 

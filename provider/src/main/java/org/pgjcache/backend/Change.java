@@ -8,9 +8,9 @@ package org.pgjcache.backend;
  * @param rev revision of the change
  * @param value the new value bytes for {@link Op#PUT}; never null for a PUT that is delivered
  * @param expireAt the entry's expiry instant after a PUT or TOUCH
- * @param prior the entry this change replaced (value null when there was none), when the backend knows
- *     it; null when not. A node that does not hold the key needs it for the change's old value and to
- *     tell an update from a creation.
+ * @param prior the entry this change replaced (value null when there was none), when the backend
+ *     knows it; null when not. A node that does not hold the key needs it for the change's old
+ *     value and to tell an update from a creation.
  */
 public record Change(Op op, String key, long rev, byte[] value, long expireAt, Row prior) {
 

@@ -18,25 +18,27 @@ import java.security.NoSuchAlgorithmException;
  * signed big-endian long.
  *
  * <p>MD5 in SQL costs about 1.5 µs a row, so heartbeats first compare something much cheaper (about
- * 0.4 µs a row): the {@link RevisionSums} of a cache, its count and the sum of
- * {@link #revisionHash} over its revisions. Revisions come from one sequence, so any missed change
- * moves that sum; only caches whose sums differ get their buckets computed.
+ * 0.4 µs a row): the {@link RevisionSums} of a cache, its count and the sum of {@link
+ * #revisionHash} over its revisions. Revisions come from one sequence, so any missed change moves
+ * that sum; only caches whose sums differ get their buckets computed.
  */
 public final class Checksums {
 
   /** Number of buckets per cache; a power of two. */
   public static final int BUCKETS = 64;
 
-  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no MD5, which every Java platform has", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(
+                  "this JVM has no MD5, which every Java platform has", e);
+            }
+          });
 
-  private Checksums() {
-  }
+  private Checksums() {}
 
   /** The bucket of a key: the low six bits of the first byte of {@code md5(keyText)}. */
   public static int bucket(String keyText) {
@@ -55,10 +57,10 @@ public final class Checksums {
   }
 
   /**
-   * PostgreSQL's {@code hashint8(rev)}, computed here: the 64-bit value folded to 32 bits (the
-   * high half, inverted for negative values, xor-ed into the low half) and mixed by the final step
-   * of Bob Jenkins' lookup3 hash, as PostgreSQL's {@code hash_uint32} does. Integer arithmetic
-   * only, so the result does not depend on the server's platform.
+   * PostgreSQL's {@code hashint8(rev)}, computed here: the 64-bit value folded to 32 bits (the high
+   * half, inverted for negative values, xor-ed into the low half) and mixed by the final step of
+   * Bob Jenkins' lookup3 hash, as PostgreSQL's {@code hash_uint32} does. Integer arithmetic only,
+   * so the result does not depend on the server's platform.
    */
   public static int revisionHash(long rev) {
     int k = (int) rev;

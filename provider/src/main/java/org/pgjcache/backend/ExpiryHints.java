@@ -8,7 +8,7 @@ import java.util.function.LongConsumer;
  */
 public final class ExpiryHints {
 
-  private volatile LongConsumer listener = at -> { };
+  private volatile LongConsumer listener = at -> {};
 
   /** Sends every later instant to {@code listener} (one listener: the backend's reaper). */
   public void listen(LongConsumer listener) {

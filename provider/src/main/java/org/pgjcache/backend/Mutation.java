@@ -23,18 +23,14 @@ public sealed interface Mutation {
   }
 
   /** Leave the entry as it is. */
-  record None() implements Mutation {
-  }
+  record None() implements Mutation {}
 
   /** Store a new value. */
-  record Put(byte[] value, long expireAt) implements Mutation {
-  }
+  record Put(byte[] value, long expireAt) implements Mutation {}
 
   /** Remove the entry, as a removal or as an expiry. */
-  record Remove(Op op) implements Mutation {
-  }
+  record Remove(Op op) implements Mutation {}
 
   /** Keep the value, move the expiry instant. */
-  record Touch(long expireAt) implements Mutation {
-  }
+  record Touch(long expireAt) implements Mutation {}
 }

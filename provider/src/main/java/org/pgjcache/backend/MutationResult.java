@@ -7,5 +7,4 @@ package org.pgjcache.backend;
  * @param mutation what the mutator decided
  * @param rev revision of the committed change, 0 if nothing changed
  */
-public record MutationResult(Row before, Mutation mutation, long rev) {
-}
+public record MutationResult(Row before, Mutation mutation, long rev) {}

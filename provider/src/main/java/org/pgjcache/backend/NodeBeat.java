@@ -18,7 +18,14 @@ import java.time.Instant;
  * @param skippedNotifications notifications skipped since the node started (unparseable or forged)
  * @param forgedNotifications of those, notifications without pgjcache's HMAC
  */
-public record NodeBeat(String nodeId, String name, Instant started, int caches, boolean matched,
-    Instant lastRepair, long repairedEntries, ListenStatus listen, long skippedNotifications,
-    long forgedNotifications) {
-}
+public record NodeBeat(
+    String nodeId,
+    String name,
+    Instant started,
+    int caches,
+    boolean matched,
+    Instant lastRepair,
+    long repairedEntries,
+    ListenStatus listen,
+    long skippedNotifications,
+    long forgedNotifications) {}

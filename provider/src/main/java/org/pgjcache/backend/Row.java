@@ -6,7 +6,8 @@ package org.pgjcache.backend;
  * @param key canonical key text
  * @param value tagged value bytes
  * @param rev revision of the last change of this key; grows with every change
- * @param expireAt expiry instant in epoch milliseconds on the database clock, {@link #ETERNAL} if none
+ * @param expireAt expiry instant in epoch milliseconds on the database clock, {@link #ETERNAL} if
+ *     none
  */
 public record Row(String key, byte[] value, long rev, long expireAt) {
 

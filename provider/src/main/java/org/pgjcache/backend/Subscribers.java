@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache instances attached to one backend, by cache name, and the delivery of a change to all of
- * them but its origin. Shared by every backend implementation so that delivery rules are the same.
+ * The cache instances attached to one backend, by cache name, and the delivery of a change to all
+ * of them but its origin. Shared by every backend implementation so that delivery rules are the
+ * same.
  */
 public final class Subscribers {
 
@@ -77,16 +78,22 @@ public final class Subscribers {
         try {
           entry.listener.onChange(change);
         } catch (RuntimeException e) {
-          LOG.error("cache '{}' failed to apply change {} of key {}; it will be repaired by the next"
-              + " reconciliation", cache, change.op(), change.key(), e);
+          LOG.error(
+              "cache '{}' failed to apply change {} of key {}; it will be repaired by the next"
+                  + " reconciliation",
+              cache,
+              change.op(),
+              change.key(),
+              e);
         }
       }
     }
   }
 
   /**
-   * Delivers a change to the subscriber {@code origin} of {@code cache} only: a change it made itself
-   * but whose caller stopped waiting before it committed, so that it would otherwise never hear of it.
+   * Delivers a change to the subscriber {@code origin} of {@code cache} only: a change it made
+   * itself but whose caller stopped waiting before it committed, so that it would otherwise never
+   * hear of it.
    */
   public void deliverTo(String cache, Change change, String origin) {
     List<Entry> entries = byCache.get(cache);
@@ -98,8 +105,13 @@ public final class Subscribers {
         try {
           entry.listener.onChange(change);
         } catch (RuntimeException e) {
-          LOG.error("cache '{}' failed to apply its own change {} of key {}; it will be repaired by the"
-              + " next reconciliation", cache, change.op(), change.key(), e);
+          LOG.error(
+              "cache '{}' failed to apply its own change {} of key {}; it will be repaired by the"
+                  + " next reconciliation",
+              cache,
+              change.op(),
+              change.key(),
+              e);
         }
       }
     }
@@ -118,6 +130,7 @@ public final class Subscribers {
     final String cache;
     final String origin;
     final ChangeListener listener;
+
     /** False while a new subscriber waits for its fence (see {@link #addFenced}). */
     volatile boolean receiving = true;
 

@@ -3,11 +3,12 @@ package org.pgjcache.cache;
 import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.store.Versioned;
 
-/** What a read hit does to the entry's expiry: asks the policy, moves the replica, defers the write. */
+/**
+ * What a read hit does to the entry's expiry: asks the policy, moves the replica, defers the write.
+ */
 final class Access {
 
-  private Access() {
-  }
+  private Access() {}
 
   static <K, V> void touch(CacheCore<K, V> core, K key, Versioned live, long now) {
     long expireAt = core.expiry.forAccess(now);

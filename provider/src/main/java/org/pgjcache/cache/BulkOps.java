@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operations on many keys. Writes go to the backend as one statement each ({@code putAll},
- * {@code removeAll}), not one per entry; loads go through the loader's {@code loadAll}.
+ * Operations on many keys. Writes go to the backend as one statement each ({@code putAll}, {@code
+ * removeAll}), not one per entry; loads go through the loader's {@code loadAll}.
  */
 final class BulkOps<K, V> {
 
@@ -62,10 +62,11 @@ final class BulkOps<K, V> {
     core.stats.misses(missing.size());
     if (core.loader != null && !missing.isEmpty()) {
       Map<K, V> loaded = core.loader.loadAll(missing);
-      loaded.forEach((key, value) -> {
-        storeLoaded(key, value, false, batch);
-        found.put(key, value);
-      });
+      loaded.forEach(
+          (key, value) -> {
+            storeLoaded(key, value, false, batch);
+            found.put(key, value);
+          });
     }
     core.stats.getTime(start);
     batch.fire();
@@ -87,22 +88,28 @@ final class BulkOps<K, V> {
     byte[] bytes = core.forms.codec().encode(value);
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
-    MutationResult result = core.backend.mutate(core.name, keyText, core.origin(), row -> {
-      long now = core.now();
-      boolean live = row != null && !row.expiredAt(now);
-      if (live && !replace) {
-        return Mutation.NONE;
-      }
-      long expireAt = live
-          ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt())
-          : core.expiry.forCreation(now);
-      return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
-    });
+    MutationResult result =
+        core.backend.mutate(
+            core.name,
+            keyText,
+            core.origin(),
+            row -> {
+              long now = core.now();
+              boolean live = row != null && !row.expiredAt(now);
+              if (live && !replace) {
+                return Mutation.NONE;
+              }
+              long expireAt =
+                  live
+                      ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt())
+                      : core.expiry.forCreation(now);
+              return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
+            });
     Applier.apply(core, key, value, result, batch);
   }
 
-  void loadAll(Set<? extends K> keys, boolean replace, CompletionListener listener,
-      Executor executor) {
+  void loadAll(
+      Set<? extends K> keys, boolean replace, CompletionListener listener, Executor executor) {
     if (keys == null) {
       throw new NullPointerException("keys must not be null");
     }
@@ -113,30 +120,31 @@ final class BulkOps<K, V> {
       }
       return;
     }
-    executor.execute(() -> {
-      try {
-        EventBatch batch = new EventBatch();
-        Set<K> toLoad = new LinkedHashSet<>();
-        long now = core.now();
-        Map<Object, Versioned> held = replace ? Map.of() : core.resolveAll(keys, now);
-        for (K key : keys) {
-          if (replace || core.live(key, held.get(key), now, batch) == null) {
-            toLoad.add(key);
+    executor.execute(
+        () -> {
+          try {
+            EventBatch batch = new EventBatch();
+            Set<K> toLoad = new LinkedHashSet<>();
+            long now = core.now();
+            Map<Object, Versioned> held = replace ? Map.of() : core.resolveAll(keys, now);
+            for (K key : keys) {
+              if (replace || core.live(key, held.get(key), now, batch) == null) {
+                toLoad.add(key);
+              }
+            }
+            if (!toLoad.isEmpty()) {
+              core.allLoader.loadAll(toLoad).forEach((k, v) -> storeLoaded(k, v, replace, batch));
+            }
+            batch.fire();
+            if (listener != null) {
+              listener.onCompletion();
+            }
+          } catch (Exception e) {
+            if (listener != null) {
+              listener.onException(e);
+            }
           }
-        }
-        if (!toLoad.isEmpty()) {
-          core.allLoader.loadAll(toLoad).forEach((k, v) -> storeLoaded(k, v, replace, batch));
-        }
-        batch.fire();
-        if (listener != null) {
-          listener.onCompletion();
-        }
-      } catch (Exception e) {
-        if (listener != null) {
-          listener.onException(e);
-        }
-      }
-    });
+        });
   }
 
   void putAll(Map<? extends K, ? extends V> map) {
@@ -156,8 +164,8 @@ final class BulkOps<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Writer.Batch<PgEntry<K, V>> written = core.writer == null ? new Writer.Batch<>(entries, null)
-        : core.writer.writeAll(entries);
+    Writer.Batch<PgEntry<K, V>> written =
+        core.writer == null ? new Writer.Batch<>(entries, null) : core.writer.writeAll(entries);
     List<PgEntry<K, V>> stored = new ArrayList<>();
     List<Versioned> seen = new ArrayList<>();
     List<Write> writes = new ArrayList<>();
@@ -166,16 +174,18 @@ final class BulkOps<K, V> {
     Map<Object, Versioned> held = core.resolveAll(keys, now);
     for (PgEntry<K, V> entry : written.done()) {
       Versioned live = core.live(entry.getKey(), held.get(entry.getKey()), now, batch);
-      long expireAt = live != null
-          ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
-          : core.expiry.forCreation(now);
+      long expireAt =
+          live != null
+              ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
+              : core.expiry.forCreation(now);
       if (live == null && expireAt <= now) {
         continue;
       }
       stored.add(entry);
       seen.add(live);
-      writes.add(new Write(core.keyText(entry.getKey()), core.forms.codec().encode(entry.getValue()),
-          expireAt));
+      writes.add(
+          new Write(
+              core.keyText(entry.getKey()), core.forms.codec().encode(entry.getValue()), expireAt));
     }
     if (!writes.isEmpty()) {
       long[] revs = core.backend.putAll(core.name, writes, core.origin());
@@ -185,8 +195,16 @@ final class BulkOps<K, V> {
         Write write = writes.get(i);
         @SuppressWarnings("unchecked")
         K heldKey = (K) core.forms.copyKey(entry.getKey());
-        if (core.applyValue(heldKey, core.forms.hold(entry.getValue(), write.value()), revs[i],
-            write.expireAt(), now, Replica.NEWER, seen.get(i), batch).applied()) {
+        if (core.applyValue(
+                heldKey,
+                core.forms.hold(entry.getValue(), write.value()),
+                revs[i],
+                write.expireAt(),
+                now,
+                Replica.NEWER,
+                seen.get(i),
+                batch)
+            .applied()) {
           applied++;
         }
       }
@@ -223,22 +241,28 @@ final class BulkOps<K, V> {
           K key = (K) core.keys.decode(row.key());
           keys.add(key);
           Versioned held = core.replica.get(key);
-          rows.put(key, held != null && held.rev() >= row.rev() ? held
-              : Versioned.of(core.forms.holdEncoded(row.value()), row.rev(), row.expireAt()));
+          rows.put(
+              key,
+              held != null && held.rev() >= row.rev()
+                  ? held
+                  : Versioned.of(core.forms.holdEncoded(row.value()), row.rev(), row.expireAt()));
         } catch (CorruptDataException e) {
-          LOG.warn("cache '{}': removeAll() skips a stored key that cannot be decoded: {}",
-              core.name, e.getMessage());
+          LOG.warn(
+              "cache '{}': removeAll() skips a stored key that cannot be decoded: {}",
+              core.name,
+              e.getMessage());
         }
       }
       removeAll(keys, rows);
     } while (page.size() == EntryIterator.PAGE);
     // values held on this node only (store-by-reference of what cannot be serialized)
     List<K> local = new ArrayList<>();
-    core.replica.forEachValue((key, held) -> {
-      if (held.held() instanceof org.pgjcache.codec.LocalOnly) {
-        local.add((K) key);
-      }
-    });
+    core.replica.forEachValue(
+        (key, held) -> {
+          if (held.held() instanceof org.pgjcache.codec.LocalOnly) {
+            local.add((K) key);
+          }
+        });
     if (!local.isEmpty()) {
       removeAll(local, null);
     }
@@ -256,8 +280,8 @@ final class BulkOps<K, V> {
       return;
     }
     core.touches.flush();
-    Writer.Batch<K> deleted = core.writer == null ? new Writer.Batch<>(keys, null)
-        : core.writer.deleteAll(keys);
+    Writer.Batch<K> deleted =
+        core.writer == null ? new Writer.Batch<>(keys, null) : core.writer.deleteAll(keys);
     List<K> toRemove = deleted.done();
     if (!toRemove.isEmpty()) {
       List<String> texts = new ArrayList<>(toRemove.size());
@@ -271,8 +295,8 @@ final class BulkOps<K, V> {
       int removed = 0;
       for (int i = 0; i < revs.length; i++) {
         if (revs[i] > 0) {
-          core.applyRemoval(toRemove.get(i), revs[i], EventType.REMOVED, now, Replica.NEWER,
-              seen.get(i), batch);
+          core.applyRemoval(
+              toRemove.get(i), revs[i], EventType.REMOVED, now, Replica.NEWER, seen.get(i), batch);
           removed++;
         }
       }
@@ -283,23 +307,28 @@ final class BulkOps<K, V> {
   }
 
   /**
-   * Every key of the cache for {@code removeAll()}: the live entries in the backend, which this node may
-   * not have heard of yet, and the ones this node holds (including values that exist only here).
+   * Every key of the cache for {@code removeAll()}: the live entries in the backend, which this
+   * node may not have heard of yet, and the ones this node holds (including values that exist only
+   * here).
    */
   @SuppressWarnings("unchecked")
   List<K> allKeys() {
     Set<Object> keys = new LinkedHashSet<>();
     long now = core.now();
-    core.backend.scan(core.name, row -> {
-      if (!row.expiredAt(now)) {
-        try {
-          keys.add(core.keys.decode(row.key()));
-        } catch (CorruptDataException e) {
-          LOG.warn("cache '{}': removeAll() skips a stored key that cannot be decoded: {}", core.name,
-              e.getMessage());
-        }
-      }
-    });
+    core.backend.scan(
+        core.name,
+        row -> {
+          if (!row.expiredAt(now)) {
+            try {
+              keys.add(core.keys.decode(row.key()));
+            } catch (CorruptDataException e) {
+              LOG.warn(
+                  "cache '{}': removeAll() skips a stored key that cannot be decoded: {}",
+                  core.name,
+                  e.getMessage());
+            }
+          }
+        });
     keys.addAll(core.replica.keysWithValues());
     List<K> all = new ArrayList<>(keys.size());
     for (Object key : keys) {

@@ -32,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parts of one cache instance that its operations share: backend, codecs, replica, expiry, listeners,
- * statistics, loader and writer; and the one place where a committed change enters the replica and
- * becomes events, whether it was made here or on another node.
+ * The parts of one cache instance that its operations share: backend, codecs, replica, expiry,
+ * listeners, statistics, loader and writer; and the one place where a committed change enters the
+ * replica and becomes events, whether it was made here or on another node.
  */
 final class CacheCore<K, V> {
 
@@ -48,17 +48,29 @@ final class CacheCore<K, V> {
   final ExpiryCalculator expiry;
   final EventDispatcher<K, V> events;
   final CacheStatistics stats;
+
   /** The loader for read-through, null unless the cache reads through. */
   final Loader<K, V> loader;
+
   /** The loader for {@code loadAll}, which the spec uses even without read-through. */
   final Loader<K, V> allLoader;
+
   final Writer<K, V> writer;
   final TouchQueue touches;
   private volatile Subscription subscription;
 
-  CacheCore(String name, Backend backend, KeyCodec keys, ValueForms forms, ExpiryCalculator expiry,
-      EventDispatcher<K, V> events, CacheStatistics stats, Loader<K, V> allLoader, boolean readThrough,
-      Writer<K, V> writer, Replica replica) {
+  CacheCore(
+      String name,
+      Backend backend,
+      KeyCodec keys,
+      ValueForms forms,
+      ExpiryCalculator expiry,
+      EventDispatcher<K, V> events,
+      CacheStatistics stats,
+      Loader<K, V> allLoader,
+      boolean readThrough,
+      Writer<K, V> writer,
+      Replica replica) {
     this.name = name;
     this.replica = replica;
     this.backend = backend;
@@ -106,15 +118,22 @@ final class CacheCore<K, V> {
     try {
       return (V) forms.read(versioned.held());
     } catch (CorruptDataException e) {
-      throw new CacheException("cache '" + name + "': the stored value of key " + keyForLog(key)
-          + " cannot be decoded (" + e.getMessage() + "); the entry is unusable until it is"
-          + " overwritten or removed", e);
+      throw new CacheException(
+          "cache '"
+              + name
+              + "': the stored value of key "
+              + keyForLog(key)
+              + " cannot be decoded ("
+              + e.getMessage()
+              + "); the entry is unusable until it is"
+              + " overwritten or removed",
+          e);
     }
   }
 
   /**
-   * The value of a row the backend returned; the replica's own object when it holds the same revision,
-   * so store-by-reference callers get back the very instance they put.
+   * The value of a row the backend returned; the replica's own object when it holds the same
+   * revision, so store-by-reference callers get back the very instance they put.
    */
   @SuppressWarnings("unchecked")
   V valueOf(K key, Row row) {
@@ -125,14 +144,21 @@ final class CacheCore<K, V> {
     try {
       return (V) forms.codec().decode(row.value());
     } catch (CorruptDataException e) {
-      throw new CacheException("cache '" + name + "': the stored value of key " + keyForLog(key)
-          + " cannot be decoded (" + e.getMessage() + ")", e);
+      throw new CacheException(
+          "cache '"
+              + name
+              + "': the stored value of key "
+              + keyForLog(key)
+              + " cannot be decoded ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
   /**
-   * What is held for a key (a value, a tombstone, or null if absent), read from the database first if
-   * the replica is bounded and does not hold it.
+   * What is held for a key (a value, a tombstone, or null if absent), read from the database first
+   * if the replica is bounded and does not hold it.
    */
   Versioned resolve(Object key, long now) {
     return replica.resolve(key, now, this::load);
@@ -168,12 +194,15 @@ final class CacheCore<K, V> {
     }
     Map<Object, Replica.Loaded> found = new HashMap<>();
     List<String> texts = new ArrayList<>(byText.keySet());
-    backend.getAll(name, texts).forEach((text, row) -> {
-      Object key = byText.get(text);
-      if (key != null && row.value() != null) {
-        found.put(key, loaded(row));
-      }
-    });
+    backend
+        .getAll(name, texts)
+        .forEach(
+            (text, row) -> {
+              Object key = byText.get(text);
+              if (key != null && row.value() != null) {
+                found.put(key, loaded(row));
+              }
+            });
     return found;
   }
 
@@ -189,17 +218,22 @@ final class CacheCore<K, V> {
    * a round trip per write of a cold key in the common Spring and Hibernate set-up.
    */
   boolean blindWrites() {
-    return !replica.holdsAll() && events.isEmpty()
+    return !replica.holdsAll()
+        && events.isEmpty()
         && expiry.policy().getClass() == javax.cache.expiry.EternalExpiryPolicy.class;
   }
 
-  /** As {@link #live(Object, long, EventBatch)}, without reading a key the replica does not hold. */
+  /**
+   * As {@link #live(Object, long, EventBatch)}, without reading a key the replica does not hold.
+   */
   Versioned liveIfHeld(K key, long now, EventBatch batch) {
     Versioned held = replica.get(key);
     return held == null ? null : live(key, held, now, batch);
   }
 
-  /** The live entry of a key, or null; an entry found expired is dropped here with an EXPIRED event. */
+  /**
+   * The live entry of a key, or null; an entry found expired is dropped here with an EXPIRED event.
+   */
   Versioned live(K key, long now, EventBatch batch) {
     return live(key, resolve(key, now), now, batch);
   }
@@ -236,14 +270,18 @@ final class CacheCore<K, V> {
         return null; // this node's own access set the instant that passed; it is newer than the row
       }
       Row row = backend.get(name, text);
-      if (row != null && row.rev() == held.rev() && row.expireAt() > now
+      if (row != null
+          && row.rev() == held.rev()
+          && row.expireAt() > now
           && replica.touch(key, held.rev(), row.expireAt())) {
         Versioned current = replica.get(key);
         return current != null && current.isLive(now) ? current : null;
       }
     } catch (CacheException e) {
-      LOG.debug("cache '{}': could not check whether an expired entry was touched elsewhere: {}",
-          name, e.toString());
+      LOG.debug(
+          "cache '{}': could not check whether an expired entry was touched elsewhere: {}",
+          name,
+          e.toString());
     }
     return null;
   }
@@ -254,19 +292,27 @@ final class CacheCore<K, V> {
   }
 
   /** As above, or over exactly revision {@code over} (see {@link Replica#apply}). */
-  Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
-      EventBatch batch) {
+  Applied applyValue(
+      K key, Object held, long rev, long expireAt, long now, long over, EventBatch batch) {
     return applyValue(key, held, rev, expireAt, now, over, null, batch);
   }
 
   /**
-   * As above; {@code seen} is the entry the caller read before it wrote, the old value of the events
-   * if a bounded replica no longer holds the key (evicted meanwhile).
+   * As above; {@code seen} is the entry the caller read before it wrote, the old value of the
+   * events if a bounded replica no longer holds the key (evicted meanwhile).
    */
-  Applied applyValue(K key, Object held, long rev, long expireAt, long now, long over,
-      Versioned seen, EventBatch batch) {
-    Applied applied = replica.apply(key, held, rev, expireAt, now, over,
-        hook(EventType.REMOVED, now, batch, seen));
+  Applied applyValue(
+      K key,
+      Object held,
+      long rev,
+      long expireAt,
+      long now,
+      long over,
+      Versioned seen,
+      EventBatch batch) {
+    Applied applied =
+        replica.apply(
+            key, held, rev, expireAt, now, over, hook(EventType.REMOVED, now, batch, seen));
     if (expireAt != Row.ETERNAL && applied.applied()) {
       backend.expiryHints().expiresAt(expireAt);
     }
@@ -274,8 +320,8 @@ final class CacheCore<K, V> {
   }
 
   /**
-   * Moves the expiry instant of the entry at exactly {@code rev} (see {@link Replica#touch}) and tells
-   * the reaper about the new instant.
+   * Moves the expiry instant of the entry at exactly {@code rev} (see {@link Replica#touch}) and
+   * tells the reaper about the new instant.
    */
   boolean touch(Object key, long rev, long expireAt) {
     boolean moved = replica.touch(key, rev, expireAt);
@@ -285,10 +331,12 @@ final class CacheCore<K, V> {
     return moved;
   }
 
-  /** Holds a value on this node only (store-by-reference of something that cannot be serialized). */
+  /**
+   * Holds a value on this node only (store-by-reference of something that cannot be serialized).
+   */
   Applied applyLocalOnly(K key, Object value, long expireAt, long now, EventBatch batch) {
-    return replica.replaceLocal(key, new LocalOnly(value), expireAt,
-        hook(EventType.REMOVED, now, batch));
+    return replica.replaceLocal(
+        key, new LocalOnly(value), expireAt, hook(EventType.REMOVED, now, batch));
   }
 
   /** Applies a removal committed at {@code rev}; raises {@code type} if a live value went away. */
@@ -302,8 +350,8 @@ final class CacheCore<K, V> {
   }
 
   /** As above, with the entry the caller read before (see {@link #applyValue}). */
-  Applied applyRemoval(K key, long rev, EventType type, long now, long over, Versioned seen,
-      EventBatch batch) {
+  Applied applyRemoval(
+      K key, long rev, EventType type, long now, long over, Versioned seen, EventBatch batch) {
     return replica.apply(key, null, rev, Row.ETERNAL, now, over, hook(type, now, batch, seen));
   }
 
@@ -324,7 +372,8 @@ final class CacheCore<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  private void publish(Object k, Applied applied, EventType removalType, long now, EventBatch batch) {
+  private void publish(
+      Object k, Applied applied, EventType removalType, long now, EventBatch batch) {
     K key = (K) k;
     Versioned previous = applied.previous();
     Versioned current = applied.current();
@@ -352,18 +401,18 @@ final class CacheCore<K, V> {
       events.publish(EventType.EXPIRED, key, old, old, batch);
     }
     if (wasLive) {
-      events.publish(EventType.UPDATED, key, readLenient(key, current),
-          readLenient(key, previous), batch);
+      events.publish(
+          EventType.UPDATED, key, readLenient(key, current), readLenient(key, previous), batch);
     } else {
       events.publish(EventType.CREATED, key, readLenient(key, current), null, batch);
     }
   }
 
   /**
-   * A value for an event or an iteration: a value that cannot be decoded (a corrupt row) does not fail
-   * the change that the event reports, which has committed, nor the iteration over other keys; the
-   * event carries {@code null} in its place (an iteration skips the entry), and the key is logged (once
-   * per revision) and counted.
+   * A value for an event or an iteration: a value that cannot be decoded (a corrupt row) does not
+   * fail the change that the event reports, which has committed, nor the iteration over other keys;
+   * the event carries {@code null} in its place (an iteration skips the entry), and the key is
+   * logged (once per revision) and counted.
    */
   @SuppressWarnings("unchecked")
   V readLenient(K key, Versioned versioned) {
@@ -376,9 +425,9 @@ final class CacheCore<K, V> {
   }
 
   /**
-   * The value of a row an atomic operation read, or null if it cannot be decoded (logged and counted
-   * as in {@link #readLenient}): the operation then sees the key as absent (a processor may overwrite
-   * it) or as not equal to an expected value, and never fails for the corrupt value.
+   * The value of a row an atomic operation read, or null if it cannot be decoded (logged and
+   * counted as in {@link #readLenient}): the operation then sees the key as absent (a processor may
+   * overwrite it) or as not equal to an expected value, and never fails for the corrupt value.
    */
   V valueOrNull(K key, Row row) {
     try {
@@ -396,8 +445,12 @@ final class CacheCore<K, V> {
     }
     Long logged = lastCorrupt.put(key, rev);
     if (logged == null || logged != rev) {
-      LOG.warn("cache '{}': the stored value of key {} at revision {} cannot be decoded ({}); it"
-          + " counts as absent or null where it would be read", name, keyForLog(key), rev,
+      LOG.warn(
+          "cache '{}': the stored value of key {} at revision {} cannot be decoded ({}); it"
+              + " counts as absent or null where it would be read",
+          name,
+          keyForLog(key),
+          rev,
           e.getMessage());
     }
   }
@@ -408,6 +461,7 @@ final class CacheCore<K, V> {
   }
 
   private final AtomicLong corruptValues = new AtomicLong();
+
   /** The revision last logged per corrupt key, so each is logged once (bounded). */
   private final Map<Object, Long> lastCorrupt = new ConcurrentHashMap<>();
 

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of one cache instance: its configuration (which listener registrations change), whether it
- * is open, its MXBeans, and what closing it releases.
+ * The life of one cache instance: its configuration (which listener registrations change), whether
+ * it is open, its MXBeans, and what closing it releases.
  */
 final class CacheLifecycle<K, V> {
 
@@ -44,10 +44,19 @@ final class CacheLifecycle<K, V> {
     this.core = core;
     this.remote = remote;
     this.sync = sync;
-    touchFlush = context.scheduler().scheduleWithFixedDelay(this::flushTouches, TOUCH_FLUSH_MILLIS,
-        TOUCH_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-    tombstonePurge = context.scheduler().scheduleWithFixedDelay(this::purgeTombstones,
-        TOMBSTONE_PURGE_MILLIS, TOMBSTONE_PURGE_MILLIS, TimeUnit.MILLISECONDS);
+    touchFlush =
+        context
+            .scheduler()
+            .scheduleWithFixedDelay(
+                this::flushTouches, TOUCH_FLUSH_MILLIS, TOUCH_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    tombstonePurge =
+        context
+            .scheduler()
+            .scheduleWithFixedDelay(
+                this::purgeTombstones,
+                TOMBSTONE_PURGE_MILLIS,
+                TOMBSTONE_PURGE_MILLIS,
+                TimeUnit.MILLISECONDS);
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
   }
@@ -59,8 +68,8 @@ final class CacheLifecycle<K, V> {
   }
 
   /**
-   * Forgets the replica's tombstones once their fencing period is over: every removed or expired key
-   * leaves one, and a cache with short-lived keys would otherwise grow without bound.
+   * Forgets the replica's tombstones once their fencing period is over: every removed or expired
+   * key leaves one, and a cache with short-lived keys would otherwise grow without bound.
    */
   private void purgeTombstones() {
     core.replica.purgeTombstones(core.now());
@@ -119,8 +128,11 @@ final class CacheLifecycle<K, V> {
     configuration.setManagementEnabled(enabled);
     String uri = context.uri().toString();
     if (enabled) {
-      JmxRegistration.register(new CacheConfigurationBean(configuration),
-          JmxRegistration.Kind.CONFIGURATION, uri, core.name);
+      JmxRegistration.register(
+          new CacheConfigurationBean(configuration),
+          JmxRegistration.Kind.CONFIGURATION,
+          uri,
+          core.name);
     } else {
       JmxRegistration.unregister(JmxRegistration.Kind.CONFIGURATION, uri, core.name);
     }
@@ -139,7 +151,9 @@ final class CacheLifecycle<K, V> {
     try {
       long wait = Closing.waitMillis(BACKGROUND_WAIT_MILLIS);
       if (!background.awaitIdle(wait)) {
-        LOG.warn("cache '{}': background loads still running after {} ms; closing anyway", core.name,
+        LOG.warn(
+            "cache '{}': background loads still running after {} ms; closing anyway",
+            core.name,
             wait);
       }
     } catch (InterruptedException e) {

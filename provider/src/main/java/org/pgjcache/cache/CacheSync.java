@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class CacheSync<K, V> implements SyncTarget {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheSync.class);
+
   /** Unreadable keys remembered, at most; beyond that they are simply read again. */
   private static final int MAX_UNREADABLE = 10_000;
 
@@ -63,16 +64,19 @@ final class CacheSync<K, V> implements SyncTarget {
   @Override
   public Map<String, Long> allHeldRevisions(boolean tombstones) {
     Map<String, Long> held = new HashMap<>();
-    core.replica.forEachHeld((key, entry) -> {
-      if (tombstones ? entry.isTombstone() : entry.counted() && !entry.isTombstone()) {
-        try {
-          held.put(core.keys.encode(key), entry.rev());
-        } catch (RuntimeException e) {
-          LOG.debug("cache '{}': a held key cannot be encoded; not compared: {}", core.name,
-              e.toString());
-        }
-      }
-    });
+    core.replica.forEachHeld(
+        (key, entry) -> {
+          if (tombstones ? entry.isTombstone() : entry.counted() && !entry.isTombstone()) {
+            try {
+              held.put(core.keys.encode(key), entry.rev());
+            } catch (RuntimeException e) {
+              LOG.debug(
+                  "cache '{}': a held key cannot be encoded; not compared: {}",
+                  core.name,
+                  e.toString());
+            }
+          }
+        });
     return held;
   }
 
@@ -121,19 +125,22 @@ final class CacheSync<K, V> implements SyncTarget {
       wanted[bucket] = true;
     }
     Map<String, Long> found = new HashMap<>();
-    core.replica.forEachCounted((key, held) -> {
-      String text;
-      try {
-        text = core.keys.encode(key);
-      } catch (RuntimeException e) {
-        LOG.debug("cache '{}': a held key cannot be encoded; not compared: {}", core.name,
-            e.toString());
-        return;
-      }
-      if (wanted[Checksums.bucket(text)]) {
-        found.put(text, held.rev());
-      }
-    });
+    core.replica.forEachCounted(
+        (key, held) -> {
+          String text;
+          try {
+            text = core.keys.encode(key);
+          } catch (RuntimeException e) {
+            LOG.debug(
+                "cache '{}': a held key cannot be encoded; not compared: {}",
+                core.name,
+                e.toString());
+            return;
+          }
+          if (wanted[Checksums.bucket(text)]) {
+            found.put(text, held.rev());
+          }
+        });
     return found;
   }
 
@@ -181,42 +188,67 @@ final class CacheSync<K, V> implements SyncTarget {
       }
       if (row.value() == null) {
         Applied applied = core.applyRemoval(key, row.rev(), EventType.REMOVED, now, over, batch);
-        changed += applied.applied() && applied.previous() != null
-            && applied.previous().counted() ? 1 : 0;
+        changed +=
+            applied.applied() && applied.previous() != null && applied.previous().counted() ? 1 : 0;
       } else if (row.expiredAt(now)) {
         // gone by the time we see it: hold it (it still counts), its EXPIRED event comes with the
         // next read or the reaper, and no CREATED or UPDATED is raised for a value nobody can read
-        changed += core.replica.apply(key, core.forms.holdEncoded(row.value()), row.rev(),
-            row.expireAt(), now, over, ApplyHook.NONE).applied() ? 1 : 0;
+        changed +=
+            core.replica
+                    .apply(
+                        key,
+                        core.forms.holdEncoded(row.value()),
+                        row.rev(),
+                        row.expireAt(),
+                        now,
+                        over,
+                        ApplyHook.NONE)
+                    .applied()
+                ? 1
+                : 0;
       } else {
-        changed += core.applyValue(key, core.forms.holdEncoded(row.value()), row.rev(),
-            row.expireAt(), now, over, batch).applied() ? 1 : 0;
+        changed +=
+            core.applyValue(
+                        key,
+                        core.forms.holdEncoded(row.value()),
+                        row.rev(),
+                        row.expireAt(),
+                        now,
+                        over,
+                        batch)
+                    .applied()
+                ? 1
+                : 0;
       }
     }
     for (Map.Entry<String, Long> e : gone.entrySet()) {
       try {
         Object key = core.keys.decode(e.getKey());
-        changed += core.replica.forgetAt(key, e.getValue(), now, core.removalHook(now, batch))
-            ? 1 : 0;
+        changed +=
+            core.replica.forgetAt(key, e.getValue(), now, core.removalHook(now, batch)) ? 1 : 0;
       } catch (CorruptDataException ex) {
-        LOG.warn("cache '{}': cannot decode a held key while repairing: {}", core.name,
-            ex.getMessage());
+        LOG.warn(
+            "cache '{}': cannot decode a held key while repairing: {}", core.name, ex.getMessage());
       }
     }
     if (ahead > 0) {
-      LOG.warn("cache '{}': this node held {} entries at revisions the database does not have (a"
-          + " restored or rewound database, or changes it never committed); took the database's",
-          core.name, ahead);
+      LOG.warn(
+          "cache '{}': this node held {} entries at revisions the database does not have (a"
+              + " restored or rewound database, or changes it never committed); took the database's",
+          core.name,
+          ahead);
     }
     // listeners hear repairs where they hear other nodes' changes, so that one that blocks holds up
     // its own cache only, never the heartbeat of every cache
-    core.backend.runInOrder(core.name, () -> {
-      try {
-        batch.fire();
-      } catch (RuntimeException e) {
-        LOG.warn("cache '{}': a synchronous listener failed on a repaired entry", core.name, e);
-      }
-    });
+    core.backend.runInOrder(
+        core.name,
+        () -> {
+          try {
+            batch.fire();
+          } catch (RuntimeException e) {
+            LOG.warn("cache '{}': a synchronous listener failed on a repaired entry", core.name, e);
+          }
+        });
     return changed;
   }
 
@@ -225,7 +257,9 @@ final class CacheSync<K, V> implements SyncTarget {
     if (unreadable.size() < MAX_UNREADABLE) {
       unreadable.put(row.key(), row.rev());
     }
-    LOG.warn("cache '{}': skipped a stored row whose key cannot be decoded: {}", core.name,
+    LOG.warn(
+        "cache '{}': skipped a stored row whose key cannot be decoded: {}",
+        core.name,
         e.getMessage());
   }
 

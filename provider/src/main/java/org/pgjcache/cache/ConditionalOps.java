@@ -23,15 +23,19 @@ final class ConditionalOps<K, V> {
   boolean putIfAbsent(K key, V value) {
     long start = core.stats.start();
     byte[] bytes = core.forms.codec().encode(value);
-    Outcome<V> out = run(key, value, row -> {
-      long now = core.now();
-      if (isLive(row, now)) {
-        return Mutation.NONE;
-      }
-      long expireAt = core.expiry.forCreation(now);
-      write(key, value);
-      return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
-    });
+    Outcome<V> out =
+        run(
+            key,
+            value,
+            row -> {
+              long now = core.now();
+              if (isLive(row, now)) {
+                return Mutation.NONE;
+              }
+              long expireAt = core.expiry.forCreation(now);
+              write(key, value);
+              return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
+            });
     out.finish(core, start);
     return out.put();
   }
@@ -40,19 +44,26 @@ final class ConditionalOps<K, V> {
     return replaceIfPresent(key, value).put();
   }
 
-  /** Stores {@code value} if the key holds a live entry: both {@code replace(k, v)} and getAndReplace. */
+  /**
+   * Stores {@code value} if the key holds a live entry: both {@code replace(k, v)} and
+   * getAndReplace.
+   */
   private Outcome<V> replaceIfPresent(K key, V value) {
     long start = core.stats.start();
     byte[] bytes = core.forms.codec().encode(value);
-    Outcome<V> out = run(key, value, row -> {
-      long now = core.now();
-      if (!isLive(row, now)) {
-        return Mutation.NONE;
-      }
-      write(key, value);
-      long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
-      return Mutation.put(bytes, expireAt);
-    });
+    Outcome<V> out =
+        run(
+            key,
+            value,
+            row -> {
+              long now = core.now();
+              if (!isLive(row, now)) {
+                return Mutation.NONE;
+              }
+              write(key, value);
+              long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
+              return Mutation.put(bytes, expireAt);
+            });
     out.finish(core, start);
     return out;
   }
@@ -60,35 +71,43 @@ final class ConditionalOps<K, V> {
   boolean replace(K key, V oldValue, V newValue) {
     long start = core.stats.start();
     byte[] bytes = core.forms.codec().encode(newValue);
-    Outcome<V> out = run(key, newValue, row -> {
-      long now = core.now();
-      if (!isLive(row, now)) {
-        return Mutation.NONE;
-      }
-      if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
-        return access(row, now);
-      }
-      write(key, newValue);
-      long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
-      return Mutation.put(bytes, expireAt);
-    });
+    Outcome<V> out =
+        run(
+            key,
+            newValue,
+            row -> {
+              long now = core.now();
+              if (!isLive(row, now)) {
+                return Mutation.NONE;
+              }
+              if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
+                return access(row, now);
+              }
+              write(key, newValue);
+              long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
+              return Mutation.put(bytes, expireAt);
+            });
     out.finish(core, start);
     return out.put();
   }
 
   boolean remove(K key, V oldValue) {
     long start = core.stats.start();
-    Outcome<V> out = run(key, null, row -> {
-      long now = core.now();
-      if (!isLive(row, now)) {
-        return Mutation.NONE;
-      }
-      if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
-        return access(row, now);
-      }
-      delete(key);
-      return Mutation.remove();
-    });
+    Outcome<V> out =
+        run(
+            key,
+            null,
+            row -> {
+              long now = core.now();
+              if (!isLive(row, now)) {
+                return Mutation.NONE;
+              }
+              if (!Objects.equals(oldValue, core.valueOrNull(key, row))) {
+                return access(row, now);
+              }
+              delete(key);
+              return Mutation.remove();
+            });
     out.finish(core, start);
     return out.removed();
   }
@@ -96,26 +115,34 @@ final class ConditionalOps<K, V> {
   V getAndPut(K key, V value) {
     long start = core.stats.start();
     byte[] bytes = core.forms.codec().encode(value);
-    Outcome<V> out = run(key, value, row -> {
-      long now = core.now();
-      write(key, value);
-      if (isLive(row, now)) {
-        long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
-        return Mutation.put(bytes, expireAt);
-      }
-      long expireAt = core.expiry.forCreation(now);
-      return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
-    });
+    Outcome<V> out =
+        run(
+            key,
+            value,
+            row -> {
+              long now = core.now();
+              write(key, value);
+              if (isLive(row, now)) {
+                long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
+                return Mutation.put(bytes, expireAt);
+              }
+              long expireAt = core.expiry.forCreation(now);
+              return expireAt <= now ? Mutation.NONE : Mutation.put(bytes, expireAt);
+            });
     out.finish(core, start);
     return out.old;
   }
 
   V getAndRemove(K key) {
     long start = core.stats.start();
-    Outcome<V> out = run(key, null, row -> {
-      delete(key);
-      return isLive(row, core.now()) ? Mutation.remove() : Mutation.NONE;
-    });
+    Outcome<V> out =
+        run(
+            key,
+            null,
+            row -> {
+              delete(key);
+              return isLive(row, core.now()) ? Mutation.remove() : Mutation.NONE;
+            });
     out.finish(core, start);
     return out.old;
   }
@@ -146,8 +173,8 @@ final class ConditionalOps<K, V> {
   }
 
   /**
-   * Runs a mutator for {@code key} and applies what it committed. The value it may store is
-   * {@code value}; the outcome records the value seen before.
+   * Runs a mutator for {@code key} and applies what it committed. The value it may store is {@code
+   * value}; the outcome records the value seen before.
    */
   private Outcome<V> run(K key, V value, Mutator mutator) {
     Outcome<V> out = new Outcome<>();
@@ -155,12 +182,17 @@ final class ConditionalOps<K, V> {
     core.live(key, now, out.batch);
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
-    MutationResult result = core.backend.mutate(core.name, keyText, core.origin(), row -> {
-      boolean live = isLive(row, core.now());
-      out.existed = live;
-      out.old = live ? core.valueOrNull(key, row) : null;
-      return mutator.decide(row);
-    });
+    MutationResult result =
+        core.backend.mutate(
+            core.name,
+            keyText,
+            core.origin(),
+            row -> {
+              boolean live = isLive(row, core.now());
+              out.existed = live;
+              out.old = live ? core.valueOrNull(key, row) : null;
+              return mutator.decide(row);
+            });
     out.result = result;
     Applier.apply(core, key, value, result, out.batch);
     return out;

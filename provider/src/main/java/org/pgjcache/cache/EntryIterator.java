@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Iterates the cache, reading each value as it goes: entries removed or expired meanwhile are skipped,
- * and each entry returned counts as a hit and an access. Over a full replica it walks a snapshot of the
- * keys held; over a bounded one it walks the database in pages of {@link #PAGE} rows in key order (a
- * held entry wins over its row, being at least as new), so the whole cache is never in memory and the
- * local tier is not flooded by a scan.
+ * Iterates the cache, reading each value as it goes: entries removed or expired meanwhile are
+ * skipped, and each entry returned counts as a hit and an access. Over a full replica it walks a
+ * snapshot of the keys held; over a bounded one it walks the database in pages of {@link #PAGE}
+ * rows in key order (a held entry wins over its row, being at least as new), so the whole cache is
+ * never in memory and the local tier is not flooded by a scan.
  */
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
@@ -58,13 +58,17 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         try {
           key = (K) core.keys.decode(row.key());
         } catch (CorruptDataException e) {
-          LOG.warn("cache '{}': iteration skips a stored key that cannot be decoded: {}", core.name,
+          LOG.warn(
+              "cache '{}': iteration skips a stored key that cannot be decoded: {}",
+              core.name,
               e.getMessage());
           continue;
         }
         Versioned held = core.replica.get(key);
-        found = held != null && held.rev() >= row.rev() ? held : Versioned.of(core.forms.holdEncoded(row.value()), row.rev(),
-            row.expireAt());
+        found =
+            held != null && held.rev() >= row.rev()
+                ? held
+                : Versioned.of(core.forms.holdEncoded(row.value()), row.rev(), row.expireAt());
       } else if (keys.hasNext()) {
         key = (K) keys.next();
         found = core.replica.get(key);

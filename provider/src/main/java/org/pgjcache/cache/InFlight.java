@@ -4,8 +4,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The background work of one cache ({@code loadAll}) still running: closing the cache waits for it, so
- * the loader is never used after it was closed.
+ * The background work of one cache ({@code loadAll}) still running: closing the cache waits for it,
+ * so the loader is never used after it was closed.
  */
 final class InFlight implements Executor {
 
@@ -22,13 +22,14 @@ final class InFlight implements Executor {
       running++;
     }
     try {
-      executor.execute(() -> {
-        try {
-          task.run();
-        } finally {
-          done();
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              done();
+            }
+          });
     } catch (RejectedExecutionException e) {
       done();
       throw e;

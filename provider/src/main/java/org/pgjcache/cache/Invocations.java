@@ -14,8 +14,8 @@ import org.pgjcache.event.EventBatch;
 import org.pgjcache.expiry.ExpiryCalculator;
 
 /**
- * Runs entry processors. The processor runs in the calling JVM (it need not be serializable) while the
- * backend holds the key's lock, so an {@code invoke} is atomic across every node.
+ * Runs entry processors. The processor runs in the calling JVM (it need not be serializable) while
+ * the backend holds the key's lock, so an {@code invoke} is atomic across every node.
  */
 final class Invocations<K, V> {
 
@@ -36,17 +36,21 @@ final class Invocations<K, V> {
     PgMutableEntry<K, V>[] seen = new PgMutableEntry[1];
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
-    MutationResult committed = core.backend.mutate(core.name, keyText, core.origin(),
-        row -> {
-          long now = core.now();
-          boolean live = row != null && !row.expiredAt(now);
-          PgMutableEntry<K, V> entry = new PgMutableEntry<>(key,
-              live ? core.valueOrNull(key, row) : null,
-              core.loader, valueType);
-          seen[0] = entry;
-          result[0] = process(processor, entry, arguments);
-          return decide(entry, row, now);
-        });
+    MutationResult committed =
+        core.backend.mutate(
+            core.name,
+            keyText,
+            core.origin(),
+            row -> {
+              long now = core.now();
+              boolean live = row != null && !row.expiredAt(now);
+              PgMutableEntry<K, V> entry =
+                  new PgMutableEntry<>(
+                      key, live ? core.valueOrNull(key, row) : null, core.loader, valueType);
+              seen[0] = entry;
+              result[0] = process(processor, entry, arguments);
+              return decide(entry, row, now);
+            });
     PgMutableEntry<K, V> entry = seen[0];
     if (entry.existed()) {
       core.stats.hits(1);
@@ -70,8 +74,8 @@ final class Invocations<K, V> {
     return typed;
   }
 
-  private static <K, V, T> T process(EntryProcessor<K, V, T> processor, PgMutableEntry<K, V> entry,
-      Object... arguments) {
+  private static <K, V, T> T process(
+      EntryProcessor<K, V, T> processor, PgMutableEntry<K, V> entry, Object... arguments) {
     try {
       return processor.process(entry, arguments);
     } catch (CacheException e) {
@@ -83,26 +87,30 @@ final class Invocations<K, V> {
 
   private Mutation decide(PgMutableEntry<K, V> entry, Row row, long now) {
     switch (entry.op()) {
-      case ACCESS: {
-        long expireAt = core.expiry.forAccess(now);
-        return expireAt == ExpiryCalculator.KEEP ? Mutation.NONE : Mutation.touch(expireAt);
-      }
+      case ACCESS:
+        {
+          long expireAt = core.expiry.forAccess(now);
+          return expireAt == ExpiryCalculator.KEEP ? Mutation.NONE : Mutation.touch(expireAt);
+        }
       case CREATE:
-      case LOAD: {
-        if (entry.op() == PgMutableEntry.Op.CREATE && core.writer != null) {
-          core.writer.write(new PgEntry<>(entry.getKey(), entry.value()));
+      case LOAD:
+        {
+          if (entry.op() == PgMutableEntry.Op.CREATE && core.writer != null) {
+            core.writer.write(new PgEntry<>(entry.getKey(), entry.value()));
+          }
+          long expireAt = core.expiry.forCreation(now);
+          return expireAt <= now
+              ? Mutation.NONE
+              : Mutation.put(core.forms.codec().encode(entry.value()), expireAt);
         }
-        long expireAt = core.expiry.forCreation(now);
-        return expireAt <= now ? Mutation.NONE
-            : Mutation.put(core.forms.codec().encode(entry.value()), expireAt);
-      }
-      case UPDATE: {
-        if (core.writer != null) {
-          core.writer.write(new PgEntry<>(entry.getKey(), entry.value()));
+      case UPDATE:
+        {
+          if (core.writer != null) {
+            core.writer.write(new PgEntry<>(entry.getKey(), entry.value()));
+          }
+          long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
+          return Mutation.put(core.forms.codec().encode(entry.value()), expireAt);
         }
-        long expireAt = ExpiryCalculator.orKeep(core.expiry.forUpdate(now), row.expireAt());
-        return Mutation.put(core.forms.codec().encode(entry.value()), expireAt);
-      }
       case REMOVE:
         if (core.writer != null) {
           core.writer.delete(entry.getKey());
@@ -113,8 +121,8 @@ final class Invocations<K, V> {
     }
   }
 
-  <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
-      EntryProcessor<K, V, T> processor, Object... arguments) {
+  <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
     Map<K, EntryProcessorResult<T>> results = new HashMap<>();
     for (K key : keys) {
       try {
@@ -123,11 +131,13 @@ final class Invocations<K, V> {
           results.put(key, () -> result);
         }
       } catch (Exception e) {
-        EntryProcessorException failure = e instanceof EntryProcessorException epe ? epe
-            : new EntryProcessorException(e);
-        results.put(key, () -> {
-          throw failure;
-        });
+        EntryProcessorException failure =
+            e instanceof EntryProcessorException epe ? epe : new EntryProcessorException(e);
+        results.put(
+            key,
+            () -> {
+              throw failure;
+            });
       }
     }
     return results;

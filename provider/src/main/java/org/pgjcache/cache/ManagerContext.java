@@ -32,8 +32,8 @@ public interface ManagerContext {
   boolean jsonValues(String cacheName);
 
   /**
-   * The bound of the named cache's replica on this node ({@code caches.<name>.max-entries}, else the
-   * manager's {@code max-entries}); empty for a full replica.
+   * The bound of the named cache's replica on this node ({@code caches.<name>.max-entries}, else
+   * the manager's {@code max-entries}); empty for a full replica.
    */
   java.util.OptionalLong maxEntries(String cacheName);
 

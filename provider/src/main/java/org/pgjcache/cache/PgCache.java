@@ -70,9 +70,9 @@ public final class PgCache<K, V> implements Cache<K, V> {
     Checks.key(key);
     boolean full = core.replica.holdsAll();
     Versioned held = core.replica.lookup(key);
-    if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null
-        && core.plainHits()) {
-      // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no allocation
+    if (held != null && held.expireAt() == Row.ETERNAL && held.held() != null && core.plainHits()) {
+      // the common hit: an eternal entry, no statistics, no expiry on access: no clock, no
+      // allocation
       return core.read(key, held);
     }
     if (held == null && !full) {
@@ -112,8 +112,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
   }
 
   @Override
-  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
-      CompletionListener completionListener) {
+  public void loadAll(
+      Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
     open();
     bulk.loadAll(keys, replaceExistingValues, completionListener, lifecycle.executor());
   }
@@ -126,14 +126,15 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned live = core.blindWrites() ? core.liveIfHeld(key, now, batch)
-        : core.live(key, now, batch);
+    Versioned live =
+        core.blindWrites() ? core.liveIfHeld(key, now, batch) : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.write(new PgEntry<>(key, value));
     }
-    long expireAt = live != null
-        ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
-        : core.expiry.forCreation(now);
+    long expireAt =
+        live != null
+            ? ExpiryCalculator.orKeep(core.expiry.forUpdate(now), live.expireAt())
+            : core.expiry.forCreation(now);
     if (live == null && expireAt <= now) {
       batch.fire();
       return;
@@ -161,8 +162,16 @@ public final class PgCache<K, V> implements Cache<K, V> {
     }
     K held = heldKey(key);
     long rev = core.backend.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
-    Applied applied = core.applyValue(held, core.forms.hold(value, bytes), rev, expireAt, now,
-        org.pgjcache.store.Replica.NEWER, seen, batch);
+    Applied applied =
+        core.applyValue(
+            held,
+            core.forms.hold(value, bytes),
+            rev,
+            expireAt,
+            now,
+            org.pgjcache.store.Replica.NEWER,
+            seen,
+            batch);
     return applied.applied();
   }
 
@@ -200,8 +209,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long start = core.stats.start();
     EventBatch batch = new EventBatch();
     long now = core.now();
-    Versioned seen = core.blindWrites() ? core.liveIfHeld(key, now, batch)
-        : core.live(key, now, batch);
+    Versioned seen =
+        core.blindWrites() ? core.liveIfHeld(key, now, batch) : core.live(key, now, batch);
     if (core.writer != null) {
       core.writer.delete(key);
     }
@@ -217,8 +226,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     long rev = core.backend.remove(core.name, keyText, core.origin());
     boolean removed = rev > 0;
     if (removed) {
-      core.applyRemoval(key, rev, EventType.REMOVED, now, org.pgjcache.store.Replica.NEWER, seen,
-          batch);
+      core.applyRemoval(
+          key, rev, EventType.REMOVED, now, org.pgjcache.store.Replica.NEWER, seen, batch);
       core.stats.removals(1);
       core.stats.removeTime(start);
     }
@@ -291,8 +300,13 @@ public final class PgCache<K, V> implements Cache<K, V> {
     if (clazz.isInstance(configuration)) {
       return clazz.cast(configuration);
     }
-    throw new IllegalArgumentException("the configuration of cache '" + core.name + "' is a "
-        + configuration.getClass().getName() + ", not a " + clazz.getName());
+    throw new IllegalArgumentException(
+        "the configuration of cache '"
+            + core.name
+            + "' is a "
+            + configuration.getClass().getName()
+            + ", not a "
+            + clazz.getName());
   }
 
   @Override
@@ -306,8 +320,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
   }
 
   @Override
-  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
-      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     open();
     if (keys == null || entryProcessor == null) {
       throw new NullPointerException("keys and entry processor must not be null");
@@ -343,8 +357,8 @@ public final class PgCache<K, V> implements Cache<K, V> {
     if (clazz.isAssignableFrom(getClass())) {
       return clazz.cast(this);
     }
-    throw new IllegalArgumentException("cache '" + core.name + "' cannot be unwrapped to "
-        + clazz.getName());
+    throw new IllegalArgumentException(
+        "cache '" + core.name + "' cannot be unwrapped to " + clazz.getName());
   }
 
   @Override
@@ -386,7 +400,9 @@ public final class PgCache<K, V> implements Cache<K, V> {
     return core.stats;
   }
 
-  /** How many remote changes or stored rows this instance skipped because they could not be decoded. */
+  /**
+   * How many remote changes or stored rows this instance skipped because they could not be decoded.
+   */
   public long skippedChanges() {
     return lifecycle.remote().skipped() + core.corruptValues();
   }

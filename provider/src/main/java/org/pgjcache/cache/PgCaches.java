@@ -20,48 +20,67 @@ import org.pgjcache.store.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds and attaches a cache instance: the one place where a configuration becomes a working cache. */
+/**
+ * Builds and attaches a cache instance: the one place where a configuration becomes a working
+ * cache.
+ */
 public final class PgCaches {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgCaches.class);
 
-  private PgCaches() {
-  }
+  private PgCaches() {}
 
   /**
-   * Opens a cache: builds the configured loader, writer, expiry policy and listeners, subscribes to the
-   * backend's changes, then loads the backend's entries into the replica.
+   * Opens a cache: builds the configured loader, writer, expiry policy and listeners, subscribes to
+   * the backend's changes, then loads the backend's entries into the replica.
    */
-  public static <K, V> PgCache<K, V> open(String name, CompleteConfiguration<K, V> requested,
-      ManagerContext context) {
+  public static <K, V> PgCache<K, V> open(
+      String name, CompleteConfiguration<K, V> requested, ManagerContext context) {
     MutableConfiguration<K, V> configuration = new MutableConfiguration<>(requested);
     ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
     Factory<CacheLoader<K, V>> loaderFactory = configuration.getCacheLoaderFactory();
     Loader<K, V> loader = loaderFactory == null ? null : new Loader<>(loaderFactory.create());
-    Factory<CacheWriter<? super K, ? super V>> writerFactory = configuration.getCacheWriterFactory();
-    Writer<K, V> writer = configuration.isWriteThrough() && writerFactory != null
-        ? new Writer<>(writerFactory.create()) : null;
+    Factory<CacheWriter<? super K, ? super V>> writerFactory =
+        configuration.getCacheWriterFactory();
+    Writer<K, V> writer =
+        configuration.isWriteThrough() && writerFactory != null
+            ? new Writer<>(writerFactory.create())
+            : null;
     context.codec().allowlist().allowClass(configuration.getKeyType());
     context.codec().allowlist().allowClass(configuration.getValueType());
     ValueCodec values = context.codec();
     if (context.jsonValues(name)) {
       if (configuration.getValueType() == Object.class) {
-        throw new CacheException("cache '" + name + "': value-format json needs a value type: set"
-            + " caches." + name + ".value-type (or MutableConfiguration.setTypes)");
+        throw new CacheException(
+            "cache '"
+                + name
+                + "': value-format json needs a value type: set"
+                + " caches."
+                + name
+                + ".value-type (or MutableConfiguration.setTypes)");
       }
       values = values.forJson(configuration.getValueType());
     }
     ValueForms forms = new ValueForms(values, configuration.isStoreByValue());
     EventDispatcher<K, V> events = new EventDispatcher<>(context.executor());
-    CacheCore<K, V> core = new CacheCore<>(name, context.backend(),
-        new org.pgjcache.codec.KeyCodec(context.codec()), forms, new ExpiryCalculator(policy), events,
-        new CacheStatistics(), loader, configuration.isReadThrough(), writer,
-        replica(name, context, configuration.isStoreByValue()));
+    CacheCore<K, V> core =
+        new CacheCore<>(
+            name,
+            context.backend(),
+            new org.pgjcache.codec.KeyCodec(context.codec()),
+            forms,
+            new ExpiryCalculator(policy),
+            events,
+            new CacheStatistics(),
+            loader,
+            configuration.isReadThrough(),
+            writer,
+            replica(name, context, configuration.isStoreByValue()));
     CacheLifecycle<K, V> lifecycle = new CacheLifecycle<>(context, configuration);
     PgCache<K, V> cache = new PgCache<>(core, lifecycle);
     events.bind(cache);
-    for (CacheEntryListenerConfiguration<K, V> listener
-        : configuration.getCacheEntryListenerConfigurations()) {
+    for (CacheEntryListenerConfiguration<K, V> listener :
+        configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
     context.backend().ensureCache(name);
@@ -81,8 +100,8 @@ public final class PgCaches {
   }
 
   /**
-   * A full replica, or a bounded one if the cache has {@code max-entries} (its own, or the manager's
-   * default).
+   * A full replica, or a bounded one if the cache has {@code max-entries} (its own, or the
+   * manager's default).
    */
   private static Replica replica(String name, ManagerContext context, boolean byValue) {
     OptionalLong bound = context.maxEntries(name);

@@ -35,9 +35,11 @@ public final class PgEntry<K, V> implements Cache.Entry<K, V> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Map.Entry<?, ?> e ? Objects.equals(key, e.getKey())
-        && Objects.equals(value, e.getValue())
-        : o instanceof PgEntry<?, ?> p && Objects.equals(key, p.key) && Objects.equals(value, p.value);
+    return o instanceof Map.Entry<?, ?> e
+        ? Objects.equals(key, e.getKey()) && Objects.equals(value, e.getValue())
+        : o instanceof PgEntry<?, ?> p
+            && Objects.equals(key, p.key)
+            && Objects.equals(value, p.value);
   }
 
   @Override

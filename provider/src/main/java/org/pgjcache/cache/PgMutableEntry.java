@@ -5,13 +5,20 @@ import org.pgjcache.integration.Loader;
 
 /**
  * The entry an {@link javax.cache.processor.EntryProcessor} works on. It records what the processor
- * did (read, create, load, update, remove) so the invocation can apply exactly that, once the processor
- * returns.
+ * did (read, create, load, update, remove) so the invocation can apply exactly that, once the
+ * processor returns.
  */
 final class PgMutableEntry<K, V> implements MutableEntry<K, V> {
 
   /** The net effect of the processor on the entry. */
-  enum Op { NONE, ACCESS, CREATE, LOAD, UPDATE, REMOVE }
+  enum Op {
+    NONE,
+    ACCESS,
+    CREATE,
+    LOAD,
+    UPDATE,
+    REMOVE
+  }
 
   private final K key;
   private final boolean existed;

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies changes committed by other cache instances to this one's replica, raising the listener events
- * they mean here; when changes may have been missed, it hands over to the node's heartbeat
+ * Applies changes committed by other cache instances to this one's replica, raising the listener
+ * events they mean here; when changes may have been missed, it hands over to the node's heartbeat
  * ({@link CacheSync}), which reads only what differs.
  */
 final class RemoteChanges<K, V> implements ChangeListener {
@@ -40,8 +40,8 @@ final class RemoteChanges<K, V> implements ChangeListener {
   }
 
   /**
-   * Stops applying changes, after any change being applied right now: once this returns, no event of a
-   * remote change reaches this instance's listeners, so closing them is final.
+   * Stops applying changes, after any change being applied right now: once this returns, no event
+   * of a remote change reaches this instance's listeners, so closing them is final.
    */
   synchronized void detach() {
     detached = true;
@@ -60,21 +60,32 @@ final class RemoteChanges<K, V> implements ChangeListener {
     long now = core.now();
     try {
       switch (change.op()) {
-        case PUT: {
-          K key = (K) core.keys.decode(change.key());
-          core.applyValue(key, core.forms.holdEncoded(change.value()), change.rev(),
-              change.expireAt(), now, Replica.NEWER, seenBefore(change, key), batch);
-          break;
-        }
+        case PUT:
+          {
+            K key = (K) core.keys.decode(change.key());
+            core.applyValue(
+                key,
+                core.forms.holdEncoded(change.value()),
+                change.rev(),
+                change.expireAt(),
+                now,
+                Replica.NEWER,
+                seenBefore(change, key),
+                batch);
+            break;
+          }
         case REMOVE:
-        case EXPIRE: {
-          K key = (K) core.keys.decode(change.key());
-          EventType type = change.op() == org.pgjcache.backend.Op.EXPIRE ? EventType.EXPIRED
-              : EventType.REMOVED;
-          core.applyRemoval(key, change.rev(), type, now, Replica.NEWER,
-              seenBefore(change, key), batch);
-          break;
-        }
+        case EXPIRE:
+          {
+            K key = (K) core.keys.decode(change.key());
+            EventType type =
+                change.op() == org.pgjcache.backend.Op.EXPIRE
+                    ? EventType.EXPIRED
+                    : EventType.REMOVED;
+            core.applyRemoval(
+                key, change.rev(), type, now, Replica.NEWER, seenBefore(change, key), batch);
+            break;
+          }
         case TOUCH:
           core.touch(core.keys.decode(change.key()), change.rev(), change.expireAt());
           break;
@@ -87,21 +98,23 @@ final class RemoteChanges<K, V> implements ChangeListener {
       }
     } catch (CorruptDataException e) {
       skipped.incrementAndGet();
-      LOG.warn("cache '{}': skipped a change that cannot be decoded: {}", core.name, e.getMessage());
+      LOG.warn(
+          "cache '{}': skipped a change that cannot be decoded: {}", core.name, e.getMessage());
       return;
     }
     try {
       batch.fire();
     } catch (RuntimeException e) {
-      LOG.warn("cache '{}': a synchronous listener failed on a change from another node", core.name, e);
+      LOG.warn(
+          "cache '{}': a synchronous listener failed on a change from another node", core.name, e);
     }
   }
 
   /**
-   * The entry a change replaced, when this replica does not hold the key (a bounded one) and a listener
-   * could hear the change: from the change itself (a batch's rows carry it), else asked of the
-   * database, which keeps it in the row until the key changes again. Null when it is not needed or no
-   * longer known; the event then has no old value and a value counts as created.
+   * The entry a change replaced, when this replica does not hold the key (a bounded one) and a
+   * listener could hear the change: from the change itself (a batch's rows carry it), else asked of
+   * the database, which keeps it in the row until the key changes again. Null when it is not needed
+   * or no longer known; the event then has no old value and a value counts as created.
    */
   private Versioned seenBefore(Change change, Object key) {
     if (core.replica.holdsAll() || core.events.isEmpty() || core.replica.get(key) != null) {
@@ -119,8 +132,10 @@ final class RemoteChanges<K, V> implements ChangeListener {
     if (prior == null) {
       return null;
     }
-    return Versioned.of(prior.value() == null ? null : core.forms.holdEncoded(prior.value()),
-        prior.rev(), prior.expireAt());
+    return Versioned.of(
+        prior.value() == null ? null : core.forms.holdEncoded(prior.value()),
+        prior.rev(),
+        prior.expireAt());
   }
 
   /** The heartbeat side of this instance, which reconciles it when changes may have been missed. */
@@ -139,8 +154,10 @@ final class RemoteChanges<K, V> implements ChangeListener {
     if (current != null) {
       current.requestCheck();
     } else {
-      LOG.warn("cache '{}': changes may have been missed before the cache joined the heartbeat; the"
-          + " first heartbeat reconciles it", core.name);
+      LOG.warn(
+          "cache '{}': changes may have been missed before the cache joined the heartbeat; the"
+              + " first heartbeat reconciles it",
+          core.name);
     }
   }
 
@@ -156,29 +173,41 @@ final class RemoteChanges<K, V> implements ChangeListener {
       loadRows(now);
     }
     // recent removals as tombstones: a replayed or late older change of such a key is then stale
-    core.backend.recentRemovals(core.name, org.pgjcache.store.Replica.TOMBSTONE_MILLIS, row -> {
-      try {
-        K key = (K) core.keys.decode(row.key());
-        core.replica.apply(key, null, row.rev(), row.expireAt(), now,
-            org.pgjcache.store.ApplyHook.NONE);
-      } catch (CorruptDataException e) {
-        LOG.debug("cache '{}': a removed key cannot be decoded: {}", core.name, e.getMessage());
-      }
-    });
+    core.backend.recentRemovals(
+        core.name,
+        org.pgjcache.store.Replica.TOMBSTONE_MILLIS,
+        row -> {
+          try {
+            K key = (K) core.keys.decode(row.key());
+            core.replica.apply(
+                key, null, row.rev(), row.expireAt(), now, org.pgjcache.store.ApplyHook.NONE);
+          } catch (CorruptDataException e) {
+            LOG.debug("cache '{}': a removed key cannot be decoded: {}", core.name, e.getMessage());
+          }
+        });
   }
 
   @SuppressWarnings("unchecked")
   private void loadRows(long now) {
-    core.backend.scan(core.name, row -> {
-      try {
-        K key = (K) core.keys.decode(row.key());
-        core.replica.apply(key, core.forms.holdEncoded(row.value()), row.rev(), row.expireAt(), now,
-            org.pgjcache.store.ApplyHook.NONE);
-      } catch (CorruptDataException e) {
-        skipped.incrementAndGet();
-        LOG.warn("cache '{}': skipped a stored row that cannot be decoded: {}", core.name,
-            e.getMessage());
-      }
-    });
+    core.backend.scan(
+        core.name,
+        row -> {
+          try {
+            K key = (K) core.keys.decode(row.key());
+            core.replica.apply(
+                key,
+                core.forms.holdEncoded(row.value()),
+                row.rev(),
+                row.expireAt(),
+                now,
+                org.pgjcache.store.ApplyHook.NONE);
+          } catch (CorruptDataException e) {
+            skipped.incrementAndGet();
+            LOG.warn(
+                "cache '{}': skipped a stored row that cannot be decoded: {}",
+                core.name,
+                e.getMessage());
+          }
+        });
   }
 }

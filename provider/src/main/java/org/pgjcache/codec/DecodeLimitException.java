@@ -2,8 +2,8 @@ package org.pgjcache.codec;
 
 /**
  * Stored bytes that would cost more to decode than the {@link DecodeLimits} allow: too long, arrays
- * too large, too many objects, nested too deep, or a structure whose hashing explodes. Refused before
- * the cost is paid, and like any corrupt entry it fails only the key it belongs to.
+ * too large, too many objects, nested too deep, or a structure whose hashing explodes. Refused
+ * before the cost is paid, and like any corrupt entry it fails only the key it belongs to.
  */
 public class DecodeLimitException extends CorruptDataException {
   private static final long serialVersionUID = 1L;

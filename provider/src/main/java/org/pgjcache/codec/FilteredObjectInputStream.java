@@ -19,7 +19,8 @@ final class FilteredObjectInputStream extends ObjectInputStream {
   }
 
   @Override
-  protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+  protected Class<?> resolveClass(ObjectStreamClass desc)
+      throws IOException, ClassNotFoundException {
     try {
       return Class.forName(desc.getName(), false, classLoader);
     } catch (ClassNotFoundException e) {

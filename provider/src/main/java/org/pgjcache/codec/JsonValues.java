@@ -1,7 +1,7 @@
 package org.pgjcache.codec;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,31 +11,41 @@ import java.nio.charset.StandardCharsets;
 import javax.cache.CacheException;
 
 /**
- * Values of a cache declared {@code value-format: json}: stored as a tag byte and UTF-8 JSON written
- * by Jackson, so other services and SQL ({@code <table>_json} view, {@code value->>'price'}) can read
- * them, and read back as the declared value type with no Java deserialization at all: the JSON names
- * no class, so nothing in a row can choose what gets instantiated. Reads are bounded by Jackson's
- * stream constraints (nesting, string and number lengths).
+ * Values of a cache declared {@code value-format: json}: stored as a tag byte and UTF-8 JSON
+ * written by Jackson, so other services and SQL ({@code <table>_json} view, {@code
+ * value->>'price'}) can read them, and read back as the declared value type with no Java
+ * deserialization at all: the JSON names no class, so nothing in a row can choose what gets
+ * instantiated. Reads are bounded by Jackson's stream constraints (nesting, string and number
+ * lengths).
  */
 final class JsonValues {
 
   /** The tag of a JSON value. */
   static final byte TAG = 8;
 
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(200).maxNumberLength(1000).maxStringLength(16 << 20).build());
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(200)
+                .maxNumberLength(1000)
+                .maxStringLength(16 << 20)
+                .build());
   }
 
   private final Class<?> type;
 
-  /** @param type the declared value type, or {@code Object} for maps, lists and scalars */
+  /**
+   * @param type the declared value type, or {@code Object} for maps, lists and scalars
+   */
   JsonValues(Class<?> type) {
     this.type = type == null ? Object.class : type;
   }
@@ -45,8 +55,12 @@ final class JsonValues {
     try {
       json = MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new CacheException("cannot write a value of " + value.getClass().getName()
-          + " as JSON (value-format json): " + e.getOriginalMessage(), e);
+      throw new CacheException(
+          "cannot write a value of "
+              + value.getClass().getName()
+              + " as JSON (value-format json): "
+              + e.getOriginalMessage(),
+          e);
     }
     byte[] out = new byte[json.length + 1];
     out[0] = TAG;
@@ -68,8 +82,12 @@ final class JsonValues {
     try {
       return MAPPER.readValue(bytes, 1, bytes.length - 1, as);
     } catch (IOException | RuntimeException e) {
-      throw new CorruptDataException("cannot read a stored JSON value as " + as.getName() + ": "
-          + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString()), e);
+      throw new CorruptDataException(
+          "cannot read a stored JSON value as "
+              + as.getName()
+              + ": "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString()),
+          e);
     }
   }
 

@@ -6,16 +6,17 @@ import java.util.UUID;
 /**
  * Maps a cache key to the canonical text stored in the {@code key} column.
  *
- * <p>Common key types stay readable in SQL ({@code s:alice}, {@code l:42}, {@code u:3f2a...}); anything else
- * is serialized and stored as {@code b:} plus base64. The tag keeps a {@code String "42"} and a
- * {@code Long 42} apart inside one cache. Serialized keys are only as canonical as their serialized form:
- * two equal keys whose serialized bytes differ would be two rows.
+ * <p>Common key types stay readable in SQL ({@code s:alice}, {@code l:42}, {@code u:3f2a...});
+ * anything else is serialized and stored as {@code b:} plus base64. The tag keeps a {@code String
+ * "42"} and a {@code Long 42} apart inside one cache. Serialized keys are only as canonical as
+ * their serialized form: two equal keys whose serialized bytes differ would be two rows.
  *
- * <p>PostgreSQL {@code text} cannot hold a NUL character, and a lone UTF-16 surrogate has no UTF-8 form
- * (the driver would replace it, so two different keys could share a row). A string that contains either
- * is stored under its own tag with backslash escapes, {@code e:a\0b} or {@code e:a\uD800b}, which never
- * collides with an {@code s:} key: only strings that need it are escaped, and decoding refuses an
- * escaped form of a string that does not. Every text this class produces is valid PostgreSQL text.
+ * <p>PostgreSQL {@code text} cannot hold a NUL character, and a lone UTF-16 surrogate has no UTF-8
+ * form (the driver would replace it, so two different keys could share a row). A string that
+ * contains either is stored under its own tag with backslash escapes, {@code e:a\0b} or {@code
+ * e:a\uD800b}, which never collides with an {@code s:} key: only strings that need it are escaped,
+ * and decoding refuses an escaped form of a string that does not. Every text this class produces is
+ * valid PostgreSQL text.
  */
 public final class KeyCodec {
 
@@ -57,8 +58,8 @@ public final class KeyCodec {
    */
   public Object decode(String text, String cache) {
     if (text.length() < 2 || text.charAt(1) != ':') {
-      throw new CorruptDataException(new DecodeContext(cache, null).prefix()
-          + "key without a type tag: " + abbreviate(text));
+      throw new CorruptDataException(
+          new DecodeContext(cache, null).prefix() + "key without a type tag: " + abbreviate(text));
     }
     String body = text.substring(2);
     DecodeContext context = new DecodeContext(cache, text);
@@ -83,8 +84,8 @@ public final class KeyCodec {
         case 'b':
           return values.deserialize(Base64.getDecoder().decode(body), context);
         default:
-          throw new CorruptDataException(context.prefix() + "unknown key type tag '"
-              + text.charAt(0) + "'");
+          throw new CorruptDataException(
+              context.prefix() + "unknown key type tag '" + text.charAt(0) + "'");
       }
     } catch (IllegalArgumentException e) {
       throw new CorruptDataException(context.prefix() + "malformed key: " + e.getMessage(), e);
@@ -92,8 +93,9 @@ public final class KeyCodec {
   }
 
   /**
-   * The string of an {@code e:} key. Only its canonical form is accepted: the escape of a string that
-   * needs none is its {@code s:} key's row, and a second spelling would be a second row for one key.
+   * The string of an {@code e:} key. Only its canonical form is accepted: the escape of a string
+   * that needs none is its {@code s:} key's row, and a second spelling would be a second row for
+   * one key.
    */
   private static String escaped(String body, DecodeContext context) {
     String s = unescape(body, context);
@@ -122,7 +124,9 @@ public final class KeyCodec {
     }
   }
 
-  /** {@code text} quoted for a message, shortened, and escaped if it holds NUL or lone surrogates. */
+  /**
+   * {@code text} quoted for a message, shortened, and escaped if it holds NUL or lone surrogates.
+   */
   static String abbreviate(String text) {
     String shown = text.length() <= 64 ? text : text.substring(0, 61) + "...";
     return "'" + (TextEscapes.needsEscape(shown) ? TextEscapes.escape(shown) : shown) + "'";

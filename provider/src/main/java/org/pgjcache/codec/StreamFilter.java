@@ -7,11 +7,11 @@ import java.io.ObjectInputFilter;
  * {@link java.io.ObjectInputStream} sees them, and agreement with the {@link StreamShape} walk that
  * went before.
  *
- * <p>Besides arrays written in the stream, collections such as {@code HashMap} and {@code ArrayList}
- * ask the filter before they allocate a table of a size read from the stream; those are counted here
- * against the same per-array limit and the same budget for all arrays of the stream, so a few bytes
- * cannot reserve gigabytes. The first refusal is remembered, because {@code ObjectInputStream} reports
- * every refusal with the same {@link java.io.InvalidClassException}.
+ * <p>Besides arrays written in the stream, collections such as {@code HashMap} and {@code
+ * ArrayList} ask the filter before they allocate a table of a size read from the stream; those are
+ * counted here against the same per-array limit and the same budget for all arrays of the stream,
+ * so a few bytes cannot reserve gigabytes. The first refusal is remembered, because {@code
+ * ObjectInputStream} reports every refusal with the same {@link java.io.InvalidClassException}.
  */
 final class StreamFilter implements ObjectInputFilter {
 
@@ -24,8 +24,8 @@ final class StreamFilter implements ObjectInputFilter {
   private String refusedClass;
   private String exceeded;
 
-  StreamFilter(SerializationAllowlist allowlist, DecodeLimits limits, StreamShape shape,
-      int inputLength) {
+  StreamFilter(
+      SerializationAllowlist allowlist, DecodeLimits limits, StreamShape shape, int inputLength) {
     this.allowlist = allowlist;
     this.limits = limits;
     this.shape = shape;
@@ -36,16 +36,22 @@ final class StreamFilter implements ObjectInputFilter {
   @Override
   public Status checkInput(FilterInfo info) {
     if (System.nanoTime() - deadline > 0) {
-      return exceed("it took longer than " + limits.maxTime().toMillis()
-          + " ms (pgjcache.serialization.max-time)");
+      return exceed(
+          "it took longer than "
+              + limits.maxTime().toMillis()
+              + " ms (pgjcache.serialization.max-time)");
     }
     if (info.depth() > limits.maxDepth()) {
-      return exceed("objects nested deeper than " + limits.maxDepth()
-          + " (pgjcache.serialization.max-depth)");
+      return exceed(
+          "objects nested deeper than "
+              + limits.maxDepth()
+              + " (pgjcache.serialization.max-depth)");
     }
     if (info.references() > limits.maxReferences()) {
-      return exceed("more than " + limits.maxReferences()
-          + " objects and references (pgjcache.serialization.max-references)");
+      return exceed(
+          "more than "
+              + limits.maxReferences()
+              + " objects and references (pgjcache.serialization.max-references)");
     }
     if (info.streamBytes() > limits.maxBytes()) {
       return exceed("more than " + limits.maxBytes() + " bytes (pgjcache.serialization.max-bytes)");
@@ -56,10 +62,13 @@ final class StreamFilter implements ObjectInputFilter {
       if (sized != Status.UNDECIDED) {
         return sized;
       }
-    } else if (type == null ? !shape.expectsUnnamed(info.streamBytes())
+    } else if (type == null
+        ? !shape.expectsUnnamed(info.streamBytes())
         : !shape.expectsNamed(info.streamBytes())) {
-      return exceed("the stream does not read as its class descriptors declare (at byte "
-          + info.streamBytes() + ")");
+      return exceed(
+          "the stream does not read as its class descriptors declare (at byte "
+              + info.streamBytes()
+              + ")");
     }
     if (type == null) {
       return Status.UNDECIDED;
@@ -73,14 +82,22 @@ final class StreamFilter implements ObjectInputFilter {
 
   private Status array(long length, Class<?> type) {
     if (length > limits.maxArrayLength()) {
-      return exceed("an array of " + length + " elements, more than " + limits.maxArrayLength()
-          + " (pgjcache.serialization.max-array-length)");
+      return exceed(
+          "an array of "
+              + length
+              + " elements, more than "
+              + limits.maxArrayLength()
+              + " (pgjcache.serialization.max-array-length)");
     }
     Class<?> component = type == null ? null : type.getComponentType();
     arrayBytes += length * elementBytes(component);
     if (arrayBytes > arrayBudget) {
-      return exceed("arrays of " + arrayBytes + " bytes, more than " + arrayBudget
-          + " for a stream of this length");
+      return exceed(
+          "arrays of "
+              + arrayBytes
+              + " bytes, more than "
+              + arrayBudget
+              + " for a stream of this length");
     }
     return Status.UNDECIDED;
   }

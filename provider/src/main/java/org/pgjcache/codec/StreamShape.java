@@ -5,23 +5,24 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Reads the grammar of a Java serialization stream before {@link java.io.ObjectInputStream} does, and
- * refuses it if decoding would cost more than the {@link DecodeLimits} allow.
+ * Reads the grammar of a Java serialization stream before {@link java.io.ObjectInputStream} does,
+ * and refuses it if decoding would cost more than the {@link DecodeLimits} allow.
  *
  * <p>Nothing is instantiated here and no class is loaded: the walk only follows type codes, handles
  * and declared lengths, so it costs time linear in the input. It measures what the real decoding
  * would pay for: nesting depth, references, declared array lengths and their bytes, and the
  * <em>tree size</em> of each object, i.e. how many objects {@code hashCode} or {@code equals} of a
  * collection visits when shared objects are visited once per path. A set of sets that share their
- * elements has a tree size that doubles with each level although its stream grows by a few bytes; that
- * is the "hash bomb", and depth limits alone do not stop it (three sets per level, twenty levels deep
- * are 3^20 visits). Hashing during deserialization visits each object at most once per ancestor, so
- * its cost stays below depth times tree size.
+ * elements has a tree size that doubles with each level although its stream grows by a few bytes;
+ * that is the "hash bomb", and depth limits alone do not stop it (three sets per level, twenty
+ * levels deep are 3^20 visits). Hashing during deserialization visits each object at most once per
+ * ancestor, so its cost stays below depth times tree size.
  *
- * <p>The walk also records where in the stream {@code ObjectInputStream} will consult its filter for a
- * back-reference, a new class descriptor or the replacement of a finished object; {@link StreamFilter}
- * refuses any such call elsewhere. A class whose {@code readObject} reads its stream differently than
- * its descriptor declares therefore cannot make the real decoding see objects this walk did not count.
+ * <p>The walk also records where in the stream {@code ObjectInputStream} will consult its filter
+ * for a back-reference, a new class descriptor or the replacement of a finished object; {@link
+ * StreamFilter} refuses any such call elsewhere. A class whose {@code readObject} reads its stream
+ * differently than its descriptor declares therefore cannot make the real decoding see objects this
+ * walk did not count.
  */
 final class StreamShape {
 
@@ -57,6 +58,7 @@ final class StreamShape {
   private long references;
   private long arrayBytes;
   private long annotationTrees;
+
   /** The object whose own field is being read right now, which that field may refer back to. */
   private Handle fieldOwner;
 
@@ -77,8 +79,11 @@ final class StreamShape {
    */
   static StreamShape check(byte[] in, int offset, int length, DecodeLimits limits) {
     if (length > limits.maxBytes()) {
-      throw DecodeLimitException.of(length + " bytes, more than " + limits.maxBytes()
-          + " (pgjcache.serialization.max-bytes)");
+      throw DecodeLimitException.of(
+          length
+              + " bytes, more than "
+              + limits.maxBytes()
+              + " (pgjcache.serialization.max-bytes)");
     }
     StreamShape shape = new StreamShape(in, offset, length, limits);
     shape.walk();
@@ -293,7 +298,9 @@ final class StreamShape {
     return desc;
   }
 
-  /** The class name of an object field, or an enum constant's name: a string, a reference or null. */
+  /**
+   * The class name of an object field, or an enum constant's name: a string, a reference or null.
+   */
   private String typeString(int depth) {
     byte tc = peek();
     if (tc == TC_NULL) {
@@ -322,8 +329,8 @@ final class StreamShape {
   /**
    * A reference to an earlier handle. A reference to a JDK collection that is still being read is
    * refused unless it is a field of that very object (a synchronized wrapper is its own lock): a
-   * collection that holds itself hashes for ever, and while it is read its hashing sees only part of
-   * it, which the tree sizes cannot bound.
+   * collection that holds itself hashes for ever, and while it is read its hashing sees only part
+   * of it, which the tree sizes cannot bound.
    */
   private Handle backReference(Handle owner) {
     pos++;
@@ -348,35 +355,52 @@ final class StreamShape {
 
   private void countReference() {
     if (++references > limits.maxReferences()) {
-      throw DecodeLimitException.of("more than " + limits.maxReferences()
-          + " objects and references (pgjcache.serialization.max-references)");
+      throw DecodeLimitException.of(
+          "more than "
+              + limits.maxReferences()
+              + " objects and references (pgjcache.serialization.max-references)");
     }
   }
 
   private void countArray(long length, int elementBytes) {
     if (length > limits.maxArrayLength()) {
-      throw DecodeLimitException.of("an array of " + length + " elements, more than "
-          + limits.maxArrayLength() + " (pgjcache.serialization.max-array-length)");
+      throw DecodeLimitException.of(
+          "an array of "
+              + length
+              + " elements, more than "
+              + limits.maxArrayLength()
+              + " (pgjcache.serialization.max-array-length)");
     }
     arrayBytes += length * elementBytes;
     if (arrayBytes > arrayBudget) {
-      throw DecodeLimitException.of("arrays of " + arrayBytes + " bytes from a stream of "
-          + (end - start) + " bytes (at most " + DecodeLimits.ARRAY_BYTES_PER_INPUT_BYTE
-          + " per byte plus " + DecodeLimits.ARRAY_BYTES_FLOOR + ")");
+      throw DecodeLimitException.of(
+          "arrays of "
+              + arrayBytes
+              + " bytes from a stream of "
+              + (end - start)
+              + " bytes (at most "
+              + DecodeLimits.ARRAY_BYTES_PER_INPUT_BYTE
+              + " per byte plus "
+              + DecodeLimits.ARRAY_BYTES_FLOOR
+              + ")");
     }
   }
 
   private void checkDepth(int depth) {
     if (depth > limits.maxDepth()) {
-      throw DecodeLimitException.of("objects nested deeper than " + limits.maxDepth()
-          + " (pgjcache.serialization.max-depth)");
+      throw DecodeLimitException.of(
+          "objects nested deeper than "
+              + limits.maxDepth()
+              + " (pgjcache.serialization.max-depth)");
     }
   }
 
   void checkTree(long tree) {
     if (tree > limits.maxTreeSize()) {
-      throw DecodeLimitException.of("shared objects that hashing would visit more than "
-          + limits.maxTreeSize() + " times (pgjcache.serialization.max-tree-size)");
+      throw DecodeLimitException.of(
+          "shared objects that hashing would visit more than "
+              + limits.maxTreeSize()
+              + " times (pgjcache.serialization.max-tree-size)");
     }
   }
 
@@ -418,8 +442,11 @@ final class StreamShape {
 
   private int s32() {
     need(4);
-    int v = ((in[pos] & 0xff) << 24) | ((in[pos + 1] & 0xff) << 16) | ((in[pos + 2] & 0xff) << 8)
-        | (in[pos + 3] & 0xff);
+    int v =
+        ((in[pos] & 0xff) << 24)
+            | ((in[pos + 1] & 0xff) << 16)
+            | ((in[pos + 2] & 0xff) << 8)
+            | (in[pos + 3] & 0xff);
     pos += 4;
     return v;
   }
@@ -450,8 +477,8 @@ final class StreamShape {
   }
 
   private CorruptDataException corrupt(String what) {
-    return new CorruptDataException("malformed serialization stream at byte " + (pos - start) + ": "
-        + what);
+    return new CorruptDataException(
+        "malformed serialization stream at byte " + (pos - start) + ": " + what);
   }
 
   /** What a handle stands for; only objects and arrays have a tree of their own. */

@@ -1,14 +1,13 @@
 package org.pgjcache.codec;
 
 /**
- * The escaped form of strings that PostgreSQL {@code text} cannot hold: a backslash becomes
- * {@code \\}, NUL becomes {@code \0} and a lone surrogate {@code \}{@code uD800}; every other
- * character stands for itself. The escape is injective and its result is valid text.
+ * The escaped form of strings that PostgreSQL {@code text} cannot hold: a backslash becomes {@code
+ * \\}, NUL becomes {@code \0} and a lone surrogate {@code \}{@code uD800}; every other character
+ * stands for itself. The escape is injective and its result is valid text.
  */
 final class TextEscapes {
 
-  private TextEscapes() {
-  }
+  private TextEscapes() {}
 
   /** Whether {@code s} holds a NUL or a surrogate that is not half of a pair. */
   static boolean needsEscape(String s) {
@@ -37,7 +36,8 @@ final class TextEscapes {
         sb.append("\\\\");
       } else if (c == 0) {
         sb.append("\\0");
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         sb.append(c).append(s.charAt(++i));
       } else if (Character.isSurrogate(c)) {

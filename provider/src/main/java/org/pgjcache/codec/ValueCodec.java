@@ -14,11 +14,11 @@ import javax.cache.CacheException;
 /**
  * Turns values into tagged bytes and back.
  *
- * <p>Strings, longs, integers, booleans, doubles and byte arrays get compact tags of their own, readable
- * from SQL and cheap to decode; everything else goes through Java serialization and, on the way back,
- * through the {@link SerializationAllowlist} and the {@link DecodeLimits}: the bytes come from whoever
- * can write the table, so decoding them must neither run their code nor let them choose its cost. One
- * instance serves one cache manager's class loader.
+ * <p>Strings, longs, integers, booleans, doubles and byte arrays get compact tags of their own,
+ * readable from SQL and cheap to decode; everything else goes through Java serialization and, on
+ * the way back, through the {@link SerializationAllowlist} and the {@link DecodeLimits}: the bytes
+ * come from whoever can write the table, so decoding them must neither run their code nor let them
+ * choose its cost. One instance serves one cache manager's class loader.
  */
 public final class ValueCodec {
 
@@ -33,15 +33,20 @@ public final class ValueCodec {
   private final ClassLoader classLoader;
   private final SerializationAllowlist allowlist;
   private final DecodeLimits limits;
-  /** Non-null for a cache declared {@code value-format: json}: how its values are written and read. */
+
+  /**
+   * Non-null for a cache declared {@code value-format: json}: how its values are written and read.
+   */
   private final JsonValues json;
+
   private final ValueCodec plain;
 
   public ValueCodec(ClassLoader classLoader, SerializationAllowlist allowlist) {
     this(classLoader, allowlist, DecodeLimits.DEFAULTS);
   }
 
-  public ValueCodec(ClassLoader classLoader, SerializationAllowlist allowlist, DecodeLimits limits) {
+  public ValueCodec(
+      ClassLoader classLoader, SerializationAllowlist allowlist, DecodeLimits limits) {
     this.classLoader = classLoader;
     this.allowlist = allowlist;
     this.limits = limits;
@@ -172,12 +177,17 @@ public final class ValueCodec {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     } catch (NotSerializableException e) {
-      throw new NotSerializableValueException("pgjcache stores values and keys in PostgreSQL, so they must be"
-          + " serializable: " + value.getClass().getName() + " is not (offending class: "
-          + e.getMessage() + ")", e);
+      throw new NotSerializableValueException(
+          "pgjcache stores values and keys in PostgreSQL, so they must be"
+              + " serializable: "
+              + value.getClass().getName()
+              + " is not (offending class: "
+              + e.getMessage()
+              + ")",
+          e);
     } catch (IOException e) {
-      throw new CacheException("cannot serialize an instance of " + value.getClass().getName()
-          + ": " + e, e);
+      throw new CacheException(
+          "cannot serialize an instance of " + value.getClass().getName() + ": " + e, e);
     }
     return bytes.toByteArray();
   }
@@ -192,27 +202,29 @@ public final class ValueCodec {
   }
 
   /**
-   * Java-deserializes {@code bytes[offset, offset + length)} within the limits: the walk of
-   * {@link StreamShape} refuses what would cost too much before anything is instantiated, and the
-   * filter holds the real decoding to what the walk saw.
+   * Java-deserializes {@code bytes[offset, offset + length)} within the limits: the walk of {@link
+   * StreamShape} refuses what would cost too much before anything is instantiated, and the filter
+   * holds the real decoding to what the walk saw.
    *
-   * <p>An {@link Error} thrown while decoding is caught and becomes {@link CorruptDataException}: the
-   * limits make an {@link OutOfMemoryError} or {@link StackOverflowError} here unlikely, but one that
-   * happens anyway was caused by this value alone. The allocation that failed was this value's, and
-   * its partial object graph is garbage the moment the error unwinds, so the JVM is as healthy as
-   * before the call; letting the error escape would instead kill the listener or reaper thread that
-   * happened to decode it, and with it the node's synchronisation.
+   * <p>An {@link Error} thrown while decoding is caught and becomes {@link CorruptDataException}:
+   * the limits make an {@link OutOfMemoryError} or {@link StackOverflowError} here unlikely, but
+   * one that happens anyway was caused by this value alone. The allocation that failed was this
+   * value's, and its partial object graph is garbage the moment the error unwinds, so the JVM is as
+   * healthy as before the call; letting the error escape would instead kill the listener or reaper
+   * thread that happened to decode it, and with it the node's synchronisation.
    */
   private Object deserialize(byte[] bytes, int offset, int length, DecodeContext context) {
     StreamFilter filter;
     try {
-      filter = new StreamFilter(allowlist, limits,
-          StreamShape.check(bytes, offset, length, limits), length);
+      filter =
+          new StreamFilter(
+              allowlist, limits, StreamShape.check(bytes, offset, length, limits), length);
     } catch (StackOverflowError | OutOfMemoryError e) {
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     }
-    try (FilteredObjectInputStream in = new FilteredObjectInputStream(
-        new ByteArrayInputStream(bytes, offset, length), classLoader, filter)) {
+    try (FilteredObjectInputStream in =
+        new FilteredObjectInputStream(
+            new ByteArrayInputStream(bytes, offset, length), classLoader, filter)) {
       return in.readObject();
     } catch (InvalidClassException e) {
       if (filter.exceeded() != null) {
@@ -220,14 +232,24 @@ public final class ValueCodec {
       }
       String refused = filter.refusedClass();
       if (refused != null) {
-        throw new CacheException(context.prefix() + "pgjcache refused to deserialize " + refused
-            + ": the class is not in the serialization allowlist. Allow it with the setting"
-            + " pgjcache.serialization.allow (for example " + suggestion(refused) + ")", e);
+        throw new CacheException(
+            context.prefix()
+                + "pgjcache refused to deserialize "
+                + refused
+                + ": the class is not in the serialization allowlist. Allow it with the setting"
+                + " pgjcache.serialization.allow (for example "
+                + suggestion(refused)
+                + ")",
+            e);
       }
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     } catch (ClassNotFoundException e) {
-      throw new CacheException(context.prefix() + "cannot deserialize a stored value: class "
-          + e.getMessage() + " is not visible to the cache manager's class loader", e);
+      throw new CacheException(
+          context.prefix()
+              + "cannot deserialize a stored value: class "
+              + e.getMessage()
+              + " is not visible to the cache manager's class loader",
+          e);
     } catch (IOException | RuntimeException e) {
       throw new CorruptDataException("cannot deserialize a stored value: " + e, e);
     } catch (Error e) {
@@ -253,8 +275,13 @@ public final class ValueCodec {
 
   private static void checkLength(byte[] bytes, int expected) {
     if (bytes.length - 1 != expected) {
-      throw new CorruptDataException("value of tag " + bytes[0] + " has " + (bytes.length - 1)
-          + " bytes, expected " + expected);
+      throw new CorruptDataException(
+          "value of tag "
+              + bytes[0]
+              + " has "
+              + (bytes.length - 1)
+              + " bytes, expected "
+              + expected);
     }
   }
 }

@@ -5,9 +5,9 @@ import javax.cache.CacheException;
 /**
  * Chooses how a replica holds a value and turns that back into what a caller sees.
  *
- * <p>Store-by-value keeps immutable values as they are (no copy on read, the cheapest possible hit) and
- * everything else as {@link Encoded} bytes, decoded into a fresh copy on each read. Store-by-reference
- * keeps the caller's object.
+ * <p>Store-by-value keeps immutable values as they are (no copy on read, the cheapest possible hit)
+ * and everything else as {@link Encoded} bytes, decoded into a fresh copy on each read.
+ * Store-by-reference keeps the caller's object.
  */
 public final class ValueForms {
 
@@ -36,9 +36,9 @@ public final class ValueForms {
   }
 
   /**
-   * The form to hold for a value known only by its bytes (read from the database). Bytes that do not
-   * decode are held as they are, so that reading that one key fails with a clear error while the rest
-   * of the cache works.
+   * The form to hold for a value known only by its bytes (read from the database). Bytes that do
+   * not decode are held as they are, so that reading that one key fails with a clear error while
+   * the rest of the cache works.
    */
   public Object holdEncoded(byte[] encoded) {
     Object value;
@@ -59,7 +59,10 @@ public final class ValueForms {
     return held instanceof LocalOnly local ? local.value() : held;
   }
 
-  /** A copy of a caller's key for store-by-value, so later changes to the caller's object don't move it. */
+  /**
+   * A copy of a caller's key for store-by-value, so later changes to the caller's object don't move
+   * it.
+   */
   public Object copyKey(Object key) {
     if (!byValue || Immutables.isImmutable(key)) {
       return key;

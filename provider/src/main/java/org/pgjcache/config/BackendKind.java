@@ -7,13 +7,13 @@ import java.util.Locale;
  * without a database, at the price of nothing being shared between JVMs.
  */
 public enum BackendKind {
-    /** Entries are stored in PostgreSQL and kept in sync across JVMs. */
-    POSTGRES,
-    /** Entries live in this JVM only; no database is contacted. */
-    MEMORY;
+  /** Entries are stored in PostgreSQL and kept in sync across JVMs. */
+  POSTGRES,
+  /** Entries live in this JVM only; no database is contacted. */
+  MEMORY;
 
-    /** The spelling used in configuration. */
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  /** The spelling used in configuration. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

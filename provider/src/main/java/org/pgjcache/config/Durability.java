@@ -7,13 +7,13 @@ import java.util.Locale;
  * few hundred milliseconds of writes on a server crash; {@code relaxed} trades that for latency.
  */
 public enum Durability {
-    /** Commits wait for the WAL flush, as PostgreSQL does by default. */
-    FULL,
-    /** Each transaction sets {@code synchronous_commit = off}. */
-    RELAXED;
+  /** Commits wait for the WAL flush, as PostgreSQL does by default. */
+  FULL,
+  /** Each transaction sets {@code synchronous_commit = off}. */
+  RELAXED;
 
-    /** The spelling used in configuration. */
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  /** The spelling used in configuration. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * How a CacheManager learns its settings: this package owns the precedence between
- * {@code getCacheManager}'s Properties, system properties, the configuration file named by the
+ * How a CacheManager learns its settings: this package owns the precedence between {@code
+ * getCacheManager}'s Properties, system properties, the configuration file named by the
  * CacheManager URI, {@code PGJCACHE_*} and libpq ({@code PG*}) environment variables and defaults;
  * the parsing and validation of every value; and the guarantee that nothing invalid or unknown gets
  * past {@link org.pgjcache.config.SettingsResolver} unnoticed.

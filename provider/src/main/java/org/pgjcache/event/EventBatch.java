@@ -6,8 +6,8 @@ import javax.cache.event.CacheEntryListenerException;
 
 /**
  * The synchronous deliveries one operation owes, run once its changes are applied: a synchronous
- * listener must have heard of a change before the operation that made it returns, but it must not run
- * while the replica holds the key's slot (it may call back into the cache).
+ * listener must have heard of a change before the operation that made it returns, but it must not
+ * run while the replica holds the key's slot (it may call back into the cache).
  */
 public final class EventBatch {
 
@@ -21,8 +21,8 @@ public final class EventBatch {
   }
 
   /**
-   * Runs every delivery; the first listener failure is rethrown after the rest have run, wrapped in a
-   * {@link CacheEntryListenerException} unless it is an {@link Error} or already one.
+   * Runs every delivery; the first listener failure is rethrown after the rest have run, wrapped in
+   * a {@link CacheEntryListenerException} unless it is an {@link Error} or already one.
    */
   public void fire() {
     if (deliveries == null) {

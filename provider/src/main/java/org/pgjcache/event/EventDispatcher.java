@@ -11,10 +11,10 @@ import javax.cache.event.EventType;
 /**
  * The listeners of one cache instance and the routing of each change to them.
  *
- * <p>{@link #publish} is called while the change's key is held in the replica, so asynchronous listeners
- * get events of a key in the order the key changed; synchronous deliveries go into the operation's
- * {@link EventBatch}, queued per key ({@link KeyLanes}) so that they keep that order too when several
- * threads (this node's operations, other nodes' changes) fire at once.
+ * <p>{@link #publish} is called while the change's key is held in the replica, so asynchronous
+ * listeners get events of a key in the order the key changed; synchronous deliveries go into the
+ * operation's {@link EventBatch}, queued per key ({@link KeyLanes}) so that they keep that order
+ * too when several threads (this node's operations, other nodes' changes) fire at once.
  */
 public final class EventDispatcher<K, V> {
 
@@ -36,8 +36,8 @@ public final class EventDispatcher<K, V> {
   public synchronized void register(CacheEntryListenerConfiguration<K, V> configuration) {
     for (Registration<K, V> registration : registrations) {
       if (registration.configuration.equals(configuration)) {
-        throw new IllegalArgumentException("this cache entry listener configuration is already"
-            + " registered");
+        throw new IllegalArgumentException(
+            "this cache entry listener configuration is already" + " registered");
       }
     }
     registrations.add(new Registration<>(configuration, executor));
@@ -95,7 +95,8 @@ public final class EventDispatcher<K, V> {
       case UPDATED:
         return new PgCacheEntryEvent<>(source, type, key, value, oldValue, oldValue != null);
       default:
-        // REMOVED and EXPIRED carry the value that went away as both value and old value (JCache 1.1)
+        // REMOVED and EXPIRED carry the value that went away as both value and old value (JCache
+        // 1.1)
         return new PgCacheEntryEvent<>(source, type, key, oldValue, oldValue, oldValue != null);
     }
   }

@@ -37,13 +37,16 @@ final class KeyLanes {
    */
   Runnable enqueue(Object key, Runnable delivery) {
     Item item = new Item(delivery);
-    Lane lane = lanes.compute(key, (k, current) -> {
-      Lane next = current == null ? new Lane(k) : current;
-      synchronized (next) {
-        next.items.add(item);
-      }
-      return next;
-    });
+    Lane lane =
+        lanes.compute(
+            key,
+            (k, current) -> {
+              Lane next = current == null ? new Lane(k) : current;
+              synchronized (next) {
+                next.items.add(item);
+              }
+              return next;
+            });
     return () -> fire(lane, item);
   }
 
@@ -59,8 +62,10 @@ final class KeyLanes {
         if (locked) {
           drainUntil(lane, item);
         } else {
-          LOG.warn("a synchronous listener has held up the events of one key for {} ms; delivering"
-              + " one of them out of order", LOCK_WAIT_MILLIS);
+          LOG.warn(
+              "a synchronous listener has held up the events of one key for {} ms; delivering"
+                  + " one of them out of order",
+              LOCK_WAIT_MILLIS);
           item.run();
         }
       } finally {
@@ -97,14 +102,16 @@ final class KeyLanes {
   }
 
   private void retireIfIdle(Lane lane) {
-    lanes.computeIfPresent(lane.key, (k, current) -> {
-      if (current != lane) {
-        return current;
-      }
-      synchronized (current) {
-        return current.items.isEmpty() ? null : current;
-      }
-    });
+    lanes.computeIfPresent(
+        lane.key,
+        (k, current) -> {
+          if (current != lane) {
+            return current;
+          }
+          synchronized (current) {
+            return current.items.isEmpty() ? null : current;
+          }
+        });
   }
 
   /** The pending deliveries of one key and the lock that orders their start. */

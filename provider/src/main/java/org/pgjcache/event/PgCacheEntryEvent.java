@@ -14,8 +14,8 @@ public final class PgCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
   private final V oldValue;
   private final boolean oldValueAvailable;
 
-  public PgCacheEntryEvent(Cache<K, V> source, EventType type, K key, V value, V oldValue,
-      boolean oldValueAvailable) {
+  public PgCacheEntryEvent(
+      Cache<K, V> source, EventType type, K key, V value, V oldValue, boolean oldValueAvailable) {
     super(source, type);
     this.key = key;
     this.value = value;

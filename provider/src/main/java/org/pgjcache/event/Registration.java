@@ -33,8 +33,8 @@ final class Registration<K, V> {
     Factory<CacheEntryListener<? super K, ? super V>> listenerFactory =
         configuration.getCacheEntryListenerFactory();
     if (listenerFactory == null) {
-      throw new IllegalArgumentException("a cache entry listener configuration needs a listener"
-          + " factory");
+      throw new IllegalArgumentException(
+          "a cache entry listener configuration needs a listener" + " factory");
     }
     this.listener = listenerFactory.create();
     Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory =

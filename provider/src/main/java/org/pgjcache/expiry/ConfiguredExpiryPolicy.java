@@ -5,8 +5,8 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
 
 /**
- * The expiry policy of a cache declared in a configuration file: any combination of
- * {@code expiry.created}, {@code expiry.accessed} and {@code expiry.modified}. Creation defaults to
+ * The expiry policy of a cache declared in a configuration file: any combination of {@code
+ * expiry.created}, {@code expiry.accessed} and {@code expiry.modified}. Creation defaults to
  * eternal; an access or update that the file does not mention leaves the expiry as it is.
  */
 public final class ConfiguredExpiryPolicy implements ExpiryPolicy, Serializable {

@@ -4,15 +4,16 @@ import java.util.function.Supplier;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
-import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.pgjcache.backend.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the cache's expiry policy for a duration at each point the spec names (creation, update, access)
- * and turns it into an instant; {@link #KEEP} means "leave the current instant", as a null duration does.
+ * Asks the cache's expiry policy for a duration at each point the spec names (creation, update,
+ * access) and turns it into an instant; {@link #KEEP} means "leave the current instant", as a null
+ * duration does.
  */
 public final class ExpiryCalculator {
 
@@ -28,8 +29,10 @@ public final class ExpiryCalculator {
   public ExpiryCalculator(ExpiryPolicy policy) {
     this.policy = policy;
     Class<?> type = policy.getClass();
-    this.touchesOnAccess = type != EternalExpiryPolicy.class && type != CreatedExpiryPolicy.class
-        && type != ModifiedExpiryPolicy.class;
+    this.touchesOnAccess =
+        type != EternalExpiryPolicy.class
+            && type != CreatedExpiryPolicy.class
+            && type != ModifiedExpiryPolicy.class;
   }
 
   /**
@@ -65,7 +68,8 @@ public final class ExpiryCalculator {
     try {
       duration = source.get();
     } catch (RuntimeException e) {
-      // the spec leaves a failing policy undefined; keeping the current expiry is the least surprising
+      // the spec leaves a failing policy undefined; keeping the current expiry is the least
+      // surprising
       LOG.warn("expiry policy failed to give the expiry for {}; keeping the current one", what, e);
       return KEEP;
     }

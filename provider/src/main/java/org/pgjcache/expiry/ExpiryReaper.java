@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Besides every interval, it sweeps as soon as an instant it was told of ({@link #hint}: this
  * node's writes, other nodes' changes, touches) has passed, so that EXPIRED events follow an expiry
  * within milliseconds rather than within an interval, and costs nothing more when nothing expires.
- * Instants are kept in {@link #SLOT_MILLIS} slots, at most {@link #MAX_HINTS} of them (beyond that the
- * interval catches the rest).
+ * Instants are kept in {@link #SLOT_MILLIS} slots, at most {@link #MAX_HINTS} of them (beyond that
+ * the interval catches the rest).
  *
  * <p>The same role purges tombstones once they are older than {@link #TOMBSTONE_RETENTION_MILLIS}.
  */
@@ -35,15 +35,21 @@ public final class ExpiryReaper implements AutoCloseable {
 
   /** Entries expired per transaction and announced per notification. */
   static final int BATCH = 1000;
+
   /** How long tombstones stay in the table to fence off late notifications. */
   public static final long TOMBSTONE_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
   /** Tombstones deleted per transaction. */
   static final int PURGE_BATCH = 5000;
+
   private static final long PURGE_EVERY_MILLIS = TimeUnit.SECONDS.toMillis(10);
+
   /** Expiry instants are gathered into slots this long; a sweep runs just after a slot ends. */
   static final long SLOT_MILLIS = 10;
+
   /** Known instants kept at most. */
   static final int MAX_HINTS = 100_000;
+
   /** After the slot, so that the database's clock has passed the instant too. */
   private static final long AFTER_MILLIS = 5;
 
@@ -56,11 +62,14 @@ public final class ExpiryReaper implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private long lastPurge = System.nanoTime();
   private boolean failing;
+
   /** Ends of the slots of expiry instants still to come (database clock, epoch millis). */
   private final java.util.concurrent.ConcurrentSkipListSet<Long> slots =
       new java.util.concurrent.ConcurrentSkipListSet<>();
+
   /** The slot the next early sweep is scheduled for, or {@code Long.MAX_VALUE}. */
   private long scheduledSlot = Long.MAX_VALUE;
+
   private java.util.concurrent.ScheduledFuture<?> early;
 
   private ExpiryReaper(Backend backend, Duration interval, long purgeEveryMillis) {
@@ -68,11 +77,14 @@ public final class ExpiryReaper implements AutoCloseable {
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.purgeEveryMillis = purgeEveryMillis;
     String name = "pgjcache-reaper-" + SEQUENCE.incrementAndGet();
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, name);
+              thread.setDaemon(true);
+              return thread;
+            });
     // an early sweep still waiting when the reaper closes must not run against a closed backend
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
@@ -91,8 +103,8 @@ public final class ExpiryReaper implements AutoCloseable {
 
   private static ExpiryReaper start(Backend backend, Duration interval, long purgeEveryMillis) {
     ExpiryReaper reaper = new ExpiryReaper(backend, interval, purgeEveryMillis);
-    reaper.scheduler.scheduleWithFixedDelay(reaper::sweep, reaper.intervalMillis,
-        reaper.intervalMillis, TimeUnit.MILLISECONDS);
+    reaper.scheduler.scheduleWithFixedDelay(
+        reaper::sweep, reaper.intervalMillis, reaper.intervalMillis, TimeUnit.MILLISECONDS);
     return reaper;
   }
 
@@ -113,8 +125,8 @@ public final class ExpiryReaper implements AutoCloseable {
       if (total > 0) {
         LOG.debug("{}: expired {} entries", backend.describe(), total);
       }
-      if (expired >= 0 && System.nanoTime() - lastPurge
-          >= TimeUnit.MILLISECONDS.toNanos(purgeEveryMillis)) {
+      if (expired >= 0
+          && System.nanoTime() - lastPurge >= TimeUnit.MILLISECONDS.toNanos(purgeEveryMillis)) {
         purge(deadline);
       }
       if (failing) {
@@ -126,8 +138,11 @@ public final class ExpiryReaper implements AutoCloseable {
         LOG.debug("{}: expiry reaper still failing", backend.describe(), e);
       } else {
         failing = true;
-        LOG.warn("{}: expiry reaper failed; retrying every {} ms (entries still expire on read)",
-            backend.describe(), intervalMillis, e);
+        LOG.warn(
+            "{}: expiry reaper failed; retrying every {} ms (entries still expire on read)",
+            backend.describe(),
+            intervalMillis,
+            e);
       }
     }
   }
@@ -146,8 +161,9 @@ public final class ExpiryReaper implements AutoCloseable {
   }
 
   /**
-   * Learns an expiry instant (epoch millis, database clock): a sweep runs just after it. Cheap enough
-   * for every write and touch: a set insert, and a reschedule only for a new earliest instant.
+   * Learns an expiry instant (epoch millis, database clock): a sweep runs just after it. Cheap
+   * enough for every write and touch: a set insert, and a reschedule only for a new earliest
+   * instant.
    */
   public void hint(long expireAt) {
     long slot = (Math.floorDiv(expireAt, SLOT_MILLIS) + 1) * SLOT_MILLIS;
@@ -194,8 +210,11 @@ public final class ExpiryReaper implements AutoCloseable {
     try {
       long wait = Closing.waitMillis(10_000);
       if (!scheduler.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-        LOG.warn("{}: expiry reaper still busy after {} ms; closing anyway (a step waiting for the"
-            + " database fails when the backend closes)", backend.describe(), wait);
+        LOG.warn(
+            "{}: expiry reaper still busy after {} ms; closing anyway (a step waiting for the"
+                + " database fails when the backend closes)",
+            backend.describe(),
+            wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

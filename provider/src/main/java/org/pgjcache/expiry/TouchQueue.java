@@ -9,10 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accessed-expiry updates waiting to be written. A read that extends an entry's life changes the
- * replica at once but reaches the database later, batched: a hot key read a thousand times between two
- * flushes costs one write, and no read waits for the network. The cache flushes the queue every 100 ms
- * and on close, and flushes one key before any operation the database decides for it; a touch written
- * after the entry changed or expired does nothing (it names the revision it extends).
+ * replica at once but reaches the database later, batched: a hot key read a thousand times between
+ * two flushes costs one write, and no read waits for the network. The cache flushes the queue every
+ * 100 ms and on close, and flushes one key before any operation the database decides for it; a
+ * touch written after the entry changed or expired does nothing (it names the revision it extends).
  */
 public final class TouchQueue {
 
@@ -29,7 +29,9 @@ public final class TouchQueue {
     this.origin = origin;
   }
 
-  /** Records that the entry of {@code key} at revision {@code rev} now expires at {@code expireAt}. */
+  /**
+   * Records that the entry of {@code key} at revision {@code rev} now expires at {@code expireAt}.
+   */
   public void defer(String key, long rev, long expireAt) {
     pending.put(key, new long[] {rev, expireAt});
   }
@@ -44,8 +46,8 @@ public final class TouchQueue {
   }
 
   /**
-   * Writes the pending touch of one key now, if there is one: an operation about to be decided by the
-   * database must see the expiry the replica already shows.
+   * Writes the pending touch of one key now, if there is one: an operation about to be decided by
+   * the database must see the expiry the replica already shows.
    */
   public void flush(String key) {
     long[] touch = pending.get(key);
@@ -59,10 +61,11 @@ public final class TouchQueue {
   }
 
   /**
-   * Writes every pending touch. A touch that fails for its own reason is logged and dropped (that entry
-   * then expires at its previous instant on other nodes) and the others are still written; one that
-   * fails because the database is out of reach (connection lost, call aborted or cancelled at its
-   * bound) ends the flush and drops the rest too, so an outage costs one call's bound, not one per key.
+   * Writes every pending touch. A touch that fails for its own reason is logged and dropped (that
+   * entry then expires at its previous instant on other nodes) and the others are still written;
+   * one that fails because the database is out of reach (connection lost, call aborted or cancelled
+   * at its bound) ends the flush and drops the rest too, so an outage costs one call's bound, not
+   * one per key.
    */
   public void flush() {
     for (Map.Entry<String, long[]> next : pending.entrySet()) {
@@ -73,13 +76,19 @@ public final class TouchQueue {
         if (outOfReach(e)) {
           int dropped = pending.size();
           pending.clear();
-          LOG.warn("cache '{}': could not store the accessed expiry of {} keys (the database is out"
-              + " of reach); they will expire at their previous instant on other nodes", cache,
-              dropped, e);
+          LOG.warn(
+              "cache '{}': could not store the accessed expiry of {} keys (the database is out"
+                  + " of reach); they will expire at their previous instant on other nodes",
+              cache,
+              dropped,
+              e);
           return;
         }
-        LOG.warn("cache '{}': could not store the accessed expiry of a key; it will expire at its"
-            + " previous instant on other nodes", cache, e);
+        LOG.warn(
+            "cache '{}': could not store the accessed expiry of a key; it will expire at its"
+                + " previous instant on other nodes",
+            cache,
+            e);
       } finally {
         // a newer touch deferred meanwhile stays for the next flush
         pending.remove(next.getKey(), touch);
@@ -87,13 +96,16 @@ public final class TouchQueue {
     }
   }
 
-  /** Whether a failure says the database cannot be reached now, rather than something of one key. */
+  /**
+   * Whether a failure says the database cannot be reached now, rather than something of one key.
+   */
   static boolean outOfReach(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof java.io.IOException) {
         return true;
       }
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
         return true;
       }

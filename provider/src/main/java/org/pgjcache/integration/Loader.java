@@ -6,7 +6,9 @@ import java.util.Set;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 
-/** Calls a cache's loader; whatever it throws reaches the caller as a {@link CacheLoaderException}. */
+/**
+ * Calls a cache's loader; whatever it throws reaches the caller as a {@link CacheLoaderException}.
+ */
 public final class Loader<K, V> {
 
   private final CacheLoader<K, V> loader;
@@ -38,15 +40,17 @@ public final class Loader<K, V> {
     } catch (CacheLoaderException e) {
       throw e;
     } catch (Exception e) {
-      throw new CacheLoaderException("cache loader failed to load " + keys.size() + " keys: " + e, e);
+      throw new CacheLoaderException(
+          "cache loader failed to load " + keys.size() + " keys: " + e, e);
     }
     Map<K, V> result = new HashMap<>();
     if (loaded != null) {
-      loaded.forEach((k, v) -> {
-        if (k != null && v != null) {
-          result.put(k, v);
-        }
-      });
+      loaded.forEach(
+          (k, v) -> {
+            if (k != null && v != null) {
+              result.put(k, v);
+            }
+          });
     }
     return result;
   }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
@@ -34,8 +34,8 @@ public final class Writer<K, V> {
     } catch (CacheWriterException e) {
       throw e;
     } catch (Exception e) {
-      throw new CacheWriterException("cache writer failed to write key " + entry.getKey() + ": " + e,
-          e);
+      throw new CacheWriterException(
+          "cache writer failed to write key " + entry.getKey() + ": " + e, e);
     }
   }
 
@@ -50,8 +50,8 @@ public final class Writer<K, V> {
   }
 
   /**
-   * Writes a batch. The writer removes what it wrote from the collection it is given; on failure the
-   * result still tells which entries were written.
+   * Writes a batch. The writer removes what it wrote from the collection it is given; on failure
+   * the result still tells which entries were written.
    */
   public <E extends Cache.Entry<? extends K, ? extends V>> Batch<E> writeAll(List<E> entries) {
     Collection<Cache.Entry<?, ?>> pending = new ArrayList<>(entries);

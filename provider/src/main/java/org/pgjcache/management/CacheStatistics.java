@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
- * Counters of one cache on this node. Recording is a no-op while statistics are disabled, so the hot
- * path pays one volatile read.
+ * Counters of one cache on this node. Recording is a no-op while statistics are disabled, so the
+ * hot path pays one volatile read.
  */
 public final class CacheStatistics implements CacheStatisticsMXBean {
 

@@ -24,13 +24,17 @@ public final class JmxRegistration {
     }
   }
 
-  private JmxRegistration() {
-  }
+  private JmxRegistration() {}
 
   public static ObjectName name(Kind kind, String managerUri, String cacheName) {
     try {
-      return new ObjectName("javax.cache:type=" + kind.type + ",CacheManager=" + mangle(managerUri)
-          + ",Cache=" + mangle(cacheName));
+      return new ObjectName(
+          "javax.cache:type="
+              + kind.type
+              + ",CacheManager="
+              + mangle(managerUri)
+              + ",Cache="
+              + mangle(cacheName));
     } catch (MalformedObjectNameException e) {
       throw new CacheException("cannot build an MBean name for cache '" + cacheName + "'", e);
     }
@@ -64,7 +68,10 @@ public final class JmxRegistration {
     }
   }
 
-  /** JMX forbids some characters in unquoted values; replace them as the reference implementation does. */
+  /**
+   * JMX forbids some characters in unquoted values; replace them as the reference implementation
+   * does.
+   */
   static String mangle(String value) {
     return value == null ? "" : value.replaceAll("[,:=\n\"*?]", ".");
   }

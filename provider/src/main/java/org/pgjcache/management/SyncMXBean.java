@@ -59,7 +59,8 @@ public interface SyncMXBean {
 
   /**
    * Per cache, reads answered by this node's local tier without the database (bounded replicas;
-   * next to JCache's own hit and miss statistics, which count a value found in PostgreSQL as a hit).
+   * next to JCache's own hit and miss statistics, which count a value found in PostgreSQL as a
+   * hit).
    */
   Map<String, Long> getLocalTierHits();
 

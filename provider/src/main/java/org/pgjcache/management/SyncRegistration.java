@@ -16,13 +16,15 @@ public final class SyncRegistration {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncRegistration.class);
 
-  private SyncRegistration() {
-  }
+  private SyncRegistration() {}
 
   /** {@code org.pgjcache:type=Sync,node=<name>,id=<id>}. */
   public static ObjectName name(String nodeName, String nodeId) throws JMException {
-    return new ObjectName("org.pgjcache:type=Sync,node=" + JmxRegistration.mangle(nodeName)
-        + ",id=" + JmxRegistration.mangle(nodeId));
+    return new ObjectName(
+        "org.pgjcache:type=Sync,node="
+            + JmxRegistration.mangle(nodeName)
+            + ",id="
+            + JmxRegistration.mangle(nodeId));
   }
 
   /** Registers the bean; returns its name, or null if it could not be registered. */

@@ -9,16 +9,15 @@ import org.pgjcache.expiry.ConfiguredExpiryPolicy;
 
 /**
  * Turns the caches a configuration file declares ({@code pgjcache.caches.<name>.*}) into JCache
- * configurations, so that such caches exist as soon as the manager opens, as Ehcache's XML-declared caches
- * do; Spring and Hibernate then find them with {@code getCache}.
+ * configurations, so that such caches exist as soon as the manager opens, as Ehcache's XML-declared
+ * caches do; Spring and Hibernate then find them with {@code getCache}.
  */
 final class DeclaredCaches {
 
-  private DeclaredCaches() {
-  }
+  private DeclaredCaches() {}
 
-  static MutableConfiguration<Object, Object> configuration(CacheSettings settings,
-      Settings manager, ClassLoader classLoader) {
+  static MutableConfiguration<Object, Object> configuration(
+      CacheSettings settings, Settings manager, ClassLoader classLoader) {
     MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
     Class<Object> keyType = type(settings.keyType().orElse(null), classLoader, settings.name());
     Class<Object> valueType = type(settings.valueType().orElse(null), classLoader, settings.name());
@@ -26,11 +25,15 @@ final class DeclaredCaches {
     settings.storeByValue().ifPresent(configuration::setStoreByValue);
     configuration.setStatisticsEnabled(settings.statistics().orElse(manager.statisticsDefault()));
     configuration.setManagementEnabled(settings.management().orElse(manager.managementDefault()));
-    if (settings.expiryCreated().isPresent() || settings.expiryAccessed().isPresent()
+    if (settings.expiryCreated().isPresent()
+        || settings.expiryAccessed().isPresent()
         || settings.expiryModified().isPresent()) {
-      configuration.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ConfiguredExpiryPolicy(
-          settings.expiryCreated().orElse(null), settings.expiryAccessed().orElse(null),
-          settings.expiryModified().orElse(null))));
+      configuration.setExpiryPolicyFactory(
+          FactoryBuilder.factoryOf(
+              new ConfiguredExpiryPolicy(
+                  settings.expiryCreated().orElse(null),
+                  settings.expiryAccessed().orElse(null),
+                  settings.expiryModified().orElse(null))));
     }
     return configuration;
   }
@@ -43,8 +46,8 @@ final class DeclaredCaches {
     try {
       return (Class<Object>) Class.forName(name, false, classLoader);
     } catch (ClassNotFoundException e) {
-      throw new CacheException("cache '" + cache + "': type " + name + " is not on the class path",
-          e);
+      throw new CacheException(
+          "cache '" + cache + "': type " + name + " is not on the class path", e);
     }
   }
 }

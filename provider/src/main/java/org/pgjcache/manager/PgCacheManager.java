@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The caches of one URI and class loader. Caches of every manager that points at the same database share
- * one backend (a connection pool and one LISTEN connection); each manager has its own small executor for
- * asynchronous listeners and one scheduler thread, both stopped on {@link #close()}.
+ * The caches of one URI and class loader. Caches of every manager that points at the same database
+ * share one backend (a connection pool and one LISTEN connection); each manager has its own small
+ * executor for asynchronous listeners and one scheduler thread, both stopped on {@link #close()}.
  */
 public final class PgCacheManager implements CacheManager {
 
@@ -64,16 +64,24 @@ public final class PgCacheManager implements CacheManager {
    *
    * @param onClose called once when the manager closes, so the provider forgets it
    */
-  public PgCacheManager(CachingProvider provider, URI uri, ClassLoader classLoader,
-      Properties properties, Settings settings, Runnable onClose) {
+  public PgCacheManager(
+      CachingProvider provider,
+      URI uri,
+      ClassLoader classLoader,
+      Properties properties,
+      Settings settings,
+      Runnable onClose) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
     this.onClose = onClose;
-    this.codec = new ValueCodec(classLoader,
-        new SerializationAllowlist(settings.serializationAllow()), decodeLimits(settings));
+    this.codec =
+        new ValueCodec(
+            classLoader,
+            new SerializationAllowlist(settings.serializationAllow()),
+            decodeLimits(settings));
     int id = SEQUENCE.incrementAndGet();
     this.lease = Backends.acquire(settings);
     try {
@@ -85,8 +93,11 @@ public final class PgCacheManager implements CacheManager {
     this.executor = Executors.newCachedThreadPool(daemon("pgjcache-events-" + id));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgjcache-scheduler-" + id));
     try {
-      settings.caches().forEach((name, cache) -> open(name,
-          DeclaredCaches.configuration(cache, settings, classLoader), false));
+      settings
+          .caches()
+          .forEach(
+              (name, cache) ->
+                  open(name, DeclaredCaches.configuration(cache, settings, classLoader), false));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -96,9 +107,13 @@ public final class PgCacheManager implements CacheManager {
 
   /** The serialization limits of {@code settings}, which every decode of this manager obeys. */
   public static DecodeLimits decodeLimits(Settings settings) {
-    return new DecodeLimits(settings.serializationMaxBytes(), settings.serializationMaxArrayLength(),
-        settings.serializationMaxReferences(), settings.serializationMaxDepth(),
-        settings.serializationMaxTreeSize(), settings.serializationMaxTime());
+    return new DecodeLimits(
+        settings.serializationMaxBytes(),
+        settings.serializationMaxArrayLength(),
+        settings.serializationMaxReferences(),
+        settings.serializationMaxDepth(),
+        settings.serializationMaxTreeSize(),
+        settings.serializationMaxTime());
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -155,8 +170,8 @@ public final class PgCacheManager implements CacheManager {
   }
 
   @Override
-  public synchronized <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName,
-      C configuration) {
+  public synchronized <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(
+      String cacheName, C configuration) {
     ensureOpen();
     if (cacheName == null) {
       throw new NullPointerException("a cache name must not be null");
@@ -165,17 +180,25 @@ public final class PgCacheManager implements CacheManager {
       throw new NullPointerException("a cache configuration must not be null");
     }
     if (caches.containsKey(cacheName)) {
-      throw new CacheException("cache '" + cacheName + "' already exists in cache manager " + uri
-          + (settings.caches().containsKey(cacheName) ? " (it is declared in the configuration"
-          + " under caches." + cacheName + ", so the manager created it when it opened: get it"
-          + " with getCache, or remove the declaration)" : ""));
+      throw new CacheException(
+          "cache '"
+              + cacheName
+              + "' already exists in cache manager "
+              + uri
+              + (settings.caches().containsKey(cacheName)
+                  ? " (it is declared in the configuration"
+                      + " under caches."
+                      + cacheName
+                      + ", so the manager created it when it opened: get it"
+                      + " with getCache, or remove the declaration)"
+                  : ""));
     }
     return open(cacheName, configuration, true);
   }
 
   /** Opens a cache; {@code defaults}: apply the manager's statistics and management defaults. */
-  private <K, V> Cache<K, V> open(String cacheName, Configuration<K, V> configuration,
-      boolean defaults) {
+  private <K, V> Cache<K, V> open(
+      String cacheName, Configuration<K, V> configuration, boolean defaults) {
     PgCache<K, V> cache = PgCaches.open(cacheName, complete(configuration), context);
     caches.put(cacheName, cache);
     if (defaults && settings.statisticsDefault()) {
@@ -209,12 +232,22 @@ public final class PgCacheManager implements CacheManager {
     }
     CompleteConfiguration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
     if (!keyType.equals(configuration.getKeyType())) {
-      throw new ClassCastException("cache '" + cacheName + "' has keys of type "
-          + configuration.getKeyType().getName() + ", not " + keyType.getName());
+      throw new ClassCastException(
+          "cache '"
+              + cacheName
+              + "' has keys of type "
+              + configuration.getKeyType().getName()
+              + ", not "
+              + keyType.getName());
     }
     if (!valueType.equals(configuration.getValueType())) {
-      throw new ClassCastException("cache '" + cacheName + "' has values of type "
-          + configuration.getValueType().getName() + ", not " + valueType.getName());
+      throw new ClassCastException(
+          "cache '"
+              + cacheName
+              + "' has values of type "
+              + configuration.getValueType().getName()
+              + ", not "
+              + valueType.getName());
     }
     return (Cache<K, V>) cache;
   }
@@ -236,12 +269,12 @@ public final class PgCacheManager implements CacheManager {
   }
 
   /**
-   * Destroys a cache for the whole cluster: this manager's instance is closed, and the cache's entries
-   * are deleted from the database. Other nodes' open instances of the cache are not closed (an
-   * application holding a reference, as Spring and Hibernate do, would otherwise fail on every call
-   * with an {@link IllegalStateException}); they hear of the destruction, empty their replicas without
-   * events, as {@link Cache#clear()} does, and stay usable: a write through one of them stores a new
-   * entry under the same cache name, which a cache created again later sees.
+   * Destroys a cache for the whole cluster: this manager's instance is closed, and the cache's
+   * entries are deleted from the database. Other nodes' open instances of the cache are not closed
+   * (an application holding a reference, as Spring and Hibernate do, would otherwise fail on every
+   * call with an {@link IllegalStateException}); they hear of the destruction, empty their replicas
+   * without events, as {@link Cache#clear()} does, and stay usable: a write through one of them
+   * stores a new entry under the same cache name, which a cache created again later sees.
    */
   @Override
   public synchronized void destroyCache(String cacheName) {
@@ -283,10 +316,10 @@ public final class PgCacheManager implements CacheManager {
   /**
    * Closes the caches, stops this manager's threads and releases the backend (the last manager of a
    * shared backend closes its pool and LISTEN connection). Returns within statement-timeout +
-   * connect-timeout, even with the database frozen: the writes a close makes (pending accessed-expiry
-   * updates, leaving the node table) and its waits for background work share that bound
-   * ({@link Closing}), and calls still waiting on the database when the backend closes are cut, so
-   * their threads end too.
+   * connect-timeout, even with the database frozen: the writes a close makes (pending
+   * accessed-expiry updates, leaving the node table) and its waits for background work share that
+   * bound ({@link Closing}), and calls still waiting on the database when the backend closes are
+   * cut, so their threads end too.
    */
   @Override
   public void close() {
@@ -326,7 +359,9 @@ public final class PgCacheManager implements CacheManager {
     try {
       long wait = Closing.waitMillis(5_000);
       if (!executor.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-        LOG.warn("cache manager {}: listener threads still busy after {} ms; interrupting them", uri,
+        LOG.warn(
+            "cache manager {}: listener threads still busy after {} ms; interrupting them",
+            uri,
             wait);
         executor.shutdownNow();
       }

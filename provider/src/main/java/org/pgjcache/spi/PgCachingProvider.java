@@ -15,17 +15,17 @@ import org.pgjcache.config.SettingsResolver;
 import org.pgjcache.manager.PgCacheManager;
 
 /**
- * pgjcache's {@link CachingProvider}. A cache manager is identified by class loader and URI, as the spec
- * requires; its settings come from the properties given, {@code pgjcache.*} system properties, the file
- * the URI names, {@code PGJCACHE_*} and libpq environment variables, then defaults.
+ * pgjcache's {@link CachingProvider}. A cache manager is identified by class loader and URI, as the
+ * spec requires; its settings come from the properties given, {@code pgjcache.*} system properties,
+ * the file the URI names, {@code PGJCACHE_*} and libpq environment variables, then defaults.
  */
 public final class PgCachingProvider implements CachingProvider {
 
   private final Map<ClassLoader, Map<URI, PgCacheManager>> managers = new WeakHashMap<>();
 
   @Override
-  public synchronized CacheManager getCacheManager(URI uri, ClassLoader classLoader,
-      Properties properties) {
+  public synchronized CacheManager getCacheManager(
+      URI uri, ClassLoader classLoader, Properties properties) {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties props = properties == null ? new Properties() : properties;
@@ -34,8 +34,14 @@ public final class PgCachingProvider implements CachingProvider {
     if (manager == null || manager.isClosed()) {
       Settings settings = SettingsResolver.resolve(managerUri, loader, props);
       PgCacheManager[] created = new PgCacheManager[1];
-      created[0] = new PgCacheManager(this, managerUri, loader, props, settings,
-          () -> forget(loader, managerUri, created[0]));
+      created[0] =
+          new PgCacheManager(
+              this,
+              managerUri,
+              loader,
+              props,
+              settings,
+              () -> forget(loader, managerUri, created[0]));
       manager = created[0];
       byUri.put(managerUri, manager);
     }

@@ -1,15 +1,15 @@
 package org.pgjcache.store;
 
 /**
- * The outcome of applying a change to the replica: whether it was newer than what was held, and what was
- * held before it.
+ * The outcome of applying a change to the replica: whether it was newer than what was held, and
+ * what was held before it.
  *
  * @param previousKnown false when the replica held nothing for the key and cannot tell whether the
- *     cache had it (a bounded replica that never read the key, or evicted it): the change's event then
- *     has no old value, and a caller that read the entry itself may supply it
+ *     cache had it (a bounded replica that never read the key, or evicted it): the change's event
+ *     then has no old value, and a caller that read the entry itself may supply it
  */
-public record Applied(boolean applied, Versioned previous, Versioned current,
-    boolean previousKnown) {
+public record Applied(
+    boolean applied, Versioned previous, Versioned current, boolean previousKnown) {
 
   static final Applied STALE = new Applied(false, null, null);
 
@@ -22,7 +22,9 @@ public record Applied(boolean applied, Versioned previous, Versioned current,
     return previous != null && !previous.isTombstone();
   }
 
-  /** This outcome with {@code seen} (what the caller read before the change) as its previous entry. */
+  /**
+   * This outcome with {@code seen} (what the caller read before the change) as its previous entry.
+   */
   public Applied assuming(Versioned seen) {
     return previousKnown || seen == null ? this : new Applied(applied, seen, current, true);
   }

@@ -7,7 +7,7 @@ package org.pgjcache.store;
 @FunctionalInterface
 public interface ApplyHook {
 
-  ApplyHook NONE = (key, applied) -> { };
+  ApplyHook NONE = (key, applied) -> {};
 
   void applied(Object key, Applied applied);
 }

@@ -16,23 +16,26 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The replica of a cache with {@code max-entries}: a near cache over PostgreSQL, so that a cache can be
- * larger than a node's heap. The entries live in a Caffeine cache bounded to {@code max-entries}
- * (W-TinyLFU chooses what to evict, which keeps hot keys against scans and one-hit wonders); a key not
- * held is read from the database by {@link #resolve} and then held like any other entry.
+ * The replica of a cache with {@code max-entries}: a near cache over PostgreSQL, so that a cache
+ * can be larger than a node's heap. The entries live in a Caffeine cache bounded to {@code
+ * max-entries} (W-TinyLFU chooses what to evict, which keeps hot keys against scans and one-hit
+ * wonders); a key not held is read from the database by {@link #resolve} and then held like any
+ * other entry.
  *
- * <p>Changes are applied by the same revision rules as in a full replica, held key or not (a change of a
- * key not held is inserted: it is cheap, and its event on the next change then has the old value). A
- * load that reads the database while a change of the key is being applied must not install the older
- * row it read: every load of a key is registered before it reads, every change of that key records its
- * revision in the registration ({@link #changed}), and a load whose row is older than a change it saw,
- * or that a clear overtook, reads again. A key the database does not have is held as a tombstone at
- * revision 0 (a negative entry): any change of the key, which is newer by construction, replaces it,
- * and it is forgotten with the other tombstones.
+ * <p>Changes are applied by the same revision rules as in a full replica, held key or not (a change
+ * of a key not held is inserted: it is cheap, and its event on the next change then has the old
+ * value). A load that reads the database while a change of the key is being applied must not
+ * install the older row it read: every load of a key is registered before it reads, every change of
+ * that key records its revision in the registration ({@link #changed}), and a load whose row is
+ * older than a change it saw, or that a clear overtook, reads again. A key the database does not
+ * have is held as a tombstone at revision 0 (a negative entry): any change of the key, which is
+ * newer by construction, replaces it, and it is forgotten with the other tombstones.
  */
 final class BoundedReplica extends MapReplica {
 
-  /** How often a load overtaken by changes of its key reads again before it returns the row unheld. */
+  /**
+   * How often a load overtaken by changes of its key reads again before it returns the row unheld.
+   */
   private static final int MAX_ATTEMPTS = 3;
 
   private final Cache<Object, Versioned> tier;
@@ -40,8 +43,10 @@ final class BoundedReplica extends MapReplica {
   private final Map<Object, Load> loads = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+
   /** Counted here, not by Caffeine's recordStats(), which would add a counter to every read. */
   private final LongAdder evictions;
+
   /** Values evicted while still referenced, for store-by-reference identity; null if by value. */
   private final EvictedValues evicted;
 
@@ -50,19 +55,27 @@ final class BoundedReplica extends MapReplica {
   }
 
   private BoundedReplica(long maxEntries, EvictedValues evicted, LongAdder evictions) {
-    this(Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
-        .evictionListener((Object key, Versioned value, RemovalCause cause) -> {
-          if (cause.wasEvicted()) {
-            evictions.increment();
-          }
-          if (evicted != null && key != null && value != null && !value.isTombstone()) {
-            evicted.remember(key, value);
-          }
-        }).build(), maxEntries, evicted, evictions);
+    this(
+        Caffeine.newBuilder()
+            .maximumSize(maxEntries)
+            .executor(Runnable::run)
+            .evictionListener(
+                (Object key, Versioned value, RemovalCause cause) -> {
+                  if (cause.wasEvicted()) {
+                    evictions.increment();
+                  }
+                  if (evicted != null && key != null && value != null && !value.isTombstone()) {
+                    evicted.remember(key, value);
+                  }
+                })
+            .build(),
+        maxEntries,
+        evicted,
+        evictions);
   }
 
-  private BoundedReplica(Cache<Object, Versioned> tier, long maxEntries, EvictedValues evicted,
-      LongAdder evictions) {
+  private BoundedReplica(
+      Cache<Object, Versioned> tier, long maxEntries, EvictedValues evicted, LongAdder evictions) {
     super(tier.asMap());
     this.tier = tier;
     this.maxEntries = maxEntries;
@@ -114,8 +127,10 @@ final class BoundedReplica extends MapReplica {
         Versioned result = install(key, row, mine, now);
         if (result == null && attempt >= MAX_ATTEMPTS) {
           // the key changes faster than it can be read: return the latest row without holding it
-          result = row == null ? new Versioned(null, 0, now + TOMBSTONE_MILLIS, false)
-              : new Versioned(row.held(), row.rev(), row.expireAt());
+          result =
+              row == null
+                  ? new Versioned(null, 0, now + TOMBSTONE_MILLIS, false)
+                  : new Versioned(row.held(), row.rev(), row.expireAt());
         }
         mine.result.complete(result);
         if (result != null) {
@@ -177,8 +192,8 @@ final class BoundedReplica extends MapReplica {
 
   /**
    * Holds what a load read, unless a change of the key was applied meanwhile: returns what is held
-   * then, or null if the load was overtaken (a newer change came and went, or a clear) and must read
-   * again.
+   * then, or null if the load was overtaken (a newer change came and went, or a clear) and must
+   * read again.
    */
   private Versioned install(Object key, Loaded row, Load load, long now) {
     ReentrantLock lock = lockOf(key);
@@ -192,8 +207,10 @@ final class BoundedReplica extends MapReplica {
       if (current == null && load.fence.get() > rev || clearedAt() != load.clearedAt) {
         return null;
       }
-      Versioned next = row == null ? new Versioned(null, 0, now + TOMBSTONE_MILLIS, false)
-          : new Versioned(row.held(), row.rev(), row.expireAt());
+      Versioned next =
+          row == null
+              ? new Versioned(null, 0, now + TOMBSTONE_MILLIS, false)
+              : new Versioned(row.held(), row.rev(), row.expireAt());
       if (row != null && evicted != null) {
         Versioned same = evicted.recall(key, row.rev());
         if (same != null) {
@@ -210,8 +227,8 @@ final class BoundedReplica extends MapReplica {
   @Override
   public TierStats tierStats() {
     tier.cleanUp(); // pending evictions first: the size reported is within the bound
-    return new TierStats(hits.sum(), misses.sum(), evictions.sum(),
-        tier.estimatedSize(), maxEntries);
+    return new TierStats(
+        hits.sum(), misses.sum(), evictions.sum(), tier.estimatedSize(), maxEntries);
   }
 
   /** One read of a key from the database that other readers of the key wait for. */

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Values a store-by-reference bounded replica evicted, weakly held: JCache promises such a cache hands
- * back the very instance that was put, which eviction and a read from the database would break. A
- * value the application still references stays reachable here, and a read of its key at the same
- * revision gets it back; one nobody references is collected, and then no one can tell the difference.
- * Costs a map entry per evicted value until the collector clears it.
+ * Values a store-by-reference bounded replica evicted, weakly held: JCache promises such a cache
+ * hands back the very instance that was put, which eviction and a read from the database would
+ * break. A value the application still references stays reachable here, and a read of its key at
+ * the same revision gets it back; one nobody references is collected, and then no one can tell the
+ * difference. Costs a map entry per evicted value until the collector clears it.
  */
 final class EvictedValues {
 
@@ -32,7 +32,9 @@ final class EvictedValues {
     refs.put(key, new Ref(key, value, cleared));
   }
 
-  /** The evicted entry of {@code key} at exactly {@code rev} if it is still reachable, else null. */
+  /**
+   * The evicted entry of {@code key} at exactly {@code rev} if it is still reachable, else null.
+   */
   Versioned recall(Object key, long rev) {
     purge();
     Ref ref = refs.get(key);

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The replica of a cache without {@code max-entries}: every entry of the cache is held here, loaded when
- * the cache attaches and kept up to date by notifications and the heartbeat, so a read never leaves the
- * JVM and a key not held is absent.
+ * The replica of a cache without {@code max-entries}: every entry of the cache is held here, loaded
+ * when the cache attaches and kept up to date by notifications and the heartbeat, so a read never
+ * leaves the JVM and a key not held is absent.
  */
 final class FullReplica extends MapReplica {
 

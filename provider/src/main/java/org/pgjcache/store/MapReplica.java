@@ -8,19 +8,21 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
- * The revision-ordered rules shared by both kinds of replica, over whatever concurrent map holds the
- * entries: a plain one for a full replica, a size-bounded one for a bounded replica. Every change goes
- * through {@link #apply}, which keeps a key's revision monotonic. Reads are a plain map lookup.
+ * The revision-ordered rules shared by both kinds of replica, over whatever concurrent map holds
+ * the entries: a plain one for a full replica, a size-bounded one for a bounded replica. Every
+ * change goes through {@link #apply}, which keeps a key's revision monotonic. Reads are a plain map
+ * lookup.
  */
 abstract class MapReplica implements Replica {
 
   private static final int STRIPES = 64;
 
   private final ConcurrentMap<Object, Versioned> entries;
+
   /**
-   * Writers of one key take its stripe around the change and its hook, so a key's events are queued in
-   * the order the key changed and only once the change is visible to readers (a listener that reads
-   * the cache on an event sees at least that change). Readers never take it.
+   * Writers of one key take its stripe around the change and its hook, so a key's events are queued
+   * in the order the key changed and only once the change is visible to readers (a listener that
+   * reads the cache on an event sees at least that change). Readers never take it.
    */
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
@@ -56,46 +58,52 @@ abstract class MapReplica implements Replica {
     return clearedAt;
   }
 
-  /** Told of every change applied while the key's stripe is held; a bounded replica fences loads. */
-  void changed(Object key, long rev) {
-  }
+  /**
+   * Told of every change applied while the key's stripe is held; a bounded replica fences loads.
+   */
+  void changed(Object key, long rev) {}
 
   /**
-   * The revision of the last clear this replica applied: a change at or below it was committed before
-   * the clear, so applying it late (a local put whose result arrives after another node's clear)
-   * would resurrect a cleared entry.
+   * The revision of the last clear this replica applied: a change at or below it was committed
+   * before the clear, so applying it late (a local put whose result arrives after another node's
+   * clear) would resurrect a cleared entry.
    */
   private volatile long clearedAt;
 
   /**
-   * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is newer
-   * than what is held; otherwise only if what is held has exactly revision {@code over}, whatever
-   * {@code rev} is. The second form is for reconciliation, when the database turns out to be behind
-   * the replica (a restored backup, or a change the database never committed): the database wins, but
-   * only over the entry that was compared, never over a change applied meanwhile.
+   * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is
+   * newer than what is held; otherwise only if what is held has exactly revision {@code over},
+   * whatever {@code rev} is. The second form is for reconciliation, when the database turns out to
+   * be behind the replica (a restored backup, or a change the database never committed): the
+   * database wins, but only over the entry that was compared, never over a change applied
+   * meanwhile.
    */
   @Override
-  public Applied apply(Object key, Object held, long rev, long expireAt, long now, long over,
-      ApplyHook hook) {
+  public Applied apply(
+      Object key, Object held, long rev, long expireAt, long now, long over, ApplyHook hook) {
     Applied[] result = {Applied.STALE};
     Object[] stored = {key};
     ReentrantLock lock = stripe(key);
     lock.lock();
     try {
-      entries.compute(key, (k, previous) -> {
-        boolean newer = over == NEWER || over == REPAIR;
-        if (newer ? previous != null && previous.rev >= rev || over == NEWER && rev <= clearedAt
-            : previous == null || previous.rev != over || previous.rev == rev) {
-          return previous;
-        }
-        Versioned next = held == null
-            ? new Versioned(null, rev, now + TOMBSTONE_MILLIS)
-            : new Versioned(held, rev, expireAt);
-        result[0] = new Applied(true, previous, next, previous != null || holdsAll());
-        stored[0] = k;
-        counted(k, previous, next);
-        return next;
-      });
+      entries.compute(
+          key,
+          (k, previous) -> {
+            boolean newer = over == NEWER || over == REPAIR;
+            if (newer
+                ? previous != null && previous.rev >= rev || over == NEWER && rev <= clearedAt
+                : previous == null || previous.rev != over || previous.rev == rev) {
+              return previous;
+            }
+            Versioned next =
+                held == null
+                    ? new Versioned(null, rev, now + TOMBSTONE_MILLIS)
+                    : new Versioned(held, rev, expireAt);
+            result[0] = new Applied(true, previous, next, previous != null || holdsAll());
+            stored[0] = k;
+            counted(k, previous, next);
+            return next;
+          });
       changed(key, rev);
       if (result[0].applied()) {
         hook.applied(stored[0], result[0]);
@@ -107,8 +115,8 @@ abstract class MapReplica implements Replica {
   }
 
   /**
-   * Replaces what is held for a key by a value that exists on this node only; it keeps the revision it
-   * replaces, so any later change from the database still wins.
+   * Replaces what is held for a key by a value that exists on this node only; it keeps the revision
+   * it replaces, so any later change from the database still wins.
    */
   @Override
   public Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook) {
@@ -116,12 +124,18 @@ abstract class MapReplica implements Replica {
     ReentrantLock lock = stripe(key);
     lock.lock();
     try {
-      entries.compute(key, (k, previous) -> {
-        Versioned next = new Versioned(held, previous == null ? 0 : previous.rev, expireAt,
-            previous != null && previous.counted);
-        result[0] = new Applied(true, previous, next);
-        return next;
-      });
+      entries.compute(
+          key,
+          (k, previous) -> {
+            Versioned next =
+                new Versioned(
+                    held,
+                    previous == null ? 0 : previous.rev,
+                    expireAt,
+                    previous != null && previous.counted);
+            result[0] = new Applied(true, previous, next);
+            return next;
+          });
       hook.applied(key, result[0]);
     } finally {
       lock.unlock();
@@ -133,20 +147,22 @@ abstract class MapReplica implements Replica {
   @Override
   public boolean touch(Object key, long rev, long expireAt) {
     boolean[] done = {false};
-    entries.computeIfPresent(key, (k, current) -> {
-      if (current.rev != rev || current.held == null) {
-        return current;
-      }
-      done[0] = true;
-      return new Versioned(current.held, rev, expireAt, current.counted);
-    });
+    entries.computeIfPresent(
+        key,
+        (k, current) -> {
+          if (current.rev != rev || current.held == null) {
+            return current;
+          }
+          done[0] = true;
+          return new Versioned(current.held, rev, expireAt, current.counted);
+        });
     return done[0];
   }
 
   /**
-   * Replaces the value at exactly {@code rev} by a tombstone of the same revision: the entry is gone
-   * here (it expired, or reconciliation found it gone), and the removal the database records later, at
-   * a higher revision, is then not news. Returns whether there was such an entry.
+   * Replaces the value at exactly {@code rev} by a tombstone of the same revision: the entry is
+   * gone here (it expired, or reconciliation found it gone), and the removal the database records
+   * later, at a higher revision, is then not news. Returns whether there was such an entry.
    */
   @Override
   public boolean dropAt(Object key, long rev, long now, ApplyHook hook) {
@@ -154,14 +170,16 @@ abstract class MapReplica implements Replica {
     ReentrantLock lock = stripe(key);
     lock.lock();
     try {
-      entries.computeIfPresent(key, (k, current) -> {
-        if (current.rev != rev || current.held == null) {
-          return current;
-        }
-        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, current.counted);
-        dropped[0] = new Applied(true, current, tombstone);
-        return tombstone;
-      });
+      entries.computeIfPresent(
+          key,
+          (k, current) -> {
+            if (current.rev != rev || current.held == null) {
+              return current;
+            }
+            Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, current.counted);
+            dropped[0] = new Applied(true, current, tombstone);
+            return tombstone;
+          });
       if (dropped[0] != null) {
         hook.applied(key, dropped[0]);
       }
@@ -172,8 +190,8 @@ abstract class MapReplica implements Replica {
   }
 
   /**
-   * Drops every entry written at or before {@code rev} (a clear); later ones stay, and changes at or
-   * below it that arrive later are not applied (see {@link #clearedAt}).
+   * Drops every entry written at or before {@code rev} (a clear); later ones stay, and changes at
+   * or below it that arrive later are not applied (see {@link #clearedAt}).
    */
   @Override
   public void clearUpTo(long rev) {
@@ -225,11 +243,12 @@ abstract class MapReplica implements Replica {
   @Override
   public int purgeTombstones(long now) {
     int[] purged = {0};
-    entries.forEach((k, v) -> {
-      if (v.held == null && !v.counted && v.expireAt <= now && entries.remove(k, v)) {
-        purged[0]++;
-      }
-    });
+    entries.forEach(
+        (k, v) -> {
+          if (v.held == null && !v.counted && v.expireAt <= now && entries.remove(k, v)) {
+            purged[0]++;
+          }
+        });
     return purged[0];
   }
 
@@ -265,18 +284,20 @@ abstract class MapReplica implements Replica {
     ReentrantLock lock = stripe(key);
     lock.lock();
     try {
-      entries.computeIfPresent(key, (k, current) -> {
-        if (current.rev != rev || current.held == null && !current.counted) {
-          return current;
-        }
-        forgotten[0] = true;
-        Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, false);
-        counted(k, current, tombstone);
-        if (current.held != null) {
-          dropped[0] = new Applied(true, current, tombstone);
-        }
-        return tombstone;
-      });
+      entries.computeIfPresent(
+          key,
+          (k, current) -> {
+            if (current.rev != rev || current.held == null && !current.counted) {
+              return current;
+            }
+            forgotten[0] = true;
+            Versioned tombstone = new Versioned(null, rev, now + TOMBSTONE_MILLIS, false);
+            counted(k, current, tombstone);
+            if (current.held != null) {
+              dropped[0] = new Applied(true, current, tombstone);
+            }
+            return tombstone;
+          });
       if (dropped[0] != null) {
         hook.applied(key, dropped[0]);
       }

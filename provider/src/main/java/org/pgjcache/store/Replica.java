@@ -6,14 +6,15 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The entries of one cache held on this node, keyed by the caller's key objects, each with the revision
- * that wrote it. The rest of the cache talks to this interface only, so that whether the node holds the
- * whole cache ({@link FullReplica}, every read a map lookup) or a bounded near cache over PostgreSQL
- * ({@link BoundedReplica}, a miss reads through) is decided once, where the cache is built.
+ * The entries of one cache held on this node, keyed by the caller's key objects, each with the
+ * revision that wrote it. The rest of the cache talks to this interface only, so that whether the
+ * node holds the whole cache ({@link FullReplica}, every read a map lookup) or a bounded near cache
+ * over PostgreSQL ({@link BoundedReplica}, a miss reads through) is decided once, where the cache
+ * is built.
  *
- * <p>Every change goes through {@link #apply}, which keeps a key's revision monotonic, so echoes, late
- * notifications, catch-up fetches and read-through loads can arrive in any order without moving a key
- * backwards or resurrecting it.
+ * <p>Every change goes through {@link #apply}, which keeps a key's revision monotonic, so echoes,
+ * late notifications, catch-up fetches and read-through loads can arrive in any order without
+ * moving a key backwards or resurrecting it.
  */
 public interface Replica {
 
@@ -21,10 +22,11 @@ public interface Replica {
   long TOMBSTONE_MILLIS = 60_000;
 
   /**
-   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a revision newer than
-   * what is held and than the last clear.
+   * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: only a revision newer
+   * than what is held and than the last clear.
    */
   long NEWER = Long.MIN_VALUE;
+
   /**
    * For {@link #apply(Object, Object, long, long, long, long, ApplyHook)}: a row just read from the
    * database, applied if newer than what is held, whatever clear came before (the database has it).
@@ -51,8 +53,8 @@ public interface Replica {
   }
 
   /**
-   * Whether this replica holds every entry of the cache, so that a key it does not hold is absent from
-   * the cache; false for a bounded replica, whose misses must read through to the database.
+   * Whether this replica holds every entry of the cache, so that a key it does not hold is absent
+   * from the cache; false for a bounded replica, whose misses must read through to the database.
    */
   boolean holdsAll();
 
@@ -61,17 +63,19 @@ public interface Replica {
 
   /**
    * What the replica holds for a key, as an application read that found it (a local-tier hit) or
-   * null if it is not held, in which case the caller goes on with {@link #resolve}. Needs no clock and
-   * no source, so the common hit of a bounded replica costs no more than its map lookup and counter.
+   * null if it is not held, in which case the caller goes on with {@link #resolve}. Needs no clock
+   * and no source, so the common hit of a bounded replica costs no more than its map lookup and
+   * counter.
    */
   default Versioned lookup(Object key) {
     return get(key);
   }
 
   /**
-   * What the replica holds for a key, reading it from {@code source} first if the replica may not hold
-   * it (concurrent reads of one key share one load); a key the source does not have is held as a
-   * tombstone at revision 0, which any committed change of the key replaces. A full replica never reads.
+   * What the replica holds for a key, reading it from {@code source} first if the replica may not
+   * hold it (concurrent reads of one key share one load); a key the source does not have is held as
+   * a tombstone at revision 0, which any committed change of the key replaces. A full replica never
+   * reads.
    */
   Versioned resolve(Object key, long now, Source source);
 
@@ -87,21 +91,22 @@ public interface Replica {
    * @param held the value form to hold, or null to remove
    * @param now the current time, to date a tombstone
    */
-  default Applied apply(Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
+  default Applied apply(
+      Object key, Object held, long rev, long expireAt, long now, ApplyHook hook) {
     return apply(key, held, rev, expireAt, now, NEWER, hook);
   }
 
   /**
-   * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is newer
-   * than what is held; otherwise only if what is held has exactly revision {@code over}, whatever
-   * {@code rev} is (reconciliation, when the database turns out to be behind the replica).
+   * Applies a change of {@code key}: if {@code over} is {@link #NEWER}, only if {@code rev} is
+   * newer than what is held; otherwise only if what is held has exactly revision {@code over},
+   * whatever {@code rev} is (reconciliation, when the database turns out to be behind the replica).
    */
-  Applied apply(Object key, Object held, long rev, long expireAt, long now, long over,
-      ApplyHook hook);
+  Applied apply(
+      Object key, Object held, long rev, long expireAt, long now, long over, ApplyHook hook);
 
   /**
-   * Replaces what is held for a key by a value that exists on this node only; it keeps the revision it
-   * replaces, so any later change from the database still wins.
+   * Replaces what is held for a key by a value that exists on this node only; it keeps the revision
+   * it replaces, so any later change from the database still wins.
    */
   Applied replaceLocal(Object key, Object held, long expireAt, ApplyHook hook);
 
@@ -109,14 +114,14 @@ public interface Replica {
   boolean touch(Object key, long rev, long expireAt);
 
   /**
-   * Replaces the value at exactly {@code rev} by a tombstone of the same revision (it expired here);
-   * returns whether there was such an entry.
+   * Replaces the value at exactly {@code rev} by a tombstone of the same revision (it expired
+   * here); returns whether there was such an entry.
    */
   boolean dropAt(Object key, long rev, long now, ApplyHook hook);
 
   /**
-   * Drops every entry written at or before {@code rev} (a clear); changes at or below it that arrive
-   * later are not applied.
+   * Drops every entry written at or before {@code rev} (a clear); changes at or below it that
+   * arrive later are not applied.
    */
   void clearUpTo(long rev);
 
@@ -153,7 +158,9 @@ public interface Replica {
   /** A read of one entry from the database, for read-through. */
   @FunctionalInterface
   interface Source {
-    /** The entry of {@code key} as stored now, or null if the database has no live or expired value. */
+    /**
+     * The entry of {@code key} as stored now, or null if the database has no live or expired value.
+     */
     Loaded load(Object key);
   }
 
@@ -171,8 +178,7 @@ public interface Replica {
    * @param rev the revision that wrote it
    * @param expireAt its expiry instant
    */
-  record Loaded(Object held, long rev, long expireAt) {
-  }
+  record Loaded(Object held, long rev, long expireAt) {}
 
   /**
    * Counters of the local tier.
@@ -183,6 +189,5 @@ public interface Replica {
    * @param size entries held now (values and tombstones)
    * @param maxEntries the bound, or -1 for a full replica
    */
-  record TierStats(long hits, long misses, long evictions, long size, long maxEntries) {
-  }
+  record TierStats(long hits, long misses, long evictions, long size, long maxEntries) {}
 }

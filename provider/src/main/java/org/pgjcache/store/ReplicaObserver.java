@@ -7,7 +7,7 @@ package org.pgjcache.store;
  */
 public interface ReplicaObserver {
 
-  ReplicaObserver NONE = (key, before, after) -> { };
+  ReplicaObserver NONE = (key, before, after) -> {};
 
   /**
    * The counted state of {@code key} moved from {@code before} to {@code after}; either may be null

@@ -3,15 +3,16 @@ package org.pgjcache.store;
 import org.pgjcache.codec.LocalOnly;
 
 /**
- * An entry of the replica: the held value (see {@link org.pgjcache.codec.ValueForms}), the revision that
- * wrote it and its expiry instant. A tombstone has no value; its {@code expireAt} is when it may be
- * forgotten.
+ * An entry of the replica: the held value (see {@link org.pgjcache.codec.ValueForms}), the revision
+ * that wrote it and its expiry instant. A tombstone has no value; its {@code expireAt} is when it
+ * may be forgotten.
  */
 public final class Versioned {
 
   final Object held;
   final long rev;
   final long expireAt;
+
   /**
    * Whether the database holds a value for this key at exactly {@link #rev}, so that the entry
    * counts in the replica's checksum: true for values applied from a commit, and it stays true when
@@ -32,8 +33,8 @@ public final class Versioned {
   }
 
   /**
-   * An entry as the database has it (a row read without holding it), for callers that need a
-   * {@code Versioned} of a key a bounded replica does not hold.
+   * An entry as the database has it (a row read without holding it), for callers that need a {@code
+   * Versioned} of a key a bounded replica does not hold.
    */
   public static Versioned of(Object held, long rev, long expireAt) {
     return new Versioned(held, rev, expireAt);

@@ -8,5 +8,4 @@ package org.pgjcache.sync;
  *     table)
  * @param checksum the sum of all bucket sums, mod 2^64
  */
-public record CacheChecksum(long count, long checksum) {
-}
+public record CacheChecksum(long count, long checksum) {}

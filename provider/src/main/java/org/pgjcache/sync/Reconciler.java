@@ -18,10 +18,11 @@ import org.pgjcache.backend.Row;
  *
  * <p>Every key whose revision differs, in either direction, is read again. Changes still in flight
  * (committed, notification not yet applied) look like divergence for a moment; reading them is
- * harmless, because the replica applies a newer row only. Where the replica is ahead of the listing,
- * the row read afterwards tells a change committed meanwhile (the row has caught up) from a replica
- * ahead of the database (a restored backup, a notification the database never committed): then the
- * database's row replaces exactly the entry that was compared, never one applied meanwhile.
+ * harmless, because the replica applies a newer row only. Where the replica is ahead of the
+ * listing, the row read afterwards tells a change committed meanwhile (the row has caught up) from
+ * a replica ahead of the database (a restored backup, a notification the database never committed):
+ * then the database's row replaces exactly the entry that was compared, never one applied
+ * meanwhile.
  */
 final class Reconciler {
 
@@ -81,8 +82,8 @@ final class Reconciler {
   /**
    * Reconciles a bounded replica: compares the revisions of the keys it holds with the database's
    * ({@code key = any(?)}, a chunk at a time) and reads only the rows that differ. A held value the
-   * database has no row for is gone; a held tombstone (or absent key) the database has a newer row for
-   * is read. Reads at most what the replica holds, whatever the size of the table.
+   * database has no row for is gone; a held tombstone (or absent key) the database has a newer row
+   * for is read. Reads at most what the replica holds, whatever the size of the table.
    */
   Outcome reconcileHeld(SyncTarget target) {
     Map<String, Long> values = target.allHeldRevisions(false);
@@ -107,8 +108,9 @@ final class Reconciler {
     Set<String> toRead = new LinkedHashSet<>();
     for (Map.Entry<String, Long> e : mine.entrySet()) {
       Long db = theirs.get(e.getKey());
-      if (db == null ? values.containsKey(e.getKey()) : db.longValue() != e.getValue()
-          && !target.knownUnreadable(e.getKey(), db)) {
+      if (db == null
+          ? values.containsKey(e.getKey())
+          : db.longValue() != e.getValue() && !target.knownUnreadable(e.getKey(), db)) {
         toRead.add(e.getKey());
       }
     }

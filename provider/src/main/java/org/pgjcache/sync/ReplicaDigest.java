@@ -44,8 +44,11 @@ public final class ReplicaDigest implements ReplicaObserver {
       text = keyText.apply(key);
     } catch (RuntimeException e) {
       if (failures.getAndIncrement() == 0) {
-        LOG.warn("cache '{}': cannot compute the checksum of a key ({}); heartbeats will report a"
-            + " mismatch that repairs cannot clear", cache, e.toString());
+        LOG.warn(
+            "cache '{}': cannot compute the checksum of a key ({}); heartbeats will report a"
+                + " mismatch that repairs cannot clear",
+            cache,
+            e.toString());
       }
       return;
     }
@@ -63,8 +66,9 @@ public final class ReplicaDigest implements ReplicaObserver {
       counts.decrementAndGet(bucket);
     }
     sums.addAndGet(bucket, delta);
-    revisions.add((after == null ? 0L : Checksums.revisionHash(after.rev()))
-        - (before == null ? 0L : Checksums.revisionHash(before.rev())));
+    revisions.add(
+        (after == null ? 0L : Checksums.revisionHash(after.rev()))
+            - (before == null ? 0L : Checksums.revisionHash(before.rev())));
   }
 
   /** The cheap summary a heartbeat compares first. */

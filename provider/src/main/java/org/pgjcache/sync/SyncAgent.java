@@ -62,10 +62,12 @@ public final class SyncAgent implements NodeSync {
   private final long waitMillis;
   private final Reconciler reconciler;
   private final List<SyncTarget> targets = new CopyOnWriteArrayList<>();
+
   /**
    * Caches reported as not matching (sync-on-mismatch off), so that each episode is logged once.
    */
   private final Set<SyncTarget> reported = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicLong heartbeats = new AtomicLong();
@@ -89,15 +91,18 @@ public final class SyncAgent implements NodeSync {
     this.interval = settings.heartbeatInterval();
     this.staleAfter = max(interval.multipliedBy(10), MIN_STALE);
     this.syncOnMismatch = settings.syncOnMismatch();
-    this.waitMillis = 4 * settings.statementTimeout().toMillis()
-        + settings.connectTimeout().toMillis();
+    this.waitMillis =
+        4 * settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis();
     this.reconciler = new Reconciler(backend);
     String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread t = new Thread(runnable, thread);
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread t = new Thread(runnable, thread);
+              t.setDaemon(true);
+              return t;
+            });
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.scheduler = executor;
     this.mbean = SyncRegistration.register(new SyncBean(this), nodeName, nodeId.substring(0, 8));
@@ -162,14 +167,15 @@ public final class SyncAgent implements NodeSync {
       return;
     }
     try {
-      scheduler.execute(() -> {
-        checkPending.set(false);
-        if (!beat(true)) {
-          retryLater();
-        } else {
-          retryMillis = FIRST_RETRY_MILLIS;
-        }
-      });
+      scheduler.execute(
+          () -> {
+            checkPending.set(false);
+            if (!beat(true)) {
+              retryLater();
+            } else {
+              retryMillis = FIRST_RETRY_MILLIS;
+            }
+          });
     } catch (RejectedExecutionException e) {
       checkPending.set(false);
       LOG.debug("node {} is closing; reconciliation not started", nodeName);
@@ -197,13 +203,14 @@ public final class SyncAgent implements NodeSync {
     try {
       List<SyncTarget> current = List.copyOf(targets);
       Set<String> names = new TreeSet<>();
-      current.forEach(t -> {
-        if (!t.bounded()) {
-          names.add(t.cacheName());
-        }
-      });
-      Map<String, RevisionSums> summaries = names.isEmpty() ? Map.of()
-          : backend.revisionSums(names);
+      current.forEach(
+          t -> {
+            if (!t.bounded()) {
+              names.add(t.cacheName());
+            }
+          });
+      Map<String, RevisionSums> summaries =
+          names.isEmpty() ? Map.of() : backend.revisionSums(names);
       List<SyncTarget> differing = new ArrayList<>();
       Set<String> differingNames = new TreeSet<>();
       boolean heldMatched = true;
@@ -221,12 +228,12 @@ public final class SyncAgent implements NodeSync {
           differingNames.add(target.cacheName());
         }
       }
-      Map<String, BucketSums> database = differingNames.isEmpty() ? Map.of()
-          : backend.checksums(differingNames);
+      Map<String, BucketSums> database =
+          differingNames.isEmpty() ? Map.of() : backend.checksums(differingNames);
       boolean allMatched = heldMatched;
       for (SyncTarget target : differing) {
-        allMatched &= compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
-            forced);
+        allMatched &=
+            compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY), forced);
       }
       matched = allMatched;
       heartbeats.incrementAndGet();
@@ -242,8 +249,8 @@ public final class SyncAgent implements NodeSync {
       failures.incrementAndGet();
       if (!failing) {
         failing = true;
-        LOG.warn("node {}: heartbeat failed, retrying every {}: {}", nodeName, interval,
-            e.getMessage());
+        LOG.warn(
+            "node {}: heartbeat failed, retrying every {}: {}", nodeName, interval, e.getMessage());
       } else {
         LOG.debug("node {}: heartbeat failed again: {}", nodeName, e.getMessage());
       }
@@ -260,8 +267,13 @@ public final class SyncAgent implements NodeSync {
     }
     if (!forced && !syncOnMismatch) {
       if (reported.add(target)) {
-        LOG.warn("node {}: cache '{}' does not match the database ({} here, {} there) and"
-            + " sync-on-mismatch is off", nodeName, target.cacheName(), mine, theirs);
+        LOG.warn(
+            "node {}: cache '{}' does not match the database ({} here, {} there) and"
+                + " sync-on-mismatch is off",
+            nodeName,
+            target.cacheName(),
+            mine,
+            theirs);
       }
       return false;
     }
@@ -269,15 +281,26 @@ public final class SyncAgent implements NodeSync {
     rowsRead.addAndGet(outcome.rowsRead());
     keysCompared.addAndGet(outcome.keysCompared());
     if (outcome.repaired() == 0) {
-      LOG.debug("node {}: cache '{}' differed only by changes in flight ({} keys compared, {} rows"
-          + " read)", nodeName, target.cacheName(), outcome.keysCompared(), outcome.rowsRead());
+      LOG.debug(
+          "node {}: cache '{}' differed only by changes in flight ({} keys compared, {} rows"
+              + " read)",
+          nodeName,
+          target.cacheName(),
+          outcome.keysCompared(),
+          outcome.rowsRead());
       return true;
     }
     repaired.addAndGet(outcome.repaired());
     lastRepair = Instant.now();
-    LOG.info("node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
-        + " read {} rows)", nodeName, target.cacheName(), outcome.repaired(),
-        outcome.keysCompared(), outcome.buckets(), outcome.rowsRead());
+    LOG.info(
+        "node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
+            + " read {} rows)",
+        nodeName,
+        target.cacheName(),
+        outcome.repaired(),
+        outcome.keysCompared(),
+        outcome.buckets(),
+        outcome.rowsRead());
     return false;
   }
 
@@ -298,8 +321,12 @@ public final class SyncAgent implements NodeSync {
     }
     repaired.addAndGet(outcome.repaired());
     lastRepair = Instant.now();
-    LOG.info("node {}: bounded cache '{}' repaired {} entries (compared {} held keys, read {} rows)",
-        nodeName, target.cacheName(), outcome.repaired(), outcome.keysCompared(),
+    LOG.info(
+        "node {}: bounded cache '{}' repaired {} entries (compared {} held keys, read {} rows)",
+        nodeName,
+        target.cacheName(),
+        outcome.repaired(),
+        outcome.keysCompared(),
         outcome.rowsRead());
     return false;
   }
@@ -315,8 +342,10 @@ public final class SyncAgent implements NodeSync {
     try {
       backend.probeListen();
     } catch (RuntimeException e) {
-      LOG.debug("node {}: the LISTEN probe could not be sent; the next heartbeat tries again: {}",
-          nodeName, e.getMessage());
+      LOG.debug(
+          "node {}: the LISTEN probe could not be sent; the next heartbeat tries again: {}",
+          nodeName,
+          e.getMessage());
     }
   }
 
@@ -325,15 +354,25 @@ public final class SyncAgent implements NodeSync {
       return; // the node is leaving the node table
     }
     try {
-      backend.recordNode(new NodeBeat(nodeId, nodeName, started, caches, allMatched, lastRepair,
-          repaired.get(), backend.listenStatus(), backend.corruptNotifications(),
-          backend.forgedNotifications()), staleAfter);
+      backend.recordNode(
+          new NodeBeat(
+              nodeId,
+              nodeName,
+              started,
+              caches,
+              allMatched,
+              lastRepair,
+              repaired.get(),
+              backend.listenStatus(),
+              backend.corruptNotifications(),
+              backend.forgedNotifications()),
+          staleAfter);
       recordFailing = false;
     } catch (RuntimeException e) {
       if (!recordFailing) {
         recordFailing = true;
-        LOG.warn("node {}: cannot record the heartbeat in the node table: {}", nodeName,
-            e.getMessage());
+        LOG.warn(
+            "node {}: cannot record the heartbeat in the node table: {}", nodeName, e.getMessage());
       }
     }
   }
@@ -354,8 +393,12 @@ public final class SyncAgent implements NodeSync {
     try {
       backend.removeNode(nodeId);
     } catch (RuntimeException e) {
-      LOG.warn("node {}: could not remove itself from the node table (it will be forgotten after {}"
-          + " of silence): {}", nodeName, staleAfter, e.getMessage());
+      LOG.warn(
+          "node {}: could not remove itself from the node table (it will be forgotten after {}"
+              + " of silence): {}",
+          nodeName,
+          staleAfter,
+          e.getMessage());
     }
     SyncRegistration.unregister(mbean);
   }
@@ -459,15 +502,15 @@ public final class SyncAgent implements NodeSync {
     }
     try {
       if (!done.get(waitMillis, TimeUnit.MILLISECONDS)) {
-        throw new CacheException("node " + nodeName + ": the heartbeat could not reach the database"
-            + " (see the log)");
+        throw new CacheException(
+            "node " + nodeName + ": the heartbeat could not reach the database" + " (see the log)");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheException("interrupted while waiting for a heartbeat", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new CacheException("node " + nodeName + ": the heartbeat did not complete within "
-          + waitMillis + " ms", e);
+      throw new CacheException(
+          "node " + nodeName + ": the heartbeat did not complete within " + waitMillis + " ms", e);
     }
   }
 

@@ -99,7 +99,8 @@ final class SyncBean implements SyncMXBean {
   @Override
   public String getLastListenError() {
     org.pgjcache.backend.ListenStatus status = sync.listenStatus();
-    return status.lastError() == null ? ""
+    return status.lastError() == null
+        ? ""
         : java.time.Instant.ofEpochMilli(status.lastErrorAtMillis()) + " " + status.lastError();
   }
 

@@ -38,9 +38,9 @@ public interface SyncTarget {
 
   /**
    * Applies rows read from the database (values, or removals with a null value), each if newer than
-   * what is held or, where the replica is ahead of the database, over exactly the revision
-   * {@code before} recorded for it (the database is the truth); forgets {@code gone} keys (key text to
-   * the revision held) that the database no longer has at all; raises CREATED, UPDATED and REMOVED
+   * what is held or, where the replica is ahead of the database, over exactly the revision {@code
+   * before} recorded for it (the database is the truth); forgets {@code gone} keys (key text to the
+   * revision held) that the database no longer has at all; raises CREATED, UPDATED and REMOVED
    * events.
    *
    * @return how many entries changed on this node
@@ -57,8 +57,9 @@ public interface SyncTarget {
   }
 
   /**
-   * Key text and revision of everything held that the database should agree with: values applied from
-   * commits and tombstones (removals, and keys read as absent at revision 0); not node-local values.
+   * Key text and revision of everything held that the database should agree with: values applied
+   * from commits and tombstones (removals, and keys read as absent at revision 0); not node-local
+   * values.
    *
    * @param tombstones whether to list the tombstones (true) or the values (false)
    */

@@ -10,7 +10,7 @@
  * manager) compares the cheap sums with the database's every heartbeat, and at once after a
  * reconnect; only for caches that differ does it ask for the buckets, list the divergent buckets'
  * keys and revisions, and read the rows that differ ({@link org.pgjcache.sync.Reconciler}). The
- * agent also records the node in the node table and exposes its health through
- * {@link org.pgjcache.sync.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
+ * agent also records the node in the node table and exposes its health through {@link
+ * org.pgjcache.sync.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
  */
 package org.pgjcache.sync;

@@ -40,8 +40,8 @@ class AwkwardInputTest {
       cache.put("ab", "plain");
       manager.close();
 
-      Cache<String, String> again = nodes.node("b").createCache("c",
-          new MutableConfiguration<String, String>());
+      Cache<String, String> again =
+          nodes.node("b").createCache("c", new MutableConfiguration<String, String>());
       assertThat(again.get("a\u0000b")).isEqualTo("nul");
       assertThat(again.get("a\uD800b")).isEqualTo("high");
       assertThat(again.get("a\uDBFFb")).isEqualTo("other high");
@@ -50,8 +50,8 @@ class AwkwardInputTest {
       assertThat(again.get("ab")).isEqualTo("plain");
       Set<String> keys = new HashSet<>();
       again.forEach(e -> keys.add(e.getKey()));
-      assertThat(keys).containsExactlyInAnyOrder("a\u0000b", "a\uD800b", "a\uDBFFb", "a?b", "a\\0b",
-          "ab");
+      assertThat(keys)
+          .containsExactlyInAnyOrder("a\u0000b", "a\uD800b", "a\uDBFFb", "a?b", "a\\0b", "ab");
       again.remove("a\u0000b");
       assertThat(again.containsKey("a\u0000b")).isFalse();
       assertThat(again.get("ab")).isEqualTo("plain");
@@ -66,21 +66,22 @@ class AwkwardInputTest {
       cache.put("good", new ArrayList<>(List.of("fine")));
       cache.put("bad", new ArrayList<>(List.of("soon a bomb")));
       writer.close();
-      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-          nodes.password());
-          PreparedStatement ps = c.prepareStatement(
-              "update pgjcache_entries set value = ? where key = 's:bad'")) {
+      try (Connection c =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          PreparedStatement ps =
+              c.prepareStatement("update pgjcache_entries set value = ? where key = 's:bad'")) {
         ps.setBytes(1, HostileValues.tagged(HostileValues.hashBomb(100)));
         ps.executeUpdate();
       }
 
-      Cache<String, Object> reader = nodes.node("b").createCache("c",
-          new MutableConfiguration<>());
-      assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
-          assertThatThrownBy(() -> reader.get("bad"))
-              .isInstanceOf(CacheException.class)
-              .hasMessageContaining("cache 'c'")
-              .hasMessageContaining("pgjcache.serialization.max-"));
+      Cache<String, Object> reader = nodes.node("b").createCache("c", new MutableConfiguration<>());
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              assertThatThrownBy(() -> reader.get("bad"))
+                  .isInstanceOf(CacheException.class)
+                  .hasMessageContaining("cache 'c'")
+                  .hasMessageContaining("pgjcache.serialization.max-"));
       assertThat(reader.get("good")).isEqualTo(List.of("fine"));
       reader.put("bad", new ArrayList<>(List.of("repaired")));
       assertThat(reader.get("bad")).isEqualTo(List.of("repaired"));

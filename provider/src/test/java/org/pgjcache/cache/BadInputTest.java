@@ -29,8 +29,7 @@ class BadInputTest {
   }
 
   /** A value that cannot be serialized. */
-  public static final class Opaque {
-  }
+  public static final class Opaque {}
 
   @Test
   void aCacheNameThatLooksLikeSqlIsJustAName() {
@@ -55,15 +54,20 @@ class BadInputTest {
   void aCorruptRowFailsOnlyItsOwnKey() throws SQLException {
     try (Nodes nodes = Nodes.freshDatabase("corrupt")) {
       CacheManager manager = nodes.node("a");
-      Cache<String, Secret> cache = manager.createCache("c",
-          new MutableConfiguration<String, Secret>().setTypes(String.class, Secret.class));
+      Cache<String, Secret> cache =
+          manager.createCache(
+              "c", new MutableConfiguration<String, Secret>().setTypes(String.class, Secret.class));
       cache.put("good", new Secret("fine"));
       cache.put("bad", new Secret("soon broken"));
       manager.close();
       sql(nodes, "update pgjcache_entries set value = '\\x01deadbeef'::bytea where key = 's:bad'");
 
-      Cache<String, Secret> reopened = nodes.node("b").createCache("c",
-          new MutableConfiguration<String, Secret>().setTypes(String.class, Secret.class));
+      Cache<String, Secret> reopened =
+          nodes
+              .node("b")
+              .createCache(
+                  "c",
+                  new MutableConfiguration<String, Secret>().setTypes(String.class, Secret.class));
       assertThatThrownBy(() -> reopened.get("bad"))
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("cache 'c'");
@@ -78,13 +82,13 @@ class BadInputTest {
     try (Nodes nodes = Nodes.freshDatabase("allow")) {
       Properties allowing = nodes.properties();
       allowing.setProperty("pgjcache.serialization.allow", Secret.class.getName());
-      Cache<String, Object> writer = nodes.node("writer", allowing)
-          .createCache("c", new MutableConfiguration<>());
+      Cache<String, Object> writer =
+          nodes.node("writer", allowing).createCache("c", new MutableConfiguration<>());
       writer.put("k", new Secret("hidden"));
       assertThat(((Secret) writer.get("k")).text).isEqualTo("hidden");
 
-      Cache<String, Object> reader = nodes.node("reader").createCache("c",
-          new MutableConfiguration<>());
+      Cache<String, Object> reader =
+          nodes.node("reader").createCache("c", new MutableConfiguration<>());
       assertThatThrownBy(() -> reader.get("k"))
           .isInstanceOf(CacheException.class)
           .hasMessageContaining(Secret.class.getName())
@@ -116,8 +120,8 @@ class BadInputTest {
   }
 
   static void sql(Nodes nodes, String statement) throws SQLException {
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-        nodes.password());
+    try (Connection c =
+            DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
         PreparedStatement ps = c.prepareStatement(statement)) {
       ps.execute();
     }

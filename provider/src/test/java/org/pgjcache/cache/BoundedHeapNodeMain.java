@@ -31,28 +31,32 @@ import javax.cache.event.CacheEntryUpdatedListener;
 import org.pgjcache.store.Replica.TierStats;
 
 /**
- * The node {@link BoundedHeapTest} runs in a JVM of its own with a small heap: a bounded cache over a
- * table of {@code rows} rows whose key {@code k<i>} holds {@link #value value(i)}. It attaches, reads
- * {@code reads} keys (half uniformly random, half Zipf-like) checking every value, re-reads the hottest
- * {@link #HOT} keys to show they are held (a second pass over them misses nothing), says {@code ready}, waits for {@code check} on stdin (the
- * test has then changed the hot keys and as many never-read keys from another node), waits until every
- * change is seen and heard, iterates the whole cache checking every value, and says {@code done}. Any
- * failure prints {@code failed ...} and exits with 1; an {@code OutOfMemoryError} anywhere ends the JVM
- * with {@code -XX:+ExitOnOutOfMemoryError}'s code. The database comes from {@code HEAP_TEST_URL},
- * {@code HEAP_TEST_USER} and {@code HEAP_TEST_PASSWORD}.
+ * The node {@link BoundedHeapTest} runs in a JVM of its own with a small heap: a bounded cache over
+ * a table of {@code rows} rows whose key {@code k<i>} holds {@link #value value(i)}. It attaches,
+ * reads {@code reads} keys (half uniformly random, half Zipf-like) checking every value, re-reads
+ * the hottest {@link #HOT} keys to show they are held (a second pass over them misses nothing),
+ * says {@code ready}, waits for {@code check} on stdin (the test has then changed the hot keys and
+ * as many never-read keys from another node), waits until every change is seen and heard, iterates
+ * the whole cache checking every value, and says {@code done}. Any failure prints {@code failed
+ * ...} and exits with 1; an {@code OutOfMemoryError} anywhere ends the JVM with {@code
+ * -XX:+ExitOnOutOfMemoryError}'s code. The database comes from {@code HEAP_TEST_URL}, {@code
+ * HEAP_TEST_USER} and {@code HEAP_TEST_PASSWORD}.
  */
 public final class BoundedHeapNodeMain {
 
-  /** The hottest keys, {@code k0} to {@code k<HOT-1>}; the test changes them and as many cold ones. */
+  /**
+   * The hottest keys, {@code k0} to {@code k<HOT-1>}; the test changes them and as many cold ones.
+   */
   static final int HOT = 500;
+
   static final String CACHE = "big";
   private static final int THREADS = 4;
   private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
   /** Key to value of every event the listener heard. */
   static final Map<String, String> HEARD = new ConcurrentHashMap<>();
 
-  private BoundedHeapNodeMain() {
-  }
+  private BoundedHeapNodeMain() {}
 
   /** The value of row {@code i} as the test writes it by SQL; 100 characters. */
   static String value(long i) {
@@ -71,8 +75,10 @@ public final class BoundedHeapNodeMain {
   }
 
   /** Records every event. */
-  public static final class Listener implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, java.io.Serializable {
+  public static final class Listener
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -111,13 +117,21 @@ public final class BoundedHeapNodeMain {
     p.setProperty("pgjcache.node-name", "bounded-heap");
     p.setProperty("pgjcache.shared-backend", "false");
     p.setProperty("pgjcache.max-entries", Integer.toString(maxEntries));
-    try (CacheManager manager = Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:bounded-heap"), BoundedHeapNodeMain.class.getClassLoader(), p)) {
+    try (CacheManager manager =
+        Caching.getCachingProvider()
+            .getCacheManager(
+                URI.create("pgjcache:bounded-heap"),
+                BoundedHeapNodeMain.class.getClassLoader(),
+                p)) {
       long t0 = System.nanoTime();
-      Cache<String, String> cache = manager.createCache(CACHE,
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                  FactoryBuilder.factoryOf(Listener.class), null, true, false)));
+      Cache<String, String> cache =
+          manager.createCache(
+              CACHE,
+              new MutableConfiguration<String, String>()
+                  .setTypes(String.class, String.class)
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<>(
+                          FactoryBuilder.factoryOf(Listener.class), null, true, false)));
       say("attached " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       PgCache<?, ?> pg = cache.unwrap(PgCache.class);
 
@@ -140,22 +154,25 @@ public final class BoundedHeapNodeMain {
       }
       say("ready");
 
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-          StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String command = in.readLine();
       if (!"check".equals(command)) {
         fail("expected 'check', got " + command);
       }
       long cold = coldFrom(rows);
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        for (int i = 0; i < HOT; i++) {
-          if (!changed(i).equals(HEARD.get("k" + i))
-              || !changed(cold + i).equals(HEARD.get("k" + (cold + i)))) {
-            return false;
-          }
-        }
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (int i = 0; i < HOT; i++) {
+                  if (!changed(i).equals(HEARD.get("k" + i))
+                      || !changed(cold + i).equals(HEARD.get("k" + (cold + i)))) {
+                    return false;
+                  }
+                }
+                return true;
+              });
       for (int i = 0; i < HOT; i++) {
         expect(cache, i, changed(i));
         expect(cache, cold + i, changed(cold + i));
@@ -179,15 +196,22 @@ public final class BoundedHeapNodeMain {
         fail("the local tier holds " + end.size() + " entries, bound " + maxEntries);
       }
       say("iterated " + iterated + " " + end);
-      say("heap peak " + heapPeak() / (1024 * 1024) + " MB of "
-          + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+      say(
+          "heap peak "
+              + heapPeak() / (1024 * 1024)
+              + " MB of "
+              + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+              + " MB");
       say("done");
     } catch (Exception | AssertionError e) {
       fail(e.toString());
     }
   }
 
-  /** Reads half uniformly random keys and half Zipf-like ones on a few threads; returns wrong values. */
+  /**
+   * Reads half uniformly random keys and half Zipf-like ones on a few threads; returns wrong
+   * values.
+   */
   private static long read(Cache<String, String> cache, long rows, int reads) throws Exception {
     AtomicLong wrong = new AtomicLong();
     long readable = coldFrom(rows);
@@ -196,16 +220,22 @@ public final class BoundedHeapNodeMain {
       Future<?>[] done = new Future<?>[THREADS];
       for (int t = 0; t < THREADS; t++) {
         SplittableRandom random = new SplittableRandom(t);
-        done[t] = pool.submit(() -> {
-          for (int n = 0; n < reads / THREADS; n++) {
-            // rank readable^u - 1 for uniform u: P(rank < r) = ln(r + 1) / ln(readable), Zipf with s = 1
-            long i = n % 2 == 0 ? random.nextLong(readable)
-                : Math.min(readable - 1, (long) Math.pow(readable, random.nextDouble()) - 1);
-            if (!value(i).equals(cache.get("k" + i))) {
-              wrong.incrementAndGet();
-            }
-          }
-        });
+        done[t] =
+            pool.submit(
+                () -> {
+                  for (int n = 0; n < reads / THREADS; n++) {
+                    // rank readable^u - 1 for uniform u: P(rank < r) = ln(r + 1) / ln(readable),
+                    // Zipf with s = 1
+                    long i =
+                        n % 2 == 0
+                            ? random.nextLong(readable)
+                            : Math.min(
+                                readable - 1, (long) Math.pow(readable, random.nextDouble()) - 1);
+                    if (!value(i).equals(cache.get("k" + i))) {
+                      wrong.incrementAndGet();
+                    }
+                  }
+                });
       }
       for (Future<?> f : done) {
         f.get();

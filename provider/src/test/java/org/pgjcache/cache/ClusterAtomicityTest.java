@@ -54,8 +54,9 @@ class ClusterAtomicityTest {
     List<Cache<String, V>> caches = new ArrayList<>();
     for (String name : List.of("a", "b", "c")) {
       CacheManager node = nodes.node(name, settings(nodes));
-      caches.add(node.createCache(cache, new MutableConfiguration<String, V>()
-          .setTypes(String.class, type)));
+      caches.add(
+          node.createCache(
+              cache, new MutableConfiguration<String, V>().setTypes(String.class, type)));
     }
     return caches;
   }
@@ -65,8 +66,8 @@ class ClusterAtomicityTest {
     await().atMost(RUN_LIMIT).until(() -> progress.get() >= at);
     CacheManager b = onB.getCacheManager();
     int pid = ListenKiller.kill(nodes, b);
-    LOG.info("terminated node B's LISTEN connection (pid {}) after {} operations", pid,
-        progress.get());
+    LOG.info(
+        "terminated node B's LISTEN connection (pid {}) after {} operations", pid, progress.get());
     ListenKiller.awaitRelisten(b, pid, CONVERGE);
   }
 
@@ -76,7 +77,8 @@ class ClusterAtomicityTest {
     int threadsPerNode = 4;
     int perThread = 2000;
     int total = 3 * threadsPerNode * perThread;
-    try (Nodes nodes = Nodes.freshDatabase("counter"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("counter");
+        Workers workers = new Workers()) {
       List<Cache<String, Long>> caches = open(nodes, "counter", Long.class);
       List<EventLog<String, Long>> logs = new ArrayList<>();
       for (Cache<String, Long> cache : caches) {
@@ -88,30 +90,32 @@ class ClusterAtomicityTest {
       AtomicInteger finished = new AtomicInteger();
       for (Cache<String, Long> cache : caches) {
         for (int t = 0; t < threadsPerNode; t++) {
-          workers.add(() -> {
-            try {
-              for (int i = 0; i < perThread; i++) {
-                long value = cache.invoke("n", Counters.INCREMENT);
-                returned.incrementAndGet((int) value);
-                done.incrementAndGet();
-              }
-            } finally {
-              finished.incrementAndGet();
-            }
-          });
+          workers.add(
+              () -> {
+                try {
+                  for (int i = 0; i < perThread; i++) {
+                    long value = cache.invoke("n", Counters.INCREMENT);
+                    returned.incrementAndGet((int) value);
+                    done.incrementAndGet();
+                  }
+                } finally {
+                  finished.incrementAndGet();
+                }
+              });
         }
-        workers.add(() -> {
-          long last = 0;
-          while (finished.get() < 3 * threadsPerNode) {
-            Long seen = cache.get("n");
-            long now = seen == null ? 0 : seen;
-            if (now < last) {
-              backwards.incrementAndGet();
-            }
-            last = Math.max(last, now);
-            LockSupport.parkNanos(200_000);
-          }
-        });
+        workers.add(
+            () -> {
+              long last = 0;
+              while (finished.get() < 3 * threadsPerNode) {
+                Long seen = cache.get("n");
+                long now = seen == null ? 0 : seen;
+                if (now < last) {
+                  backwards.incrementAndGet();
+                }
+                last = Math.max(last, now);
+                LockSupport.parkNanos(200_000);
+              }
+            });
       }
       long start = System.nanoTime();
       workers.start();
@@ -131,21 +135,31 @@ class ClusterAtomicityTest {
       assertThat(backwards.get()).as("reads that went backwards on some node").isZero();
       for (int i = 0; i < logs.size(); i++) {
         EventLog<String, Long> log = logs.get(i);
-        await().atMost(CONVERGE).until(() -> {
-          List<Long> values = log.valuesOf("n");
-          return !values.isEmpty() && values.get(values.size() - 1) == total;
-        });
+        await()
+            .atMost(CONVERGE)
+            .until(
+                () -> {
+                  List<Long> values = log.valuesOf("n");
+                  return !values.isEmpty() && values.get(values.size() - 1) == total;
+                });
         assertStrictlyIncreasing(log.valuesOf("n"), "events of node " + "abc".charAt(i));
         assertThat(log.count(EventType.CREATED)).isEqualTo(1);
       }
-      LOG.info("counter: {} invokes from 3 nodes x {} threads in {} ms; value {} on every node;"
-          + " LISTEN killed: {}", total, threadsPerNode, millis, total, killListen);
+      LOG.info(
+          "counter: {} invokes from 3 nodes x {} threads in {} ms; value {} on every node;"
+              + " LISTEN killed: {}",
+          total,
+          threadsPerNode,
+          millis,
+          total,
+          killListen);
     }
   }
 
   private static void assertStrictlyIncreasing(List<Long> values, String what) {
     for (int i = 1; i < values.size(); i++) {
-      assertThat(values.get(i)).as("%s: event %d after %d", what, values.get(i), values.get(i - 1))
+      assertThat(values.get(i))
+          .as("%s: event %d after %d", what, values.get(i), values.get(i - 1))
           .isGreaterThan(values.get(i - 1));
     }
   }
@@ -154,7 +168,8 @@ class ClusterAtomicityTest {
   @ValueSource(booleans = {false, true})
   void putIfAbsentRaceHasOneWinnerPerKeyAndLosersReadIt(boolean killListen) throws Exception {
     int keys = 1000;
-    try (Nodes nodes = Nodes.freshDatabase("race"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("race");
+        Workers workers = new Workers()) {
       List<Cache<String, String>> caches = open(nodes, "race", String.class);
       Map<String, Queue<String>> winners = new ConcurrentHashMap<>();
       Map<String, Queue<String>> loserReads = new ConcurrentHashMap<>();
@@ -162,19 +177,21 @@ class ClusterAtomicityTest {
       for (int n = 0; n < 3; n++) {
         Cache<String, String> cache = caches.get(n);
         String node = "node-" + "abc".charAt(n);
-        workers.add(() -> {
-          for (int k = 0; k < keys; k++) {
-            String key = "k" + k;
-            if (cache.putIfAbsent(key, node)) {
-              winners.computeIfAbsent(key, x -> new ConcurrentLinkedQueue<>()).add(node);
-            } else {
-              String read = cache.get(key);
-              loserReads.computeIfAbsent(key, x -> new ConcurrentLinkedQueue<>())
-                  .add(String.valueOf(read));
-            }
-            done.incrementAndGet();
-          }
-        });
+        workers.add(
+            () -> {
+              for (int k = 0; k < keys; k++) {
+                String key = "k" + k;
+                if (cache.putIfAbsent(key, node)) {
+                  winners.computeIfAbsent(key, x -> new ConcurrentLinkedQueue<>()).add(node);
+                } else {
+                  String read = cache.get(key);
+                  loserReads
+                      .computeIfAbsent(key, x -> new ConcurrentLinkedQueue<>())
+                      .add(String.valueOf(read));
+                }
+                done.incrementAndGet();
+              }
+            });
       }
       workers.start();
       if (killListen) {
@@ -188,19 +205,28 @@ class ClusterAtomicityTest {
         assertThat(winners.get(key)).as("winners of %s", key).hasSize(1);
         String winner = winners.get(key).peek();
         wins.merge(winner, 1, Integer::sum);
-        assertThat(loserReads.get(key)).as("what the losers of %s read at once", key)
-            .hasSize(2).containsOnly(winner);
+        assertThat(loserReads.get(key))
+            .as("what the losers of %s read at once", key)
+            .hasSize(2)
+            .containsOnly(winner);
       }
       for (Cache<String, String> cache : caches) {
-        await().atMost(CONVERGE).untilAsserted(() -> {
-          for (int k = 0; k < keys; k++) {
-            String key = "k" + k;
-            assertThat(cache.get(key)).isEqualTo(winners.get(key).peek());
-          }
-        });
+        await()
+            .atMost(CONVERGE)
+            .untilAsserted(
+                () -> {
+                  for (int k = 0; k < keys; k++) {
+                    String key = "k" + k;
+                    assertThat(cache.get(key)).isEqualTo(winners.get(key).peek());
+                  }
+                });
       }
-      LOG.info("putIfAbsent race: {} keys x 3 nodes: exactly one winner each (wins by node {}),"
-          + " every loser read the winner; LISTEN killed: {}", keys, wins, killListen);
+      LOG.info(
+          "putIfAbsent race: {} keys x 3 nodes: exactly one winner each (wins by node {}),"
+              + " every loser read the winner; LISTEN killed: {}",
+          keys,
+          wins,
+          killListen);
     }
   }
 
@@ -210,7 +236,8 @@ class ClusterAtomicityTest {
     int threadsPerNode = 2;
     int perThread = 200;
     int total = 3 * threadsPerNode * perThread;
-    try (Nodes nodes = Nodes.freshDatabase("cas"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("cas");
+        Workers workers = new Workers()) {
       List<Cache<String, Long>> caches = open(nodes, "cas", Long.class);
       caches.get(0).put("v", 0L);
       for (Cache<String, Long> cache : caches) {
@@ -221,19 +248,21 @@ class ClusterAtomicityTest {
       AtomicLong attempts = new AtomicLong();
       for (Cache<String, Long> cache : caches) {
         for (int t = 0; t < threadsPerNode; t++) {
-          workers.add(() -> {
-            int mine = 0;
-            while (mine < perThread) {
-              Long current = cache.get("v");
-              attempts.incrementAndGet();
-              if (cache.replace("v", current, current + 1)) {
-                assertThat(written.add(current + 1)).as("value %d written twice", current + 1)
-                    .isTrue();
-                mine++;
-                successes.incrementAndGet();
-              }
-            }
-          });
+          workers.add(
+              () -> {
+                int mine = 0;
+                while (mine < perThread) {
+                  Long current = cache.get("v");
+                  attempts.incrementAndGet();
+                  if (cache.replace("v", current, current + 1)) {
+                    assertThat(written.add(current + 1))
+                        .as("value %d written twice", current + 1)
+                        .isTrue();
+                    mine++;
+                    successes.incrementAndGet();
+                  }
+                }
+              });
         }
       }
       workers.start();
@@ -251,9 +280,14 @@ class ClusterAtomicityTest {
       for (Cache<String, Long> cache : caches) {
         await().atMost(CONVERGE).until(() -> Long.valueOf(total).equals(cache.get("v")));
       }
-      LOG.info("replace(k, old, new) chains: {} successful of {} attempts from 3 nodes x {}"
-          + " threads; final value {} everywhere, no lost update; LISTEN killed: {}", total, attempts.get(),
-          threadsPerNode, total, killListen);
+      LOG.info(
+          "replace(k, old, new) chains: {} successful of {} attempts from 3 nodes x {}"
+              + " threads; final value {} everywhere, no lost update; LISTEN killed: {}",
+          total,
+          attempts.get(),
+          threadsPerNode,
+          total,
+          killListen);
     }
   }
 
@@ -263,7 +297,8 @@ class ClusterAtomicityTest {
     int threadsPerNode = 2;
     int perThread = 300;
     int total = 3 * threadsPerNode * perThread;
-    try (Nodes nodes = Nodes.freshDatabase("gap"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("gap");
+        Workers workers = new Workers()) {
       List<Cache<String, Long>> caches = open(nodes, "gap", Long.class);
       Queue<Long> olds = new ConcurrentLinkedQueue<>();
       AtomicInteger nulls = new AtomicInteger();
@@ -273,19 +308,20 @@ class ClusterAtomicityTest {
         Cache<String, Long> cache = caches.get(n);
         for (int t = 0; t < threadsPerNode; t++) {
           long base = n * 1_000_000L + t * 10_000L;
-          workers.add(() -> {
-            for (int i = 0; i < perThread; i++) {
-              long value = base + i;
-              put.add(value);
-              Long old = cache.getAndPut("x", value);
-              if (old == null) {
-                nulls.incrementAndGet();
-              } else {
-                olds.add(old);
-              }
-              done.incrementAndGet();
-            }
-          });
+          workers.add(
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  long value = base + i;
+                  put.add(value);
+                  Long old = cache.getAndPut("x", value);
+                  if (old == null) {
+                    nulls.incrementAndGet();
+                  } else {
+                    olds.add(old);
+                  }
+                  done.incrementAndGet();
+                }
+              });
         }
       }
       workers.start();
@@ -306,8 +342,12 @@ class ClusterAtomicityTest {
       for (Cache<String, Long> cache : caches) {
         await().atMost(CONVERGE).until(() -> last.equals(cache.get("x")));
       }
-      LOG.info("getAndPut from 3 nodes: {} puts, {} old values each returned once, final value {}"
-          + " never returned: a linear history; LISTEN killed: {}", total, olds.size(), last,
+      LOG.info(
+          "getAndPut from 3 nodes: {} puts, {} old values each returned once, final value {}"
+              + " never returned: a linear history; LISTEN killed: {}",
+          total,
+          olds.size(),
+          last,
           killListen);
     }
   }

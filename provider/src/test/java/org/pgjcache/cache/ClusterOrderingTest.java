@@ -27,8 +27,8 @@ import org.pgjcache.support.Workers;
 
 /**
  * Ordering and visibility across three nodes: read-your-writes on the writing node, revisions that
- * never go backwards and events in revision order on every node, {@code clear()} versus
- * {@code removeAll()}, and what {@code destroyCache} does to other nodes' open handles.
+ * never go backwards and events in revision order on every node, {@code clear()} versus {@code
+ * removeAll()}, and what {@code destroyCache} does to other nodes' open handles.
  */
 class ClusterOrderingTest {
 
@@ -43,12 +43,14 @@ class ClusterOrderingTest {
     return p;
   }
 
-  private static <V> List<Cache<String, V>> open(Nodes nodes, String cache,
-      MutableConfiguration<String, V> configuration) {
+  private static <V> List<Cache<String, V>> open(
+      Nodes nodes, String cache, MutableConfiguration<String, V> configuration) {
     List<Cache<String, V>> caches = new ArrayList<>();
     for (String name : NAMES) {
-      caches.add(nodes.node(name, settings(nodes))
-          .createCache(cache, new MutableConfiguration<>(configuration)));
+      caches.add(
+          nodes
+              .node(name, settings(nodes))
+              .createCache(cache, new MutableConfiguration<>(configuration)));
     }
     return caches;
   }
@@ -59,33 +61,35 @@ class ClusterOrderingTest {
 
   @Test
   void everyNodeReadsItsOwnWritesAtOnce() throws Exception {
-    try (Nodes nodes = Nodes.freshDatabase("ryw"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("ryw");
+        Workers workers = new Workers()) {
       List<Cache<String, String>> caches = open(nodes, "ryw", strings());
       AtomicLong checks = new AtomicLong();
       for (int n = 0; n < caches.size(); n++) {
         Cache<String, String> cache = caches.get(n);
         for (int t = 0; t < 2; t++) {
           String key = NAMES.get(n) + t;
-          workers.add(() -> {
-            for (int i = 0; i < 300; i++) {
-              String value = key + "-" + i;
-              if (i % 3 == 0) {
-                cache.put(key, value);
-              } else if (i % 3 == 1) {
-                assertThat(cache.getAndPut(key, value)).isEqualTo(key + "-" + (i - 1));
-              } else {
-                assertThat(cache.replace(key, key + "-" + (i - 1), value)).isTrue();
-              }
-              assertThat(cache.get(key)).as("read after write").isEqualTo(value);
-              if (i % 50 == 49) {
-                assertThat(cache.remove(key)).isTrue();
-                assertThat(cache.get(key)).as("read after remove").isNull();
-                assertThat(cache.containsKey(key)).isFalse();
-                cache.put(key, value);
-              }
-              checks.incrementAndGet();
-            }
-          });
+          workers.add(
+              () -> {
+                for (int i = 0; i < 300; i++) {
+                  String value = key + "-" + i;
+                  if (i % 3 == 0) {
+                    cache.put(key, value);
+                  } else if (i % 3 == 1) {
+                    assertThat(cache.getAndPut(key, value)).isEqualTo(key + "-" + (i - 1));
+                  } else {
+                    assertThat(cache.replace(key, key + "-" + (i - 1), value)).isTrue();
+                  }
+                  assertThat(cache.get(key)).as("read after write").isEqualTo(value);
+                  if (i % 50 == 49) {
+                    assertThat(cache.remove(key)).isTrue();
+                    assertThat(cache.get(key)).as("read after remove").isNull();
+                    assertThat(cache.containsKey(key)).isFalse();
+                    cache.put(key, value);
+                  }
+                  checks.incrementAndGet();
+                }
+              });
         }
       }
       workers.start();
@@ -99,9 +103,13 @@ class ClusterOrderingTest {
   void revisionsNeverGoBackwardsAndEventsComeInRevisionOrder(boolean killListen) throws Exception {
     int perWriter = 1500;
     int total = 2 * perWriter;
-    try (Nodes nodes = Nodes.freshDatabase("order"); Workers workers = new Workers()) {
-      List<Cache<String, Long>> caches = open(nodes, "order",
-          new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
+    try (Nodes nodes = Nodes.freshDatabase("order");
+        Workers workers = new Workers()) {
+      List<Cache<String, Long>> caches =
+          open(
+              nodes,
+              "order",
+              new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
       List<EventLog<String, Long>> async = new ArrayList<>();
       List<EventLog<String, Long>> sync = new ArrayList<>();
       for (Cache<String, Long> cache : caches) {
@@ -112,30 +120,32 @@ class ClusterOrderingTest {
       AtomicInteger writersLeft = new AtomicInteger(2);
       AtomicInteger backwards = new AtomicInteger();
       for (Cache<String, Long> writer : caches.subList(0, 2)) {
-        workers.add(() -> {
-          try {
-            for (int i = 0; i < perWriter; i++) {
-              writer.invoke("seq", Counters.INCREMENT);
-              done.incrementAndGet();
-            }
-          } finally {
-            writersLeft.decrementAndGet();
-          }
-        });
+        workers.add(
+            () -> {
+              try {
+                for (int i = 0; i < perWriter; i++) {
+                  writer.invoke("seq", Counters.INCREMENT);
+                  done.incrementAndGet();
+                }
+              } finally {
+                writersLeft.decrementAndGet();
+              }
+            });
       }
       for (Cache<String, Long> reader : caches) {
-        workers.add(() -> {
-          long last = 0;
-          while (writersLeft.get() > 0) {
-            Long seen = reader.get("seq");
-            long now = seen == null ? 0 : seen;
-            if (now < last) {
-              backwards.incrementAndGet();
-            }
-            last = Math.max(last, now);
-            LockSupport.parkNanos(100_000);
-          }
-        });
+        workers.add(
+            () -> {
+              long last = 0;
+              while (writersLeft.get() > 0) {
+                Long seen = reader.get("seq");
+                long now = seen == null ? 0 : seen;
+                if (now < last) {
+                  backwards.incrementAndGet();
+                }
+                last = Math.max(last, now);
+                LockSupport.parkNanos(100_000);
+              }
+            });
       }
       workers.start();
       if (killListen) {
@@ -151,13 +161,17 @@ class ClusterOrderingTest {
         await().atMost(CONVERGE).until(() -> Long.valueOf(total).equals(cache.get("seq")));
         for (EventLog<String, Long> log : List.of(async.get(n), sync.get(n))) {
           String kind = log == sync.get(n) ? "synchronous" : "asynchronous";
-          await().atMost(CONVERGE).until(() -> {
-            List<Long> values = log.valuesOf("seq");
-            return !values.isEmpty() && values.get(values.size() - 1) == total;
-          });
+          await()
+              .atMost(CONVERGE)
+              .until(
+                  () -> {
+                    List<Long> values = log.valuesOf("seq");
+                    return !values.isEmpty() && values.get(values.size() - 1) == total;
+                  });
           List<Long> values = log.valuesOf("seq");
           for (int i = 1; i < values.size(); i++) {
-            assertThat(values.get(i)).as("node %s, %s listener, event %d", NAMES.get(n), kind, i)
+            assertThat(values.get(i))
+                .as("node %s, %s listener, event %d", NAMES.get(n), kind, i)
                 .isGreaterThan(values.get(i - 1));
           }
         }
@@ -173,8 +187,8 @@ class ClusterOrderingTest {
       List<EventLog<String, String>> logs = new ArrayList<>();
       for (String name : NAMES) {
         RecordingWriter writer = new RecordingWriter();
-        Cache<String, String> cache = nodes.node(name, settings(nodes))
-            .createCache("clear", writer.on(strings()));
+        Cache<String, String> cache =
+            nodes.node(name, settings(nodes)).createCache("clear", writer.on(strings()));
         caches.add(cache);
         writers.add(writer);
         logs.add(EventLog.on(cache, System::currentTimeMillis, false));
@@ -194,13 +208,16 @@ class ClusterOrderingTest {
       a.putAll(entries);
       awaitEveryNodeHolds(caches, entries);
       for (int n = 0; n < caches.size(); n++) {
-        assertThat(logs.get(n).count(EventType.REMOVED)).as("REMOVED after clear() on %s",
-            NAMES.get(n)).isZero();
+        assertThat(logs.get(n).count(EventType.REMOVED))
+            .as("REMOVED after clear() on %s", NAMES.get(n))
+            .isZero();
         assertThat(logs.get(n).count(EventType.EXPIRED)).isZero();
-        assertThat(logs.get(n).count(EventType.CREATED)).as("CREATED on %s", NAMES.get(n))
+        assertThat(logs.get(n).count(EventType.CREATED))
+            .as("CREATED on %s", NAMES.get(n))
             .isEqualTo(20);
-        assertThat(writers.get(n).deleted()).as("writer deletes after clear() on %s",
-            NAMES.get(n)).isEmpty();
+        assertThat(writers.get(n).deleted())
+            .as("writer deletes after clear() on %s", NAMES.get(n))
+            .isEmpty();
       }
 
       caches.get(2).removeAll();
@@ -217,14 +234,17 @@ class ClusterOrderingTest {
     }
   }
 
-  private static void awaitEveryNodeHolds(List<Cache<String, String>> caches,
-      Map<String, String> entries) {
+  private static void awaitEveryNodeHolds(
+      List<Cache<String, String>> caches, Map<String, String> entries) {
     for (Cache<String, String> cache : caches) {
-      await().atMost(CONVERGE).untilAsserted(() -> {
-        for (Map.Entry<String, String> e : entries.entrySet()) {
-          assertThat(cache.get(e.getKey())).isEqualTo(e.getValue());
-        }
-      });
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                for (Map.Entry<String, String> e : entries.entrySet()) {
+                  assertThat(cache.get(e.getKey())).isEqualTo(e.getValue());
+                }
+              });
     }
   }
 

@@ -38,21 +38,19 @@ class SoftLockPatternTest {
   private static final int KEYS = 4;
 
   /** A cached entity state. */
-  record Item(long version, String state) implements Serializable {
-  }
+  record Item(long version, String state) implements Serializable {}
 
   /**
    * A soft lock held by {@code holders} concurrent updaters; {@code version} is the newest seen.
    */
-  record SoftLock(int holders, long version) implements Serializable {
-  }
+  record SoftLock(int holders, long version) implements Serializable {}
 
   private static Properties settings(Nodes nodes) {
     Properties p = nodes.properties();
     p.setProperty("pgjcache.pool-size", "4");
     p.setProperty("pgjcache.reconnect-interval", "100ms");
-    p.setProperty("pgjcache.serialization.allow", Item.class.getName() + ","
-        + SoftLock.class.getName());
+    p.setProperty(
+        "pgjcache.serialization.allow", Item.class.getName() + "," + SoftLock.class.getName());
     return p;
   }
 
@@ -85,8 +83,10 @@ class SoftLockPatternTest {
         return false;
       }
       long newest = Math.max(held.version(), version);
-      Object next = held.holders() == 1 ? new Item(newest, "state-" + newest)
-          : new SoftLock(held.holders() - 1, newest);
+      Object next =
+          held.holders() == 1
+              ? new Item(newest, "state-" + newest)
+              : new SoftLock(held.holders() - 1, newest);
       if (cache.replace(key, held, next)) {
         return true;
       }
@@ -97,7 +97,8 @@ class SoftLockPatternTest {
   @ValueSource(booleans = {false, true})
   void softLocksAreNeverLostToStaleLoadsOrEvictions(boolean killListen) throws Exception {
     int cyclesPerWriter = 60;
-    try (Nodes nodes = Nodes.freshDatabase("softlock"); Workers workers = new Workers()) {
+    try (Nodes nodes = Nodes.freshDatabase("softlock");
+        Workers workers = new Workers()) {
       List<Cache<String, Object>> caches = new ArrayList<>();
       for (String name : List.of("a", "b", "c")) {
         CacheManager node = nodes.node(name, settings(nodes));
@@ -112,37 +113,39 @@ class SoftLockPatternTest {
       AtomicLong evictions = new AtomicLong();
       for (Cache<String, Object> cache : caches) {
         for (int w = 0; w < 2; w++) {
-          workers.add(() -> {
-            try {
-              for (int i = 0; i < cyclesPerWriter; i++) {
-                String key = "entity-" + (i % KEYS);
-                lock(cache, key);
-                if (!(cache.get(key) instanceof SoftLock)) {
-                  itemsSeenWhileLocked.incrementAndGet();
+          workers.add(
+              () -> {
+                try {
+                  for (int i = 0; i < cyclesPerWriter; i++) {
+                    String key = "entity-" + (i % KEYS);
+                    lock(cache, key);
+                    if (!(cache.get(key) instanceof SoftLock)) {
+                      itemsSeenWhileLocked.incrementAndGet();
+                    }
+                    if (!unlock(cache, key, versions.incrementAndGet())) {
+                      lostLocks.incrementAndGet();
+                    }
+                    cycles.incrementAndGet();
+                  }
+                } finally {
+                  writersLeft.decrementAndGet();
                 }
-                if (!unlock(cache, key, versions.incrementAndGet())) {
-                  lostLocks.incrementAndGet();
-                }
-                cycles.incrementAndGet();
-              }
-            } finally {
-              writersLeft.decrementAndGet();
-            }
-          });
+              });
         }
-        workers.add(() -> {
-          while (writersLeft.get() > 0) {
-            for (int k = 0; k < KEYS; k++) {
-              String key = "entity-" + k;
-              Object current = cache.get(key);
-              if (current == null && cache.putIfAbsent(key, new Item(0, "stale load"))) {
-                loads.incrementAndGet();
-              } else if (current instanceof Item item && cache.remove(key, item)) {
-                evictions.incrementAndGet();
+        workers.add(
+            () -> {
+              while (writersLeft.get() > 0) {
+                for (int k = 0; k < KEYS; k++) {
+                  String key = "entity-" + k;
+                  Object current = cache.get(key);
+                  if (current == null && cache.putIfAbsent(key, new Item(0, "stale load"))) {
+                    loads.incrementAndGet();
+                  } else if (current instanceof Item item && cache.remove(key, item)) {
+                    evictions.incrementAndGet();
+                  }
+                }
               }
-            }
-          }
-        });
+            });
       }
       workers.start();
       if (killListen) {
@@ -158,11 +161,16 @@ class SoftLockPatternTest {
       for (int k = 0; k < KEYS; k++) {
         Object last = caches.get(0).invoke("entity-" + k, (entry, args) -> entry.getValue());
         assertThat(last instanceof SoftLock)
-            .as("entity-%d is still locked after every writer left: %s", k, last).isFalse();
+            .as("entity-%d is still locked after every writer left: %s", k, last)
+            .isFalse();
       }
-      LOG.info("soft locks: {} lock/unlock cycles from 3 nodes x 2 writers against {} stale loads"
-          + " and {} evictions; no lock lost; LISTEN killed: {}", cycles.get(), loads.get(),
-          evictions.get(), killListen);
+      LOG.info(
+          "soft locks: {} lock/unlock cycles from 3 nodes x 2 writers against {} stale loads"
+              + " and {} evictions; no lock lost; LISTEN killed: {}",
+          cycles.get(),
+          loads.get(),
+          evictions.get(),
+          killListen);
     }
   }
 }

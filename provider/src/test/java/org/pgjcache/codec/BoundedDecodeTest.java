@@ -21,19 +21,19 @@ import org.junit.jupiter.api.Test;
 /**
  * Stored bytes written by someone hostile cost at most a small multiple of their length to refuse:
  * no OutOfMemoryError, no endless hashing, and a {@link CacheException} that fails only their key.
- * Every refusal is asserted by its type; the timeout is only a safety net so that a regression fails
- * instead of hanging the build.
+ * Every refusal is asserted by its type; the timeout is only a safety net so that a regression
+ * fails instead of hanging the build.
  */
 class BoundedDecodeTest {
 
   private static final Duration NET = Duration.ofSeconds(10);
 
-  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader(),
-      new SerializationAllowlist(List.of()));
+  private final ValueCodec codec =
+      new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()));
 
   private static void refused(ThrowingCallable decode) {
-    assertTimeoutPreemptively(NET, () -> assertThatThrownBy(decode)
-        .isInstanceOf(DecodeLimitException.class));
+    assertTimeoutPreemptively(
+        NET, () -> assertThatThrownBy(decode).isInstanceOf(DecodeLimitException.class));
   }
 
   @Test
@@ -84,8 +84,9 @@ class BoundedDecodeTest {
   void aSerializedKeyIsBoundedLikeAValue() {
     KeyCodec keys = new KeyCodec(codec);
     String text = "b:" + java.util.Base64.getEncoder().encodeToString(HostileStreams.hashBomb(100));
-    assertTimeoutPreemptively(NET, () -> assertThatThrownBy(() -> keys.decode(text))
-        .isInstanceOf(DecodeLimitException.class));
+    assertTimeoutPreemptively(
+        NET,
+        () -> assertThatThrownBy(() -> keys.decode(text)).isInstanceOf(DecodeLimitException.class));
   }
 
   @Test
@@ -97,16 +98,24 @@ class BoundedDecodeTest {
     byte[] value = codec.encode(thousand);
     assertThat(codec.decode(value)).isEqualTo(thousand);
     DecodeLimits d = DecodeLimits.DEFAULTS;
-    for (DecodeLimits lower : List.of(
-        new DecodeLimits(value.length - 2, d.maxArrayLength(), d.maxReferences(), d.maxDepth(),
-            d.maxTreeSize()),
-        new DecodeLimits(d.maxBytes(), 999, d.maxReferences(), d.maxDepth(), d.maxTreeSize()),
-        new DecodeLimits(d.maxBytes(), d.maxArrayLength(), 999, d.maxDepth(), d.maxTreeSize()),
-        new DecodeLimits(d.maxBytes(), d.maxArrayLength(), d.maxReferences(), 1, d.maxTreeSize()),
-        new DecodeLimits(d.maxBytes(), d.maxArrayLength(), d.maxReferences(), d.maxDepth(), 999))) {
-      ValueCodec strict = new ValueCodec(getClass().getClassLoader(),
-          new SerializationAllowlist(List.of()), lower);
-      assertThatThrownBy(() -> strict.decode(value)).as(lower.toString())
+    for (DecodeLimits lower :
+        List.of(
+            new DecodeLimits(
+                value.length - 2,
+                d.maxArrayLength(),
+                d.maxReferences(),
+                d.maxDepth(),
+                d.maxTreeSize()),
+            new DecodeLimits(d.maxBytes(), 999, d.maxReferences(), d.maxDepth(), d.maxTreeSize()),
+            new DecodeLimits(d.maxBytes(), d.maxArrayLength(), 999, d.maxDepth(), d.maxTreeSize()),
+            new DecodeLimits(
+                d.maxBytes(), d.maxArrayLength(), d.maxReferences(), 1, d.maxTreeSize()),
+            new DecodeLimits(
+                d.maxBytes(), d.maxArrayLength(), d.maxReferences(), d.maxDepth(), 999))) {
+      ValueCodec strict =
+          new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()), lower);
+      assertThatThrownBy(() -> strict.decode(value))
+          .as(lower.toString())
           .isInstanceOf(DecodeLimitException.class);
     }
   }
@@ -125,8 +134,8 @@ class BoundedDecodeTest {
   void errorsWhileDecodingBecomeCorruptData() {
     // arrays nested 50,000 deep: reading them overflows the stack whatever reads them
     DecodeLimits deep = new DecodeLimits(1 << 24, 1 << 20, 1 << 24, 1_000_000, 1 << 24);
-    ValueCodec lenient = new ValueCodec(getClass().getClassLoader(),
-        new SerializationAllowlist(List.of()), deep);
+    ValueCodec lenient =
+        new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()), deep);
     byte[] deepArrays = tagged(HostileStreams.nestedArrays(50_000));
     assertThatThrownBy(() -> lenient.decode(deepArrays))
         .isInstanceOf(CorruptDataException.class)

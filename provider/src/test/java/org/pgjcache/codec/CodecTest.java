@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class CodecTest {
 
-  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader(),
-      new SerializationAllowlist(List.of()));
+  private final ValueCodec codec =
+      new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()));
   private final KeyCodec keys = new KeyCodec(codec);
 
   @Test
@@ -25,8 +25,19 @@ class CodecTest {
     assertThat(keys.encode(42L)).isEqualTo("l:42");
     assertThat(keys.encode(42)).isEqualTo("i:42");
     assertThat(keys.encode(id)).isEqualTo("u:" + id);
-    for (Object key : List.of("alice", "", "x|y:z", 42L, -7, id, (short) 3, 'c', true,
-        new Date(1000), LocalDate.of(2026, 11, 21))) {
+    for (Object key :
+        List.of(
+            "alice",
+            "",
+            "x|y:z",
+            42L,
+            -7,
+            id,
+            (short) 3,
+            'c',
+            true,
+            new Date(1000),
+            LocalDate.of(2026, 11, 21))) {
       assertThat(keys.decode(keys.encode(key))).isEqualTo(key);
     }
     assertThat(keys.encode("42")).isNotEqualTo(keys.encode(42L));
@@ -42,8 +53,8 @@ class CodecTest {
   @Test
   void valuesRoundTripAsFreshCopies() {
     ArrayList<String> list = new ArrayList<>(List.of("a", "b"));
-    for (Object value : List.of("text", "ünïcødé", 1L, 2, true, 2.5, new BigDecimal("1.10"),
-        list)) {
+    for (Object value :
+        List.of("text", "ünïcødé", 1L, 2, true, 2.5, new BigDecimal("1.10"), list)) {
       assertThat(codec.decode(codec.encode(value))).isEqualTo(value);
     }
     byte[] bytes = {1, 2, 3};
@@ -55,12 +66,12 @@ class CodecTest {
   @Test
   void corruptValuesAreCorruptData() {
     assertThatThrownBy(() -> codec.decode(new byte[0])).isInstanceOf(CorruptDataException.class);
-    assertThatThrownBy(() -> codec.decode(new byte[] {3, 1})).isInstanceOf(
-        CorruptDataException.class);
+    assertThatThrownBy(() -> codec.decode(new byte[] {3, 1}))
+        .isInstanceOf(CorruptDataException.class);
     assertThatThrownBy(() -> codec.decode(new byte[] {1, (byte) 0xde, (byte) 0xad}))
         .isInstanceOf(CorruptDataException.class);
-    assertThatThrownBy(() -> codec.decode(new byte[] {99})).isInstanceOf(
-        CorruptDataException.class);
+    assertThatThrownBy(() -> codec.decode(new byte[] {99}))
+        .isInstanceOf(CorruptDataException.class);
   }
 
   /** Serializable, but in no allowlist. */
@@ -74,8 +85,10 @@ class CodecTest {
     assertThatThrownBy(() -> codec.decode(stranger))
         .isInstanceOf(CacheException.class)
         .hasMessageContaining(Stranger.class.getName());
-    ValueCodec allowing = new ValueCodec(getClass().getClassLoader(),
-        new SerializationAllowlist(List.of("org.pgjcache.codec.**")));
+    ValueCodec allowing =
+        new ValueCodec(
+            getClass().getClassLoader(),
+            new SerializationAllowlist(List.of("org.pgjcache.codec.**")));
     assertThat(allowing.decode(stranger)).isInstanceOf(Stranger.class);
     SerializationAllowlist list = new SerializationAllowlist(List.of("com.acme.*", "org.x.Y"));
     assertThat(list.allows("com.acme.Order")).isTrue();

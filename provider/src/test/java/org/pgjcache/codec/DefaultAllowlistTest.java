@@ -16,11 +16,13 @@ import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The default allowlist holds value types and collections, and nothing that acts on a class name. */
+/**
+ * The default allowlist holds value types and collections, and nothing that acts on a class name.
+ */
 class DefaultAllowlistTest {
 
-  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader(),
-      new SerializationAllowlist(List.of()));
+  private final ValueCodec codec =
+      new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()));
 
   @Test
   void aFactoryThatInstantiatesAnyClassByNameIsRefused() {

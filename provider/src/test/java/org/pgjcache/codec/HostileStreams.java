@@ -16,8 +16,7 @@ import java.util.Set;
  */
 final class HostileStreams {
 
-  private HostileStreams() {
-  }
+  private HostileStreams() {}
 
   /** Tagged value bytes (as stored in the table) of a Java-serialized stream. */
   static byte[] tagged(byte[] stream) {
@@ -37,7 +36,10 @@ final class HostileStreams {
     return bytes.toByteArray();
   }
 
-  /** An empty ArrayList whose serialized size says {@code size}: readObject allocates that many slots. */
+  /**
+   * An empty ArrayList whose serialized size says {@code size}: readObject allocates that many
+   * slots.
+   */
   static byte[] arrayListOfDeclaredSize(int size) {
     byte[] stream = serialize(new ArrayList<>());
     // the only field is "size"; its value follows the end of the class descriptor (TC_ENDBLOCKDATA,
@@ -47,7 +49,9 @@ final class HostileStreams {
     return stream;
   }
 
-  /** An empty HashMap whose serialized entry count says {@code mappings} at the lowest load factor. */
+  /**
+   * An empty HashMap whose serialized entry count says {@code mappings} at the lowest load factor.
+   */
   static byte[] hashMapOfDeclaredSize(int mappings) {
     byte[] stream = serialize(new HashMap<>());
     // fields loadFactor (float) and threshold (int), then block data: buckets, mappings
@@ -59,8 +63,9 @@ final class HostileStreams {
   }
 
   /**
-   * Lists nested {@code levels} deep, each declaring {@code size} elements but holding only the next
-   * list: every level allocates its slots before the stream runs out, each below any per-array limit.
+   * Lists nested {@code levels} deep, each declaring {@code size} elements but holding only the
+   * next list: every level allocates its slots before the stream runs out, each below any per-array
+   * limit.
    */
   static byte[] nestedListsOfDeclaredSize(int levels, int size) {
     ArrayList<Object> root = new ArrayList<>();
@@ -81,8 +86,8 @@ final class HostileStreams {
   }
 
   /**
-   * The classic "SerialDOS" hash bomb: {@code levels} levels of two sets each, both of which hold the
-   * next level's two sets. Hashing the root visits 2^levels sets.
+   * The classic "SerialDOS" hash bomb: {@code levels} levels of two sets each, both of which hold
+   * the next level's two sets. Hashing the root visits 2^levels sets.
    */
   static byte[] hashBomb(int levels) {
     return serialize(setBomb(levels, 2));
@@ -127,12 +132,12 @@ final class HostileStreams {
   }
 
   /**
-   * {@code levels} arrays, each holding the next, the innermost a null; put together by hand because
-   * writing such an array overflows the writer's stack too.
+   * {@code levels} arrays, each holding the next, the innermost a null; put together by hand
+   * because writing such an array overflows the writer's stack too.
    */
   static byte[] nestedArrays(int levels) {
     byte[] two = serialize(new Object[] {new Object[] {null}});
-    int level = 10;  // TC_ARRAY, TC_REFERENCE to the class descriptor, length 1
+    int level = 10; // TC_ARRAY, TC_REFERENCE to the class descriptor, length 1
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(two, 0, two.length - level - 1);
     for (int i = 1; i < levels; i++) {

@@ -9,8 +9,7 @@ import java.util.Set;
 /** Stored values made to hurt a decoder, for the tests of every path that decodes them. */
 public final class HostileValues {
 
-  private HostileValues() {
-  }
+  private HostileValues() {}
 
   /** {@code value} Java-serialized with pgjcache's tag, as a row holds it. */
   public static byte[] tagged(Object value) throws IOException {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  */
 class SerializableArrayTest {
 
-  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader(),
-      new SerializationAllowlist(List.of()));
+  private final ValueCodec codec =
+      new ValueCodec(getClass().getClassLoader(), new SerializationAllowlist(List.of()));
 
   @Test
   void serializableArrayOfAllowedValuesRoundTrips() {

@@ -24,15 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JarEntryFileTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsAYamlFileInsideAJar() throws IOException {
     URI uri = jarWith("config/pgjcache.yaml", "pgjcache:\n  pool-size: 3\n  table: from_jar\n");
 
-    Settings s = SettingsResolver.resolve(uri, getClass().getClassLoader(), new Properties(),
-        Map.of(), new Properties());
+    Settings s =
+        SettingsResolver.resolve(
+            uri, getClass().getClassLoader(), new Properties(), Map.of(), new Properties());
 
     assertThat(s.poolSize()).isEqualTo(3);
     assertThat(s.table()).isEqualTo("from_jar");
@@ -44,8 +44,14 @@ class JarEntryFileTest {
     URI present = jarWith("pgjcache.yaml", "pgjcache:\n  pool-size: 3\n");
     URI missing = URI.create(present.toString().replace("!/pgjcache.yaml", "!/other.yaml"));
 
-    assertThatThrownBy(() -> SettingsResolver.resolve(missing, getClass().getClassLoader(),
-        new Properties(), Map.of(), new Properties()))
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    missing,
+                    getClass().getClassLoader(),
+                    new Properties(),
+                    Map.of(),
+                    new Properties()))
         .isInstanceOf(CacheException.class)
         .hasMessageContaining("other.yaml");
   }

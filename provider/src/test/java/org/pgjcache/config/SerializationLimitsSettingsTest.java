@@ -22,22 +22,34 @@ class SerializationLimitsSettingsTest {
 
   @Test
   void eachLimitIsASetting() {
-    Settings s = resolve(props("pgjcache.serialization.max-bytes", "1000",
-        "pgjcache.serialization.max-array-length", "2000",
-        "pgjcache.serialization.max-references", "3000",
-        "pgjcache.serialization.max-depth", "12",
-        "pgjcache.serialization.max-tree-size", "4000"));
-    assertThat(PgCacheManager.decodeLimits(s)).isEqualTo(new DecodeLimits(1000, 2000, 3000, 12, 4000));
+    Settings s =
+        resolve(
+            props(
+                "pgjcache.serialization.max-bytes",
+                "1000",
+                "pgjcache.serialization.max-array-length",
+                "2000",
+                "pgjcache.serialization.max-references",
+                "3000",
+                "pgjcache.serialization.max-depth",
+                "12",
+                "pgjcache.serialization.max-tree-size",
+                "4000"));
+    assertThat(PgCacheManager.decodeLimits(s))
+        .isEqualTo(new DecodeLimits(1000, 2000, 3000, 12, 4000));
     assertThat(s.toProperties().getProperty("pgjcache.serialization.max-depth")).isEqualTo("12");
   }
 
   @Test
   void nonsenseIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> resolve(props("pgjcache.serialization.max-depth", "0")))
-        .isInstanceOf(CacheException.class).hasMessageContaining("serialization.max-depth");
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("serialization.max-depth");
     assertThatThrownBy(() -> resolve(props("pgjcache.serialization.max-bytes", "lots")))
-        .isInstanceOf(CacheException.class).hasMessageContaining("serialization.max-bytes");
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("serialization.max-bytes");
     assertThatThrownBy(() -> resolve(props("pgjcache.serialization.max-bytes", "2147483648")))
-        .isInstanceOf(CacheException.class).hasMessageContaining("serialization.max-bytes");
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("serialization.max-bytes");
   }
 }

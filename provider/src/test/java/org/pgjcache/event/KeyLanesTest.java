@@ -35,26 +35,33 @@ class KeyLanesTest {
 
   @Test
   void whatAListenerThrowsReachesTheThreadThatPublishedIt() {
-    Runnable failing = lanes.enqueue("k", () -> {
-      throw new IllegalStateException("listener failed");
-    });
+    Runnable failing =
+        lanes.enqueue(
+            "k",
+            () -> {
+              throw new IllegalStateException("listener failed");
+            });
     Runnable later = publish("k", "k2");
 
     later.run();
     assertThat(delivered).containsExactly("k2");
-    assertThatThrownBy(failing::run).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(failing::run)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("listener failed");
   }
 
   @Test
   void aListenerThatCallsBackIntoTheCacheDeliversItsOwnEventsInline() {
     List<Runnable> nested = new ArrayList<>();
-    Runnable outer = lanes.enqueue("k", () -> {
-      delivered.add("k1-start");
-      nested.add(publish("k", "k2"));
-      nested.get(0).run();
-      delivered.add("k1-end");
-    });
+    Runnable outer =
+        lanes.enqueue(
+            "k",
+            () -> {
+              delivered.add("k1-start");
+              nested.add(publish("k", "k2"));
+              nested.get(0).run();
+              delivered.add("k1-end");
+            });
     outer.run();
     assertThat(delivered).containsExactly("k1-start", "k2", "k1-end");
   }
@@ -67,16 +74,18 @@ class KeyLanesTest {
       published.add(publish("k", Integer.toString(i)));
     }
     try (Workers workers = new Workers()) {
-      workers.add(() -> {
-        for (int i = events - 1; i >= 0; i -= 2) {
-          published.get(i).run();
-        }
-      });
-      workers.add(() -> {
-        for (int i = 0; i < events; i += 2) {
-          published.get(i).run();
-        }
-      });
+      workers.add(
+          () -> {
+            for (int i = events - 1; i >= 0; i -= 2) {
+              published.get(i).run();
+            }
+          });
+      workers.add(
+          () -> {
+            for (int i = 0; i < events; i += 2) {
+              published.get(i).run();
+            }
+          });
       workers.start();
       workers.join(Duration.ofSeconds(30));
     }

@@ -61,9 +61,10 @@ class ClusterExpiryTest {
   }
 
   private static MutableConfiguration<String, String> oneSecondTtl() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-            new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1)));
+    return new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class)
+        .setExpiryPolicyFactory(
+            CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1)));
   }
 
   private static Backend backend(CacheManager node) {
@@ -71,9 +72,11 @@ class ClusterExpiryTest {
   }
 
   /** The nodes, each with its cache and an asynchronous log of its events on its database clock. */
-  private record Node(String name, CacheManager manager, Cache<String, String> cache,
-      EventLog<String, String> log) {
-  }
+  private record Node(
+      String name,
+      CacheManager manager,
+      Cache<String, String> cache,
+      EventLog<String, String> log) {}
 
   private static List<Node> open(Nodes nodes, String expiryInterval) {
     List<Node> opened = new ArrayList<>();
@@ -115,7 +118,8 @@ class ClusterExpiryTest {
       }
       for (Node node : cluster) {
         for (int i = 0; i < entries; i++) {
-          assertThat(node.cache().containsKey("e" + i)).as("%s contains e%d", node.name(), i)
+          assertThat(node.cache().containsKey("e" + i))
+              .as("%s contains e%d", node.name(), i)
               .isFalse();
           assertThat(node.cache().get("e" + i)).as("%s get e%d", node.name(), i).isNull();
         }
@@ -125,8 +129,7 @@ class ClusterExpiryTest {
         Map<String, Integer> counts = node.log().countsByKey(EventType.EXPIRED);
         counts.keySet().removeIf(key -> key.startsWith("marker-"));
         assertThat(counts).as("EXPIRED events per key on %s", node.name()).hasSize(entries);
-        assertThat(counts.values()).as("EXPIRED events per key on %s", node.name())
-            .containsOnly(1);
+        assertThat(counts.values()).as("EXPIRED events per key on %s", node.name()).containsOnly(1);
         logLag(node, expireAt, killListen);
       }
       assertThat(tableRowsWithValues(nodes)).as("rows still holding a value").isZero();
@@ -153,9 +156,15 @@ class ClusterExpiryTest {
       lags.add(heard.at() - expireAt.get(heard.key()));
     }
     Collections.sort(lags);
-    LOG.info("expiry lag on node {} (entries written on A, expiry-interval 500ms, LISTEN of B"
-        + " killed: {}): {} events, min {} ms, median {} ms, max {} ms", node.name(), killListen,
-        lags.size(), lags.get(0), lags.get(lags.size() / 2), lags.get(lags.size() - 1));
+    LOG.info(
+        "expiry lag on node {} (entries written on A, expiry-interval 500ms, LISTEN of B"
+            + " killed: {}): {} events, min {} ms, median {} ms, max {} ms",
+        node.name(),
+        killListen,
+        lags.size(),
+        lags.get(0),
+        lags.get(lags.size() / 2),
+        lags.get(lags.size() - 1));
   }
 
   @Test
@@ -175,17 +184,23 @@ class ClusterExpiryTest {
       assertThat(b.cache().containsKey("k")).isFalse();
       Iterator<Cache.Entry<String, String>> onC = c.cache().iterator();
       assertThat(onC.hasNext()).isFalse();
-      await().atMost(CONVERGE).until(() -> a.log().count(EventType.EXPIRED, "k") == 1
-          && c.log().count(EventType.EXPIRED, "k") == 1);
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () ->
+                  a.log().count(EventType.EXPIRED, "k") == 1
+                      && c.log().count(EventType.EXPIRED, "k") == 1);
       assertThat(b.log().count(EventType.EXPIRED, "k")).as("B has not read it yet").isZero();
-      assertThat(backend(a.manager()).get(CACHE, "s:k")).as("the row before the reaper")
+      assertThat(backend(a.manager()).get(CACHE, "s:k"))
+          .as("the row before the reaper")
           .isNotNull();
 
       assertThat(backend(b.manager()).expireDue(100)).isEqualTo(1);
       await().atMost(CONVERGE).until(() -> b.log().count(EventType.EXPIRED, "k") == 1);
       flushFeeds(cluster);
       for (Node node : cluster) {
-        assertThat(node.log().count(EventType.EXPIRED, "k")).as("EXPIRED events on %s", node.name())
+        assertThat(node.log().count(EventType.EXPIRED, "k"))
+            .as("EXPIRED events on %s", node.name())
             .isEqualTo(1);
         assertThat(node.cache().get("k")).isNull();
       }
@@ -199,12 +214,16 @@ class ClusterExpiryTest {
       List<Node> cluster = new ArrayList<>();
       for (String name : List.of("A", "B", "C")) {
         CacheManager manager = nodes.node(name, settings(nodes, null));
-        Cache<String, String> cache = manager.createCache(CACHE,
-            new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(
-                    new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1))));
-        cluster.add(new Node(name, manager, cache,
-            EventLog.on(cache, backend(manager)::now, false)));
+        Cache<String, String> cache =
+            manager.createCache(
+                CACHE,
+                new MutableConfiguration<String, String>()
+                    .setTypes(String.class, String.class)
+                    .setExpiryPolicyFactory(
+                        AccessedExpiryPolicy.factoryOf(
+                            new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1))));
+        cluster.add(
+            new Node(name, manager, cache, EventLog.on(cache, backend(manager)::now, false)));
       }
       Node a = cluster.get(0);
       Backend clockOfA = backend(a.manager());
@@ -219,7 +238,8 @@ class ClusterExpiryTest {
         if (lastRead > created + 1500) {
           for (Node other : cluster.subList(1, 3)) {
             assertThat(other.cache().containsKey("k"))
-                .as("%s holds the entry past its first instant", other.name()).isTrue();
+                .as("%s holds the entry past its first instant", other.name())
+                .isTrue();
           }
         }
       }
@@ -227,8 +247,9 @@ class ClusterExpiryTest {
       for (Node node : cluster) {
         await().atMost(CONVERGE).until(() -> node.log().count(EventType.EXPIRED, "k") == 1);
         long heardAt = node.log().of(EventType.EXPIRED).get(0).at();
-        assertThat(heardAt).as("%s heard the expiry %d ms after the last read", node.name(),
-            heardAt - readAt).isGreaterThanOrEqualTo(readAt + 1000 - 50);
+        assertThat(heardAt)
+            .as("%s heard the expiry %d ms after the last read", node.name(), heardAt - readAt)
+            .isGreaterThanOrEqualTo(readAt + 1000 - 50);
         assertThat(node.cache().get("k")).isNull();
       }
     }
@@ -253,14 +274,17 @@ class ClusterExpiryTest {
       for (Node node : cluster) {
         await().atMost(CONVERGE).until(() -> node.log().count(EventType.CREATED) == entries);
       }
-      await().atMost(CONVERGE).until(() -> {
-        for (int i = 0; i < entries; i++) {
-          if (a.cache().containsKey("e" + i)) {
-            return false;
-          }
-        }
-        return true;
-      });
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () -> {
+                for (int i = 0; i < entries; i++) {
+                  if (a.cache().containsKey("e" + i)) {
+                    return false;
+                  }
+                }
+                return true;
+              });
       long reconnects = ListenKiller.backend(b.manager()).reconnects();
       int pid = ListenKiller.kill(nodes, b.manager());
       // reaped at once, most likely before B listens again: B learns it from its reconciliation
@@ -269,15 +293,22 @@ class ClusterExpiryTest {
       assertThat(ListenKiller.backend(b.manager()).reconnects()).isGreaterThan(reconnects);
 
       for (Node node : cluster) {
-        await().atMost(CONVERGE).untilAsserted(() -> assertThat(node.log().count(EventType.EXPIRED))
-            .as("EXPIRED events on %s", node.name()).isEqualTo(entries));
+        await()
+            .atMost(CONVERGE)
+            .untilAsserted(
+                () ->
+                    assertThat(node.log().count(EventType.EXPIRED))
+                        .as("EXPIRED events on %s", node.name())
+                        .isEqualTo(entries));
       }
       flushFeeds(cluster);
       for (Node node : cluster) {
         Map<String, Integer> counts = node.log().countsByKey(EventType.EXPIRED);
         counts.keySet().removeIf(key -> key.startsWith("marker-"));
-        assertThat(counts.values()).as("EXPIRED events per key on %s", node.name())
-            .hasSize(entries).containsOnly(1);
+        assertThat(counts.values())
+            .as("EXPIRED events per key on %s", node.name())
+            .hasSize(entries)
+            .containsOnly(1);
         for (int i = 0; i < entries; i++) {
           assertThat(node.cache().get("e" + i)).isNull();
         }
@@ -297,9 +328,11 @@ class ClusterExpiryTest {
   /** Expiry instants (database clock) of the cache's entries, by key. */
   private static Map<String, Long> expiryInstants(Nodes nodes) throws SQLException {
     Map<String, Long> instants = new HashMap<>();
-    try (Connection c = connect(nodes); PreparedStatement ps = c.prepareStatement(
-        "select key, (extract(epoch from expires_at) * 1000)::bigint from pgjcache_entries"
-            + " where cache = ? and value is not null")) {
+    try (Connection c = connect(nodes);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select key, (extract(epoch from expires_at) * 1000)::bigint from pgjcache_entries"
+                    + " where cache = ? and value is not null")) {
       ps.setString(1, CACHE);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -311,9 +344,11 @@ class ClusterExpiryTest {
   }
 
   private static long tableRowsWithValues(Nodes nodes) throws SQLException {
-    try (Connection c = connect(nodes); PreparedStatement ps = c.prepareStatement(
-        "select count(*) from pgjcache_entries where cache = ? and value is not null"
-            + " and key like 's:e%'")) {
+    try (Connection c = connect(nodes);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from pgjcache_entries where cache = ? and value is not null"
+                    + " and key like 's:e%'")) {
       ps.setString(1, CACHE);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

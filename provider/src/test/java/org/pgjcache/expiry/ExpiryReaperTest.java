@@ -74,24 +74,31 @@ class ExpiryReaperTest {
 
   @Test
   void expiresAndPurgesOnItsSchedule() {
-    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, Duration.ofMillis(5),
-        Duration.ZERO)) {
-      await().atMost(WAIT).until(() -> backend.expireCalls.get() >= 3
-          && backend.purgeCalls.get() >= 3);
+    try (ExpiryReaper reaper =
+        ExpiryReaper.startForTest(backend, Duration.ofMillis(5), Duration.ZERO)) {
+      await()
+          .atMost(WAIT)
+          .until(() -> backend.expireCalls.get() >= 3 && backend.purgeCalls.get() >= 3);
     }
-    assertThat(backend.calls).contains("expireDue(" + ExpiryReaper.BATCH + ")",
-        "purgeTombstones(" + ExpiryReaper.TOMBSTONE_RETENTION_MILLIS + ", "
-            + ExpiryReaper.PURGE_BATCH + ")");
+    assertThat(backend.calls)
+        .contains(
+            "expireDue(" + ExpiryReaper.BATCH + ")",
+            "purgeTombstones("
+                + ExpiryReaper.TOMBSTONE_RETENTION_MILLIS
+                + ", "
+                + ExpiryReaper.PURGE_BATCH
+                + ")");
   }
 
   @Test
   void keepsItsScheduleThroughRuntimeExceptionsAndErrors() {
     backend.expire = answers(THROW_RUNTIME, THROW_ERROR, THROW_RUNTIME, 0);
     backend.purge = answers(THROW_ERROR, THROW_RUNTIME, 0);
-    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, Duration.ofMillis(5),
-        Duration.ZERO)) {
-      await().atMost(WAIT).until(() -> backend.expireCalls.get() >= 8
-          && backend.purgeCalls.get() >= 4);
+    try (ExpiryReaper reaper =
+        ExpiryReaper.startForTest(backend, Duration.ofMillis(5), Duration.ZERO)) {
+      await()
+          .atMost(WAIT)
+          .until(() -> backend.expireCalls.get() >= 8 && backend.purgeCalls.get() >= 4);
     }
   }
 

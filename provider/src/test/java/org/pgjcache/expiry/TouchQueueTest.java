@@ -62,8 +62,8 @@ class TouchQueueTest {
 
     queue.flush();
 
-    assertThat(backend.written).containsExactlyInAnyOrder("c/k@6->300 by origin-1",
-        "c/j@2->50 by origin-1");
+    assertThat(backend.written)
+        .containsExactlyInAnyOrder("c/k@6->300 by origin-1", "c/j@2->50 by origin-1");
     assertThat(queue.isEmpty()).isTrue();
     queue.flush();
     assertThat(backend.written).hasSize(2);
@@ -115,44 +115,55 @@ class TouchQueueTest {
   void aTouchDeferredDuringAFlushIsNotLost() throws Exception {
     int rounds = 100_000;
     AtomicLong written = new AtomicLong();
-    TouchQueue racing = new TouchQueue("c", new StubBackend() {
-      @Override
-      public void touch(String cache, String key, long rev, long expireAt, String origin) {
-        written.set(expireAt);
-      }
-    }, () -> "origin");
+    TouchQueue racing =
+        new TouchQueue(
+            "c",
+            new StubBackend() {
+              @Override
+              public void touch(String cache, String key, long rev, long expireAt, String origin) {
+                written.set(expireAt);
+              }
+            },
+            () -> "origin");
     AtomicLong flushes = new AtomicLong();
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<String> lost = new AtomicReference<>();
     try (Workers workers = new Workers()) {
-      workers.add(() -> {
-        try {
-          while (!done.get()) {
-            racing.flush();
-            flushes.incrementAndGet();
-          }
-        } finally {
-          done.set(true);
-        }
-      });
-      workers.add(() -> {
-        try {
-          for (long round = 1; round <= rounds && lost.get() == null; round++) {
-            racing.defer("k", 1, 2 * round);
-            racing.defer("k", 1, 2 * round + 1);
-            long started = flushes.get();
-            while (flushes.get() < started + 2 && !done.get()) {
-              Thread.onSpinWait();
+      workers.add(
+          () -> {
+            try {
+              while (!done.get()) {
+                racing.flush();
+                flushes.incrementAndGet();
+              }
+            } finally {
+              done.set(true);
             }
-            if (written.get() != 2 * round + 1) {
-              lost.set("round " + round + ": deferred " + (2 * round + 1) + ", last written "
-                  + written.get());
+          });
+      workers.add(
+          () -> {
+            try {
+              for (long round = 1; round <= rounds && lost.get() == null; round++) {
+                racing.defer("k", 1, 2 * round);
+                racing.defer("k", 1, 2 * round + 1);
+                long started = flushes.get();
+                while (flushes.get() < started + 2 && !done.get()) {
+                  Thread.onSpinWait();
+                }
+                if (written.get() != 2 * round + 1) {
+                  lost.set(
+                      "round "
+                          + round
+                          + ": deferred "
+                          + (2 * round + 1)
+                          + ", last written "
+                          + written.get());
+                }
+              }
+            } finally {
+              done.set(true);
             }
-          }
-        } finally {
-          done.set(true);
-        }
-      });
+          });
       workers.start();
       workers.join(Duration.ofMinutes(2));
     }

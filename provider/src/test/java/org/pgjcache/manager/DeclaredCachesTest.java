@@ -18,28 +18,30 @@ import org.pgjcache.support.Nodes;
 
 class DeclaredCachesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void cachesDeclaredInTheFileExistWhenTheManagerOpens() throws IOException {
     try (Nodes nodes = Nodes.freshDatabase("declared")) {
       Path file = dir.resolve("pgjcache.yaml");
-      Files.writeString(file, String.join("\n",
-          "pgjcache:",
-          "  jdbc-url: " + nodes.jdbcUrl(),
-          "  user: " + nodes.user(),
-          "  shared-backend: false",
-          "  caches:",
-          "    sessions:",
-          "      key-type: java.lang.String",
-          "      value-type: java.lang.String",
-          "      expiry:",
-          "        created: 300ms",
-          "      statistics: true",
-          ""));
-      CacheManager manager = Caching.getCachingProvider().getCacheManager(file.toUri(),
-          getClass().getClassLoader());
+      Files.writeString(
+          file,
+          String.join(
+              "\n",
+              "pgjcache:",
+              "  jdbc-url: " + nodes.jdbcUrl(),
+              "  user: " + nodes.user(),
+              "  shared-backend: false",
+              "  caches:",
+              "    sessions:",
+              "      key-type: java.lang.String",
+              "      value-type: java.lang.String",
+              "      expiry:",
+              "        created: 300ms",
+              "      statistics: true",
+              ""));
+      CacheManager manager =
+          Caching.getCachingProvider().getCacheManager(file.toUri(), getClass().getClassLoader());
       try {
         Cache<String, String> sessions = manager.getCache("sessions", String.class, String.class);
         assertThat(sessions).isNotNull();
@@ -57,9 +59,10 @@ class DeclaredCachesTest {
   @Test
   void aDeclaredBoundedCacheOpensWithABoundedReplica() throws IOException {
     Path file = dir.resolve("bounded.yaml");
-    Files.writeString(file, "pgjcache:\n  backend: memory\n  caches:\n    big:\n      max-entries: 10\n");
-    CacheManager manager = Caching.getCachingProvider().getCacheManager(file.toUri(),
-        getClass().getClassLoader());
+    Files.writeString(
+        file, "pgjcache:\n  backend: memory\n  caches:\n    big:\n      max-entries: 10\n");
+    CacheManager manager =
+        Caching.getCachingProvider().getCacheManager(file.toUri(), getClass().getClassLoader());
     try {
       Cache<Object, Object> big = manager.getCache("big");
       for (int i = 0; i < 50; i++) {

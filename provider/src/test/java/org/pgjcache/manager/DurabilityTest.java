@@ -15,16 +15,20 @@ class DurabilityTest {
   void entriesSurviveEveryManagerClosing() {
     try (Nodes nodes = Nodes.freshDatabase("durable")) {
       CacheManager first = nodes.node("first");
-      Cache<String, Integer> cache = first.createCache("scores",
-          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+      Cache<String, Integer> cache =
+          first.createCache(
+              "scores",
+              new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
       cache.put("alice", 3);
       cache.putAll(Map.of("bob", 5, "carol", 7));
       cache.remove("carol");
       first.close();
 
       CacheManager second = nodes.node("second");
-      Cache<String, Integer> reopened = second.createCache("scores",
-          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+      Cache<String, Integer> reopened =
+          second.createCache(
+              "scores",
+              new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
       assertThat(reopened.get("alice")).isEqualTo(3);
       assertThat(reopened.get("bob")).isEqualTo(5);
       assertThat(reopened.containsKey("carol")).isFalse();
@@ -40,8 +44,8 @@ class DurabilityTest {
       first.destroyCache("gone");
       first.close();
 
-      Cache<String, String> again = nodes.node("second").createCache("gone",
-          new MutableConfiguration<>());
+      Cache<String, String> again =
+          nodes.node("second").createCache("gone", new MutableConfiguration<>());
       assertThat(again.get("k")).isNull();
     }
   }

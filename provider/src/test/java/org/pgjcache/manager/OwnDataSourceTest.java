@@ -25,10 +25,11 @@ import org.pgjcache.support.Nodes;
 import org.pgjcache.support.PgjcacheThreads;
 
 /**
- * An application hands pgjcache the pool it already has ({@code pgjcache.data-source}): pgjcache runs
- * on it without a pool of its own, its LISTEN connection goes to the pool's own URL, two such nodes see
- * each other's changes and events, and closing the cache managers leaves the application's pools open
- * and no pgjcache thread behind. Managers share a backend only with the same DataSource instance.
+ * An application hands pgjcache the pool it already has ({@code pgjcache.data-source}): pgjcache
+ * runs on it without a pool of its own, its LISTEN connection goes to the pool's own URL, two such
+ * nodes see each other's changes and events, and closing the cache managers leaves the
+ * application's pools open and no pgjcache thread behind. Managers share a backend only with the
+ * same DataSource instance.
  */
 class OwnDataSourceTest {
 
@@ -46,8 +47,8 @@ class OwnDataSourceTest {
       assertThat(pgA.settings().dataSource().orElseThrow()).isSameAs(appA);
       assertThat(pgA.settings().sourceOf("jdbc-url")).isEqualTo("data-source");
 
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> onA = a.createCache("c", config);
       Cache<String, String> onB = b.createCache("c", config);
       EventLog<String, String> heardOnB = EventLog.on(onB, System::currentTimeMillis, false);
@@ -56,17 +57,23 @@ class OwnDataSourceTest {
       onA.putAll(Map.of("x", "1", "y", "2"));
       assertThat(onA.putIfAbsent("k", "other")).isFalse();
       // a batch is fetched by the nodes that hear it: wait for it before changing its keys again
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(onB.get("k")).isEqualTo("v");
-        assertThat(onB.get("x")).isEqualTo("1");
-        assertThat(onB.get("y")).isEqualTo("2");
-        assertThat(heardOnB.count(EventType.CREATED)).isEqualTo(3);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(onB.get("k")).isEqualTo("v");
+                assertThat(onB.get("x")).isEqualTo("1");
+                assertThat(onB.get("y")).isEqualTo("2");
+                assertThat(heardOnB.count(EventType.CREATED)).isEqualTo(3);
+              });
       onA.remove("y");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(onB.containsKey("y")).isFalse();
-        assertThat(heardOnB.count(EventType.REMOVED)).isEqualTo(1);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(onB.containsKey("y")).isFalse();
+                assertThat(heardOnB.count(EventType.REMOVED)).isEqualTo(1);
+              });
       onB.put("back", "from b");
       await().atMost(WAIT).untilAsserted(() -> assertThat(onA.get("back")).isEqualTo("from b"));
 
@@ -78,16 +85,20 @@ class OwnDataSourceTest {
       b.close();
       assertThat(appA.isClosed()).isFalse();
       assertThat(appB.isClosed()).isFalse();
-      try (Connection c = appA.getConnection(); PreparedStatement ps = c.prepareStatement(
-          "select count(*) from pgjcache_entries where value is not null");
+      try (Connection c = appA.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement("select count(*) from pgjcache_entries where value is not null");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(3);
       }
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(PgjcacheThreads.alive()).isEqualTo(before);
-        assertThat(sessions(nodes, "pgjcache%")).isZero();
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(PgjcacheThreads.alive()).isEqualTo(before);
+                assertThat(sessions(nodes, "pgjcache%")).isZero();
+              });
     }
   }
 
@@ -145,10 +156,12 @@ class OwnDataSourceTest {
 
   /** Sessions of the test database whose application_name is like the pattern. */
   private static int sessions(Nodes nodes, String pattern) throws SQLException {
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-        nodes.password());
-        PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity"
-            + " where datname = current_database() and application_name like ?")) {
+    try (Connection c =
+            DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from pg_stat_activity"
+                    + " where datname = current_database() and application_name like ?")) {
       ps.setString(1, pattern);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -26,8 +26,8 @@ class ResourceReleaseTest {
   /** A listener that does nothing; asynchronous, so the manager's event threads are used. */
   public static final class Quiet implements CacheEntryCreatedListener<String, String> {
     @Override
-    public void onCreated(Iterable<javax.cache.event.CacheEntryEvent<? extends String,
-        ? extends String>> events) {
+    public void onCreated(
+        Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
       events.forEach(e -> e.getKey());
     }
   }
@@ -37,12 +37,14 @@ class ResourceReleaseTest {
     Set<String> before = PgjcacheThreads.alive();
     try (Nodes nodes = Nodes.freshDatabase("release")) {
       CacheManager manager = nodes.node("a");
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class)
-          .setStatisticsEnabled(true)
-          .setManagementEnabled(true)
-          .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(Quiet.class), null, false, false));
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>()
+              .setTypes(String.class, String.class)
+              .setStatisticsEnabled(true)
+              .setManagementEnabled(true)
+              .addCacheEntryListenerConfiguration(
+                  new MutableCacheEntryListenerConfiguration<>(
+                      FactoryBuilder.factoryOf(Quiet.class), null, false, false));
       Cache<String, String> cache = manager.createCache("c", config);
       for (int i = 0; i < 50; i++) {
         cache.put("k" + i, "v" + i);
@@ -55,18 +57,23 @@ class ResourceReleaseTest {
 
       manager.close();
 
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-        assertThat(PgjcacheThreads.alive()).isEqualTo(before);
-        assertThat(connections(nodes)).isZero();
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                assertThat(PgjcacheThreads.alive()).isEqualTo(before);
+                assertThat(connections(nodes)).isZero();
+              });
     }
   }
 
   private static int connections(Nodes nodes) throws SQLException {
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-        nodes.password());
-        PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity"
-            + " where datname = current_database() and pid <> pg_backend_pid()")) {
+    try (Connection c =
+            DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from pg_stat_activity"
+                    + " where datname = current_database() and pid <> pg_backend_pid()")) {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code pgjcache.statistics} and {@code pgjcache.management} turn statistics and the configuration
- * MXBean on for every cache a manager creates (JCache's own default is off), unless a declared cache
- * says otherwise.
+ * MXBean on for every cache a manager creates (JCache's own default is off), unless a declared
+ * cache says otherwise.
  */
 class StatisticsDefaultTest {
 
@@ -24,8 +24,8 @@ class StatisticsDefaultTest {
     p.setProperty("pgjcache.backend", "memory");
     p.putAll(extra);
     CachingProvider provider = Caching.getCachingProvider();
-    return provider.getCacheManager(URI.create("pgjcache:statistics-default-" + name),
-        provider.getDefaultClassLoader(), p);
+    return provider.getCacheManager(
+        URI.create("pgjcache:statistics-default-" + name), provider.getDefaultClassLoader(), p);
   }
 
   private static CompleteConfiguration<?, ?> configuration(Cache<?, ?> cache) {

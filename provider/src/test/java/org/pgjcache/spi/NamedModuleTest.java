@@ -22,17 +22,24 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
- * The provider as the named module {@code org.pgjcache}: it exports only the packages a user may name, and it
- * runs on the module path (every module it needs resolves, ServiceLoader finds it, a cache works) — the other
- * tests run it on the class path.
+ * The provider as the named module {@code org.pgjcache}: it exports only the packages a user may
+ * name, and it runs on the module path (every module it needs resolves, ServiceLoader finds it, a
+ * cache works) — the other tests run it on the class path.
  */
 class NamedModuleTest {
 
-  private static final Set<String> API = Set.of("org.pgjcache.spi", "org.pgjcache.manager", "org.pgjcache.sync",
-      "org.pgjcache.management", "org.pgjcache.config");
+  private static final Set<String> API =
+      Set.of(
+          "org.pgjcache.spi",
+          "org.pgjcache.manager",
+          "org.pgjcache.sync",
+          "org.pgjcache.management",
+          "org.pgjcache.config");
+
   /** The jars of the provider's runtime dependencies on the test class path. */
-  private static final List<String> DEPENDENCIES = List.of("cache-api", "postgresql", "HikariCP", "jackson-",
-      "snakeyaml", "slf4j-api", "caffeine");
+  private static final List<String> DEPENDENCIES =
+      List.of(
+          "cache-api", "postgresql", "HikariCP", "jackson-", "snakeyaml", "slf4j-api", "caffeine");
 
   private static ModuleDescriptor descriptor() throws Exception {
     try (InputStream in = Files.newInputStream(classes().resolve("module-info.class"))) {
@@ -41,7 +48,8 @@ class NamedModuleTest {
   }
 
   private static Path classes() throws Exception {
-    return Path.of(PgCachingProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Path.of(
+        PgCachingProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   @Test
@@ -49,30 +57,41 @@ class NamedModuleTest {
     ModuleDescriptor module = descriptor();
     assertThat(module.name()).isEqualTo("org.pgjcache");
     assertThat(module.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse());
-    assertThat(module.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
+    assertThat(
+            module.exports().stream()
+                .map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toSet()))
         .isEqualTo(API);
     assertThat(module.opens()).isEmpty();
-    assertThat(module.provides()).singleElement().satisfies(p -> {
-      assertThat(p.service()).isEqualTo(CachingProvider.class.getName());
-      assertThat(p.providers()).containsExactly(PgCachingProvider.class.getName());
-    });
+    assertThat(module.provides())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.service()).isEqualTo(CachingProvider.class.getName());
+              assertThat(p.providers()).containsExactly(PgCachingProvider.class.getName());
+            });
   }
 
   @Test
   void runsOnTheModulePath() throws Exception {
     Path[] path = modulePath();
     ModuleFinder finder = ModuleFinder.of(path);
-    Configuration configuration = ModuleLayer.boot().configuration()
-        .resolve(finder, ModuleFinder.of(), Set.of("org.pgjcache"));
-    ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration,
-        ClassLoader.getPlatformClassLoader());
+    Configuration configuration =
+        ModuleLayer.boot()
+            .configuration()
+            .resolve(finder, ModuleFinder.of(), Set.of("org.pgjcache"));
+    ModuleLayer layer =
+        ModuleLayer.boot()
+            .defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
     Module pgjcache = layer.findModule("org.pgjcache").orElseThrow();
     assertThat(pgjcache.isNamed()).isTrue();
-    assertThat(pgjcache.getPackages()).as("internal packages exist and stay unexported")
+    assertThat(pgjcache.getPackages())
+        .as("internal packages exist and stay unexported")
         .contains("org.pgjcache.backend.postgres", "org.pgjcache.cache", "org.pgjcache.store")
         .allSatisfy(p -> assertThat(pgjcache.isExported(p)).as(p).isEqualTo(API.contains(p)));
 
-    // javax.cache is a module of that layer too: everything below goes through reflection on its classes
+    // javax.cache is a module of that layer too: everything below goes through reflection on its
+    // classes
     ClassLoader loader = pgjcache.getClassLoader();
     Class<?> service = Class.forName(CachingProvider.class.getName(), true, loader);
     Object provider = ServiceLoader.load(layer, service).findFirst().orElseThrow();
@@ -86,15 +105,25 @@ class NamedModuleTest {
       props.setProperty("pgjcache.password", db.password());
     }
     props.setProperty("pgjcache.shared-backend", "false");
-    Object manager = provider.getClass().getMethod("getCacheManager", URI.class, ClassLoader.class,
-        Properties.class).invoke(provider, URI.create("pgjcache:module"), loader, props);
+    Object manager =
+        provider
+            .getClass()
+            .getMethod("getCacheManager", URI.class, ClassLoader.class, Properties.class)
+            .invoke(provider, URI.create("pgjcache:module"), loader, props);
     try {
-      Class<?> configClass = Class.forName("javax.cache.configuration.MutableConfiguration", true, loader);
+      Class<?> configClass =
+          Class.forName("javax.cache.configuration.MutableConfiguration", true, loader);
       Object config = configClass.getConstructor().newInstance();
-      configClass.getMethod("setTypes", Class.class, Class.class).invoke(config, String.class, String.class);
-      Class<?> configurationType = Class.forName("javax.cache.configuration.Configuration", true, loader);
-      Object cache = manager.getClass().getMethod("createCache", String.class, configurationType)
-          .invoke(manager, "c", config);
+      configClass
+          .getMethod("setTypes", Class.class, Class.class)
+          .invoke(config, String.class, String.class);
+      Class<?> configurationType =
+          Class.forName("javax.cache.configuration.Configuration", true, loader);
+      Object cache =
+          manager
+              .getClass()
+              .getMethod("createCache", String.class, configurationType)
+              .invoke(manager, "c", config);
       Class<?> cacheType = Class.forName("javax.cache.Cache", true, loader);
       cacheType.getMethod("put", Object.class, Object.class).invoke(cache, "k", "v");
       assertThat(cacheType.getMethod("get", Object.class).invoke(cache, "k")).isEqualTo("v");
@@ -106,12 +135,16 @@ class NamedModuleTest {
 
   /** The provider's classes and the jars of its dependencies, from the test class path. */
   private static Path[] modulePath() throws Exception {
-    List<Path> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(Path::of)
-        .filter(p -> p.getFileName().toString().endsWith(".jar"))
-        .filter(p -> DEPENDENCIES.stream().anyMatch(d -> p.getFileName().toString().startsWith(d)))
-        .toList();
-    assertThat(jars).as("dependency jars on the class path").hasSizeGreaterThanOrEqualTo(DEPENDENCIES.size());
+    List<Path> jars =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(Path::of)
+            .filter(p -> p.getFileName().toString().endsWith(".jar"))
+            .filter(
+                p -> DEPENDENCIES.stream().anyMatch(d -> p.getFileName().toString().startsWith(d)))
+            .toList();
+    assertThat(jars)
+        .as("dependency jars on the class path")
+        .hasSizeGreaterThanOrEqualTo(DEPENDENCIES.size());
     Path[] path = new Path[jars.size() + 1];
     path[0] = classes();
     for (int i = 0; i < jars.size(); i++) {

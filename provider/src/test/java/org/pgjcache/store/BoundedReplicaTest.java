@@ -16,8 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounded replica: holds at most its bound, reads a key it does not hold once however many readers
- * ask, and never lets a row it read overwrite a change applied while the read was under way.
+ * The bounded replica: holds at most its bound, reads a key it does not hold once however many
+ * readers ask, and never lets a row it read overwrite a change applied while the read was under
+ * way.
  */
 class BoundedReplicaTest {
 
@@ -46,10 +47,11 @@ class BoundedReplicaTest {
   void aMissReadsTheSourceAndThenHoldsTheEntry() {
     Replica replica = Replica.bounded(10);
     AtomicInteger reads = new AtomicInteger();
-    Replica.Source source = key -> {
-      reads.incrementAndGet();
-      return new Replica.Loaded("db", 7, ETERNAL);
-    };
+    Replica.Source source =
+        key -> {
+          reads.incrementAndGet();
+          return new Replica.Loaded("db", 7, ETERNAL);
+        };
     assertThat(replica.resolve("k", NOW, source).held()).isEqualTo("db");
     assertThat(replica.resolve("k", NOW, source).rev()).isEqualTo(7);
     assertThat(reads).hasValue(1);
@@ -61,10 +63,11 @@ class BoundedReplicaTest {
   void anAbsentKeyIsHeldAsATombstoneThatAnyChangeReplaces() {
     Replica replica = Replica.bounded(10);
     AtomicInteger reads = new AtomicInteger();
-    Replica.Source none = key -> {
-      reads.incrementAndGet();
-      return null;
-    };
+    Replica.Source none =
+        key -> {
+          reads.incrementAndGet();
+          return null;
+        };
     Versioned absent = replica.resolve("k", NOW, none);
     assertThat(absent.isTombstone()).isTrue();
     assertThat(absent.rev()).isZero();
@@ -82,12 +85,13 @@ class BoundedReplicaTest {
     CountDownLatch inRead = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    Replica.Source slow = key -> {
-      reads.incrementAndGet();
-      inRead.countDown();
-      await(release);
-      return new Replica.Loaded("db", 5, ETERNAL);
-    };
+    Replica.Source slow =
+        key -> {
+          reads.incrementAndGet();
+          inRead.countDown();
+          await(release);
+          return new Replica.Loaded("db", 5, ETERNAL);
+        };
     Future<Versioned> first = pool.submit(() -> replica.resolve("k", NOW, slow));
     assertThat(inRead.await(10, TimeUnit.SECONDS)).isTrue();
     List<Future<Versioned>> others = new ArrayList<>();
@@ -107,11 +111,12 @@ class BoundedReplicaTest {
     Replica replica = Replica.bounded(10);
     CountDownLatch inRead = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Replica.Source stale = key -> {
-      inRead.countDown();
-      await(release);
-      return new Replica.Loaded("old", 5, ETERNAL); // read before the change below committed
-    };
+    Replica.Source stale =
+        key -> {
+          inRead.countDown();
+          await(release);
+          return new Replica.Loaded("old", 5, ETERNAL); // read before the change below committed
+        };
     Future<Versioned> read = pool.submit(() -> replica.resolve("k", NOW, stale));
     assertThat(inRead.await(10, TimeUnit.SECONDS)).isTrue();
     // the notification of a newer change arrives while the row is on its way
@@ -127,11 +132,12 @@ class BoundedReplicaTest {
     Replica replica = Replica.bounded(10);
     CountDownLatch inRead = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Replica.Source stale = key -> {
-      inRead.countDown();
-      await(release);
-      return new Replica.Loaded("old", 5, ETERNAL);
-    };
+    Replica.Source stale =
+        key -> {
+          inRead.countDown();
+          await(release);
+          return new Replica.Loaded("old", 5, ETERNAL);
+        };
     Future<Versioned> read = pool.submit(() -> replica.resolve("k", NOW, stale));
     assertThat(inRead.await(10, TimeUnit.SECONDS)).isTrue();
     replica.apply("k", null, 6, ETERNAL, NOW, ApplyHook.NONE);
@@ -146,14 +152,15 @@ class BoundedReplicaTest {
     CountDownLatch inRead = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    Replica.Source source = key -> {
-      if (reads.incrementAndGet() == 1) {
-        inRead.countDown();
-        await(release);
-        return new Replica.Loaded("old", 5, ETERNAL);
-      }
-      return new Replica.Loaded("new", 6, ETERNAL);
-    };
+    Replica.Source source =
+        key -> {
+          if (reads.incrementAndGet() == 1) {
+            inRead.countDown();
+            await(release);
+            return new Replica.Loaded("old", 5, ETERNAL);
+          }
+          return new Replica.Loaded("new", 6, ETERNAL);
+        };
     Future<Versioned> read = pool.submit(() -> replica.resolve("k", NOW, source));
     assertThat(inRead.await(10, TimeUnit.SECONDS)).isTrue();
     replica.apply("k", "new", 6, ETERNAL, NOW, ApplyHook.NONE);
@@ -173,14 +180,15 @@ class BoundedReplicaTest {
     CountDownLatch inRead = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    Replica.Source source = key -> {
-      if (reads.incrementAndGet() == 1) {
-        inRead.countDown();
-        await(release);
-        return new Replica.Loaded("before clear", 5, ETERNAL);
-      }
-      return null;
-    };
+    Replica.Source source =
+        key -> {
+          if (reads.incrementAndGet() == 1) {
+            inRead.countDown();
+            await(release);
+            return new Replica.Loaded("before clear", 5, ETERNAL);
+          }
+          return null;
+        };
     Future<Versioned> read = pool.submit(() -> replica.resolve("k", NOW, source));
     assertThat(inRead.await(10, TimeUnit.SECONDS)).isTrue();
     replica.clearUpTo(9);
@@ -205,14 +213,17 @@ class BoundedReplicaTest {
     Replica replica = Replica.bounded(10);
     replica.apply("held", "h", 1, ETERNAL, NOW, ApplyHook.NONE);
     List<List<Object>> calls = new ArrayList<>();
-    Map<Object, Versioned> found = replica.resolveAll(List.of("held", "a", "b", "gone"), NOW,
-        keys -> {
-          calls.add(new ArrayList<>(keys));
-          Map<Object, Replica.Loaded> rows = new HashMap<>();
-          rows.put("a", new Replica.Loaded("va", 2, ETERNAL));
-          rows.put("b", new Replica.Loaded("vb", 3, ETERNAL));
-          return rows;
-        });
+    Map<Object, Versioned> found =
+        replica.resolveAll(
+            List.of("held", "a", "b", "gone"),
+            NOW,
+            keys -> {
+              calls.add(new ArrayList<>(keys));
+              Map<Object, Replica.Loaded> rows = new HashMap<>();
+              rows.put("a", new Replica.Loaded("va", 2, ETERNAL));
+              rows.put("b", new Replica.Loaded("vb", 3, ETERNAL));
+              return rows;
+            });
     assertThat(calls).hasSize(1);
     assertThat(calls.get(0)).containsExactlyInAnyOrder("a", "b", "gone");
     assertThat(found.get("held").held()).isEqualTo("h");

@@ -20,8 +20,11 @@ class ReplicaClearFenceTest {
     // a change after the clear is applied
     assertThat(replica.apply("k", "new", 12, Long.MAX_VALUE, 0, ApplyHook.NONE).applied()).isTrue();
     // a row read from the database is the truth, whatever the clear
-    assertThat(replica.apply("old", "db", 3, Long.MAX_VALUE, 0, Replica.REPAIR, ApplyHook.NONE)
-        .applied()).isTrue();
+    assertThat(
+            replica
+                .apply("old", "db", 3, Long.MAX_VALUE, 0, Replica.REPAIR, ApplyHook.NONE)
+                .applied())
+        .isTrue();
   }
 
   @Test
@@ -29,7 +32,8 @@ class ReplicaClearFenceTest {
     Replica replica = new FullReplica();
     replica.apply("k", "forged", 1_000, Long.MAX_VALUE, 0, ApplyHook.NONE);
     assertThat(replica.apply("k", "db", 7, Long.MAX_VALUE, 0, 999, ApplyHook.NONE).applied())
-        .as("not over a revision other than the compared one").isFalse();
+        .as("not over a revision other than the compared one")
+        .isFalse();
     assertThat(replica.apply("k", "db", 7, Long.MAX_VALUE, 0, 1_000, ApplyHook.NONE).applied())
         .isTrue();
     assertThat(replica.get("k").rev()).isEqualTo(7);

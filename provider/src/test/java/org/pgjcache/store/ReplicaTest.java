@@ -25,12 +25,14 @@ class ReplicaTest {
   private final Replica replica = new FullReplica();
   private final List<String> observed = new ArrayList<>();
   private final List<String> hooked = new ArrayList<>();
-  private final ApplyHook hook = (key, applied) -> hooked.add(key + ":"
-      + describe(applied.previous()) + "->" + describe(applied.current()));
+  private final ApplyHook hook =
+      (key, applied) ->
+          hooked.add(key + ":" + describe(applied.previous()) + "->" + describe(applied.current()));
 
   ReplicaTest() {
-    replica.observe((key, before, after) -> observed.add(key + ":" + describe(before) + "->"
-        + describe(after)));
+    replica.observe(
+        (key, before, after) ->
+            observed.add(key + ":" + describe(before) + "->" + describe(after)));
   }
 
   private static String describe(Versioned v) {
@@ -119,11 +121,14 @@ class ReplicaTest {
     assertThat(observed).containsExactly("k:none->ahead@10", "k:ahead@10->database@5");
 
     assertThat(replica.apply("k", "again", 4, ETERNAL, NOW, 10, hook).applied())
-        .as("the compared entry is gone").isFalse();
+        .as("the compared entry is gone")
+        .isFalse();
     assertThat(replica.apply("k", "same", 5, ETERNAL, NOW, 5, hook).applied())
-        .as("nothing to replace at the same revision").isFalse();
+        .as("nothing to replace at the same revision")
+        .isFalse();
     assertThat(replica.apply("absent", "x", 3, ETERNAL, NOW, 4, hook).applied())
-        .as("nothing held at that revision").isFalse();
+        .as("nothing held at that revision")
+        .isFalse();
     assertThat(replica.get("absent")).isNull();
     assertThat(held("k")).isEqualTo("database@5");
   }
@@ -163,7 +168,8 @@ class ReplicaTest {
     long tombstoneExpiry = replica.get("k").expireAt();
     assertThat(replica.touch("k", 6, 9_000)).as("a tombstone").isFalse();
     assertThat(replica.get("k").expireAt()).isEqualTo(tombstoneExpiry);
-    assertThat(observed).as("a touch changes nothing counted")
+    assertThat(observed)
+        .as("a touch changes nothing counted")
         .containsExactly("k:none->a@5", "k:a@5->none");
   }
 
@@ -187,8 +193,8 @@ class ReplicaTest {
     assertThat(removal.hadValue()).as("the removal is no news").isFalse();
     assertThat(replica.purgeTombstones(ETERNAL)).isEqualTo(1);
 
-    assertThat(hooked).containsExactly("k:none->a@5", "k:a@5->tombstone@5",
-        "k:tombstone@5->tombstone@8u");
+    assertThat(hooked)
+        .containsExactly("k:none->a@5", "k:a@5->tombstone@5", "k:tombstone@5->tombstone@8u");
     assertThat(observed).containsExactly("k:none->a@5", "k:tombstone@5->none");
   }
 
@@ -212,7 +218,8 @@ class ReplicaTest {
     assertThat(held("value")).isEqualTo("tombstone@5u");
     assertThat(held("dropped")).isEqualTo("tombstone@6u");
     assertThat(replica.get("value").expireAt()).isEqualTo(NOW + Replica.TOMBSTONE_MILLIS);
-    assertThat(hooked).as("only a value that went away is a removal")
+    assertThat(hooked)
+        .as("only a value that went away is a removal")
         .containsExactly("value:a@5->tombstone@5u");
     assertThat(observed).containsExactly("value:a@5->none", "dropped:tombstone@6->none");
 
@@ -237,8 +244,8 @@ class ReplicaTest {
     assertThat(replica.get("c")).isNull();
     assertThat(replica.get("d")).isNull();
     assertThat(held("e")).isEqualTo("later@8");
-    assertThat(observed).containsExactlyInAnyOrder("a:1@3->none", "b:2@5->none",
-        "c:tombstone@6->none");
+    assertThat(observed)
+        .containsExactlyInAnyOrder("a:1@3->none", "b:2@5->none", "c:tombstone@6->none");
   }
 
   @Test
@@ -275,8 +282,15 @@ class ReplicaTest {
     assertThat(counted).containsExactly(Map.entry("n", "d@6"));
     replica.clear();
 
-    assertThat(observed).containsExactly("k:none->a@1", "k:a@1->b@2", "k:tombstone@2->none",
-        "m:none->c@5", "m:c@5->none", "n:none->d@6", "n:d@6->none");
+    assertThat(observed)
+        .containsExactly(
+            "k:none->a@1",
+            "k:a@1->b@2",
+            "k:tombstone@2->none",
+            "m:none->c@5",
+            "m:c@5->none",
+            "n:none->d@6",
+            "n:d@6->none");
     assertThat(replica.get("local")).isNull();
   }
 
@@ -286,26 +300,29 @@ class ReplicaTest {
     int revisions = 20_000;
     List<Long> seen = new ArrayList<>();
     List<String> broken = new ArrayList<>();
-    ApplyHook recording = (key, applied) -> {
-      long previous = applied.previous() == null ? 0 : applied.previous().rev();
-      long last = seen.isEmpty() ? 0 : seen.get(seen.size() - 1);
-      if (previous != last || replica.get(key) != applied.current()) {
-        broken.add("rev " + applied.current().rev() + " after " + previous + ", hook saw " + last);
-      }
-      seen.add(applied.current().rev());
-    };
+    ApplyHook recording =
+        (key, applied) -> {
+          long previous = applied.previous() == null ? 0 : applied.previous().rev();
+          long last = seen.isEmpty() ? 0 : seen.get(seen.size() - 1);
+          if (previous != last || replica.get(key) != applied.current()) {
+            broken.add(
+                "rev " + applied.current().rev() + " after " + previous + ", hook saw " + last);
+          }
+          seen.add(applied.current().rev());
+        };
     AtomicInteger applied = new AtomicInteger();
     try (Workers workers = new Workers()) {
       for (int t = 0; t < threads; t++) {
         int first = t + 1;
-        workers.add(() -> {
-          for (long rev = first; rev <= revisions; rev += threads) {
-            Object value = rev % 7 == 0 ? null : "v" + rev;
-            if (replica.apply("k", value, rev, ETERNAL, NOW, recording).applied()) {
-              applied.incrementAndGet();
-            }
-          }
-        });
+        workers.add(
+            () -> {
+              for (long rev = first; rev <= revisions; rev += threads) {
+                Object value = rev % 7 == 0 ? null : "v" + rev;
+                if (replica.apply("k", value, rev, ETERNAL, NOW, recording).applied()) {
+                  applied.incrementAndGet();
+                }
+              }
+            });
       }
       workers.start();
       workers.join(Duration.ofMinutes(1));

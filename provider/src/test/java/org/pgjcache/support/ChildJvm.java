@@ -18,9 +18,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node in a JVM of its own, for tests that need a process boundary (no shared static state) or a heap limit
- * of its own: runs a main class of the test class path, takes commands on its standard input, one per line,
- * and answers on its standard output; its standard error goes to a log that failures quote.
+ * A node in a JVM of its own, for tests that need a process boundary (no shared static state) or a
+ * heap limit of its own: runs a main class of the test class path, takes commands on its standard
+ * input, one per line, and answers on its standard output; its standard error goes to a log that
+ * failures quote.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -38,13 +39,22 @@ public final class ChildJvm implements AutoCloseable {
    * Starts {@code mainClass} with the test class path.
    *
    * @param jvmOptions such as {@code -Xmx192m}
-   * @param env        added to the child's environment (connection settings, say)
+   * @param env added to the child's environment (connection settings, say)
    */
-  public ChildJvm(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args,
-      Map<String, String> env) throws IOException {
+  public ChildJvm(
+      String name,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      List<String> args,
+      Map<String, String> env)
+      throws IOException {
     this.name = name;
-    String java = ProcessHandle.current().info().command()
-        .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     log = Files.createTempFile("pgjcache-" + name, ".log");
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -57,17 +67,21 @@ public final class ChildJvm implements AutoCloseable {
     builder.environment().putAll(env);
     process = builder.start();
     commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("reader failed: " + e);
-      }
-      lines.add(EXITED);
-    }, name + "-reader");
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("reader failed: " + e);
+              }
+              lines.add(EXITED);
+            },
+            name + "-reader");
     reader.setDaemon(true);
     reader.start();
   }
@@ -80,8 +94,8 @@ public final class ChildJvm implements AutoCloseable {
 
   /**
    * Waits for {@code line}, keeping the lines printed before it for later calls (events may come in
-   * between); fails when the child prints a line starting with {@code failed}, exits, or stays silent past
-   * {@code wait}, quoting what it printed and the end of its log.
+   * between); fails when the child prints a line starting with {@code failed}, exits, or stays
+   * silent past {@code wait}, quoting what it printed and the end of its log.
    */
   public void expect(String line, Duration wait) throws Exception {
     if (seen.remove(line)) {
@@ -101,9 +115,18 @@ public final class ChildJvm implements AutoCloseable {
         break;
       }
     }
-    throw new AssertionError("the " + name + " JVM did not print '" + line + "' within " + wait
-        + "; it printed " + seen + (process.isAlive() ? "" : " and exited with " + process.exitValue())
-        + "; the end of its log:\n" + tail(Files.readString(log)));
+    throw new AssertionError(
+        "the "
+            + name
+            + " JVM did not print '"
+            + line
+            + "' within "
+            + wait
+            + "; it printed "
+            + seen
+            + (process.isAlive() ? "" : " and exited with " + process.exitValue())
+            + "; the end of its log:\n"
+            + tail(Files.readString(log)));
   }
 
   /** Waits for the child to end by itself and returns its exit code. */
@@ -114,7 +137,10 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Asks the child to quit ({@code quit}, then end of input) and kills it if it does not in bounded time. */
+  /**
+   * Asks the child to quit ({@code quit}, then end of input) and kills it if it does not in bounded
+   * time.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
     try {

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #cut()}: from then on it silently drops bytes in both directions while keeping the
- *       sockets open, like a network partition where no RST ever arrives.</li>
+ *       sockets open, like a network partition where no RST ever arrives.
  *   <li>{@link #freeze()}: it stops forwarding and holds what it has, so senders fill the socket
- *       buffers and then block, like a server stopped with SIGSTOP; {@link #thaw()} delivers what was
- *       held and forwards again, like SIGCONT. A connection closed by its client meanwhile is closed
- *       towards the server once thawed.</li>
+ *       buffers and then block, like a server stopped with SIGSTOP; {@link #thaw()} delivers what
+ *       was held and forwards again, like SIGCONT. A connection closed by its client meanwhile is
+ *       closed towards the server once thawed.
  * </ul>
  *
  * <p>Connections made while it is cut or frozen are accepted and hang at login, as they would.
@@ -39,8 +39,10 @@ public final class CuttableProxy implements AutoCloseable {
   private final AtomicInteger openClients = new AtomicInteger();
   private final Object gate = new Object();
   private volatile boolean cut;
+
   /** Guarded by {@link #gate}. */
   private boolean frozen;
+
   /** Pumps holding bytes they may not forward while frozen; guarded by {@link #gate}. */
   private int held;
 
@@ -57,8 +59,13 @@ public final class CuttableProxy implements AutoCloseable {
 
   /** {@code jdbcUrl} with its host and port replaced by this proxy's. */
   public String relay(String jdbcUrl) {
-    return jdbcUrl.replaceFirst("^jdbc:postgresql://[^/]*/",
-        "jdbc:postgresql://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port() + "/");
+    return jdbcUrl.replaceFirst(
+        "^jdbc:postgresql://[^/]*/",
+        "jdbc:postgresql://"
+            + InetAddress.getLoopbackAddress().getHostAddress()
+            + ":"
+            + port()
+            + "/");
   }
 
   /** Stops forwarding, for good, dropping whatever arrives and keeping every socket open. */
@@ -101,13 +108,15 @@ public final class CuttableProxy implements AutoCloseable {
         sockets.add(client);
         sockets.add(upstream);
         openClients.incrementAndGet();
-        start("proxy-up", () -> {
-          try {
-            pump(client, upstream);
-          } finally {
-            openClients.decrementAndGet();
-          }
-        });
+        start(
+            "proxy-up",
+            () -> {
+              try {
+                pump(client, upstream);
+              } finally {
+                openClients.decrementAndGet();
+              }
+            });
         start("proxy-down", () -> pump(upstream, client));
       } catch (IOException e) {
         if (!server.isClosed()) {
@@ -118,7 +127,9 @@ public final class CuttableProxy implements AutoCloseable {
     }
   }
 
-  /** Relays one direction; when its source ends, ends the other side too (once thawed, unless cut). */
+  /**
+   * Relays one direction; when its source ends, ends the other side too (once thawed, unless cut).
+   */
   private void pump(Socket from, Socket to) {
     byte[] buf = new byte[8192];
     try {

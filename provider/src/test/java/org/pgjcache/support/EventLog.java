@@ -24,15 +24,17 @@ import javax.cache.event.EventType;
  * instants). Registered through a singleton factory, so the test keeps the very instance the cache
  * calls.
  */
-public final class EventLog<K, V> implements CacheEntryCreatedListener<K, V>,
-    CacheEntryUpdatedListener<K, V>, CacheEntryRemovedListener<K, V>,
-    CacheEntryExpiredListener<K, V>, Serializable {
+public final class EventLog<K, V>
+    implements CacheEntryCreatedListener<K, V>,
+        CacheEntryUpdatedListener<K, V>,
+        CacheEntryRemovedListener<K, V>,
+        CacheEntryExpiredListener<K, V>,
+        Serializable {
 
   private static final long serialVersionUID = 1L;
 
   /** One event as heard. */
-  public record Heard<K, V>(EventType type, K key, V value, long at) {
-  }
+  public record Heard<K, V>(EventType type, K key, V value, long at) {}
 
   private final transient List<Heard<K, V>> heard = new CopyOnWriteArrayList<>();
   private final transient LongSupplier clock;
@@ -46,16 +48,16 @@ public final class EventLog<K, V> implements CacheEntryCreatedListener<K, V>,
   }
 
   /** Registers a new log on {@code cache}, asynchronous unless {@code synchronous}. */
-  public static <K, V> EventLog<K, V> on(Cache<K, V> cache, LongSupplier clock,
-      boolean synchronous) {
+  public static <K, V> EventLog<K, V> on(
+      Cache<K, V> cache, LongSupplier clock, boolean synchronous) {
     EventLog<K, V> log = new EventLog<>(clock);
-    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<K, V>(
-        FactoryBuilder.factoryOf(log), null, true, synchronous));
+    cache.registerCacheEntryListener(
+        new MutableCacheEntryListenerConfiguration<K, V>(
+            FactoryBuilder.factoryOf(log), null, true, synchronous));
     return log;
   }
 
-  private void record(EventType type,
-      Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
+  private void record(EventType type, Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
     long at = clock.getAsLong();
     for (CacheEntryEvent<? extends K, ? extends V> e : events) {
       heard.add(new Heard<>(type, e.getKey(), e.getValue(), at));

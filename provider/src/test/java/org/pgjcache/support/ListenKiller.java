@@ -19,8 +19,7 @@ import org.pgjcache.manager.PgCacheManager;
  */
 public final class ListenKiller {
 
-  private ListenKiller() {
-  }
+  private ListenKiller() {}
 
   public static PostgresBackend backend(CacheManager node) {
     return (PostgresBackend) node.unwrap(PgCacheManager.class).backend();
@@ -55,7 +54,8 @@ public final class ListenKiller {
   /** Waits until the node listens on a connection other than {@code killedPid}. */
   public static void awaitRelisten(CacheManager node, int killedPid, Duration within) {
     PostgresBackend backend = backend(node);
-    await().atMost(within)
+    await()
+        .atMost(within)
         .until(() -> backend.listenerPid() > 0 && backend.listenerPid() != killedPid);
   }
 }

@@ -59,7 +59,10 @@ public final class Nodes implements AutoCloseable {
     return p;
   }
 
-  /** {@link #properties()} for a node named {@code name} that beats every 500 ms and reconnects after 100 ms. */
+  /**
+   * {@link #properties()} for a node named {@code name} that beats every 500 ms and reconnects
+   * after 100 ms.
+   */
   public Properties fast(String name) {
     Properties p = properties();
     p.setProperty("pgjcache.node-name", name);
@@ -74,8 +77,9 @@ public final class Nodes implements AutoCloseable {
 
   public CacheManager node(String name, Properties properties) {
     CachingProvider provider = Caching.getCachingProvider();
-    CacheManager manager = provider.getCacheManager(URI.create("pgjcache:" + tag + "-" + name),
-        getClass().getClassLoader(), properties);
+    CacheManager manager =
+        provider.getCacheManager(
+            URI.create("pgjcache:" + tag + "-" + name), getClass().getClassLoader(), properties);
     opened.add(manager);
     return manager;
   }

@@ -20,20 +20,24 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A real PgBouncer in transaction pooling mode in front of the test database, run from the binary the
- * OS packages install, so that tests see what users with PgBouncer see (dropped notifications, shared
- * server sessions, no server-side prepared statements) rather than a stand-in's idea of it.
+ * A real PgBouncer in transaction pooling mode in front of the test database, run from the binary
+ * the OS packages install, so that tests see what users with PgBouncer see (dropped notifications,
+ * shared server sessions, no server-side prepared statements) rather than a stand-in's idea of it.
  *
  * <p>It listens on a free port of 127.0.0.1, trusts the user it is given (PgBouncer's {@code trust}
- * still wants it in its auth file, whose password is what PgBouncer logs in to the server with), and
- * forwards every database name to the test server. PgBouncer refuses to run as root: as root it is told
- * to switch to {@code nobody} ({@code -u}), and its files are made readable for that user. Tests call
- * {@link #binary()} first and skip when it is absent.
+ * still wants it in its auth file, whose password is what PgBouncer logs in to the server with),
+ * and forwards every database name to the test server. PgBouncer refuses to run as root: as root it
+ * is told to switch to {@code nobody} ({@code -u}), and its files are made readable for that user.
+ * Tests call {@link #binary()} first and skip when it is absent.
  */
 public final class PgBouncer implements AutoCloseable {
 
-  private static final List<String> KNOWN_PLACES = List.of("/usr/sbin/pgbouncer",
-      "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer", "/usr/local/sbin/pgbouncer");
+  private static final List<String> KNOWN_PLACES =
+      List.of(
+          "/usr/sbin/pgbouncer",
+          "/usr/bin/pgbouncer",
+          "/usr/local/bin/pgbouncer",
+          "/usr/local/sbin/pgbouncer");
 
   private final Process process;
   private final Path dir;
@@ -61,8 +65,8 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
-   * Starts PgBouncer in transaction mode in front of {@code serverHost:serverPort} for one user (who
-   * logs in to the server with {@code password}, empty for none) and waits until it accepts
+   * Starts PgBouncer in transaction mode in front of {@code serverHost:serverPort} for one user
+   * (who logs in to the server with {@code password}, empty for none) and waits until it accepts
    * connections.
    *
    * @throws IllegalStateException if there is no binary or it does not come up, with its log
@@ -74,24 +78,30 @@ public final class PgBouncer implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     int port = freePort();
     Path authFile = dir.resolve("users.txt");
-    Files.writeString(authFile, quoted(user) + " " + quoted(password == null ? "" : password) + "\n",
+    Files.writeString(
+        authFile,
+        quoted(user) + " " + quoted(password == null ? "" : password) + "\n",
         StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(authFile, PosixFilePermissions.fromString("rw-r--r--"));
     Path ini = dir.resolve("pgbouncer.ini");
-    Files.writeString(ini, String.join("\n",
-        "[databases]",
-        "* = host=" + serverHost + " port=" + serverPort,
-        "[pgbouncer]",
-        "listen_addr = 127.0.0.1",
-        "listen_port = " + port,
-        "unix_socket_dir =",
-        "auth_type = trust",
-        "auth_file = " + authFile,
-        "pool_mode = transaction",
-        "max_client_conn = 200",
-        "default_pool_size = 20",
-        "ignore_startup_parameters = extra_float_digits,options",
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        ini,
+        String.join(
+            "\n",
+            "[databases]",
+            "* = host=" + serverHost + " port=" + serverPort,
+            "[pgbouncer]",
+            "listen_addr = 127.0.0.1",
+            "listen_port = " + port,
+            "unix_socket_dir =",
+            "auth_type = trust",
+            "auth_file = " + authFile,
+            "pool_mode = transaction",
+            "max_client_conn = 200",
+            "default_pool_size = 20",
+            "ignore_startup_parameters = extra_float_digits,options",
+            ""),
+        StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(ini, PosixFilePermissions.fromString("rw-r--r--"));
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
@@ -101,21 +111,24 @@ public final class PgBouncer implements AutoCloseable {
     }
     command.add(ini.toString());
     Path log = dir.resolve("pgbouncer.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     PgBouncer bouncer = new PgBouncer(process, dir, port);
     try {
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> !process.isAlive() || accepts(port));
     } catch (ConditionTimeoutException e) {
       bouncer.close();
-      throw new IllegalStateException("pgbouncer did not accept connections within 20 s: "
-          + Files.readString(log), e);
+      throw new IllegalStateException(
+          "pgbouncer did not accept connections within 20 s: " + Files.readString(log), e);
     }
     if (!process.isAlive()) {
       String output = Files.readString(log);
       bouncer.close();
-      throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ": " + output);
+      throw new IllegalStateException(
+          "pgbouncer exited with " + process.exitValue() + ": " + output);
     }
     return bouncer;
   }
@@ -145,8 +158,8 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
-   * A JDBC URL of {@code database} through PgBouncer, with {@code prepareThreshold=0} (no server-side
-   * prepared statements, which transaction pooling cannot keep).
+   * A JDBC URL of {@code database} through PgBouncer, with {@code prepareThreshold=0} (no
+   * server-side prepared statements, which transaction pooling cannot keep).
    */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0";

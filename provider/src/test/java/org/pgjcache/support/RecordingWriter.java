@@ -20,7 +20,8 @@ public final class RecordingWriter implements CacheWriter<String, String>, Seria
   /** Makes {@code configuration} write through to this writer instance. */
   public MutableConfiguration<String, String> on(
       MutableConfiguration<String, String> configuration) {
-    return configuration.setWriteThrough(true)
+    return configuration
+        .setWriteThrough(true)
         .setCacheWriterFactory(FactoryBuilder.factoryOf(this));
   }
 

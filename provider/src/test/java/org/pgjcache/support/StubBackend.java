@@ -27,7 +27,8 @@ public class StubBackend implements Backend {
     return new UnsupportedOperationException("unexpected call of Backend." + method);
   }
 
-  private final org.pgjcache.backend.ExpiryHints expiryHints = new org.pgjcache.backend.ExpiryHints();
+  private final org.pgjcache.backend.ExpiryHints expiryHints =
+      new org.pgjcache.backend.ExpiryHints();
 
   @Override
   public String describe() {
@@ -110,8 +111,7 @@ public class StubBackend implements Backend {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 
   @Override
   public int expireDue(int limit) {

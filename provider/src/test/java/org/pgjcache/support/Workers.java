@@ -24,21 +24,25 @@ public final class Workers implements AutoCloseable {
     void run() throws Exception;
   }
 
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "test-worker");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "test-worker");
+            t.setDaemon(true);
+            return t;
+          });
   private final CountDownLatch start = new CountDownLatch(1);
   private final List<Future<?>> futures = new ArrayList<>();
 
   /** Adds a task; it waits for {@link #start()}. */
   public void add(Task task) {
-    futures.add(pool.submit(() -> {
-      start.await();
-      task.run();
-      return null;
-    }));
+    futures.add(
+        pool.submit(
+            () -> {
+              start.await();
+              task.run();
+              return null;
+            }));
   }
 
   /** Releases every task added so far at once. */

@@ -15,8 +15,8 @@ import org.pgjcache.cache.PgCache;
 import org.pgjcache.support.Nodes;
 
 /**
- * A bounded cache costs what it holds: it attaches to a table of 50,000 rows without reading them, and
- * its heartbeat repairs what it holds from a query over the held keys only.
+ * A bounded cache costs what it holds: it attaches to a table of 50,000 rows without reading them,
+ * and its heartbeat repairs what it holds from a query over the held keys only.
  *
  * <p>Rows read are counted without a clock: the 50,000 rows are stored under keys that cannot be
  * decoded, so every row an attach reads is counted as skipped ({@link PgCache#skippedChanges()}); a
@@ -36,10 +36,16 @@ class BoundedAttachTest {
     try (Nodes nodes = Nodes.freshDatabase("bounded_attach")) {
       Cache<String, String> seed = nodes.node("seed").createCache("big", config());
       seed.put("good", "value");
-      assertThat(update(nodes, "insert into pgjcache_entries (cache, key, value, rev)"
-          + " select 'big', 'undecodable-' || g, (select value from pgjcache_entries"
-          + " where key = 's:good'), nextval('pgjcache_entries_rev')"
-          + " from generate_series(1, " + ROWS + ") g")).isEqualTo(ROWS);
+      assertThat(
+              update(
+                  nodes,
+                  "insert into pgjcache_entries (cache, key, value, rev)"
+                      + " select 'big', 'undecodable-' || g, (select value from pgjcache_entries"
+                      + " where key = 's:good'), nextval('pgjcache_entries_rev')"
+                      + " from generate_series(1, "
+                      + ROWS
+                      + ") g"))
+          .isEqualTo(ROWS);
 
       Properties bounded = fast(nodes, "bounded");
       bounded.setProperty("pgjcache.caches.big.max-entries", "100");
@@ -52,7 +58,8 @@ class BoundedAttachTest {
       assertThat(pb.localTier().size()).isEqualTo(1);
 
       Cache<String, String> full = nodes.node("full").createCache("big", config());
-      assertThat(full.unwrap(PgCache.class).skippedChanges()).as("rows read by a full attach")
+      assertThat(full.unwrap(PgCache.class).skippedChanges())
+          .as("rows read by a full attach")
           .isEqualTo(ROWS);
     }
   }
@@ -68,27 +75,43 @@ class BoundedAttachTest {
       a.put("held", "v1");
       a.put("absent-then-set", "x");
       a.remove("absent-then-set");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("held")).isEqualTo("v1");
-        assertThat(b.get("absent-then-set")).isNull(); // once b has heard a's removal
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("held")).isEqualTo("v1");
+                assertThat(b.get("absent-then-set")).isNull(); // once b has heard a's removal
+              });
       long before = SyncFixtures.sync(bm).keysCompared();
       // changed behind the cluster's back: no notification reaches b
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:held'), rev = nextval('pgjcache_entries_rev')"
-          + " where key = 's:held'")).isEqualTo(1);
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:held'), rev = nextval('pgjcache_entries_rev')"
+                      + " where key = 's:held'"))
+          .isEqualTo(1);
       a.put("other", "v2");
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:other'), rev = nextval('pgjcache_entries_rev')"
-          + " where key = 's:absent-then-set'")).isEqualTo(1);
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("absent-then-set")).isEqualTo("v2");
-        assertThat(SyncFixtures.sync(bm).keysCompared()).isGreaterThan(before);
-      });
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:other'), rev = nextval('pgjcache_entries_rev')"
+                      + " where key = 's:absent-then-set'"))
+          .isEqualTo(1);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("absent-then-set")).isEqualTo("v2");
+                assertThat(SyncFixtures.sync(bm).keysCompared()).isGreaterThan(before);
+              });
       assertThat(SyncFixtures.sync(bm).repairedEntries()).isGreaterThan(0);
       // the comparison reads only what b holds, never the table
-      assertThat(SyncFixtures.sync(bm).rowsRead()).isLessThanOrEqualTo(
-          b.unwrap(PgCache.class).localTier().maxEntries() * SyncFixtures.sync(bm).heartbeats());
+      assertThat(SyncFixtures.sync(bm).rowsRead())
+          .isLessThanOrEqualTo(
+              b.unwrap(PgCache.class).localTier().maxEntries()
+                  * SyncFixtures.sync(bm).heartbeats());
     }
   }
 }

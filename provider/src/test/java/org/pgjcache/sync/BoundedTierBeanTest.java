@@ -27,8 +27,8 @@ class BoundedTierBeanTest {
       Properties p = fast(nodes, "tier-node");
       p.setProperty("pgjcache.caches.small.max-entries", "5");
       CacheManager manager = nodes.node("tier", p);
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<Object, Object> small = manager.getCache("small"); // declared: opened with the manager
       Cache<String, String> whole = manager.createCache("whole", config);
       for (int i = 0; i < 20; i++) {
@@ -41,8 +41,9 @@ class BoundedTierBeanTest {
       assertThat(small.get("k19")).isEqualTo("v19");
 
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      ObjectName name = new ObjectName("org.pgjcache:type=Sync,node=tier-node,id="
-          + sync(manager).nodeId().substring(0, 8));
+      ObjectName name =
+          new ObjectName(
+              "org.pgjcache:type=Sync,node=tier-node,id=" + sync(manager).nodeId().substring(0, 8));
       Map<String, Long> sizes = toMap(server.getAttribute(name, "LocalTierSizes"));
       Map<String, Long> bounds = toMap(server.getAttribute(name, "LocalTierBounds"));
       Map<String, Long> hits = toMap(server.getAttribute(name, "LocalTierHits"));

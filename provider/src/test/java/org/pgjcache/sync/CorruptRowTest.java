@@ -28,6 +28,7 @@ import org.pgjcache.sync.Recorder.Event;
 class CorruptRowTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   /** Tag of a Java-serialized value, then bytes that are no serialization stream. */
   private static final String CORRUPT = "'\\x01deadbeef'::bytea";
 
@@ -38,31 +39,46 @@ class CorruptRowTest {
       java.util.Properties bp = fast(nodes, "node-b");
       bp.setProperty("pgjcache.serialization.max-time", "200ms");
       CacheManager bm = nodes.node("b", bp);
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(heard), null, true, true)));
+      Cache<String, String> b =
+          bm.createCache(
+              "c",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<>(
+                          FactoryBuilder.factoryOf(heard), null, true, true)));
       a.put("bad", "good once");
       a.put("other", "v");
       await().atMost(WAIT).until(() -> heard.size() == 2);
 
       // the same repair brings a corrupt row and a good change
-      assertThat(update(nodes, "update pgjcache_entries set value = " + CORRUPT
-          + " where key = 's:bad'")).isEqualTo(1);
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:other') where key = 's:other2'")).isZero();
+      assertThat(
+              update(
+                  nodes, "update pgjcache_entries set value = " + CORRUPT + " where key = 's:bad'"))
+          .isEqualTo(1);
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:other') where key = 's:other2'"))
+          .isZero();
       a.put("other", "changed behind the back");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("other")).isEqualTo("changed behind the back");
-        assertThatThrownBy(() -> b.get("bad")).isInstanceOf(CacheException.class)
-            .hasMessageContaining("'c'");
-        assertThat(heard.events()).contains(
-            new Event(EventType.UPDATED, "bad", null, "good once"),
-            new Event(EventType.UPDATED, "other", "changed behind the back", "v"));
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("other")).isEqualTo("changed behind the back");
+                assertThatThrownBy(() -> b.get("bad"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining("'c'");
+                assertThat(heard.events())
+                    .contains(
+                        new Event(EventType.UPDATED, "bad", null, "good once"),
+                        new Event(EventType.UPDATED, "other", "changed behind the back", "v"));
+              });
       assertThat(b.unwrap(PgCache.class).skippedChanges()).isPositive();
       assertThatThrownBy(() -> b.get("bad")).hasMessageContaining("s:bad");
       // iteration goes over the other keys and leaves the corrupt one out
@@ -73,38 +89,58 @@ class CorruptRowTest {
       // writes over the corrupt value succeed on the node with a synchronous listener
       b.put("bad", "mended");
       assertThat(b.get("bad")).isEqualTo("mended");
-      assertThat(heard.events()).last().isEqualTo(new Event(EventType.UPDATED, "bad", "mended",
-          null));
-      assertThat(update(nodes, "update pgjcache_entries set value = " + CORRUPT
-          + " where key = 's:bad'")).isEqualTo(1);
-      await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> b.get("bad"))
-          .isInstanceOf(CacheException.class));
+      assertThat(heard.events())
+          .last()
+          .isEqualTo(new Event(EventType.UPDATED, "bad", "mended", null));
+      assertThat(
+              update(
+                  nodes, "update pgjcache_entries set value = " + CORRUPT + " where key = 's:bad'"))
+          .isEqualTo(1);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThatThrownBy(() -> b.get("bad")).isInstanceOf(CacheException.class));
       // atomic operations see a corrupt value as absent or different, and never fail for it
       assertThat(b.replace("bad", "expected", "never")).isFalse();
       assertThat(b.<Boolean>invoke("bad", (entry, args) -> entry.exists())).isFalse();
       assertThat(b.getAndPut("bad", "overwritten")).isNull();
       assertThat(b.get("bad")).isEqualTo("overwritten");
-      assertThat(update(nodes, "update pgjcache_entries set value = " + CORRUPT
-          + " where key = 's:bad'")).isEqualTo(1);
-      await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> b.get("bad"))
-          .isInstanceOf(CacheException.class));
+      assertThat(
+              update(
+                  nodes, "update pgjcache_entries set value = " + CORRUPT + " where key = 's:bad'"))
+          .isEqualTo(1);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThatThrownBy(() -> b.get("bad")).isInstanceOf(CacheException.class));
       assertThat(b.remove("bad")).isTrue();
       assertThat(b.get("bad")).isNull();
 
       // a hash-code bomb in a row: refused within max-time, and the threads that meet it go on
       a.put("bomb", "harmless");
       await().atMost(WAIT).until(() -> "harmless".equals(b.get("bomb")));
-      assertThat(update(nodes, "update pgjcache_entries set value = ? where key = 's:bomb'",
-          hashBomb())).isEqualTo(1);
+      assertThat(
+              update(
+                  nodes, "update pgjcache_entries set value = ? where key = 's:bomb'", hashBomb()))
+          .isEqualTo(1);
       a.put("after the bomb", "still syncing");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("after the bomb")).isEqualTo("still syncing");
-        assertThatThrownBy(() -> b.get("bomb")).isInstanceOf(CacheException.class);
-      });
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:other') where key = 's:after the bomb'")).isEqualTo(1);
-      await().atMost(WAIT).untilAsserted(() -> assertThat(b.get("after the bomb"))
-          .isEqualTo("changed behind the back"));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("after the bomb")).isEqualTo("still syncing");
+                assertThatThrownBy(() -> b.get("bomb")).isInstanceOf(CacheException.class);
+              });
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:other') where key = 's:after the bomb'"))
+          .isEqualTo(1);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThat(b.get("after the bomb")).isEqualTo("changed behind the back"));
 
       // the heartbeat keeps matching and repairing afterwards
       await().atMost(WAIT).until(() -> sync(bm).matched());

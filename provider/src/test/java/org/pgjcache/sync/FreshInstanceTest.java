@@ -36,8 +36,8 @@ class FreshInstanceTest {
   private static final CountDownLatch HOLD = new CountDownLatch(1);
 
   /** A synchronous listener that holds the notification thread until the test lets it go. */
-  public static final class Stall implements CacheEntryCreatedListener<String, String>,
-      Serializable {
+  public static final class Stall
+      implements CacheEntryCreatedListener<String, String>, Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -61,9 +61,12 @@ class FreshInstanceTest {
       shared.setProperty("pgjcache.shared-backend", "true");
       CacheManager one = nodes.node("one", shared);
       CacheManager two = nodes.node("two", shared);
-      two.createCache("c", config().addCacheEntryListenerConfiguration(
-          new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Stall.class), null,
-              false, true)));
+      two.createCache(
+          "c",
+          config()
+              .addCacheEntryListenerConfiguration(
+                  new MutableCacheEntryListenerConfiguration<>(
+                      FactoryBuilder.factoryOf(Stall.class), null, false, true)));
 
       Cache<String, String> old = one.createCache("c", config());
       old.put("hold", "the lane of cache c"); // from now on its notifications queue up
@@ -75,15 +78,25 @@ class FreshInstanceTest {
       ExecutorService worker = Executors.newSingleThreadExecutor();
       try {
         AtomicReference<Thread> thread = new AtomicReference<>();
-        Future<?> opened = worker.submit(() -> {
-          thread.set(Thread.currentThread());
-          fresh.set(one.createCache("c", config()
-              .addCacheEntryListenerConfiguration(heard.configuration())));
-        });
+        Future<?> opened =
+            worker.submit(
+                () -> {
+                  thread.set(Thread.currentThread());
+                  fresh.set(
+                      one.createCache(
+                          "c", config().addCacheEntryListenerConfiguration(heard.configuration())));
+                });
         // the new instance waits for its fence, which queues behind the old notifications
-        await().atMost(WAIT).until(() -> thread.get() != null && Arrays.stream(
-            thread.get().getStackTrace()).anyMatch(f -> f.getMethodName().equals("fencedSubscribe")
-            && f.getClassName().endsWith("PostgresBackend")));
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    thread.get() != null
+                        && Arrays.stream(thread.get().getStackTrace())
+                            .anyMatch(
+                                f ->
+                                    f.getMethodName().equals("fencedSubscribe")
+                                        && f.getClassName().endsWith("PostgresBackend")));
         HOLD.countDown();
         opened.get(30, TimeUnit.SECONDS);
       } finally {
@@ -93,8 +106,8 @@ class FreshInstanceTest {
       one.getCache("c", String.class, String.class).put("after", "fresh");
       await().atMost(WAIT).until(() -> heard.size() >= 1);
       assertThat(fresh.get().get("k")).isNull();
-      assertThat(heard.events()).containsExactly(
-          new Event(EventType.CREATED, "after", "fresh", null));
+      assertThat(heard.events())
+          .containsExactly(new Event(EventType.CREATED, "after", "fresh", null));
     }
   }
 }

@@ -25,12 +25,15 @@ class GarbageNotificationTest {
     try (Nodes nodes = Nodes.freshDatabase("garbage")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache(
+              "c",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(heard.configuration()));
 
       execute(nodes, "select pg_notify('pgjcache_changes', 'garbage')");
       execute(nodes, "select pg_notify('pgjcache_changes', 'P|12|x|origin|1|5|ckey')");
@@ -39,11 +42,14 @@ class GarbageNotificationTest {
       assertThat(sync(am).corruptNotificationsSkipped()).isEqualTo(3);
 
       a.put("after", "still syncing");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("after")).isEqualTo("still syncing");
-        assertThat(heard.events())
-            .containsExactly(new Event(EventType.CREATED, "after", "still syncing", null));
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("after")).isEqualTo("still syncing");
+                assertThat(heard.events())
+                    .containsExactly(new Event(EventType.CREATED, "after", "still syncing", null));
+              });
       assertThat(sync(bm).listenReconnects()).isZero();
     }
   }

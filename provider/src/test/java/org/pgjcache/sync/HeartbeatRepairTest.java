@@ -55,8 +55,8 @@ class HeartbeatRepairTest {
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
       Cache<String, String> a = am.createCache("c", config());
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
       a.putAll(entries());
       await().atMost(WAIT).until(() -> heard.size() == ENTRIES);
       sync(bm).heartbeatNow();
@@ -69,40 +69,55 @@ class HeartbeatRepairTest {
       backend(bm).suppressNotificationsForTest(true);
       a.put("k1", "changed");
       a.put("fresh", "new");
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:k9') where key = 's:k2'")).isEqualTo(1);
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:k9') where key = 's:k2'"))
+          .isEqualTo(1);
       assertThat(update(nodes, "delete from pgjcache_entries where key = 's:k3'")).isEqualTo(1);
 
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("k1")).isEqualTo("changed");
-        assertThat(b.get("fresh")).isEqualTo("new");
-        assertThat(b.get("k2")).isEqualTo("v9");
-        assertThat(b.get("k3")).isNull();
-        assertThat(heard.size()).isEqualTo(ENTRIES + 4);
-      });
-      assertThat(heard.events().subList(ENTRIES, ENTRIES + 4)).containsExactlyInAnyOrder(
-          new Event(EventType.UPDATED, "k1", "changed", "v1"),
-          new Event(EventType.CREATED, "fresh", "new", null),
-          new Event(EventType.UPDATED, "k2", "v9", "v2"),
-          new Event(EventType.REMOVED, "k3", "v3", "v3"));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("k1")).isEqualTo("changed");
+                assertThat(b.get("fresh")).isEqualTo("new");
+                assertThat(b.get("k2")).isEqualTo("v9");
+                assertThat(b.get("k3")).isNull();
+                assertThat(heard.size()).isEqualTo(ENTRIES + 4);
+              });
+      assertThat(heard.events().subList(ENTRIES, ENTRIES + 4))
+          .containsExactlyInAnyOrder(
+              new Event(EventType.UPDATED, "k1", "changed", "v1"),
+              new Event(EventType.CREATED, "fresh", "new", null),
+              new Event(EventType.UPDATED, "k2", "v9", "v2"),
+              new Event(EventType.REMOVED, "k3", "v3", "v3"));
       long rowsRead = sync(bm).rowsRead() - rowsBefore;
-      System.out.printf("heartbeat repair on node-b: %d of %d entries changed, rows read %d,"
-          + " entries repaired %d%n", 4, ENTRIES + 1, rowsRead,
-          sync(bm).repairedEntries() - repairedBefore);
+      System.out.printf(
+          "heartbeat repair on node-b: %d of %d entries changed, rows read %d,"
+              + " entries repaired %d%n",
+          4, ENTRIES + 1, rowsRead, sync(bm).repairedEntries() - repairedBefore);
       assertThat(rowsRead).as("rows read by the repair").isEqualTo(3);
       assertThat(sync(bm).repairedEntries() - repairedBefore).isEqualTo(4);
       assertThat(sync(bm).lastRepair()).isNotNull();
 
       // node a saw its own puts but not the SQL edits: its heartbeat repairs those two as well
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(a.get("k2")).isEqualTo("v9");
-        assertThat(a.get("k3")).isNull();
-      });
-      await().atMost(WAIT).untilAsserted(() -> {
-        sync(bm).heartbeatNow();
-        assertThat(sync(bm).matched()).isTrue();
-        assertThat(sync(am).caches()).isEqualTo(sync(bm).caches());
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(a.get("k2")).isEqualTo("v9");
+                assertThat(a.get("k3")).isNull();
+              });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                sync(bm).heartbeatNow();
+                assertThat(sync(bm).matched()).isTrue();
+                assertThat(sync(am).caches()).isEqualTo(sync(bm).caches());
+              });
       backend(bm).suppressNotificationsForTest(false);
     }
   }
@@ -117,26 +132,38 @@ class HeartbeatRepairTest {
       bm.createCache("c", config());
       bm.createCache("d", config());
       a.put("x", "1");
-      await().atMost(WAIT).untilAsserted(() -> {
-        List<List<Object>> rows = query(nodes, "select name, caches, matched from"
-            + " pgjcache_entries_nodes order by name");
-        assertThat(rows).containsExactly(List.of("node-a", 1, true), List.of("node-b", 2, true));
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                List<List<Object>> rows =
+                    query(
+                        nodes,
+                        "select name, caches, matched from"
+                            + " pgjcache_entries_nodes order by name");
+                assertThat(rows)
+                    .containsExactly(List.of("node-a", 1, true), List.of("node-b", 2, true));
+              });
       assertThat(query(nodes, "select node from pgjcache_entries_nodes where name = 'node-b'"))
           .containsExactly(List.of(sync(bm).nodeId()));
 
-      ObjectName name = new ObjectName("org.pgjcache:type=Sync,node=node-b,id="
-          + sync(bm).nodeId().substring(0, 8));
+      ObjectName name =
+          new ObjectName(
+              "org.pgjcache:type=Sync,node=node-b,id=" + sync(bm).nodeId().substring(0, 8));
       assertThat(server.isRegistered(name)).isTrue();
-      await().atMost(WAIT).untilAsserted(() -> {
-        @SuppressWarnings("unchecked")
-        Map<String, Long> counts = toMap(server.getAttribute(name, "EntryCounts"));
-        assertThat(counts).containsEntry("c", 1L).containsEntry("d", 0L);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Long> counts = toMap(server.getAttribute(name, "EntryCounts"));
+                assertThat(counts).containsEntry("c", 1L).containsEntry("d", 0L);
+              });
       assertThat(server.getAttribute(name, "Matched")).isEqualTo(true);
       assertThat((Long) server.getAttribute(name, "Heartbeats")).isPositive();
-      assertThat(server.invoke(name, "checksum", new Object[] {"c"},
-          new String[] {String.class.getName()}))
+      assertThat(
+              server.invoke(
+                  name, "checksum", new Object[] {"c"}, new String[] {String.class.getName()}))
           .isEqualTo(sync(am).caches().get("c").checksum());
 
       bm.close();
@@ -165,8 +192,8 @@ class HeartbeatRepairTest {
       CacheManager bm = nodes.node("b", quiet);
       Cache<String, String> a = am.createCache("c", config());
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
       assertThat(backend(bm).listenerPid()).isEqualTo(-1);
       a.put("x", "1");
       a.put("y", "2");
@@ -174,11 +201,12 @@ class HeartbeatRepairTest {
       a.put("x", "3");
       a.remove("y");
       await().atMost(WAIT).until(() -> heard.size() == 4);
-      assertThat(heard.events()).containsExactlyInAnyOrder(
-          new Event(EventType.CREATED, "x", "1", null),
-          new Event(EventType.CREATED, "y", "2", null),
-          new Event(EventType.UPDATED, "x", "3", "1"),
-          new Event(EventType.REMOVED, "y", "2", "2"));
+      assertThat(heard.events())
+          .containsExactlyInAnyOrder(
+              new Event(EventType.CREATED, "x", "1", null),
+              new Event(EventType.CREATED, "y", "2", null),
+              new Event(EventType.UPDATED, "x", "3", "1"),
+              new Event(EventType.REMOVED, "y", "2", "2"));
       assertThat(b.get("x")).isEqualTo("3");
     }
   }
@@ -195,8 +223,10 @@ class HeartbeatRepairTest {
       long heartbeats = sync(am).heartbeats();
       assertThat(sync(am).matched()).isTrue();
 
-      update(nodes, "update pgjcache_entries set value = (select value from pgjcache_entries"
-          + " where key = 's:x') || '' where key = 's:x'");
+      update(
+          nodes,
+          "update pgjcache_entries set value = (select value from pgjcache_entries"
+              + " where key = 's:x') || '' where key = 's:x'");
       update(nodes, "delete from pgjcache_entries where key = 's:x'");
       await().atMost(WAIT).until(() -> sync(am).heartbeats() > heartbeats + 1);
       assertThat(sync(am).matched()).isFalse();

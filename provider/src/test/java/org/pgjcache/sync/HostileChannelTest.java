@@ -32,9 +32,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * What a role that may only connect can do on pgjcache's channel: it can send and listen, but nothing
- * it sends makes a node serve, remove or announce anything, not even for an instant, and what it hears
- * carries no values.
+ * What a role that may only connect can do on pgjcache's channel: it can send and listen, but
+ * nothing it sends makes a node serve, remove or announce anything, not even for an instant, and
+ * what it hears carries no values.
  */
 class HostileChannelTest {
 
@@ -47,8 +47,13 @@ class HostileChannelTest {
   @BeforeAll
   static void outsider() throws SQLException {
     nodes = Nodes.freshDatabase("hostile");
-    execute(nodes, "do $$ begin if not exists (select 1 from pg_roles where rolname = '" + OUTSIDER
-        + "') then create role " + OUTSIDER + " login; end if; end $$");
+    execute(
+        nodes,
+        "do $$ begin if not exists (select 1 from pg_roles where rolname = '"
+            + OUTSIDER
+            + "') then create role "
+            + OUTSIDER
+            + " login; end if; end $$");
   }
 
   @AfterAll
@@ -72,24 +77,50 @@ class HostileChannelTest {
   }
 
   private static long rev(String key) throws SQLException {
-    return ((Number) query(nodes, "select rev from pgjcache_entries where cache = 'c' and key = 's:"
-        + key + "'").get(0).get(0)).longValue();
+    return ((Number)
+            query(
+                    nodes,
+                    "select rev from pgjcache_entries where cache = 'c' and key = 's:" + key + "'")
+                .get(0)
+                .get(0))
+        .longValue();
   }
 
   private static String storedValue(String key) throws SQLException {
-    byte[] bytes = (byte[]) query(nodes, "select value from pgjcache_entries where cache = 'c' and"
-        + " key = 's:" + key + "'").get(0).get(0);
+    byte[] bytes =
+        (byte[])
+            query(
+                    nodes,
+                    "select value from pgjcache_entries where cache = 'c' and"
+                        + " key = 's:"
+                        + key
+                        + "'")
+                .get(0)
+                .get(0);
     return Base64.getEncoder().encodeToString(bytes);
   }
 
   /** A payload in the layout pgjcache used before notifications were sealed, and a guessed seal. */
   private static List<String> forgeries(char op, String key, long rev, String base64Value) {
-    String body = op + "|" + rev + "|" + Long.MAX_VALUE + "|forger|1|" + (key.length() + 2) + "|cs:"
-        + key + base64Value;
+    String body =
+        op
+            + "|"
+            + rev
+            + "|"
+            + Long.MAX_VALUE
+            + "|forger|1|"
+            + (key.length() + 2)
+            + "|cs:"
+            + key
+            + base64Value;
     List<String> all = new ArrayList<>();
     all.add(body);
-    all.add(body + "|" + System.currentTimeMillis() + "|"
-        + Base64.getEncoder().encodeToString(new byte[32]));
+    all.add(
+        body
+            + "|"
+            + System.currentTimeMillis()
+            + "|"
+            + Base64.getEncoder().encodeToString(new byte[32]));
     return all;
   }
 
@@ -97,12 +128,15 @@ class HostileChannelTest {
   void forgedChangesFromARoleWithoutPrivilegesAreNeverServedOrHeard() throws Exception {
     CacheManager am = nodes.node("a", fast(nodes, "node-a"));
     CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-    MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class);
+    MutableConfiguration<String, String> config =
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class);
     Cache<String, String> a = am.createCache("c", config);
     Recorder heard = new Recorder();
-    Cache<String, String> b = bm.createCache("c", new MutableConfiguration<>(config)
-        .addCacheEntryListenerConfiguration(heard.configuration()));
+    Cache<String, String> b =
+        bm.createCache(
+            "c",
+            new MutableConfiguration<>(config)
+                .addCacheEntryListenerConfiguration(heard.configuration()));
     a.put("victim", "real");
     a.put("donor", "forged");
     await().atMost(WAIT).until(() -> heard.size() == 2);
@@ -118,36 +152,45 @@ class HostileChannelTest {
     payloads.add("G|0|0|forger|1|0|c");
     long before = sync(bm).forgedNotificationsRefused();
     try (Connection outsider = asOutsider()) {
-      assertThatThrownBy(() -> {
-        try (Statement st = outsider.createStatement()) {
-          st.executeQuery("select key from pgjcache_entries_secret").close();
-        }
-      }).hasMessageContaining("permission denied");
+      assertThatThrownBy(
+              () -> {
+                try (Statement st = outsider.createStatement()) {
+                  st.executeQuery("select key from pgjcache_entries_secret").close();
+                }
+              })
+          .hasMessageContaining("permission denied");
       for (String payload : payloads) {
         notifyAs(outsider, payload);
       }
     }
-    await().atMost(WAIT).until(() -> sync(bm).forgedNotificationsRefused() - before
-        == payloads.size());
+    await()
+        .atMost(WAIT)
+        .until(() -> sync(bm).forgedNotificationsRefused() - before == payloads.size());
     assertThat(b.get("victim")).isEqualTo("real");
     assertThat(b.get("absent")).isNull();
     assertThat(a.get("victim")).isEqualTo("real");
     assertThat(heard.size()).isEqualTo(2);
 
     a.put("victim", "real again");
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(b.get("victim")).isEqualTo("real again");
-      assertThat(heard.events()).last()
-          .isEqualTo(new Event(EventType.UPDATED, "victim", "real again", "real"));
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(b.get("victim")).isEqualTo("real again");
+              assertThat(heard.events())
+                  .last()
+                  .isEqualTo(new Event(EventType.UPDATED, "victim", "real again", "real"));
+            });
     assertThat(sync(bm).listenReconnects()).isZero();
   }
 
   @Test
   void aListenerWithoutTheKeyHearsNoValues() throws Exception {
     CacheManager am = nodes.node("writer", fast(nodes, "writer"));
-    Cache<String, String> a = am.createCache("secrets", new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class));
+    Cache<String, String> a =
+        am.createCache(
+            "secrets",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     String secret = "top secret value 12345";
     try (Connection outsider = asOutsider()) {
       try (Statement st = outsider.createStatement()) {
@@ -156,17 +199,26 @@ class HostileChannelTest {
       a.put("k", secret);
       List<String> heard = new ArrayList<>();
       PGConnection pg = outsider.unwrap(PGConnection.class);
-      await().atMost(WAIT).until(() -> {
-        PGNotification[] got = pg.getNotifications(100);
-        if (got != null) {
-          for (PGNotification n : got) {
-            heard.add(n.getParameter());
-          }
-        }
-        return heard.stream().anyMatch(p -> p.startsWith("P|"));
-      });
-      byte[] stored = (byte[]) query(nodes, "select value from pgjcache_entries where cache ="
-          + " 'secrets' and key = 's:k'").get(0).get(0);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                PGNotification[] got = pg.getNotifications(100);
+                if (got != null) {
+                  for (PGNotification n : got) {
+                    heard.add(n.getParameter());
+                  }
+                }
+                return heard.stream().anyMatch(p -> p.startsWith("P|"));
+              });
+      byte[] stored =
+          (byte[])
+              query(
+                      nodes,
+                      "select value from pgjcache_entries where cache ="
+                          + " 'secrets' and key = 's:k'")
+                  .get(0)
+                  .get(0);
       assertThat(new String(stored, StandardCharsets.ISO_8859_1)).contains(secret);
       String inline = Base64.getEncoder().encodeToString(stored);
       for (String payload : heard) {
@@ -179,8 +231,8 @@ class HostileChannelTest {
   void aReplayedNotificationDoesNotResurrectARemovedKeyEvenOnANodeThatAttachedSince()
       throws Exception {
     CacheManager am = nodes.node("replay-a", fast(nodes, "replay-a"));
-    MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class);
+    MutableConfiguration<String, String> config =
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class);
     Cache<String, String> a = am.createCache("replayed", config);
     String captured;
     try (Connection outsider = asOutsider()) {
@@ -190,17 +242,23 @@ class HostileChannelTest {
       a.put("k", "removed since");
       List<String> heard = new ArrayList<>();
       PGConnection pg = outsider.unwrap(PGConnection.class);
-      await().atMost(WAIT).until(() -> {
-        PGNotification[] got = pg.getNotifications(100);
-        if (got != null) {
-          for (PGNotification n : got) {
-            heard.add(n.getParameter());
-          }
-        }
-        return heard.stream().anyMatch(p -> p.startsWith("P|") && p.contains("replayed"));
-      });
-      captured = heard.stream().filter(p -> p.startsWith("P|") && p.contains("replayed"))
-          .findFirst().orElseThrow();
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                PGNotification[] got = pg.getNotifications(100);
+                if (got != null) {
+                  for (PGNotification n : got) {
+                    heard.add(n.getParameter());
+                  }
+                }
+                return heard.stream().anyMatch(p -> p.startsWith("P|") && p.contains("replayed"));
+              });
+      captured =
+          heard.stream()
+              .filter(p -> p.startsWith("P|") && p.contains("replayed"))
+              .findFirst()
+              .orElseThrow();
       a.remove("k");
 
       CacheManager bm = nodes.node("replay-b", fast(nodes, "replay-b"));

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
 /**
- * Changes a node misses on purpose (its notifications dropped): a clear is repaired by the heartbeat,
- * and an access that moved an entry's expiry elsewhere keeps the entry alive here too.
+ * Changes a node misses on purpose (its notifications dropped): a clear is repaired by the
+ * heartbeat, and an access that moved an entry's expiry elsewhere keeps the entry alive here too.
  */
 class MissedTouchAndClearTest {
 
@@ -28,8 +28,8 @@ class MissedTouchAndClearTest {
     try (Nodes nodes = Nodes.freshDatabase("missedclear")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
       Cache<String, String> b = bm.createCache("c", config);
       for (int i = 0; i < 20; i++) {
@@ -39,11 +39,14 @@ class MissedTouchAndClearTest {
       backend(bm).suppressNotificationsForTest(true);
       try {
         a.clear();
-        await().atMost(WAIT).untilAsserted(() -> {
-          for (int i = 0; i < 20; i++) {
-            assertThat(b.get("k" + i)).isNull();
-          }
-        });
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  for (int i = 0; i < 20; i++) {
+                    assertThat(b.get("k" + i)).isNull();
+                  }
+                });
       } finally {
         backend(bm).suppressNotificationsForTest(false);
       }
@@ -57,22 +60,32 @@ class MissedTouchAndClearTest {
     try (Nodes nodes = Nodes.freshDatabase("missedtouch")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class).setExpiryPolicyFactory(AccessedExpiryPolicy
-              .factoryOf(new javax.cache.expiry.Duration(TimeUnit.SECONDS, 3)));
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>()
+              .setTypes(String.class, String.class)
+              .setExpiryPolicyFactory(
+                  AccessedExpiryPolicy.factoryOf(
+                      new javax.cache.expiry.Duration(TimeUnit.SECONDS, 3)));
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache(
+              "c",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(heard.configuration()));
       a.put("k", "read often on a");
       await().atMost(WAIT).until(() -> heard.size() == 1);
       long firstExpiry = backend(bm).now() + 3_000;
       backend(bm).suppressNotificationsForTest(true);
       try {
         // a keeps reading k (each read moves its expiry); b hears none of it
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250))
-            .until(() -> "read often on a".equals(a.get("k"))
-                && backend(bm).now() > firstExpiry + 1_000);
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    "read often on a".equals(a.get("k"))
+                        && backend(bm).now() > firstExpiry + 1_000);
         assertThat(b.get("k")).isEqualTo("read often on a");
       } finally {
         backend(bm).suppressNotificationsForTest(false);

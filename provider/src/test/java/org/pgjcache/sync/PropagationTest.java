@@ -36,15 +36,15 @@ class PropagationTest {
   }
 
   /** A node's cache and the recorder listening to it. */
-  private record Node(String name, CacheManager manager, Cache<String, String> cache,
-      Recorder recorder) {
-  }
+  private record Node(
+      String name, CacheManager manager, Cache<String, String> cache, Recorder recorder) {}
 
   private static Node open(Nodes nodes, String name) {
     CacheManager manager = nodes.node(name);
     Recorder recorder = new Recorder();
-    Cache<String, String> cache = manager.createCache("c", config()
-        .addCacheEntryListenerConfiguration(recorder.configuration()));
+    Cache<String, String> cache =
+        manager.createCache(
+            "c", config().addCacheEntryListenerConfiguration(recorder.configuration()));
     return new Node(name, manager, cache, recorder);
   }
 
@@ -53,16 +53,22 @@ class PropagationTest {
    */
   private static void converge(List<Node> all, List<Event> expected, Map<String, String> state) {
     for (Node node : all) {
-      await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
-        assertThat(node.recorder().events()).as("events heard on " + node.name())
-            .containsExactlyElementsOf(expected);
-        for (String key : List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8")) {
-          if (!node.cache().isClosed()) {
-            assertThat(node.cache().get(key)).as(key + " on " + node.name())
-                .isEqualTo(state.get(key));
-          }
-        }
-      });
+      await()
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .untilAsserted(
+              () -> {
+                assertThat(node.recorder().events())
+                    .as("events heard on " + node.name())
+                    .containsExactlyElementsOf(expected);
+                for (String key : List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8")) {
+                  if (!node.cache().isClosed()) {
+                    assertThat(node.cache().get(key))
+                        .as(key + " on " + node.name())
+                        .isEqualTo(state.get(key));
+                  }
+                }
+              });
     }
   }
 
@@ -133,26 +139,35 @@ class PropagationTest {
       state.remove("k4");
       converge(all, expected, state);
 
-      a.cache().invoke("k5", (MutableEntry<String, String> e, Object... args) -> {
-        e.setValue("z");
-        return null;
-      });
+      a.cache()
+          .invoke(
+              "k5",
+              (MutableEntry<String, String> e, Object... args) -> {
+                e.setValue("z");
+                return null;
+              });
       expected.add(new Event(EventType.CREATED, "k5", "z", null));
       state.put("k5", "z");
       converge(all, expected, state);
 
-      b.cache().invoke("k5", (MutableEntry<String, String> e, Object... args) -> {
-        e.setValue(e.getValue() + "z");
-        return null;
-      });
+      b.cache()
+          .invoke(
+              "k5",
+              (MutableEntry<String, String> e, Object... args) -> {
+                e.setValue(e.getValue() + "z");
+                return null;
+              });
       expected.add(new Event(EventType.UPDATED, "k5", "zz", "z"));
       state.put("k5", "zz");
       converge(all, expected, state);
 
-      c.cache().invoke("k5", (MutableEntry<String, String> e, Object... args) -> {
-        e.remove();
-        return null;
-      });
+      c.cache()
+          .invoke(
+              "k5",
+              (MutableEntry<String, String> e, Object... args) -> {
+                e.remove();
+                return null;
+              });
       expected.add(new Event(EventType.REMOVED, "k5", "zz", "zz"));
       state.remove("k5");
       converge(all, expected, state);
@@ -215,10 +230,13 @@ class PropagationTest {
       CacheManager bm = nodes.node("b");
       Recorder all = new Recorder();
       Recorder filtered = new Recorder();
-      Cache<String, String> b = bm.createCache("c", config()
-          .addCacheEntryListenerConfiguration(all.configuration())
-          .addCacheEntryListenerConfiguration(filtered.configuration(
-              new Recorder.KeyFilter("keep"))));
+      Cache<String, String> b =
+          bm.createCache(
+              "c",
+              config()
+                  .addCacheEntryListenerConfiguration(all.configuration())
+                  .addCacheEntryListenerConfiguration(
+                      filtered.configuration(new Recorder.KeyFilter("keep"))));
 
       a.cache().put("keep1", "1");
       a.cache().put("drop1", "2");
@@ -227,10 +245,11 @@ class PropagationTest {
       a.cache().remove("keep1");
 
       await().atMost(WAIT).until(() -> all.size() == 5);
-      assertThat(filtered.events()).containsExactly(
-          new Event(EventType.CREATED, "keep1", "1", null),
-          new Event(EventType.UPDATED, "keep1", "3", "1"),
-          new Event(EventType.REMOVED, "keep1", "3", "3"));
+      assertThat(filtered.events())
+          .containsExactly(
+              new Event(EventType.CREATED, "keep1", "1", null),
+              new Event(EventType.UPDATED, "keep1", "3", "1"),
+              new Event(EventType.REMOVED, "keep1", "3", "3"));
       assertThat(b.get("keep1")).isNull();
     }
   }
@@ -244,16 +263,20 @@ class PropagationTest {
       int n = 300;
       ExecutorService writers = Executors.newFixedThreadPool(2);
       try {
-        Future<?> fromA = writers.submit(() -> {
-          for (int i = 0; i < n; i++) {
-            a.cache().put("k", "a" + i);
-          }
-        });
-        Future<?> fromC = writers.submit(() -> {
-          for (int i = 0; i < n; i++) {
-            c.cache().put("k", "c" + i);
-          }
-        });
+        Future<?> fromA =
+            writers.submit(
+                () -> {
+                  for (int i = 0; i < n; i++) {
+                    a.cache().put("k", "a" + i);
+                  }
+                });
+        Future<?> fromC =
+            writers.submit(
+                () -> {
+                  for (int i = 0; i < n; i++) {
+                    c.cache().put("k", "c" + i);
+                  }
+                });
         fromA.get(60, TimeUnit.SECONDS);
         fromC.get(60, TimeUnit.SECONDS);
       } finally {
@@ -261,12 +284,18 @@ class PropagationTest {
       }
       // a node opened now loads the database's state: the value every node must end with
       String last = nodes.node("d").createCache("c", config()).get("k");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(a.cache().get("k")).isEqualTo(last);
-        assertThat(b.cache().get("k")).isEqualTo(last);
-        assertThat(c.cache().get("k")).isEqualTo(last);
-        assertThat(b.recorder().events("k")).last().extracting(Event::value).isEqualTo(last);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(a.cache().get("k")).isEqualTo(last);
+                assertThat(b.cache().get("k")).isEqualTo(last);
+                assertThat(c.cache().get("k")).isEqualTo(last);
+                assertThat(b.recorder().events("k"))
+                    .last()
+                    .extracting(Event::value)
+                    .isEqualTo(last);
+              });
       List<Event> heard = b.recorder().events("k");
       // each writer's own values arrive in the order it wrote them, and no value arrives twice
       assertThat(heard).extracting(Event::value).doesNotHaveDuplicates();

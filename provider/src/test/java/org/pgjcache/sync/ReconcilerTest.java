@@ -30,6 +30,7 @@ class ReconcilerTest {
 
   /** Everything the fakes were asked, in order. */
   private final List<String> calls = new ArrayList<>();
+
   private final Database database = new Database();
   private final Target target = new Target();
   private final Reconciler reconciler = new Reconciler(database);
@@ -129,21 +130,23 @@ class ReconcilerTest {
 
   private static Map<String, Long> inBuckets(Map<String, Long> entries, int[] buckets) {
     Map<String, Long> found = new HashMap<>();
-    entries.forEach((key, rev) -> {
-      if (Arrays.stream(buckets).anyMatch(b -> b == Checksums.bucket(key))) {
-        found.put(key, rev);
-      }
-    });
+    entries.forEach(
+        (key, rev) -> {
+          if (Arrays.stream(buckets).anyMatch(b -> b == Checksums.bucket(key))) {
+            found.put(key, rev);
+          }
+        });
     return found;
   }
 
   private static BucketSums sums(Map<String, Long> entries) {
     long[] counts = new long[Checksums.BUCKETS];
     long[] sums = new long[Checksums.BUCKETS];
-    entries.forEach((key, rev) -> {
-      counts[Checksums.bucket(key)]++;
-      sums[Checksums.bucket(key)] += Checksums.hash(key, rev);
-    });
+    entries.forEach(
+        (key, rev) -> {
+          counts[Checksums.bucket(key)]++;
+          sums[Checksums.bucket(key)] += Checksums.hash(key, rev);
+        });
     return new BucketSums(counts, sums);
   }
 
@@ -194,8 +197,10 @@ class ReconcilerTest {
 
     int[] divergent = sums(target.counted).divergentBuckets(sums(database.values));
     assertThat(outcome.buckets()).isEqualTo(divergent.length);
-    assertThat(outcome.keysCompared()).isEqualTo(inBuckets(database.values, divergent).size()
-        + inBuckets(target.counted, divergent).size());
+    assertThat(outcome.keysCompared())
+        .isEqualTo(
+            inBuckets(database.values, divergent).size()
+                + inBuckets(target.counted, divergent).size());
     assertThat(outcome.rowsRead()).isEqualTo(3);
     assertThat(outcome.repaired()).isEqualTo(42);
   }
@@ -210,14 +215,16 @@ class ReconcilerTest {
     Reconciler.Outcome outcome = reconcile();
 
     assertThat(database.chunks).hasSize(1);
-    assertThat(database.chunks.get(0))
-        .containsExactlyInAnyOrder("s:deletedBySql", "s:removed");
+    assertThat(database.chunks.get(0)).containsExactlyInAnyOrder("s:deletedBySql", "s:removed");
     assertThat(target.gone).isEqualTo(Map.of("s:deletedBySql", 4L));
-    assertThat(target.rows).singleElement().satisfies(row -> {
-      assertThat(row.key()).isEqualTo("s:removed");
-      assertThat(row.value()).isNull();
-      assertThat(row.rev()).isEqualTo(8);
-    });
+    assertThat(target.rows)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.key()).isEqualTo("s:removed");
+              assertThat(row.value()).isNull();
+              assertThat(row.rev()).isEqualTo(8);
+            });
     assertThat(outcome.rowsRead()).isEqualTo(1);
   }
 
@@ -245,8 +252,9 @@ class ReconcilerTest {
   void heldRevisionsAreAskedBeforeTheRowsAreRead() {
     database.values.put("s:new", 1L);
     reconcile();
-    assertThat(calls).containsExactly("revisionsInBuckets", "revisionsIn", "heldRevisions",
-        "rowsOrTombstones", "repair");
+    assertThat(calls)
+        .containsExactly(
+            "revisionsInBuckets", "revisionsIn", "heldRevisions", "rowsOrTombstones", "repair");
   }
 
   @Test
@@ -259,8 +267,8 @@ class ReconcilerTest {
 
     Reconciler.Outcome outcome = reconcile();
 
-    assertThat(database.chunks).allSatisfy(chunk ->
-        assertThat(chunk).hasSizeLessThanOrEqualTo(Reconciler.CHUNK));
+    assertThat(database.chunks)
+        .allSatisfy(chunk -> assertThat(chunk).hasSizeLessThanOrEqualTo(Reconciler.CHUNK));
     assertThat(database.chunks).hasSize(3);
     List<String> read = new ArrayList<>();
     database.chunks.forEach(read::addAll);
@@ -269,7 +277,14 @@ class ReconcilerTest {
     assertThat(read).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
     assertThat(outcome.rowsRead()).isEqualTo(keys);
     assertThat(target.gone).isEqualTo(Map.of("s:onlyHere", 3L));
-    assertThat(calls).containsExactly("revisionsInBuckets", "revisionsIn", "heldRevisions",
-        "rowsOrTombstones", "rowsOrTombstones", "rowsOrTombstones", "repair");
+    assertThat(calls)
+        .containsExactly(
+            "revisionsInBuckets",
+            "revisionsIn",
+            "heldRevisions",
+            "rowsOrTombstones",
+            "rowsOrTombstones",
+            "rowsOrTombstones",
+            "repair");
   }
 }

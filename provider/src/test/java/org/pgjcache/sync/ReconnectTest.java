@@ -45,8 +45,8 @@ class ReconnectTest {
 
   /** The value each key must end with on every node: what a node opened now loads. */
   private static Map<String, String> truth(Nodes nodes, int keys) {
-    Cache<String, String> fresh = nodes.node("truth-" + System.nanoTime()).createCache("c",
-        config());
+    Cache<String, String> fresh =
+        nodes.node("truth-" + System.nanoTime()).createCache("c", config());
     Map<String, String> state = new HashMap<>();
     for (int i = 0; i < keys; i++) {
       state.put("k" + i, fresh.get("k" + i));
@@ -55,15 +55,17 @@ class ReconnectTest {
   }
 
   /** Every key holds its final value, and the listener's last event of each key says so. */
-  private static void assertConverged(Cache<String, String> cache, Recorder heard,
-      Map<String, String> state) {
-    state.forEach((key, value) -> {
-      assertThat(cache.get(key)).as(key).isEqualTo(value);
-      List<Event> events = heard.events(key);
-      assertThat(events).as("events of " + key).isNotEmpty();
-      assertThat(events.get(events.size() - 1).value()).as("last event of " + key)
-          .isEqualTo(value);
-    });
+  private static void assertConverged(
+      Cache<String, String> cache, Recorder heard, Map<String, String> state) {
+    state.forEach(
+        (key, value) -> {
+          assertThat(cache.get(key)).as(key).isEqualTo(value);
+          List<Event> events = heard.events(key);
+          assertThat(events).as("events of " + key).isNotEmpty();
+          assertThat(events.get(events.size() - 1).value())
+              .as("last event of " + key)
+              .isEqualTo(value);
+        });
   }
 
   @Test
@@ -75,8 +77,8 @@ class ReconnectTest {
       CacheManager bm = nodes.node("b", slow);
       Cache<String, String> a = am.createCache("c", config());
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
       int keys = 20;
       for (int i = 0; i < keys; i++) {
         a.put("k" + i, "v0");
@@ -89,26 +91,31 @@ class ReconnectTest {
       AtomicInteger round = new AtomicInteger();
       ExecutorService writer = Executors.newSingleThreadExecutor();
       try {
-        Future<?> writes = writer.submit(() -> {
-          while (writing.get() || round.get() < 3) {
-            int r = round.incrementAndGet();
-            for (int i = 0; i < keys; i++) {
-              a.put("k" + i, "v" + r);
-            }
-          }
-        });
+        Future<?> writes =
+            writer.submit(
+                () -> {
+                  while (writing.get() || round.get() < 3) {
+                    int r = round.incrementAndGet();
+                    for (int i = 0; i < keys; i++) {
+                      a.put("k" + i, "v" + r);
+                    }
+                  }
+                });
         await().atMost(WAIT).until(() -> round.get() >= 2);
         long killed = System.nanoTime();
         assertThat(query(nodes, "select pg_terminate_backend(" + pid + ")"))
             .containsExactly(List.of(true));
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(1))
             .until(() -> sync(bm).listenReconnects() > reconnects);
         long reconnectMicros = (System.nanoTime() - killed) / 1000;
         int seen = round.get();
         await().atMost(WAIT).until(() -> round.get() >= seen + 2);
         writing.set(false);
         writes.get(60, TimeUnit.SECONDS);
-        System.out.printf("LISTEN connection re-established %.1f ms after pg_terminate_backend%n",
+        System.out.printf(
+            "LISTEN connection re-established %.1f ms after pg_terminate_backend%n",
             reconnectMicros / 1000.0);
       } finally {
         writing.set(false);
@@ -138,10 +145,10 @@ class ReconnectTest {
       CacheManager bm = nodes.node("b", pb);
       Recorder heardA = new Recorder();
       Recorder heardB = new Recorder();
-      Cache<String, String> a = am.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heardA.configuration()));
-      Cache<String, String> b = bm.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heardB.configuration()));
+      Cache<String, String> a =
+          am.createCache("c", config().addCacheEntryListenerConfiguration(heardA.configuration()));
+      Cache<String, String> b =
+          bm.createCache("c", config().addCacheEntryListenerConfiguration(heardB.configuration()));
       int keys = 10;
       for (int i = 0; i < keys; i++) {
         a.put("k" + i, "before");
@@ -154,40 +161,54 @@ class ReconnectTest {
       db.stop();
       try {
         // health says the node is not listening, and why
-        await().atMost(WAIT).untilAsserted(() -> {
-          assertThat(sync(bm).listenStatus().listening()).isFalse();
-          assertThat(sync(bm).listenStatus().lastError()).isNotBlank();
-          assertThat(sync(bm).listenStatus().sinceMillis()).isGreaterThanOrEqualTo(listeningSince);
-        });
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  assertThat(sync(bm).listenStatus().listening()).isFalse();
+                  assertThat(sync(bm).listenStatus().lastError()).isNotBlank();
+                  assertThat(sync(bm).listenStatus().sinceMillis())
+                      .isGreaterThanOrEqualTo(listeningSince);
+                });
         // reads are served by the replicas; writes fail, each within connect + statement timeout
         assertThat(b.get("k0")).isEqualTo("before");
         for (Cache<String, String> cache : List.of(a, b, a)) {
           long started = System.nanoTime();
-          Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(15),
-              () -> catchThrowable(() -> cache.put("k1", "during")));
-          assertThat(failure).isInstanceOf(CacheException.class)
-              .hasMessageContaining("PostgreSQL");
-          System.out.printf("a write during the outage failed after %d ms: %s%n",
+          Throwable failure =
+              assertTimeoutPreemptively(
+                  Duration.ofSeconds(15), () -> catchThrowable(() -> cache.put("k1", "during")));
+          assertThat(failure).isInstanceOf(CacheException.class).hasMessageContaining("PostgreSQL");
+          System.out.printf(
+              "a write during the outage failed after %d ms: %s%n",
               (System.nanoTime() - started) / 1_000_000, failure.getMessage());
         }
       } finally {
         db.start();
       }
       // node a writes as soon as it can, possibly before node b listens again
-      await().atMost(WAIT).ignoreException(CacheException.class)
+      await()
+          .atMost(WAIT)
+          .ignoreException(CacheException.class)
           .untilAsserted(() -> a.put("k2", "after-a"));
       for (int i = 3; i < keys; i++) {
         a.put("k" + i, "after-a");
       }
-      await().atMost(WAIT).ignoreException(CacheException.class)
+      await()
+          .atMost(WAIT)
+          .ignoreException(CacheException.class)
           .untilAsserted(() -> b.put("k0", "after-b"));
       Map<String, String> state = truth(nodes, keys);
-      assertThat(state).containsEntry("k0", "after-b").containsEntry("k1", "before")
+      assertThat(state)
+          .containsEntry("k0", "after-b")
+          .containsEntry("k1", "before")
           .containsEntry("k9", "after-a");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertConverged(a, heardA, state);
-        assertConverged(b, heardB, state);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertConverged(a, heardA, state);
+                assertConverged(b, heardB, state);
+              });
       await().atMost(WAIT).until(() -> sync(bm).listenReconnects() > reconnectsB);
       assertThat(sync(bm).listenStatus().listening()).isTrue();
       assertThat(heardA.events()).doesNotHaveDuplicates();

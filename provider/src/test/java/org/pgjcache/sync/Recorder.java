@@ -17,9 +17,12 @@ import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.event.EventType;
 
 /** A listener that records every event it hears, in order, for tests to compare. */
-public final class Recorder implements CacheEntryCreatedListener<String, String>,
-    CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
-    CacheEntryExpiredListener<String, String>, Serializable {
+public final class Recorder
+    implements CacheEntryCreatedListener<String, String>,
+        CacheEntryUpdatedListener<String, String>,
+        CacheEntryRemovedListener<String, String>,
+        CacheEntryExpiredListener<String, String>,
+        Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -36,20 +39,24 @@ public final class Recorder implements CacheEntryCreatedListener<String, String>
 
   /** An asynchronous registration of this recorder that asks for old values. */
   public CacheEntryListenerConfiguration<String, String> configuration() {
-    return new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(this), null, true,
-        false);
+    return new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(this), null, true, false);
   }
 
   /** A registration that only lets through events whose key passes {@code keys}. */
   public CacheEntryListenerConfiguration<String, String> configuration(KeyFilter keys) {
-    return new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(this),
-        FactoryBuilder.factoryOf(keys), true, false);
+    return new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(this), FactoryBuilder.factoryOf(keys), true, false);
   }
 
   private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> heard) {
     for (CacheEntryEvent<? extends String, ? extends String> e : heard) {
-      events.add(new Event(e.getEventType(), e.getKey(), e.getValue(),
-          e.isOldValueAvailable() ? e.getOldValue() : null));
+      events.add(
+          new Event(
+              e.getEventType(),
+              e.getKey(),
+              e.getValue(),
+              e.isOldValueAvailable() ? e.getOldValue() : null));
     }
   }
 
@@ -96,8 +103,8 @@ public final class Recorder implements CacheEntryCreatedListener<String, String>
   }
 
   /** A serializable filter on keys. */
-  public static final class KeyFilter implements CacheEntryEventFilter<String, String>,
-      Serializable {
+  public static final class KeyFilter
+      implements CacheEntryEventFilter<String, String>, Serializable {
 
     private static final long serialVersionUID = 1L;
     private final String prefix;

@@ -28,13 +28,14 @@ public final class RemoteNodeMain {
 
   private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  private RemoteNodeMain() {
-  }
+  private RemoteNodeMain() {}
 
   /** Prints every event as one line. */
-  public static final class Printer implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
-      java.io.Serializable {
+  public static final class Printer
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          CacheEntryRemovedListener<String, String>,
+          java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -73,15 +74,21 @@ public final class RemoteNodeMain {
       p.setProperty("pgjcache.password", password);
     }
     p.setProperty("pgjcache.node-name", "remote-jvm");
-    try (CacheManager manager = Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:remote-jvm"), RemoteNodeMain.class.getClassLoader(), p)) {
-      Cache<String, String> cache = manager.createCache(args[0],
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                  FactoryBuilder.factoryOf(Printer.class), null, true, true)));
+    try (CacheManager manager =
+        Caching.getCachingProvider()
+            .getCacheManager(
+                URI.create("pgjcache:remote-jvm"), RemoteNodeMain.class.getClassLoader(), p)) {
+      Cache<String, String> cache =
+          manager.createCache(
+              args[0],
+              new MutableConfiguration<String, String>()
+                  .setTypes(String.class, String.class)
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<>(
+                          FactoryBuilder.factoryOf(Printer.class), null, true, true)));
       say("ready");
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-          StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] words = line.split(" ");
         switch (words[0]) {

@@ -26,11 +26,12 @@ class ReplicaDigestTest {
   private BucketSums recomputed() {
     long[] counts = new long[Checksums.BUCKETS];
     long[] sums = new long[Checksums.BUCKETS];
-    replica.forEachCounted((key, held) -> {
-      String text = "s:" + key;
-      counts[Checksums.bucket(text)]++;
-      sums[Checksums.bucket(text)] += Checksums.hash(text, held.rev());
-    });
+    replica.forEachCounted(
+        (key, held) -> {
+          String text = "s:" + key;
+          counts[Checksums.bucket(text)]++;
+          sums[Checksums.bucket(text)] += Checksums.hash(text, held.rev());
+        });
     return new BucketSums(counts, sums);
   }
 

@@ -28,8 +28,13 @@ class RewoundDatabaseTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static long rev(Nodes nodes, String key) throws Exception {
-    return ((Number) query(nodes, "select rev from pgjcache_entries where cache = 'c' and key = 's:"
-        + key + "'").get(0).get(0)).longValue();
+    return ((Number)
+            query(
+                    nodes,
+                    "select rev from pgjcache_entries where cache = 'c' and key = 's:" + key + "'")
+                .get(0)
+                .get(0))
+        .longValue();
   }
 
   @Test
@@ -37,12 +42,15 @@ class RewoundDatabaseTest {
     try (Nodes nodes = Nodes.freshDatabase("rewound")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
-      Cache<String, String> b = bm.createCache("c", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> b =
+          bm.createCache(
+              "c",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(heard.configuration()));
       for (int i = 0; i < 200; i++) {
         a.put("filler" + i, "f");
       }
@@ -55,42 +63,62 @@ class RewoundDatabaseTest {
       long repairedB = sync(bm).repairedEntries();
 
       // the backup: k1 held an older value at an older revision, k2 did not exist yet, k4 did
-      assertThat(update(nodes, "update pgjcache_entries set value = (select value from"
-          + " pgjcache_entries where key = 's:old'), rev = 3 where key = 's:k1'")).isEqualTo(1);
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries set value = (select value from"
+                      + " pgjcache_entries where key = 's:old'), rev = 3 where key = 's:k1'"))
+          .isEqualTo(1);
       assertThat(update(nodes, "delete from pgjcache_entries where key = 's:k2'")).isEqualTo(1);
-      assertThat(update(nodes, "insert into pgjcache_entries (cache, key, value, rev) select cache,"
-          + " 's:k4', value, 4 from pgjcache_entries where key = 's:old'")).isEqualTo(1);
+      assertThat(
+              update(
+                  nodes,
+                  "insert into pgjcache_entries (cache, key, value, rev) select cache,"
+                      + " 's:k4', value, 4 from pgjcache_entries where key = 's:old'"))
+          .isEqualTo(1);
       execute(nodes, "alter sequence pgjcache_entries_rev restart with 5");
 
-      await().atMost(WAIT).untilAsserted(() -> {
-        for (Cache<String, String> node : java.util.List.of(a, b)) {
-          assertThat(node.get("k1")).isEqualTo("from the backup");
-          assertThat(node.get("k2")).isNull();
-          assertThat(node.get("k4")).isEqualTo("from the backup");
-        }
-      });
-      assertThat(heard.events()).contains(
-          new Event(EventType.UPDATED, "k1", "from the backup", "v1"),
-          new Event(EventType.REMOVED, "k2", "v2", "v2"),
-          new Event(EventType.CREATED, "k4", "from the backup", null));
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(sync(am).repairedEntries() - repairedA).isGreaterThanOrEqualTo(3);
-        assertThat(sync(bm).repairedEntries() - repairedB).isGreaterThanOrEqualTo(3);
-        assertThat(sync(bm).matched()).isTrue();
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (Cache<String, String> node : java.util.List.of(a, b)) {
+                  assertThat(node.get("k1")).isEqualTo("from the backup");
+                  assertThat(node.get("k2")).isNull();
+                  assertThat(node.get("k4")).isEqualTo("from the backup");
+                }
+              });
+      assertThat(heard.events())
+          .contains(
+              new Event(EventType.UPDATED, "k1", "from the backup", "v1"),
+              new Event(EventType.REMOVED, "k2", "v2", "v2"),
+              new Event(EventType.CREATED, "k4", "from the backup", null));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(sync(am).repairedEntries() - repairedA).isGreaterThanOrEqualTo(3);
+                assertThat(sync(bm).repairedEntries() - repairedB).isGreaterThanOrEqualTo(3);
+                assertThat(sync(bm).matched()).isTrue();
+              });
 
       // writes after the rewind: a key written before it, one rewound, a new one
       int before = heard.size();
       a.put("filler7", "after");
       a.put("k1", "after");
       a.put("k5", "new");
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("filler7")).isEqualTo("after");
-        assertThat(b.get("k1")).isEqualTo("after");
-        assertThat(b.get("k5")).isEqualTo("new");
-        assertThat(heard.size()).isEqualTo(before + 3);
-      });
-      assertThat(rev(nodes, "filler7")).as("a key's revision never goes back").isGreaterThan(filler7);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("filler7")).isEqualTo("after");
+                assertThat(b.get("k1")).isEqualTo("after");
+                assertThat(b.get("k5")).isEqualTo("new");
+                assertThat(heard.size()).isEqualTo(before + 3);
+              });
+      assertThat(rev(nodes, "filler7"))
+          .as("a key's revision never goes back")
+          .isGreaterThan(filler7);
     }
   }
 }

@@ -35,7 +35,8 @@ class SharedHeartbeatTest {
 
   private static long syncThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("pgjcache-sync-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("pgjcache-sync-"))
+        .count();
   }
 
   @Test
@@ -59,12 +60,18 @@ class SharedHeartbeatTest {
       sync(m1).heartbeatNow();
       assertThat(sync(m1).matched()).isTrue();
       assertThat(sync(m1).caches()).containsOnlyKeys("c", "d");
-      await().atMost(WAIT).untilAsserted(() -> assertThat(
-          query(nodes, "select name, caches from pgjcache_entries_nodes"))
-          .containsExactly(List.of("node-s", 2)));
-      assertThat(query(nodes, "select listening, listening_since is not null, listen_endpoint like"
-          + " '127.0.0.1:%' or listen_endpoint like 'localhost:%', last_listen_error,"
-          + " forged_notifications from pgjcache_entries_nodes"))
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(query(nodes, "select name, caches from pgjcache_entries_nodes"))
+                      .containsExactly(List.of("node-s", 2)));
+      assertThat(
+              query(
+                  nodes,
+                  "select listening, listening_since is not null, listen_endpoint like"
+                      + " '127.0.0.1:%' or listen_endpoint like 'localhost:%', last_listen_error,"
+                      + " forged_notifications from pgjcache_entries_nodes"))
           .containsExactly(java.util.Arrays.asList(true, true, true, null, 0L));
 
       m1.close();
@@ -84,8 +91,9 @@ class SharedHeartbeatTest {
     p.setProperty("pgjcache.backend", "memory");
     p.setProperty("pgjcache.heartbeat-interval", "200ms");
     p.setProperty("pgjcache.node-name", "memory-node");
-    try (CacheManager manager = Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:sync-memory"), getClass().getClassLoader(), p)) {
+    try (CacheManager manager =
+        Caching.getCachingProvider()
+            .getCacheManager(URI.create("pgjcache:sync-memory"), getClass().getClassLoader(), p)) {
       Cache<String, String> cache = manager.createCache("c", config());
       Map<String, String> many = new TreeMap<>();
       for (int i = 0; i < 100; i++) {

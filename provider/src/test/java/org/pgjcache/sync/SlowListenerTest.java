@@ -23,19 +23,20 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
 /**
- * A synchronous listener that blocks holds up its own cache only: the LISTEN reader keeps reading and
- * answering its probe (no reconnect), and other caches' changes keep arriving.
+ * A synchronous listener that blocks holds up its own cache only: the LISTEN reader keeps reading
+ * and answering its probe (no reconnect), and other caches' changes keep arriving.
  */
 class SlowListenerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
   private static final AtomicInteger SLOW_HEARD = new AtomicInteger();
-  private static final java.util.Map<String, Long> HEARD_AT = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Long> HEARD_AT =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Stamps when each key of the other cache is heard (for the figures this test prints). */
-  public static final class Stamping implements CacheEntryCreatedListener<String, String>,
-      Serializable {
+  public static final class Stamping
+      implements CacheEntryCreatedListener<String, String>, Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -46,8 +47,10 @@ class SlowListenerTest {
   }
 
   /** Blocks on its first event until the test releases it. */
-  public static final class Blocking implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, Serializable {
+  public static final class Blocking
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -60,7 +63,8 @@ class SlowListenerTest {
       block(events);
     }
 
-    private static void block(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+    private static void block(
+        Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
       events.forEach(e -> SLOW_HEARD.incrementAndGet());
       try {
         RELEASE.await(20, TimeUnit.SECONDS);
@@ -77,20 +81,28 @@ class SlowListenerTest {
       Properties bp = fast(nodes, "node-b");
       bp.setProperty("pgjcache.connect-timeout", "1s");
       CacheManager bm = nodes.node("b", bp);
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> aSlow = am.createCache("slow", config);
       Cache<String, String> aFast = am.createCache("fast", config);
-      bm.createCache("slow", new MutableConfiguration<>(config).addCacheEntryListenerConfiguration(
-          new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Blocking.class),
-              null, false, true)));
+      bm.createCache(
+          "slow",
+          new MutableConfiguration<>(config)
+              .addCacheEntryListenerConfiguration(
+                  new MutableCacheEntryListenerConfiguration<>(
+                      FactoryBuilder.factoryOf(Blocking.class), null, false, true)));
       Recorder heard = new Recorder();
-      Cache<String, String> bFast = bm.createCache("fast", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(heard.configuration())
-          .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(Stamping.class), null, false, true)));
+      Cache<String, String> bFast =
+          bm.createCache(
+              "fast",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(heard.configuration())
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<>(
+                          FactoryBuilder.factoryOf(Stamping.class), null, false, true)));
       long[] baseline = timedPuts(aFast, "base", 100);
-      System.out.printf("other cache, nothing blocked: p50 %d us, p99 %d us, max %d us%n",
+      System.out.printf(
+          "other cache, nothing blocked: p50 %d us, p99 %d us, max %d us%n",
           baseline[50], baseline[98], baseline[99]);
       try {
         aSlow.put("k", "blocks its listener");
@@ -99,13 +111,16 @@ class SlowListenerTest {
 
         long[] micros = timedPuts(aFast, "f", 100);
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 200);
-        System.out.printf("other cache while one listener blocks: put returned -> synchronous"
-            + " listener on the other node, back to back, p50 %d us, p99 %d us, max %d us%n",
+        System.out.printf(
+            "other cache while one listener blocks: put returned -> synchronous"
+                + " listener on the other node, back to back, p50 %d us, p99 %d us, max %d us%n",
             micros[50], micros[98], micros[99]);
         assertThat(bFast.get("f99")).isEqualTo("v99");
         assertThat(RELEASE.getCount()).as("the slow listener is still blocked").isEqualTo(1);
         // longer than a probe interval (2 s) plus the connect timeout (1 s) a probe may wait
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+        await()
+            .during(Duration.ofSeconds(4))
+            .atMost(Duration.ofSeconds(8))
             .until(() -> sync(bm).listenReconnects() == 0 && SLOW_HEARD.get() == 1);
       } finally {
         RELEASE.countDown();
@@ -115,15 +130,21 @@ class SlowListenerTest {
     }
   }
 
-  /** Puts {@code count} keys back to back; microseconds from each put's return to its event, sorted. */
+  /**
+   * Puts {@code count} keys back to back; microseconds from each put's return to its event, sorted.
+   */
   private static long[] timedPuts(Cache<String, String> cache, String prefix, int count) {
     long[] putAt = new long[count];
     for (int i = 0; i < count; i++) {
       cache.put(prefix + i, "v" + i);
       putAt[i] = System.nanoTime();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.range(0, count)
-        .allMatch(i -> HEARD_AT.containsKey(prefix + i)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                java.util.stream.IntStream.range(0, count)
+                    .allMatch(i -> HEARD_AT.containsKey(prefix + i)));
     long[] micros = new long[count];
     for (int i = 0; i < count; i++) {
       micros[i] = Math.max(0, (HEARD_AT.get(prefix + i) - putAt[i]) / 1000);

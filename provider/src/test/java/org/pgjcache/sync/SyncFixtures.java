@@ -17,8 +17,7 @@ import org.pgjcache.support.Nodes;
 /** Small helpers of the sync tests: node settings, a node's backend and sync view, plain SQL. */
 final class SyncFixtures {
 
-  private SyncFixtures() {
-  }
+  private SyncFixtures() {}
 
   /** Settings of a node named {@code name} with a fast heartbeat and quick reconnects. */
   static Properties fast(Nodes nodes, String name) {
@@ -42,7 +41,8 @@ final class SyncFixtures {
   }
 
   static int update(Nodes nodes, String sql, Object... args) throws SQLException {
-    try (Connection c = connect(nodes); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = connect(nodes);
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }
@@ -51,7 +51,8 @@ final class SyncFixtures {
   }
 
   static void execute(Nodes nodes, String sql) throws SQLException {
-    try (Connection c = connect(nodes); Statement st = c.createStatement()) {
+    try (Connection c = connect(nodes);
+        Statement st = c.createStatement()) {
       st.execute(sql);
     }
   }
@@ -59,7 +60,8 @@ final class SyncFixtures {
   /** Rows of a query, each as a list of column values. */
   static List<List<Object>> query(Nodes nodes, String sql) throws SQLException {
     List<List<Object>> rows = new ArrayList<>();
-    try (Connection c = connect(nodes); Statement st = c.createStatement();
+    try (Connection c = connect(nodes);
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {

@@ -29,20 +29,24 @@ public class RunnerSelfCheckTest {
 
   @Test
   public void annotationTestsGetAnInterceptingBeanProvider() {
-    List<BeanProvider> providers = ServiceLoader.load(BeanProvider.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .collect(Collectors.toList());
+    List<BeanProvider> providers =
+        ServiceLoader.load(BeanProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .collect(Collectors.toList());
     assertEquals(1, providers.size());
     assertTrue(providers.get(0) instanceof GuiceBeanProvider);
 
     Object bean = providers.get(0).getBeanByType(UsingDefaultCacheNameBlogManagerImpl.class);
-    assertNotEquals("Guice should return an intercepted subclass",
-        UsingDefaultCacheNameBlogManagerImpl.class, bean.getClass());
+    assertNotEquals(
+        "Guice should return an intercepted subclass",
+        UsingDefaultCacheNameBlogManagerImpl.class,
+        bean.getClass());
   }
 
   @Test
   public void unwrapClassesAreNamedAndLoad() throws ClassNotFoundException {
-    for (String key : List.of("javax.cache.CacheManager", "javax.cache.Cache", "javax.cache.Cache.Entry")) {
+    for (String key :
+        List.of("javax.cache.CacheManager", "javax.cache.Cache", "javax.cache.Cache.Entry")) {
       String className = System.getProperty(key);
       assertNotNull("system property " + key, className);
       assertNotNull(Class.forName(className.trim()));
@@ -53,10 +57,12 @@ public class RunnerSelfCheckTest {
   public void excludeListHoldsOnlyTheCanary() throws IOException {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream("ExcludeList")) {
       assertNotNull("ExcludeList on the test classpath", in);
-      List<String> entries = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-          .lines().map(String::trim)
-          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-          .collect(Collectors.toList());
+      List<String> entries =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+              .lines()
+              .map(String::trim)
+              .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+              .collect(Collectors.toList());
       assertEquals(List.of(CANARY), entries);
     }
   }

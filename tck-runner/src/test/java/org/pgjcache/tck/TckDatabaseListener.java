@@ -12,8 +12,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * {@value #JDBC_URL}, {@value #USER} and {@value #PASSWORD}.
  *
  * <p>If {@value #JDBC_URL} is already set (for example {@code mvn ... -Dpgjcache.jdbc-url=...},
- * which Surefire passes on to the fork), that database is used as it is and nothing is created.
- * The work is done once per JVM even if the launcher opens several sessions.
+ * which Surefire passes on to the fork), that database is used as it is and nothing is created. The
+ * work is done once per JVM even if the launcher opens several sessions.
  */
 public final class TckDatabaseListener implements LauncherSessionListener {
 

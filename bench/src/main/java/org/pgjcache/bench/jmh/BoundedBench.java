@@ -24,9 +24,9 @@ import org.pgjcache.bench.peers.PgjcachePeer;
 
 /**
  * Issue 12: a {@code get} hit on a bounded pgjcache cache whose working set fits its bound (10,000
- * entries, {@code max-entries=10000}), beside Caffeine's JCache {@code get} on the same keys (unbounded,
- * as {@link GetBench} opens it, and bounded to 10,000 entries, whose reads pay for the same eviction
- * policy's bookkeeping); one thread, time per get, as {@link GetBench#get1}.
+ * entries, {@code max-entries=10000}), beside Caffeine's JCache {@code get} on the same keys
+ * (unbounded, as {@link GetBench} opens it, and bounded to 10,000 entries, whose reads pay for the
+ * same eviction policy's bookkeeping); one thread, time per get, as {@link GetBench#get1}.
  */
 @State(Scope.Benchmark)
 @Threads(1)
@@ -47,10 +47,11 @@ public class BoundedBench {
   @Setup(Level.Trial)
   public void open() {
     if (impl.equals(CAFFEINE_BOUNDED)) {
-      CachingProvider provider = Caching.getCachingProvider(
-          "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider");
-      boundedManager = provider.getCacheManager(provider.getDefaultURI(),
-          BoundedBench.class.getClassLoader());
+      CachingProvider provider =
+          Caching.getCachingProvider(
+              "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider");
+      boundedManager =
+          provider.getCacheManager(provider.getDefaultURI(), BoundedBench.class.getClassLoader());
       CaffeineConfiguration<Long, String> config = new CaffeineConfiguration<Long, String>();
       config.setTypes(Long.class, String.class);
       config.setStoreByValue(true);

@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 12: a {@code get} that misses a bounded cache's local tier and reads through to PostgreSQL (one
- * point select), to set beside {@link RawReadBench#pointSelect}: a cache of 10,000 rows bounded to one
- * entry per node, read with keys cycling over all of them, so that every get is a miss. The tier's
- * counters are logged at the end to show it.
+ * Issue 12: a {@code get} that misses a bounded cache's local tier and reads through to PostgreSQL
+ * (one point select), to set beside {@link RawReadBench#pointSelect}: a cache of 10,000 rows
+ * bounded to one entry per node, read with keys cycling over all of them, so that every get is a
+ * miss. The tier's counters are logged at the end to show it.
  */
 @State(Scope.Benchmark)
 @Threads(1)
@@ -45,8 +45,9 @@ public class BoundedMissBench {
     Properties properties = PgjcachePeer.properties(BenchDatabase.fresh("bounded_miss"));
     properties.setProperty("pgjcache.max-entries", "1");
     manager = PgjcachePeer.node(properties, "miss");
-    cache = manager.createCache("miss", new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class));
+    cache =
+        manager.createCache(
+            "miss", new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
     keys = Data.keys(GetBench.ENTRIES);
     CacheLoad.fill(cache, keys, Data.values(GetBench.ENTRIES, 0));
     Prewarm.gets(cache, keys);

@@ -20,9 +20,9 @@ import org.pgjcache.bench.Data;
 import org.pgjcache.bench.peers.Peer;
 
 /**
- * Workload 3: {@code putAll}, {@code getAll} and {@code removeAll} of 1,000 entries, one thread. putAll
- * overwrites existing keys with alternating values; removeAll finds all 1,000 present (they are put back
- * before each call, outside the measured time).
+ * Workload 3: {@code putAll}, {@code getAll} and {@code removeAll} of 1,000 entries, one thread.
+ * putAll overwrites existing keys with alternating values; removeAll finds all 1,000 present (they
+ * are put back before each call, outside the measured time).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,8 +47,10 @@ public class BulkBench {
     cache = peer.cache("bulk", Long.class, String.class);
     Long[] all = Data.keys(BATCH);
     keys = Data.keySet(all, 0, BATCH);
-    maps = List.of(Data.map(all, Data.values(BATCH, 0), 0, BATCH),
-        Data.map(all, Data.values(BATCH, 1), 0, BATCH));
+    maps =
+        List.of(
+            Data.map(all, Data.values(BATCH, 0), 0, BATCH),
+            Data.map(all, Data.values(BATCH, 1), 0, BATCH));
     cache.putAll(maps.get(0));
     Prewarm.repeat(10, () -> cache.getAll(keys));
     Prewarm.repeat(10, () -> cache.putAll(maps.get(0)));

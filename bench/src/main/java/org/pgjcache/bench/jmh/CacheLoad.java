@@ -9,8 +9,7 @@ final class CacheLoad {
 
   private static final int CHUNK = 1_000;
 
-  private CacheLoad() {
-  }
+  private CacheLoad() {}
 
   static void fill(Cache<Long, String> cache, Long[] keys, String[] values) {
     for (int from = 0; from < keys.length; from += CHUNK) {

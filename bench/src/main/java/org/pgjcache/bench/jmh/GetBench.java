@@ -28,8 +28,12 @@ import org.pgjcache.bench.peers.Peer;
 public class GetBench {
 
   static final int ENTRIES = 10_000;
-  /** Readers of {@link #rw} read slices of the first 8,000 keys; the writer writes the last 2,000. */
+
+  /**
+   * Readers of {@link #rw} read slices of the first 8,000 keys; the writer writes the last 2,000.
+   */
   static final int READER_SLICE = 2_000;
+
   static final int WRITER_FROM = 8_000;
 
   @Param({Peer.PGJCACHE, Peer.CAFFEINE, Peer.REDISSON, Peer.HAZELCAST})

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.pgjcache.bench.peers.Peer;
 
 /**
- * Workload 4: {@code invoke} incrementing one hot key from 8 threads: every call must see the previous
- * one's result, so this measures the atomic read-modify-write path under full contention.
+ * Workload 4: {@code invoke} incrementing one hot key from 8 threads: every call must see the
+ * previous one's result, so this measures the atomic read-modify-write path under full contention.
  */
 @State(Scope.Benchmark)
 public class InvokeBench {

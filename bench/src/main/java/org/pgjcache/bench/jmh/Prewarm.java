@@ -4,16 +4,16 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 
 /**
- * One pass of a benchmark's own operation during set-up, bounded in time. JMH's warm-up is the same short
- * time for every peer, which is thousands of calls for the fast ones but only hundreds for a client whose
- * first calls take milliseconds (Redisson's first gets do); this gives every peer a comparable start.
+ * One pass of a benchmark's own operation during set-up, bounded in time. JMH's warm-up is the same
+ * short time for every peer, which is thousands of calls for the fast ones but only hundreds for a
+ * client whose first calls take milliseconds (Redisson's first gets do); this gives every peer a
+ * comparable start.
  */
 final class Prewarm {
 
   static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-  private Prewarm() {
-  }
+  private Prewarm() {}
 
   static void gets(Cache<Long, String> cache, Long[] keys) {
     long deadline = System.nanoTime() + BUDGET_NANOS;

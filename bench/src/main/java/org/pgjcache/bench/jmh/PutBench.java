@@ -18,10 +18,10 @@ import org.pgjcache.bench.Data;
 import org.pgjcache.bench.peers.Peer;
 
 /**
- * Workload 2: {@code put} of an existing key. One thread in sample mode (latency percentiles), and 8 and
- * 16 threads for throughput; 8 threads in sample mode too, for the tail latency of concurrent puts (issue
- * 14, point 5). Each thread overwrites its own 64 keys, so rows are not contended and only the commit path
- * is.
+ * Workload 2: {@code put} of an existing key. One thread in sample mode (latency percentiles), and
+ * 8 and 16 threads for throughput; 8 threads in sample mode too, for the tail latency of concurrent
+ * puts (issue 14, point 5). Each thread overwrites its own 64 keys, so rows are not contended and
+ * only the commit path is.
  */
 @State(Scope.Benchmark)
 public class PutBench {

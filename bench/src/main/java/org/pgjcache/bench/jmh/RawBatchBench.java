@@ -20,13 +20,14 @@ import org.openjdk.jmh.annotations.Threads;
 import org.pgjcache.bench.RawRows;
 
 /**
- * The ceiling of workload 2 with many threads: the most puts per second any write combiner could reach
- * here. N threads that each wait for their own put to commit can have at most N puts in flight, so at
- * best every commit carries N rows. This benchmark is that best case with nothing in front of the
- * database: one connection, in a tight loop, committing {@code rows} rows per statement, each row with its
- * own {@code pg_notify} (what pgjcache's combined puts do), on the table of {@link RawTable}. A score is
- * commits per second; rows per second are {@code rows} times that. A target above this ceiling cannot be
- * met by any client of this server, whatever it does before it calls PostgreSQL.
+ * The ceiling of workload 2 with many threads: the most puts per second any write combiner could
+ * reach here. N threads that each wait for their own put to commit can have at most N puts in
+ * flight, so at best every commit carries N rows. This benchmark is that best case with nothing in
+ * front of the database: one connection, in a tight loop, committing {@code rows} rows per
+ * statement, each row with its own {@code pg_notify} (what pgjcache's combined puts do), on the
+ * table of {@link RawTable}. A score is commits per second; rows per second are {@code rows} times
+ * that. A target above this ceiling cannot be met by any client of this server, whatever it does
+ * before it calls PostgreSQL.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,14 +35,17 @@ import org.pgjcache.bench.RawRows;
 @Threads(1)
 public class RawBatchBench {
 
-  static final String BATCH = "with input as (select * from unnest(?::text[], ?::bytea[], ?::text[],"
-      + " ?::text[]) with ordinality as i(key, value, head, tail, ord)),"
-      + " w as (insert into raw_entries (cache, key, value, rev)"
-      + " select '" + RawTable.CACHE + "', key, value, nextval('raw_rev') from input"
-      + " order by key collate \"C\" on conflict (cache, key) do update"
-      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now() returning key, rev)"
-      + " select i.ord, w.rev, pg_notify(?, i.head || w.rev || i.tail)"
-      + " from w join input i on i.key = w.key order by i.ord";
+  static final String BATCH =
+      "with input as (select * from unnest(?::text[], ?::bytea[], ?::text[],"
+          + " ?::text[]) with ordinality as i(key, value, head, tail, ord)),"
+          + " w as (insert into raw_entries (cache, key, value, rev)"
+          + " select '"
+          + RawTable.CACHE
+          + "', key, value, nextval('raw_rev') from input"
+          + " order by key collate \"C\" on conflict (cache, key) do update"
+          + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now() returning key, rev)"
+          + " select i.ord, w.rev, pg_notify(?, i.head || w.rev || i.tail)"
+          + " from w join input i on i.key = w.key order by i.ord";
 
   /** Rows per commit: the threads of {@code PutBench.put8} and {@code put16}. */
   @Param({"8", "16"})
@@ -49,8 +53,10 @@ public class RawBatchBench {
 
   RawTable table;
   RawRows written;
+
   /** One head per row, as pgjcache's combined puts bind them (every head is a put's). */
   String[] heads;
+
   int generation;
 
   @Setup(Level.Trial)
@@ -70,7 +76,8 @@ public class RawBatchBench {
   @Benchmark
   public long commit() throws SQLException {
     generation ^= 1;
-    try (Connection c = table.pool.getConnection(); PreparedStatement ps = c.prepareStatement(BATCH)) {
+    try (Connection c = table.pool.getConnection();
+        PreparedStatement ps = c.prepareStatement(BATCH)) {
       ps.setArray(1, c.createArrayOf("text", written.keys));
       ps.setArray(2, c.createArrayOf("bytea", written.values[generation]));
       ps.setArray(3, c.createArrayOf("text", heads));

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.pgjcache.bench.RawRows;
 
 /**
- * The physical limits of workloads 1 and 3: a point select by primary key (what a get would cost without
- * a replica), and a bulk upsert of 1,000 rows with {@code unnest} in one statement.
+ * The physical limits of workloads 1 and 3: a point select by primary key (what a get would cost
+ * without a replica), and a bulk upsert of 1,000 rows with {@code unnest} in one statement.
  */
 @State(Scope.Benchmark)
 @Threads(1)

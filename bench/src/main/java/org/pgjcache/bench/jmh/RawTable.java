@@ -13,10 +13,10 @@ import org.pgjcache.backend.postgres.listen.NotificationHandler;
 import org.pgjcache.bench.BenchDatabase;
 
 /**
- * The physical limit: a table shaped like pgjcache's (text key, bytea value, revision from a sequence,
- * timestamps, the same indexes), written and read with plain JDBC through HikariCP, and one event-driven
- * LISTEN connection draining the channel as a pgjcache node would. Keys, values and NOTIFY payloads have
- * the sizes pgjcache's own have.
+ * The physical limit: a table shaped like pgjcache's (text key, bytea value, revision from a
+ * sequence, timestamps, the same indexes), written and read with plain JDBC through HikariCP, and
+ * one event-driven LISTEN connection draining the channel as a pgjcache node would. Keys, values
+ * and NOTIFY payloads have the sizes pgjcache's own have.
  */
 final class RawTable implements AutoCloseable {
 
@@ -24,16 +24,21 @@ final class RawTable implements AutoCloseable {
   static final String CHANNEL = "raw_changes";
   static final int POOL = 16;
 
-  static final String UPSERT = "insert into raw_entries (cache, key, value, rev)"
-      + " values (?, ?, ?, nextval('raw_rev')) on conflict (cache, key) do update"
-      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
-  static final String UPSERT_NOTIFY = "with w as (" + UPSERT + " returning rev)"
-      + " select rev, pg_notify(?, ? || rev || ?) from w";
+  static final String UPSERT =
+      "insert into raw_entries (cache, key, value, rev)"
+          + " values (?, ?, ?, nextval('raw_rev')) on conflict (cache, key) do update"
+          + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
+  static final String UPSERT_NOTIFY =
+      "with w as ("
+          + UPSERT
+          + " returning rev)"
+          + " select rev, pg_notify(?, ? || rev || ?) from w";
   static final String SELECT = "select value, rev from raw_entries where cache = ? and key = ?";
-  static final String BULK = "insert into raw_entries (cache, key, value, rev)"
-      + " select ?, k, v, nextval('raw_rev') from unnest(?::text[], ?::bytea[]) as t(k, v)"
-      + " on conflict (cache, key) do update"
-      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
+  static final String BULK =
+      "insert into raw_entries (cache, key, value, rev)"
+          + " select ?, k, v, nextval('raw_rev') from unnest(?::text[], ?::bytea[]) as t(k, v)"
+          + " on conflict (cache, key) do update"
+          + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()";
 
   final HikariDataSource pool;
   private final ListenConnection listener;
@@ -47,19 +52,25 @@ final class RawTable implements AutoCloseable {
     config.setMaximumPoolSize(POOL);
     config.setMinimumIdle(POOL);
     pool = new HikariDataSource(config);
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
       st.execute("create sequence raw_rev");
-      st.execute("create table raw_entries (cache text not null, key text not null, value bytea,"
-          + " rev bigint not null, expires_at timestamptz,"
-          + " updated_at timestamptz not null default now(), primary key (cache, key))");
-      st.execute("create index raw_entries_expiry on raw_entries (expires_at)"
-          + " where expires_at is not null and value is not null");
+      st.execute(
+          "create table raw_entries (cache text not null, key text not null, value bytea,"
+              + " rev bigint not null, expires_at timestamptz,"
+              + " updated_at timestamptz not null default now(), primary key (cache, key))");
+      st.execute(
+          "create index raw_entries_expiry on raw_entries (expires_at)"
+              + " where expires_at is not null and value is not null");
       st.execute("create index raw_entries_rev on raw_entries (cache, rev)");
-      st.execute("create index raw_entries_tombstones on raw_entries (updated_at)"
-          + " where value is null");
-      listener = ListenConnection.open(
-          ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()), Duration.ofSeconds(10),
-          new Drain());
+      st.execute(
+          "create index raw_entries_tombstones on raw_entries (updated_at)"
+              + " where value is null");
+      listener =
+          ListenConnection.open(
+              ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()),
+              Duration.ofSeconds(10),
+              new Drain());
       listener.listen(CHANNEL, Duration.ofSeconds(10));
     } catch (SQLException | IOException e) {
       pool.close();

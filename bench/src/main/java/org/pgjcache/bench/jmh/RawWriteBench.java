@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.pgjcache.bench.RawRows;
 
 /**
- * The physical limit of workload 2: one commit per write, as a single-row upsert, and as an upsert plus
- * {@code pg_notify} in the same statement (what pgjcache's put does). Same threads and key layout as
- * {@link PutBench}.
+ * The physical limit of workload 2: one commit per write, as a single-row upsert, and as an upsert
+ * plus {@code pg_notify} in the same statement (what pgjcache's put does). Same threads and key
+ * layout as {@link PutBench}.
  */
 @State(Scope.Benchmark)
 public class RawWriteBench {
@@ -52,7 +52,8 @@ public class RawWriteBench {
   void write(int index, int generation) throws SQLException {
     boolean notify = op.equals("upsert-notify");
     try (Connection c = table.pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(notify ? RawTable.UPSERT_NOTIFY : RawTable.UPSERT)) {
+        PreparedStatement ps =
+            c.prepareStatement(notify ? RawTable.UPSERT_NOTIFY : RawTable.UPSERT)) {
       ps.setString(1, RawTable.CACHE);
       ps.setString(2, rows.keys[index]);
       ps.setBytes(3, rows.values[generation][index]);

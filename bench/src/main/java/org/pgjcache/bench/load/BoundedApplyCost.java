@@ -6,25 +6,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a bounded replica pays, in this JVM alone, for the changes other nodes notify: applying a change
- * of a key it holds, and of a key it does not hold (which it inserts, evicting another entry), next to
- * a full replica applying the same changes and a bounded replica's hit. It measures the choice to hold
- * every notified change rather than drop the ones for keys not held: the insert must cost little beside
- * the notification's own delivery (tens of microseconds).
+ * What a bounded replica pays, in this JVM alone, for the changes other nodes notify: applying a
+ * change of a key it holds, and of a key it does not hold (which it inserts, evicting another
+ * entry), next to a full replica applying the same changes and a bounded replica's hit. It measures
+ * the choice to hold every notified change rather than drop the ones for keys not held: the insert
+ * must cost little beside the notification's own delivery (tens of microseconds).
  *
- * <p>Arguments: {@code ROUNDS MILLIONS} (e.g. {@code 5 2}): rounds of each way alternate, each applying
- * that many million changes on one thread over a bounded replica of 10,000 entries.
+ * <p>Arguments: {@code ROUNDS MILLIONS} (e.g. {@code 5 2}): rounds of each way alternate, each
+ * applying that many million changes on one thread over a bounded replica of 10,000 entries.
  */
 public final class BoundedApplyCost {
 
   private static final Logger LOG = LoggerFactory.getLogger(BoundedApplyCost.class);
   private static final int BOUND = 10_000;
   private static final long ETERNAL = Long.MAX_VALUE;
-  private static final String[] WAYS = {"bounded, held key", "bounded, key not held",
-      "full, key held", "bounded, hit"};
+  private static final String[] WAYS = {
+    "bounded, held key", "bounded, key not held", "full, key held", "bounded, hit"
+  };
 
-  private BoundedApplyCost() {
-  }
+  private BoundedApplyCost() {}
 
   public static void main(String[] args) {
     java.util.List<String> plain = LoadPrograms.arguments(args);

@@ -9,12 +9,11 @@ import org.pgjcache.bench.BenchDatabase;
 /** What every load program does before it measures: read its arguments, make the server durable. */
 final class LoadPrograms {
 
-  private LoadPrograms() {
-  }
+  private LoadPrograms() {}
 
   /**
-   * The program's own arguments: the {@code bench} profile also passes {@code -results DIR}, which the
-   * suite uses and the load programs do not.
+   * The program's own arguments: the {@code bench} profile also passes {@code -results DIR}, which
+   * the suite uses and the load programs do not.
    */
   static List<String> arguments(String[] args) {
     List<String> own = new ArrayList<>();
@@ -29,12 +28,12 @@ final class LoadPrograms {
   }
 
   /** How many rounds a comparison program alternates, and how long each lasts. */
-  record Rounds(int count, int seconds) {
-  }
+  record Rounds(int count, int seconds) {}
 
   /**
    * The arguments {@code ROUNDS SECONDS} of a program that alternates rounds of several ways (each
-   * optional, 3-s rounds by default), after which the server is made durable: such programs start alike.
+   * optional, 3-s rounds by default), after which the server is made durable: such programs start
+   * alike.
    */
   static Rounds rounds(String[] args, int defaultCount) {
     List<String> plain = arguments(args);
@@ -56,11 +55,17 @@ final class LoadPrograms {
 
   /** A table of pgjcache's shape: its columns and its indexes. */
   static void createEntriesTable(Statement st, String table) throws SQLException {
-    st.execute("create table " + table + " (cache text not null, key text not null,"
-        + " value bytea, rev bigint not null, expires_at timestamptz,"
-        + " updated_at timestamptz not null default now(), primary key (cache, key))");
-    st.execute("create index on " + table + " (expires_at)"
-        + " where expires_at is not null and value is not null");
+    st.execute(
+        "create table "
+            + table
+            + " (cache text not null, key text not null,"
+            + " value bytea, rev bigint not null, expires_at timestamptz,"
+            + " updated_at timestamptz not null default now(), primary key (cache, key))");
+    st.execute(
+        "create index on "
+            + table
+            + " (expires_at)"
+            + " where expires_at is not null and value is not null");
     st.execute("create index on " + table + " (cache, rev)");
     st.execute("create index on " + table + " (updated_at) where value is null");
   }

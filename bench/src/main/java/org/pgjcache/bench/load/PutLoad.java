@@ -13,22 +13,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code put} from N threads on keys of their own (the shape of {@code PutBench}) for several rounds,
- * printing puts per second and this JVM's CPU time per put for each round. JMH's short iterations
- * cannot show whether a change to the write path moves throughput on a noisy 2-core machine; several
- * longer rounds side by side can, and the CPU per put tells a latency limit from a CPU limit.
+ * {@code put} from N threads on keys of their own (the shape of {@code PutBench}) for several
+ * rounds, printing puts per second and this JVM's CPU time per put for each round. JMH's short
+ * iterations cannot show whether a change to the write path moves throughput on a noisy 2-core
+ * machine; several longer rounds side by side can, and the CPU per put tells a latency limit from a
+ * CPU limit.
  *
  * <p>Arguments: {@code IMPL THREADS SECONDS ROUNDS} (e.g. {@code pgjcache 8 4 5}). On the embedded
- * server the durability settings are those of the suite ({@code fsync} on); {@code -Dbench.db.url} names
- * another server.
+ * server the durability settings are those of the suite ({@code fsync} on); {@code -Dbench.db.url}
+ * names another server.
  */
 public final class PutLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(PutLoad.class);
   private static final int KEYS_PER_THREAD = 64;
 
-  private PutLoad() {
-  }
+  private PutLoad() {}
 
   public static void main(String[] args) throws Exception {
     List<String> plain = LoadPrograms.arguments(args);
@@ -46,8 +46,9 @@ public final class PutLoad {
     System.exit(0);
   }
 
-  private static void run(Cache<Long, String> cache, String impl, int threads, int seconds,
-      int rounds) throws InterruptedException {
+  private static void run(
+      Cache<Long, String> cache, String impl, int threads, int seconds, int rounds)
+      throws InterruptedException {
     int entries = threads * KEYS_PER_THREAD;
     Long[] keys = Data.keys(entries);
     String[][] values = {Data.values(entries, 0), Data.values(entries, 1)};
@@ -62,18 +63,21 @@ public final class PutLoad {
       List<Thread> writers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int from = t * KEYS_PER_THREAD;
-        Thread writer = new Thread(() -> {
-          int next = 0;
-          int generation = 1;
-          while (!stop.get()) {
-            cache.put(keys[from + next], values[generation][from + next]);
-            puts.increment();
-            if (++next == KEYS_PER_THREAD) {
-              next = 0;
-              generation ^= 1;
-            }
-          }
-        }, "put-load-" + t);
+        Thread writer =
+            new Thread(
+                () -> {
+                  int next = 0;
+                  int generation = 1;
+                  while (!stop.get()) {
+                    cache.put(keys[from + next], values[generation][from + next]);
+                    puts.increment();
+                    if (++next == KEYS_PER_THREAD) {
+                      next = 0;
+                      generation ^= 1;
+                    }
+                  }
+                },
+                "put-load-" + t);
         writers.add(writer);
       }
       long cpu0 = os.getProcessCpuTime();
@@ -87,8 +91,10 @@ public final class PutLoad {
       double elapsed = (System.nanoTime() - t0) / 1e9;
       double cpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
       long n = puts.sum();
-      LOG.info(String.format("%s, %d threads, round %d: %,.0f puts/s, %.1f µs of this JVM's CPU per put",
-          impl, threads, round, n / elapsed, cpuMicros / Math.max(1, n)));
+      LOG.info(
+          String.format(
+              "%s, %d threads, round %d: %,.0f puts/s, %.1f µs of this JVM's CPU per put",
+              impl, threads, round, n / elapsed, cpuMicros / Math.max(1, n)));
     }
   }
 }

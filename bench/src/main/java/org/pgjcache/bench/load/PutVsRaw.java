@@ -19,34 +19,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single put, one thread, three ways in alternating rounds in one JVM on one database: pgjcache's
- * {@code Cache.put}; the raw upsert + NOTIFY of {@code RawWriteBench} through HikariCP; and pgjcache's own
- * put statement sent directly through the same pool. The JMH suite measures the first two in separate
- * JVMs minutes apart, where a checkpoint or a busy JIT compiler can land on either; here both see the same
- * moment, and the third tells the statement's share from the JVM's.
+ * {@code Cache.put}; the raw upsert + NOTIFY of {@code RawWriteBench} through HikariCP; and
+ * pgjcache's own put statement sent directly through the same pool. The JMH suite measures the
+ * first two in separate JVMs minutes apart, where a checkpoint or a busy JIT compiler can land on
+ * either; here both see the same moment, and the third tells the statement's share from the JVM's.
  *
- * <p>Arguments: {@code ROUNDS SECONDS} (e.g. {@code 6 3}); a first round warms up and is not counted. On the
- * embedded server the durability settings are those of the suite ({@code fsync} on).
+ * <p>Arguments: {@code ROUNDS SECONDS} (e.g. {@code 6 3}); a first round warms up and is not
+ * counted. On the embedded server the durability settings are those of the suite ({@code fsync}
+ * on).
  */
 public final class PutVsRaw {
 
   private static final Logger LOG = LoggerFactory.getLogger(PutVsRaw.class);
   private static final int KEYS = 64;
   private static final String CHANNEL = "pgjcache_changes";
-  private static final String RAW = "with w as (insert into raw_entries (cache, key, value, rev)"
-      + " values (?, ?, ?, nextval('raw_rev')) on conflict (cache, key) do update"
-      + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()"
-      + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
-  /** pgjcache's put statement on its default table (as {@code Sql} builds it). */
-  private static final String OURS = "with w as (insert into public.pgjcache_entries"
-      + " (cache, key, value, rev, expires_at) values (?, ?, ?, nextval('public.pgjcache_entries_rev'),"
-      + " (case when ?::bigint = " + Long.MAX_VALUE + " then null else to_timestamp(?::bigint / 1000.0)"
-      + " end)) on conflict (cache, key) do update set value = excluded.value,"
-      + " rev = nextval('public.pgjcache_entries_rev'), expires_at = excluded.expires_at,"
-      + " updated_at = now() returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
-  private static final String[] WAYS = {"pgjcache put", "raw upsert + NOTIFY", "pgjcache's statement"};
+  private static final String RAW =
+      "with w as (insert into raw_entries (cache, key, value, rev)"
+          + " values (?, ?, ?, nextval('raw_rev')) on conflict (cache, key) do update"
+          + " set value = excluded.value, rev = nextval('raw_rev'), updated_at = now()"
+          + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
 
-  private PutVsRaw() {
-  }
+  /** pgjcache's put statement on its default table (as {@code Sql} builds it). */
+  private static final String OURS =
+      "with w as (insert into public.pgjcache_entries"
+          + " (cache, key, value, rev, expires_at) values (?, ?, ?, nextval('public.pgjcache_entries_rev'),"
+          + " (case when ?::bigint = "
+          + Long.MAX_VALUE
+          + " then null else to_timestamp(?::bigint / 1000.0)"
+          + " end)) on conflict (cache, key) do update set value = excluded.value,"
+          + " rev = nextval('public.pgjcache_entries_rev'), expires_at = excluded.expires_at,"
+          + " updated_at = now() returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+
+  private static final String[] WAYS = {
+    "pgjcache put", "raw upsert + NOTIFY", "pgjcache's statement"
+  };
+
+  private PutVsRaw() {}
 
   public static void main(String[] args) throws Exception {
     LoadPrograms.Rounds r = LoadPrograms.rounds(args, 6);
@@ -60,9 +68,11 @@ public final class PutVsRaw {
     config.setPassword(db.password());
     config.setMaximumPoolSize(2);
     try (HikariDataSource pool = new HikariDataSource(config)) {
-      Cache<Long, String> cache = manager.createCache("put",
-          new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
-      try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      Cache<Long, String> cache =
+          manager.createCache(
+              "put", new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
+      try (Connection c = pool.getConnection();
+          Statement st = c.createStatement()) {
         st.execute("create sequence raw_rev");
         LoadPrograms.createEntriesTable(st, "raw_entries");
       }
@@ -74,21 +84,32 @@ public final class PutVsRaw {
           if (round > 0) {
             sums[way] += micros;
           }
-          LOG.info(String.format("round %d%s, %s: %.1f µs", round, round == 0 ? " (warm-up)" : "",
-              WAYS[way], micros));
+          LOG.info(
+              String.format(
+                  "round %d%s, %s: %.1f µs",
+                  round, round == 0 ? " (warm-up)" : "", WAYS[way], micros));
         }
       }
-      LOG.info(String.format("means over %d rounds: %s %.1f µs, %s %.1f µs (%.2f×), %s %.1f µs",
-          rounds, WAYS[0], sums[0] / rounds, WAYS[1], sums[1] / rounds, sums[0] / sums[1], WAYS[2],
-          sums[2] / rounds));
+      LOG.info(
+          String.format(
+              "means over %d rounds: %s %.1f µs, %s %.1f µs (%.2f×), %s %.1f µs",
+              rounds,
+              WAYS[0],
+              sums[0] / rounds,
+              WAYS[1],
+              sums[1] / rounds,
+              sums[0] / sums[1],
+              WAYS[2],
+              sums[2] / rounds));
     }
     manager.close();
     System.exit(0);
   }
 
   /** One round of one way; returns the mean time per put in µs. */
-  private static double round(int way, Cache<Long, String> cache, HikariDataSource pool,
-      Writes w, int seconds) throws SQLException {
+  private static double round(
+      int way, Cache<Long, String> cache, HikariDataSource pool, Writes w, int seconds)
+      throws SQLException {
     long count = 0;
     long start = System.nanoTime();
     long end = start + seconds * 1_000_000_000L;
@@ -108,7 +129,8 @@ public final class PutVsRaw {
 
   private static void statement(HikariDataSource pool, boolean raw, Writes w, int i, int g)
       throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(raw ? RAW : OURS)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement(raw ? RAW : OURS)) {
       int p = 1;
       ps.setString(p++, raw ? "raw" : "direct");
       ps.setString(p++, w.rows.keys[i]);

@@ -14,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What pgjcache's hand-edit trigger costs a single put: the raw upsert + NOTIFY of {@code RawWriteBench},
- * one thread, on two tables of pgjcache's shape, one of them with a {@code BEFORE UPDATE} trigger like
- * pgjcache's (it gives rows edited by hand a new revision). Rounds of the two alternate in one JVM, so
- * the host's mood changes both alike; the program prints each round and the means.
+ * What pgjcache's hand-edit trigger costs a single put: the raw upsert + NOTIFY of {@code
+ * RawWriteBench}, one thread, on two tables of pgjcache's shape, one of them with a {@code BEFORE
+ * UPDATE} trigger like pgjcache's (it gives rows edited by hand a new revision). Rounds of the two
+ * alternate in one JVM, so the host's mood changes both alike; the program prints each round and
+ * the means.
  *
- * <p>Arguments: {@code ROUNDS SECONDS} (e.g. {@code 12 3}). On the embedded server the durability settings
- * are those of the suite ({@code fsync} on).
+ * <p>Arguments: {@code ROUNDS SECONDS} (e.g. {@code 12 3}). On the embedded server the durability
+ * settings are those of the suite ({@code fsync} on).
  */
 public final class TriggerCost {
 
@@ -31,8 +32,7 @@ public final class TriggerCost {
   private static final String PAYLOAD_TAIL =
       "|9223372036854775807|0f8fad5b-d9cb-469f-a165-70867728950e|3|";
 
-  private TriggerCost() {
-  }
+  private TriggerCost() {}
 
   public static void main(String[] args) throws Exception {
     LoadPrograms.Rounds r = LoadPrograms.rounds(args, 12);
@@ -46,13 +46,15 @@ public final class TriggerCost {
         for (int t = 0; t < TABLES.size(); t++) {
           double micros = round(c, TABLES.get(t), seconds);
           sums[t] += micros;
-          LOG.info(String.format("round %d, %s: %.1f µs per upsert + NOTIFY", round, TABLES.get(t),
-              micros));
+          LOG.info(
+              String.format(
+                  "round %d, %s: %.1f µs per upsert + NOTIFY", round, TABLES.get(t), micros));
         }
       }
-      LOG.info(String.format("means over %d rounds: without the trigger %.1f µs, with it %.1f µs"
-          + " (%+.0f %%)", rounds, sums[0] / rounds, sums[1] / rounds,
-          100 * (sums[1] / sums[0] - 1)));
+      LOG.info(
+          String.format(
+              "means over %d rounds: without the trigger %.1f µs, with it %.1f µs" + " (%+.0f %%)",
+              rounds, sums[0] / rounds, sums[1] / rounds, 100 * (sums[1] / sums[0] - 1)));
     }
     System.exit(0);
   }
@@ -63,11 +65,13 @@ public final class TriggerCost {
       for (String table : TABLES) {
         LoadPrograms.createEntriesTable(st, table);
       }
-      st.execute("create function bump_rev() returns trigger language plpgsql as $f$ begin"
-          + " new.rev := nextval('entries_rev'); new.updated_at := now(); return new; end $f$");
-      st.execute("create trigger direct_sql before update on trigger_entries for each row"
-          + " when (new.rev = old.rev and new.value is distinct from old.value)"
-          + " execute procedure bump_rev()");
+      st.execute(
+          "create function bump_rev() returns trigger language plpgsql as $f$ begin"
+              + " new.rev := nextval('entries_rev'); new.updated_at := now(); return new; end $f$");
+      st.execute(
+          "create trigger direct_sql before update on trigger_entries for each row"
+              + " when (new.rev = old.rev and new.value is distinct from old.value)"
+              + " execute procedure bump_rev()");
     }
   }
 
@@ -75,10 +79,13 @@ public final class TriggerCost {
   private static double round(Connection c, String table, int seconds) throws SQLException {
     Long[] keys = Data.keys(KEYS);
     String[] values = Data.values(KEYS, 0);
-    String sql = "with w as (insert into " + table + " (cache, key, value, rev)"
-        + " values (?, ?, ?, nextval('entries_rev')) on conflict (cache, key) do update"
-        + " set value = excluded.value, rev = nextval('entries_rev'), updated_at = now()"
-        + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
+    String sql =
+        "with w as (insert into "
+            + table
+            + " (cache, key, value, rev)"
+            + " values (?, ?, ?, nextval('entries_rev')) on conflict (cache, key) do update"
+            + " set value = excluded.value, rev = nextval('entries_rev'), updated_at = now()"
+            + " returning rev) select rev, pg_notify(?, ? || rev || ?) from w";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       long count = 0;
       long start = System.nanoTime();

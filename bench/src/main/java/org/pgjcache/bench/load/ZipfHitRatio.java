@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 12: the hit ratio of a bounded pgjcache cache's local tier on a Zipf trace, beside Caffeine's own
- * bounded cache ({@code Caffeine.newBuilder().maximumSize(bound)}) fed the very same key sequence. The
- * cache holds {@code KEYS} rows written by SQL; pgjcache's figure comes from its local-tier counters
- * ({@link PgCache#localTier()}), every miss a read from PostgreSQL whose value is checked; Caffeine's
- * from its statistics, every miss a load.
+ * Issue 12: the hit ratio of a bounded pgjcache cache's local tier on a Zipf trace, beside
+ * Caffeine's own bounded cache ({@code Caffeine.newBuilder().maximumSize(bound)}) fed the very same
+ * key sequence. The cache holds {@code KEYS} rows written by SQL; pgjcache's figure comes from its
+ * local-tier counters ({@link PgCache#localTier()}), every miss a read from PostgreSQL whose value
+ * is checked; Caffeine's from its statistics, every miss a load.
  *
  * <p>Arguments: {@code KEYS REQUESTS BOUND S} (default {@code 1000000 1000000 10000 0.99}).
  */
@@ -28,8 +28,7 @@ public final class ZipfHitRatio {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZipfHitRatio.class);
 
-  private ZipfHitRatio() {
-  }
+  private ZipfHitRatio() {}
 
   public static void main(String[] args) throws Exception {
     List<String> plain = LoadPrograms.arguments(args);
@@ -44,15 +43,18 @@ public final class ZipfHitRatio {
       caffeine.get(key, SqlRows::value);
     }
     double caffeineRatio = caffeine.stats().hitRate();
-    LOG.info(String.format("Caffeine maximumSize(%d): hit ratio %.4f (%d hits, %d misses)", bound,
-        caffeineRatio, caffeine.stats().hitCount(), caffeine.stats().missCount()));
+    LOG.info(
+        String.format(
+            "Caffeine maximumSize(%d): hit ratio %.4f (%d hits, %d misses)",
+            bound, caffeineRatio, caffeine.stats().hitCount(), caffeine.stats().missCount()));
 
     BenchDatabase db = BenchDatabase.fresh("zipf");
     Properties properties = PgjcachePeer.properties(db);
     properties.setProperty("pgjcache.max-entries", Integer.toString(bound));
     try (CacheManager node = PgjcachePeer.node(properties, "zipf")) {
-      javax.cache.Cache<Long, String> cache = node.createCache("zipf",
-          new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
+      javax.cache.Cache<Long, String> cache =
+          node.createCache(
+              "zipf", new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
       LOG.info("{} rows written by SQL in {} ms", keys, SqlRows.fill(db, "zipf", keys));
       long t0 = System.nanoTime();
       for (long key : trace) {
@@ -63,12 +65,22 @@ public final class ZipfHitRatio {
       double seconds = (System.nanoTime() - t0) / 1e9;
       TierStats tier = cache.unwrap(PgCache.class).localTier();
       double ratio = (double) tier.hits() / (tier.hits() + tier.misses());
-      LOG.info(String.format("pgjcache max-entries=%d: hit ratio %.4f (%d hits, %d misses,"
-          + " %d evictions) in %.1f s", bound, ratio, tier.hits(), tier.misses(), tier.evictions(),
-          seconds));
-      LOG.info(String.format("Zipf s=%.2f over %d keys, %d requests, bound %d: pgjcache %.2f %%,"
-          + " Caffeine %.2f %%, difference %.2f points", s, keys, requests, bound, 100 * ratio,
-          100 * caffeineRatio, 100 * (ratio - caffeineRatio)));
+      LOG.info(
+          String.format(
+              "pgjcache max-entries=%d: hit ratio %.4f (%d hits, %d misses,"
+                  + " %d evictions) in %.1f s",
+              bound, ratio, tier.hits(), tier.misses(), tier.evictions(), seconds));
+      LOG.info(
+          String.format(
+              "Zipf s=%.2f over %d keys, %d requests, bound %d: pgjcache %.2f %%,"
+                  + " Caffeine %.2f %%, difference %.2f points",
+              s,
+              keys,
+              requests,
+              bound,
+              100 * ratio,
+              100 * caffeineRatio,
+              100 * (ratio - caffeineRatio)));
     }
     System.exit(0);
   }

@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 12: attaching a cache of 2,000,000 rows, bounded ({@code max-entries=10000}) against full. For
- * each: the time of {@code createCache} on a node whose pool and LISTEN connection are open, and the
- * heap it retains (difference after full collections) once attached; for the bounded node also once its
- * local tier is full (after reading twice the bound of distinct keys). Writes {@code bounded-attach.json}.
- * The rows are written by SQL ({@link SqlRows}); the full node needs a heap of several hundred MB (the
- * suite runs this with {@code -Xmx6g}).
+ * Issue 12: attaching a cache of 2,000,000 rows, bounded ({@code max-entries=10000}) against full.
+ * For each: the time of {@code createCache} on a node whose pool and LISTEN connection are open,
+ * and the heap it retains (difference after full collections) once attached; for the bounded node
+ * also once its local tier is full (after reading twice the bound of distinct keys). Writes {@code
+ * bounded-attach.json}. The rows are written by SQL ({@link SqlRows}); the full node needs a heap
+ * of several hundred MB (the suite runs this with {@code -Xmx6g}).
  *
  * <p>Arguments: {@code RESULTS [-quick]} (quick: 200,000 rows).
  */
@@ -33,14 +33,13 @@ public final class BoundedAttach {
   private static final int BOUND = 10_000;
   private static final int ROUNDS = 3;
 
-  private BoundedAttach() {
-  }
+  private BoundedAttach() {}
 
   public static void main(String[] args) throws Exception {
     Path results = Path.of(args.length > 0 ? args[0] : "results");
     int rows = List.of(args).contains("-quick") ? 200_000 : 2_000_000;
-    MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class);
+    MutableConfiguration<Long, String> config =
+        new MutableConfiguration<Long, String>().setTypes(Long.class, String.class);
     BenchDatabase db = BenchDatabase.fresh("bounded_attach");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", rows);
@@ -76,9 +75,17 @@ public final class BoundedAttach {
     out.put("boundedAttachMedianMillis", times.get(times.size() / 2));
     out.put("boundedAttachedHeapBytes", attachedBytes);
     out.put("boundedFullTierHeapBytes", fullTierBytes);
-    LOG.info(String.format("bounded: attached %d rows in %.1f ms (median of %d: %s); heap %.1f MB"
-        + " attached, %.1f MB with %d entries held", rows, times.get(times.size() / 2), ROUNDS, times,
-        attachedBytes / 1e6, fullTierBytes / 1e6, BOUND));
+    LOG.info(
+        String.format(
+            "bounded: attached %d rows in %.1f ms (median of %d: %s); heap %.1f MB"
+                + " attached, %.1f MB with %d entries held",
+            rows,
+            times.get(times.size() / 2),
+            ROUNDS,
+            times,
+            attachedBytes / 1e6,
+            fullTierBytes / 1e6,
+            BOUND));
 
     try (CacheManager node = PgjcachePeer.node(PgjcachePeer.properties(db), "full")) {
       node.createCache("warm-up", config);
@@ -91,11 +98,14 @@ public final class BoundedAttach {
       out.put("fullAttachMillis", millis);
       out.put("fullAttachedHeapBytes", bytes);
       out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-      LOG.info(String.format("full: attached %d rows in %.0f ms; heap %.1f MB (max heap %d MB)", rows,
-          millis, bytes / 1e6, Runtime.getRuntime().maxMemory() >> 20));
+      LOG.info(
+          String.format(
+              "full: attached %d rows in %.0f ms; heap %.1f MB (max heap %d MB)",
+              rows, millis, bytes / 1e6, Runtime.getRuntime().maxMemory() >> 20));
     }
     Files.createDirectories(results);
-    new ObjectMapper().writerWithDefaultPrettyPrinter()
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
         .writeValue(results.resolve("bounded-attach.json").toFile(), out);
     LOG.info("{}", out);
     System.exit(0);

@@ -5,13 +5,15 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** Heap in use after full collections: the difference of two readings is what was retained in between. */
+/**
+ * Heap in use after full collections: the difference of two readings is what was retained in
+ * between.
+ */
 final class Heap {
 
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
-  private Heap() {
-  }
+  private Heap() {}
 
   static long usedAfterGc() {
     long used = Long.MAX_VALUE;
@@ -23,7 +25,9 @@ final class Heap {
     return used;
   }
 
-  /** Bytes of an {@code Object[]} of {@code length} references (compressed oops, 16-byte header). */
+  /**
+   * Bytes of an {@code Object[]} of {@code length} references (compressed oops, 16-byte header).
+   */
   static long referenceArray(int length) {
     return align(16 + 4L * length);
   }

@@ -24,25 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Workload 6: what the replica costs per entry beyond its key and value, for 1,000,000 entries, and how
- * long a new node takes to attach a cache of 100,000 entries. Writes {@code memory.json}.
+ * Workload 6: what the replica costs per entry beyond its key and value, for 1,000,000 entries, and
+ * how long a new node takes to attach a cache of 100,000 entries. Writes {@code memory.json}.
  *
- * <p>Bytes per entry are heap differences after full collections. On the writing node the replica holds
- * the very key and value objects the caller passed (immutable types are not copied), and those objects
- * are kept alive by this program throughout, so the difference is pure overhead. A node that attaches
- * decodes keys and values of its own; its figure includes them, and the size of the data alone (measured
- * the same way) is subtracted. Caffeine's JCache and a plain {@code ConcurrentHashMap} are measured the
- * same way for scale, and so are a bounded replica (a writing node with {@code max-entries} as large
- * as the cache, so that it holds every entry: the overhead of the bounded tier) and Caffeine's own
- * bounded cache ({@code maximumSize}).
+ * <p>Bytes per entry are heap differences after full collections. On the writing node the replica
+ * holds the very key and value objects the caller passed (immutable types are not copied), and
+ * those objects are kept alive by this program throughout, so the difference is pure overhead. A
+ * node that attaches decodes keys and values of its own; its figure includes them, and the size of
+ * the data alone (measured the same way) is subtracted. Caffeine's JCache and a plain {@code
+ * ConcurrentHashMap} are measured the same way for scale, and so are a bounded replica (a writing
+ * node with {@code max-entries} as large as the cache, so that it holds every entry: the overhead
+ * of the bounded tier) and Caffeine's own bounded cache ({@code maximumSize}).
  */
 public final class ReplicaMemory {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaMemory.class);
   private static final int CHUNK = 10_000;
 
-  private ReplicaMemory() {
-  }
+  private ReplicaMemory() {}
 
   public static void main(String[] args) throws Exception {
     Path results = Path.of(args.length > 0 ? args[0] : "results");
@@ -67,15 +66,16 @@ public final class ReplicaMemory {
     out.put("caffeineOverheadBytesPerEntry", caffeine(keys, values));
 
     BenchDatabase db = BenchDatabase.fresh("memory");
-    MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class);
+    MutableConfiguration<Long, String> config =
+        new MutableConfiguration<Long, String>().setTypes(Long.class, String.class);
     CacheManager writer = PgjcachePeer.node(PgjcachePeer.properties(db), "writer");
     Cache<Long, String> written = writer.createCache("replica", config);
     long empty = Heap.usedAfterGc();
     fill(written, keys, values, entries);
     double writerOverhead = (double) (Heap.usedAfterGc() - empty) / entries;
     out.put("pgjcacheWriterOverheadBytesPerEntry", writerOverhead);
-    LOG.info("pgjcache writer node: {} bytes per entry beyond key and value",
+    LOG.info(
+        "pgjcache writer node: {} bytes per entry beyond key and value",
         String.format("%.1f", writerOverhead));
     writer.close();
 
@@ -90,8 +90,12 @@ public final class ReplicaMemory {
     long held = boundedCache.unwrap(PgCache.class).localTier().size();
     out.put("pgjcacheBoundedWriterOverheadBytesPerEntry", boundedOverhead);
     out.put("pgjcacheBoundedWriterHeld", held);
-    LOG.info("pgjcache bounded writer node (max-entries={}, {} held): {} bytes per entry beyond key"
-        + " and value", entries, held, String.format("%.1f", boundedOverhead));
+    LOG.info(
+        "pgjcache bounded writer node (max-entries={}, {} held): {} bytes per entry beyond key"
+            + " and value",
+        entries,
+        held,
+        String.format("%.1f", boundedOverhead));
     boundedWriter.destroyCache("bounded");
     boundedWriter.close();
 
@@ -105,9 +109,12 @@ public final class ReplicaMemory {
     out.put("pgjcacheAttachedNodeBytesPerEntry", attachedTotal);
     out.put("pgjcacheAttachedNodeOverheadBytesPerEntry", attachedTotal - dataPerEntry);
     out.put("attachMillisAllEntries", attachAllMillis);
-    LOG.info("pgjcache attached node: {} bytes per entry in all, {} beyond key and value;"
-        + " attached {} entries in {} ms", String.format("%.1f", attachedTotal),
-        String.format("%.1f", attachedTotal - dataPerEntry), entries,
+    LOG.info(
+        "pgjcache attached node: {} bytes per entry in all, {} beyond key and value;"
+            + " attached {} entries in {} ms",
+        String.format("%.1f", attachedTotal),
+        String.format("%.1f", attachedTotal - dataPerEntry),
+        entries,
         String.format("%.0f", attachAllMillis));
     reader.destroyCache("replica");
     reader.close();
@@ -115,7 +122,8 @@ public final class ReplicaMemory {
     out.put("attachEntries", attach);
     out.put("attachMillis", attachTimes(db, config, keys, values, attach));
     Files.createDirectories(results);
-    new ObjectMapper().writerWithDefaultPrettyPrinter()
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
         .writeValue(results.resolve("memory.json").toFile(), out);
     LOG.info("{}", out);
     // keys and values stay reachable until here, so the heap differences above exclude them
@@ -136,8 +144,10 @@ public final class ReplicaMemory {
       map.put(keys[i], values[i]);
     }
     double overhead = (double) (Heap.usedAfterGc() - before) / keys.length;
-    LOG.info("ConcurrentHashMap: {} bytes per entry beyond key and value ({} entries)",
-        String.format("%.1f", overhead), map.size());
+    LOG.info(
+        "ConcurrentHashMap: {} bytes per entry beyond key and value ({} entries)",
+        String.format("%.1f", overhead),
+        map.size());
     return overhead;
   }
 
@@ -151,23 +161,30 @@ public final class ReplicaMemory {
     }
     cache.cleanUp();
     double overhead = (double) (Heap.usedAfterGc() - before) / keys.length;
-    LOG.info("Caffeine maximumSize({}): {} bytes per entry beyond key and value ({} entries)",
-        keys.length, String.format("%.1f", overhead), cache.estimatedSize());
+    LOG.info(
+        "Caffeine maximumSize({}): {} bytes per entry beyond key and value ({} entries)",
+        keys.length,
+        String.format("%.1f", overhead),
+        cache.estimatedSize());
     return overhead;
   }
 
   private static double caffeine(Long[] keys, String[] values) {
-    CachingProvider provider = Caching.getCachingProvider(
-        "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider");
-    CacheManager manager = provider.getCacheManager(provider.getDefaultURI(),
-        ReplicaMemory.class.getClassLoader());
+    CachingProvider provider =
+        Caching.getCachingProvider(
+            "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider");
+    CacheManager manager =
+        provider.getCacheManager(provider.getDefaultURI(), ReplicaMemory.class.getClassLoader());
     try {
-      Cache<Long, String> cache = manager.createCache("memory",
-          new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
+      Cache<Long, String> cache =
+          manager.createCache(
+              "memory",
+              new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
       long before = Heap.usedAfterGc();
       fill(cache, keys, values, keys.length);
       double overhead = (double) (Heap.usedAfterGc() - before) / keys.length;
-      LOG.info("Caffeine JCache: {} bytes per entry beyond key and value",
+      LOG.info(
+          "Caffeine JCache: {} bytes per entry beyond key and value",
           String.format("%.1f", overhead));
       manager.destroyCache("memory");
       return overhead;
@@ -177,8 +194,12 @@ public final class ReplicaMemory {
   }
 
   /** Times {@code createCache} on fresh nodes (their pool and LISTEN connection already open). */
-  private static Map<String, Object> attachTimes(BenchDatabase db,
-      MutableConfiguration<Long, String> config, Long[] keys, String[] values, int count) {
+  private static Map<String, Object> attachTimes(
+      BenchDatabase db,
+      MutableConfiguration<Long, String> config,
+      Long[] keys,
+      String[] values,
+      int count) {
     CacheManager writer = PgjcachePeer.node(PgjcachePeer.properties(db), "attach-writer");
     fill(writer.createCache("attach", config), keys, values, count);
     List<Double> times = new ArrayList<>();
@@ -202,8 +223,12 @@ public final class ReplicaMemory {
     out.put("rounds", times);
     out.put("min", sorted[0]);
     out.put("median", sorted[sorted.length / 2]);
-    LOG.info("attaching {} entries: {} ms (median of {}), runs {}", count,
-        String.format("%.0f", sorted[sorted.length / 2]), times.size(), Arrays.toString(sorted));
+    LOG.info(
+        "attaching {} entries: {} ms (median of {}), runs {}",
+        count,
+        String.format("%.0f", sorted[sorted.length / 2]),
+        times.size(),
+        Arrays.toString(sorted));
     return out;
   }
 }

@@ -9,13 +9,12 @@ final class CaffeinePeer {
 
   static final String PROVIDER = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
 
-  private CaffeinePeer() {
-  }
+  private CaffeinePeer() {}
 
   static Peer open(String name) {
     CachingProvider provider = Caching.getCachingProvider(PROVIDER);
-    CacheManager manager = provider.getCacheManager(provider.getDefaultURI(),
-        CaffeinePeer.class.getClassLoader());
+    CacheManager manager =
+        provider.getCacheManager(provider.getDefaultURI(), CaffeinePeer.class.getClassLoader());
     return new Peer(name, manager, null);
   }
 }

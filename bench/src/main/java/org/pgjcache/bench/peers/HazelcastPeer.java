@@ -13,23 +13,25 @@ import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
 
 /**
- * Hazelcast's JCache on an embedded member: the distributed in-JVM peer. The member binds to the loopback
- * address only and joins nobody (no multicast, no TCP/IP members, no auto-detection, no phone-home).
+ * Hazelcast's JCache on an embedded member: the distributed in-JVM peer. The member binds to the
+ * loopback address only and joins nobody (no multicast, no TCP/IP members, no auto-detection, no
+ * phone-home).
  */
 final class HazelcastPeer {
 
   static final String PROVIDER = "com.hazelcast.cache.HazelcastMemberCachingProvider";
 
-  private HazelcastPeer() {
-  }
+  private HazelcastPeer() {}
 
   static Peer open(String name) {
     HazelcastInstance member = Hazelcast.newHazelcastInstance(loopbackConfig());
     try {
       CachingProvider provider = Caching.getCachingProvider(PROVIDER);
-      CacheManager manager = provider.getCacheManager(URI.create("hazelcast-bench-" + UUID.randomUUID()),
-          HazelcastPeer.class.getClassLoader(),
-          HazelcastCachingProvider.propertiesByInstanceItself(member));
+      CacheManager manager =
+          provider.getCacheManager(
+              URI.create("hazelcast-bench-" + UUID.randomUUID()),
+              HazelcastPeer.class.getClassLoader(),
+              HazelcastCachingProvider.propertiesByInstanceItself(member));
       return new Peer(name, manager, member::shutdown);
     } catch (RuntimeException e) {
       member.shutdown();

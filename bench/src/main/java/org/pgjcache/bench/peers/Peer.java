@@ -7,18 +7,21 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 
 /**
- * One JCache implementation under test, opened the way its users open it, so that every benchmark runs the
- * same code against each of them. A peer owns whatever it started (a database, a Hazelcast member, a Redis
- * client) and releases it on {@link #close()}.
+ * One JCache implementation under test, opened the way its users open it, so that every benchmark
+ * runs the same code against each of them. A peer owns whatever it started (a database, a Hazelcast
+ * member, a Redis client) and releases it on {@link #close()}.
  */
 public final class Peer implements AutoCloseable {
 
   /** pgjcache on PostgreSQL, default settings (every put commits with a WAL flush). */
   public static final String PGJCACHE = "pgjcache";
+
   /** pgjcache with {@code pgjcache.durability=relaxed} ({@code synchronous_commit = off}). */
   public static final String PGJCACHE_RELAXED = "pgjcache-relaxed";
+
   /** pgjcache with bounded replicas: {@code pgjcache.max-entries=10000} (issue 12). */
   public static final String PGJCACHE_BOUNDED = "pgjcache-bounded";
+
   public static final String CAFFEINE = "caffeine";
   public static final String REDISSON = "redisson";
   public static final String HAZELCAST = "hazelcast";
@@ -64,9 +67,8 @@ public final class Peer implements AutoCloseable {
 
   /** A new store-by-value cache of the given types, as {@code MutableConfiguration} defaults it. */
   public <K, V> Cache<K, V> cache(String cacheName, Class<K> keyType, Class<V> valueType) {
-    MutableConfiguration<K, V> configuration = new MutableConfiguration<K, V>()
-        .setTypes(keyType, valueType)
-        .setStoreByValue(true);
+    MutableConfiguration<K, V> configuration =
+        new MutableConfiguration<K, V>().setTypes(keyType, valueType).setStoreByValue(true);
     String unique = cacheName + "-" + Long.toHexString(System.nanoTime());
     Cache<K, V> cache = manager.createCache(unique, RedissonPeer.wrap(this, configuration));
     created.add(unique);

@@ -13,11 +13,11 @@ public final class PgjcachePeer {
 
   /** The provider's class name; several providers share the class path here. */
   public static final String PROVIDER = "org.pgjcache.spi.PgCachingProvider";
+
   /** The bound of {@link Peer#PGJCACHE_BOUNDED}'s caches. */
   public static final int BOUND = 10_000;
 
-  private PgjcachePeer() {
-  }
+  private PgjcachePeer() {}
 
   static Peer open(String name, boolean relaxed) {
     BenchDatabase db = BenchDatabase.fresh(name.replace('-', '_'));

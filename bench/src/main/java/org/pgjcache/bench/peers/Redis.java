@@ -9,15 +9,16 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Whether the Redis that Redisson is measured on answers, so a missing one skips rather than fails. */
+/**
+ * Whether the Redis that Redisson is measured on answers, so a missing one skips rather than fails.
+ */
 public final class Redis {
 
   public static final String HOST = "127.0.0.1";
   public static final int PORT = 6379;
   private static final Logger LOG = LoggerFactory.getLogger(Redis.class);
 
-  private Redis() {
-  }
+  private Redis() {}
 
   /** Sends PING and expects PONG within half a second. */
   public static boolean answers() {

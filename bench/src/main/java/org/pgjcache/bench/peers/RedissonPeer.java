@@ -14,8 +14,7 @@ final class RedissonPeer {
 
   static final String PROVIDER = "org.redisson.jcache.JCachingProvider";
 
-  private RedissonPeer() {
-  }
+  private RedissonPeer() {}
 
   static Peer open(String name) {
     if (!Redis.answers()) {
@@ -25,12 +24,14 @@ final class RedissonPeer {
     config.useSingleServer().setAddress("redis://" + Redis.HOST + ":" + Redis.PORT);
     RedissonClient client = Redisson.create(config);
     CachingProvider provider = Caching.getCachingProvider(PROVIDER);
-    CacheManager manager = provider.getCacheManager(provider.getDefaultURI(),
-        RedissonPeer.class.getClassLoader());
+    CacheManager manager =
+        provider.getCacheManager(provider.getDefaultURI(), RedissonPeer.class.getClassLoader());
     return new Peer(name, manager, new RedissonOwned(client));
   }
 
-  /** Redisson takes its client through its own configuration type; the others take the JCache one. */
+  /**
+   * Redisson takes its client through its own configuration type; the others take the JCache one.
+   */
   static <K, V> Configuration<K, V> wrap(Peer peer, Configuration<K, V> configuration) {
     if (peer.owned() instanceof RedissonOwned owned) {
       return RedissonConfiguration.fromInstance(owned.client, configuration);

@@ -23,11 +23,11 @@ import org.pgjcache.bench.BenchDatabase;
 import org.pgjcache.bench.Data;
 
 /**
- * What a listening backend costs PostgreSQL per notification when it listens on the notified channel, and
- * when it listens on another one (as a node would with a channel per cache group): bare event-driven LISTEN
- * connections that count what they hear, one writer committing {@code pg_notify} back to back, and the CPU
- * of the listening backends per notification. Issue 14, point 3: whether a separate channel spares the
- * server the wake-ups of nodes that do not have the cache.
+ * What a listening backend costs PostgreSQL per notification when it listens on the notified
+ * channel, and when it listens on another one (as a node would with a channel per cache group):
+ * bare event-driven LISTEN connections that count what they hear, one writer committing {@code
+ * pg_notify} back to back, and the CPU of the listening backends per notification. Issue 14, point
+ * 3: whether a separate channel spares the server the wake-ups of nodes that do not have the cache.
  *
  * <p>Arguments (optional): {@code -results DIR}, {@code -listeners 31}, {@code -seconds 5}.
  */
@@ -36,8 +36,7 @@ public final class ChannelCost {
   private static final String CHANNEL = "bench_channel_cost";
   private static final String OTHER = "bench_channel_cost_other";
 
-  private ChannelCost() {
-  }
+  private ChannelCost() {}
 
   public static void main(String[] args) throws Exception {
     List<String> a = List.of(args);
@@ -55,27 +54,29 @@ public final class ChannelCost {
     out.add(layout(db, listeners, CHANNEL, seconds));
     out.add(layout(db, listeners, OTHER, seconds));
     Files.createDirectories(results);
-    new ObjectMapper().writerWithDefaultPrettyPrinter()
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
         .writeValue(results.resolve("channel-cost.json").toFile(), out);
     System.exit(0);
   }
 
-  private static Map<String, Object> layout(BenchDatabase db, int listeners, String channel,
-      int seconds) throws Exception {
+  private static Map<String, Object> layout(
+      BenchDatabase db, int listeners, String channel, int seconds) throws Exception {
     LongAdder heard = new LongAdder();
     List<ListenConnection> connections = new ArrayList<>();
     ListenTarget target = ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password());
-    NotificationHandler handler = new NotificationHandler() {
-      @Override
-      public void onNotification(int backendPid, String ch, String payload) {
-        heard.increment();
-      }
+    NotificationHandler handler =
+        new NotificationHandler() {
+          @Override
+          public void onNotification(int backendPid, String ch, String payload) {
+            heard.increment();
+          }
 
-      @Override
-      public void onClosed(Throwable cause) {
-      }
-    };
-    try (Connection monitor = db.connect(); Connection writer = db.connect();
+          @Override
+          public void onClosed(Throwable cause) {}
+        };
+    try (Connection monitor = db.connect();
+        Connection writer = db.connect();
         PreparedStatement notify = writer.prepareStatement("select pg_notify(?, ?)")) {
       for (int i = 0; i < listeners; i++) {
         ListenConnection c = ListenConnection.open(target, Duration.ofSeconds(10), handler);
@@ -120,10 +121,13 @@ public final class ChannelCost {
       out.put("listenChannel", channel.equals(CHANNEL) ? "the notified one" : "another one");
       out.put("notifies", sent);
       out.put("notifiesPerSecond", sent / (elapsed / 1e9));
-      out.put("heardPerListener", listeners == 0 ? 0 : (heard.sum() - heardBefore) / (double) listeners);
+      out.put(
+          "heardPerListener",
+          listeners == 0 ? 0 : (heard.sum() - heardBefore) / (double) listeners);
       out.put("writerBackendCpuMicrosPerNotify", writerCpu / 1000.0 / sent);
       out.put("listeningBackendsCpuMicrosPerNotify", listenCpu / 1000.0 / sent);
-      out.put("perListeningBackendCpuMicrosPerNotify",
+      out.put(
+          "perListeningBackendCpuMicrosPerNotify",
           listeners == 0 ? null : listenCpu / 1000.0 / sent / listeners);
       System.out.println(out);
       return out;
@@ -135,7 +139,8 @@ public final class ChannelCost {
   }
 
   private static int pid(Connection c) throws java.sql.SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
       rs.next();
       return rs.getInt(1);
     }

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.pgjcache.bench.BenchDatabase;
 
-/** {@link ManyNodes}' handle on one {@link NodeHost} JVM: starts it, sends commands, reads replies. */
+/**
+ * {@link ManyNodes}' handle on one {@link NodeHost} JVM: starts it, sends commands, reads replies.
+ */
 final class HostProcess implements AutoCloseable {
 
   private final Process process;
@@ -24,25 +26,38 @@ final class HostProcess implements AutoCloseable {
   private HostProcess(Process process, int nodes, int withCache) {
     this.process = process;
     this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8));
+    this.replies =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.nodes = nodes;
     this.withCache = withCache;
   }
 
-  /** Starts a JVM with {@code nodes} nodes, the first {@code withCache} of them with the cache open. */
-  static HostProcess start(BenchDatabase db, int nodes, int withCache, String cache, String other,
-      int poolSize) throws IOException {
+  /**
+   * Starts a JVM with {@code nodes} nodes, the first {@code withCache} of them with the cache open.
+   */
+  static HostProcess start(
+      BenchDatabase db, int nodes, int withCache, String cache, String other, int poolSize)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-        NodeHost.class.getName(), db.jdbcUrl(), db.user(),
-        db.password() == null || db.password().isEmpty() ? "-" : db.password(),
-        Integer.toString(nodes), Integer.toString(withCache), cache, other,
-        Integer.toString(poolSize)));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    command.addAll(
+        List.of(
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            NodeHost.class.getName(),
+            db.jdbcUrl(),
+            db.user(),
+            db.password() == null || db.password().isEmpty() ? "-" : db.password(),
+            Integer.toString(nodes),
+            Integer.toString(withCache),
+            cache,
+            other,
+            Integer.toString(poolSize)));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(n -> n.startsWith("PGJCACHE_"));
     return new HostProcess(builder.start(), nodes, withCache);

@@ -18,17 +18,18 @@ import org.pgjcache.bench.Data;
 import org.pgjcache.bench.peers.PgjcachePeer;
 
 /**
- * Issue 14, point 3: what many listening nodes cost. PostgreSQL wakes every listening backend for every
- * notification, so with 1, 8 and 32 nodes (cache managers with {@code shared-backend=false}, the writer in
- * this JVM and the others {@value #DEFAULT_PER_JVM} to a {@link NodeHost} JVM) this measures the put
- * throughput of 8 threads on the writer, and the propagation from a put's return to the listener of every
- * other node, paced (one put every 1 ms) and back to back. A last layout has 32 nodes of which only 2 have
- * the cache open (the others another cache): what the others' JVMs spend on notifications they do not need.
- * Writes {@code many-nodes.json} to the results directory and prints a summary.
+ * Issue 14, point 3: what many listening nodes cost. PostgreSQL wakes every listening backend for
+ * every notification, so with 1, 8 and 32 nodes (cache managers with {@code shared-backend=false},
+ * the writer in this JVM and the others {@value #DEFAULT_PER_JVM} to a {@link NodeHost} JVM) this
+ * measures the put throughput of 8 threads on the writer, and the propagation from a put's return
+ * to the listener of every other node, paced (one put every 1 ms) and back to back. A last layout
+ * has 32 nodes of which only 2 have the cache open (the others another cache): what the others'
+ * JVMs spend on notifications they do not need. Writes {@code many-nodes.json} to the results
+ * directory and prints a summary.
  *
- * <p>Arguments (all optional): {@code -results DIR}, {@code -nodes 1,8,32}, {@code -opened 2} (0: skip
- * that layout), {@code -seconds 10} and {@code -warmup 5} (throughput), {@code -updates 2000} (per
- * propagation series), {@code -per-jvm 8}, {@code -pool 2} (pool size of the listening nodes).
+ * <p>Arguments (all optional): {@code -results DIR}, {@code -nodes 1,8,32}, {@code -opened 2} (0:
+ * skip that layout), {@code -seconds 10} and {@code -warmup 5} (throughput), {@code -updates 2000}
+ * (per propagation series), {@code -per-jvm 8}, {@code -pool 2} (pool size of the listening nodes).
  */
 public final class ManyNodes {
 
@@ -72,7 +73,8 @@ public final class ManyNodes {
     out.put("postgres", BenchDatabase.commitSettings(BenchDatabase.server()));
     out.put("layouts", layouts);
     Files.createDirectories(options.results);
-    new ObjectMapper().writerWithDefaultPrettyPrinter()
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
         .writeValue(options.results.resolve("many-nodes.json").toFile(), out);
     System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
     System.exit(0);
@@ -84,14 +86,17 @@ public final class ManyNodes {
     }
   }
 
-  /** One layout: {@code nodes} nodes in all, of which {@code opened} (the writer included) have the cache. */
+  /**
+   * One layout: {@code nodes} nodes in all, of which {@code opened} (the writer included) have the
+   * cache.
+   */
   private Map<String, Object> layout(int nodes, int opened) throws Exception {
     System.out.printf("== %d nodes, %d with the cache%n", nodes, opened);
     BenchDatabase db = BenchDatabase.fresh("many_nodes");
     Properties writerProperties = PgjcachePeer.properties(db);
     CacheManager writer = PgjcachePeer.node(writerProperties, "writer");
-    MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class);
+    MutableConfiguration<Long, String> config =
+        new MutableConfiguration<Long, String>().setTypes(Long.class, String.class);
     Cache<Long, String> cache = writer.createCache(CACHE, config);
     List<HostProcess> hosts = startHosts(db, nodes - 1, opened - 1);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -99,16 +104,19 @@ public final class ManyNodes {
     out.put("withCache", opened);
     out.put("jvms", 1 + hosts.size());
     try {
-      out.put("throughput", new Throughput(cache, hosts, db, THREADS, KEYS_PER_THREAD)
-          .measure(options.warmup, options.seconds));
+      out.put(
+          "throughput",
+          new Throughput(cache, hosts, db, THREADS, KEYS_PER_THREAD)
+              .measure(options.warmup, options.seconds));
       if (opened > 1) {
-        new Series(cache, hosts, PROPAGATION_KEYS).run(0, Math.min(500, options.updates), false,
-            COLLECT_MILLIS);
+        new Series(cache, hosts, PROPAGATION_KEYS)
+            .run(0, Math.min(500, options.updates), false, COLLECT_MILLIS);
         int first = 1_000;
         List<Map<String, Object>> series = new ArrayList<>();
         for (boolean paced : new boolean[] {true, false}) {
-          series.add(new Series(cache, hosts, PROPAGATION_KEYS).run(first, options.updates, paced,
-              COLLECT_MILLIS));
+          series.add(
+              new Series(cache, hosts, PROPAGATION_KEYS)
+                  .run(first, options.updates, paced, COLLECT_MILLIS));
           first += options.updates;
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         }
@@ -124,8 +132,11 @@ public final class ManyNodes {
     return out;
   }
 
-  /** Spreads {@code nodes} over JVMs of at most {@code perJvm}; the first {@code withCache} open it. */
-  private List<HostProcess> startHosts(BenchDatabase db, int nodes, int withCache) throws Exception {
+  /**
+   * Spreads {@code nodes} over JVMs of at most {@code perJvm}; the first {@code withCache} open it.
+   */
+  private List<HostProcess> startHosts(BenchDatabase db, int nodes, int withCache)
+      throws Exception {
     List<HostProcess> hosts = new ArrayList<>();
     int left = nodes;
     int cacheLeft = withCache;
@@ -143,14 +154,24 @@ public final class ManyNodes {
     return hosts;
   }
 
-  /** Values whose first digits are the update's sequence number, as {@link ProbeListener} reads them. */
+  /**
+   * Values whose first digits are the update's sequence number, as {@link ProbeListener} reads
+   * them.
+   */
   static String value(int seq) {
     return Data.value(Integer.toString(seq));
   }
 
   /** The program's arguments. */
-  record Options(Path results, int[] nodes, int opened, int seconds, int warmup, int updates,
-      int perJvm, int pool) {
+  record Options(
+      Path results,
+      int[] nodes,
+      int opened,
+      int seconds,
+      int warmup,
+      int updates,
+      int perJvm,
+      int pool) {
 
     static Options parse(String[] args) {
       List<String> a = List.of(args);
@@ -159,9 +180,13 @@ public final class ManyNodes {
       for (int i = 0; i < nodes.length; i++) {
         counts[i] = Integer.parseInt(nodes[i].trim());
       }
-      return new Options(Path.of(value(a, "-results", "results")), counts,
-          Integer.parseInt(value(a, "-opened", "2")), Integer.parseInt(value(a, "-seconds", "10")),
-          Integer.parseInt(value(a, "-warmup", "5")), Integer.parseInt(value(a, "-updates", "2000")),
+      return new Options(
+          Path.of(value(a, "-results", "results")),
+          counts,
+          Integer.parseInt(value(a, "-opened", "2")),
+          Integer.parseInt(value(a, "-seconds", "10")),
+          Integer.parseInt(value(a, "-warmup", "5")),
+          Integer.parseInt(value(a, "-updates", "2000")),
           Integer.parseInt(value(a, "-per-jvm", Integer.toString(DEFAULT_PER_JVM))),
           Integer.parseInt(value(a, "-pool", "2")));
     }

@@ -14,20 +14,19 @@ import javax.cache.configuration.MutableConfiguration;
 import org.pgjcache.bench.peers.PgjcachePeer;
 
 /**
- * A child JVM of {@link ManyNodes}: opens several nodes (cache managers with their own pool and LISTEN
- * connection), some with the measured cache and a listener on it, the others with another cache only, and
- * answers {@link ManyNodes}' commands on its standard input, one line each, on its standard output:
- * {@code expect FIRST COUNT} (the listeners record updates FIRST.. from now on), {@code collect MILLIS}
- * (waits for them, then prints one {@code heard} line of receipt times per listener and {@code end}),
- * {@code cpu} (this process's CPU time in ns) and {@code quit}.
+ * A child JVM of {@link ManyNodes}: opens several nodes (cache managers with their own pool and
+ * LISTEN connection), some with the measured cache and a listener on it, the others with another
+ * cache only, and answers {@link ManyNodes}' commands on its standard input, one line each, on its
+ * standard output: {@code expect FIRST COUNT} (the listeners record updates FIRST.. from now on),
+ * {@code collect MILLIS} (waits for them, then prints one {@code heard} line of receipt times per
+ * listener and {@code end}), {@code cpu} (this process's CPU time in ns) and {@code quit}.
  *
- * <p>Arguments: JDBC URL, user, password ({@code -} for none), nodes, of which with the cache, the cache's
- * name, the other cache's name, the pool size of each node.
+ * <p>Arguments: JDBC URL, user, password ({@code -} for none), nodes, of which with the cache, the
+ * cache's name, the other cache's name, the pool size of each node.
  */
 public final class NodeHost {
 
-  private NodeHost() {
-  }
+  private NodeHost() {}
 
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -43,23 +42,26 @@ public final class NodeHost {
     int withCache = Integer.parseInt(args[4]);
     List<CacheManager> managers = new ArrayList<>();
     List<ProbeListener> listeners = new ArrayList<>();
-    MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class);
+    MutableConfiguration<Long, String> config =
+        new MutableConfiguration<Long, String>().setTypes(Long.class, String.class);
     for (int i = 0; i < nodes; i++) {
       CacheManager manager = PgjcachePeer.node(properties, "host-" + i);
       managers.add(manager);
       if (i < withCache) {
         ProbeListener listener = new ProbeListener();
-        manager.createCache(args[5], config).registerCacheEntryListener(
-            new MutableCacheEntryListenerConfiguration<>(new ProbeListener.Factory(listener), null,
-                false, false));
+        manager
+            .createCache(args[5], config)
+            .registerCacheEntryListener(
+                new MutableCacheEntryListenerConfiguration<>(
+                    new ProbeListener.Factory(listener), null, false, false));
         listeners.add(listener);
       } else {
         manager.createCache(args[6], config);
       }
     }
     out.println("up");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       String[] command = line.trim().split(" ");

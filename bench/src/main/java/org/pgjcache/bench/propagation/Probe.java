@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Timestamps of one series of updates: when each write started and returned on the writer, and when the
- * receiver heard of it. Sequence numbers ride in the value or payload, so the receiver can be any thread.
+ * Timestamps of one series of updates: when each write started and returned on the writer, and when
+ * the receiver heard of it. Sequence numbers ride in the value or payload, so the receiver can be
+ * any thread.
  */
 final class Probe {
 
@@ -80,9 +81,9 @@ final class Probe {
   }
 
   /**
-   * The time from each heard update's write return to its receipt in microseconds (0 when heard first),
-   * for receipts taken by a receiver in another JVM of the same machine: {@link System#nanoTime()} reads
-   * the system's monotonic clock on Linux, which all processes share.
+   * The time from each heard update's write return to its receipt in microseconds (0 when heard
+   * first), for receipts taken by a receiver in another JVM of the same machine: {@link
+   * System#nanoTime()} reads the system's monotonic clock on Linux, which all processes share.
    */
   double[] fromReturnMicros(long[] receivedTimes) {
     double[] out = new double[receivedTimes.length];

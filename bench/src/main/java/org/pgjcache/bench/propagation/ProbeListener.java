@@ -4,9 +4,11 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryUpdatedListener;
 
-/** Tells the current probe which update an event on node B was, by the sequence number in its value. */
-final class ProbeListener implements CacheEntryCreatedListener<Long, String>,
-    CacheEntryUpdatedListener<Long, String> {
+/**
+ * Tells the current probe which update an event on node B was, by the sequence number in its value.
+ */
+final class ProbeListener
+    implements CacheEntryCreatedListener<Long, String>, CacheEntryUpdatedListener<Long, String> {
 
   volatile Probe target;
 

@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Workload 5: how long after a put returns on node A a listener on node B hears of it, paced (one update
- * every millisecond) and back to back, next to a bare NOTIFY received by pgjdbc's
- * {@code getNotifications(timeout)} loop and by the event-driven {@link ListenConnection}, on the same
+ * Workload 5: how long after a put returns on node A a listener on node B hears of it, paced (one
+ * update every millisecond) and back to back, next to a bare NOTIFY received by pgjdbc's {@code
+ * getNotifications(timeout)} loop and by the event-driven {@link ListenConnection}, on the same
  * database in the same run. Writes {@code propagation.json} to the results directory.
  */
 public final class Propagation {
@@ -58,8 +58,9 @@ public final class Propagation {
   public static void main(String[] args) throws Exception {
     Path results = Path.of(args.length > 0 ? args[0] : "results");
     boolean quick = List.of(args).contains("-quick");
-    Propagation run = new Propagation(BenchDatabase.fresh("propagation"), quick ? 1_000 : 5_000,
-        quick ? 300 : 1_000);
+    Propagation run =
+        new Propagation(
+            BenchDatabase.fresh("propagation"), quick ? 1_000 : 5_000, quick ? 300 : 1_000);
     List<Map<String, Object>> series = new ArrayList<>();
     series.addAll(run.pgjcache(false));
     series.addAll(run.pgjcache(true));
@@ -68,7 +69,8 @@ public final class Propagation {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("updatesPerSeries", run.updates);
     out.put("series", series);
-    new ObjectMapper().writerWithDefaultPrettyPrinter()
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
         .writeValue(results.resolve("propagation.json").toFile(), out);
     for (Map<String, Object> s : series) {
       LOG.info("{}", s);
@@ -78,19 +80,20 @@ public final class Propagation {
 
   /** Put on node A, a CREATED/UPDATED listener on node B (asynchronous or synchronous). */
   private List<Map<String, Object>> pgjcache(boolean synchronous) throws Exception {
-    String receiver = synchronous ? "synchronous listener on node B"
-        : "asynchronous listener on node B";
+    String receiver =
+        synchronous ? "synchronous listener on node B" : "asynchronous listener on node B";
     CacheManager a = PgjcachePeer.node(PgjcachePeer.properties(db), "a");
     CacheManager b = PgjcachePeer.node(PgjcachePeer.properties(db), "b");
     try {
       String name = "propagation-" + (synchronous ? "sync" : "async");
-      MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-          .setTypes(Long.class, String.class);
+      MutableConfiguration<Long, String> config =
+          new MutableConfiguration<Long, String>().setTypes(Long.class, String.class);
       Cache<Long, String> onA = a.createCache(name, config);
       Cache<Long, String> onB = b.createCache(name, config);
       ProbeListener listener = new ProbeListener();
-      onB.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
-          new ProbeListener.Factory(listener), null, false, synchronous));
+      onB.registerCacheEntryListener(
+          new MutableCacheEntryListenerConfiguration<>(
+              new ProbeListener.Factory(listener), null, false, synchronous));
       List<Map<String, Object>> out = new ArrayList<>();
       int seq = 0;
       Probe warm = new Probe(warmup);
@@ -120,25 +123,27 @@ public final class Propagation {
   }
 
   /**
-   * A bare {@code pg_notify} committed by one connection, received at once by pgjdbc's polling loop and
-   * by the event-driven client, each on a connection of its own.
+   * A bare {@code pg_notify} committed by one connection, received at once by pgjdbc's polling loop
+   * and by the event-driven client, each on a connection of its own.
    */
   private List<Map<String, Object>> rawNotify() throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
     try (Connection writer = db.connect();
         PgjdbcReceiver pgjdbc = new PgjdbcReceiver(db.connect(), RAW_CHANNEL);
-        EventDrivenReceiver eventDriven = new EventDrivenReceiver(
-            ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()), RAW_CHANNEL);
+        EventDrivenReceiver eventDriven =
+            new EventDrivenReceiver(
+                ListenTarget.fromJdbcUrl(db.jdbcUrl(), db.user(), db.password()), RAW_CHANNEL);
         PreparedStatement notify = writer.prepareStatement("select pg_notify(?, ?)")) {
       try (Statement st = writer.createStatement()) {
         st.execute("select 1");
       }
       String padding = ":" + Data.value("payload").repeat(2);
-      Probe.Write write = i -> {
-        notify.setString(1, RAW_CHANNEL);
-        notify.setString(2, i + padding);
-        notify.executeQuery().close();
-      };
+      Probe.Write write =
+          i -> {
+            notify.setString(1, RAW_CHANNEL);
+            notify.setString(2, i + padding);
+            notify.executeQuery().close();
+          };
       int seq = 1_000_000;
       bothHear(warmup, seq, false, write, pgjdbc, eventDriven);
       seq += warmup;
@@ -156,11 +161,18 @@ public final class Propagation {
   }
 
   /**
-   * Writes {@code count} notifications from {@code seq} on and waits until both receivers heard them;
-   * returns their probes (pgjdbc's, then the event-driven one, which shares the first one's write times).
+   * Writes {@code count} notifications from {@code seq} on and waits until both receivers heard
+   * them; returns their probes (pgjdbc's, then the event-driven one, which shares the first one's
+   * write times).
    */
-  private static Probe[] bothHear(int count, int seq, boolean paced, Probe.Write write,
-      PgjdbcReceiver pgjdbc, EventDrivenReceiver eventDriven) throws Exception {
+  private static Probe[] bothHear(
+      int count,
+      int seq,
+      boolean paced,
+      Probe.Write write,
+      PgjdbcReceiver pgjdbc,
+      EventDrivenReceiver eventDriven)
+      throws Exception {
     Probe byPgjdbc = new Probe(count);
     Probe byEvents = new Probe(count);
     byPgjdbc.expect(seq);
@@ -179,7 +191,9 @@ public final class Propagation {
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
   }
 
-  /** pgjdbc's documented way to receive notifications: poll with a timeout on a dedicated thread. */
+  /**
+   * pgjdbc's documented way to receive notifications: poll with a timeout on a dedicated thread.
+   */
   private static final class PgjdbcReceiver implements AutoCloseable {
     private final Connection connection;
     private final Thread thread;
@@ -192,26 +206,29 @@ public final class Propagation {
         st.execute("LISTEN " + channel);
       }
       org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            org.postgresql.PGNotification[] received = pg.getNotifications(500);
-            if (received != null) {
-              Probe probe = target;
-              for (org.postgresql.PGNotification n : received) {
-                if (probe != null) {
-                  probe.heard(Probe.sequenceOf(n.getParameter()));
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    org.postgresql.PGNotification[] received = pg.getNotifications(500);
+                    if (received != null) {
+                      Probe probe = target;
+                      for (org.postgresql.PGNotification n : received) {
+                        if (probe != null) {
+                          probe.heard(Probe.sequenceOf(n.getParameter()));
+                        }
+                      }
+                    }
+                  } catch (java.sql.SQLException e) {
+                    if (running) {
+                      LOG.error("pgjdbc receiver failed", e);
+                    }
+                    return;
+                  }
                 }
-              }
-            }
-          } catch (java.sql.SQLException e) {
-            if (running) {
-              LOG.error("pgjdbc receiver failed", e);
-            }
-            return;
-          }
-        }
-      }, "bench-pgjdbc-listen");
+              },
+              "bench-pgjdbc-listen");
       thread.setDaemon(true);
       thread.start();
     }
@@ -234,23 +251,26 @@ public final class Propagation {
     volatile Probe target;
 
     EventDrivenReceiver(ListenTarget listenTarget, String channel) throws Exception {
-      connection = ListenConnection.open(listenTarget, Duration.ofSeconds(10),
-          new org.pgjcache.backend.postgres.listen.NotificationHandler() {
-            @Override
-            public void onNotification(int backendPid, String ch, String payload) {
-              Probe probe = target;
-              if (probe != null) {
-                probe.heard(Probe.sequenceOf(payload));
-              }
-            }
+      connection =
+          ListenConnection.open(
+              listenTarget,
+              Duration.ofSeconds(10),
+              new org.pgjcache.backend.postgres.listen.NotificationHandler() {
+                @Override
+                public void onNotification(int backendPid, String ch, String payload) {
+                  Probe probe = target;
+                  if (probe != null) {
+                    probe.heard(Probe.sequenceOf(payload));
+                  }
+                }
 
-            @Override
-            public void onClosed(Throwable cause) {
-              if (cause != null) {
-                LOG.error("event-driven receiver closed", cause);
-              }
-            }
-          });
+                @Override
+                public void onClosed(Throwable cause) {
+                  if (cause != null) {
+                    LOG.error("event-driven receiver closed", cause);
+                  }
+                }
+              });
       connection.listen(channel, Duration.ofSeconds(10));
     }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import javax.cache.Cache;
 
 /**
- * One propagation series of {@link ManyNodes}: the writer puts updates one after the other (paced or back
- * to back) while every listener on the other nodes records when it heard each; the percentiles pool all
- * (update, listener) pairs, and the worst listener's p99 is given beside them.
+ * One propagation series of {@link ManyNodes}: the writer puts updates one after the other (paced
+ * or back to back) while every listener on the other nodes records when it heard each; the
+ * percentiles pool all (update, listener) pairs, and the worst listener's p99 is given beside them.
  */
 final class Series {
 
@@ -23,7 +23,8 @@ final class Series {
     this.keys = org.pgjcache.bench.Data.keys(keyCount);
   }
 
-  Map<String, Object> run(int first, int count, boolean paced, long collectMillis) throws Exception {
+  Map<String, Object> run(int first, int count, boolean paced, long collectMillis)
+      throws Exception {
     String[] values = new String[count];
     for (int i = 0; i < count; i++) {
       values[i] = ManyNodes.value(first + i);

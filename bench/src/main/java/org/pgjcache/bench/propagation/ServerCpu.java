@@ -18,15 +18,15 @@ final class ServerCpu {
 
   private static final long TICK_NANOS = 10_000_000L;
 
-  private ServerCpu() {
-  }
+  private ServerCpu() {}
 
   /** User + system CPU ns of each backend connected to the database of {@code c}, by pid. */
   static Map<Integer, Long> snapshot(Connection c) throws SQLException {
     Map<Integer, Long> out = new HashMap<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("select pid from pg_stat_activity"
-            + " where datname = current_database()")) {
+        ResultSet rs =
+            st.executeQuery(
+                "select pid from pg_stat_activity" + " where datname = current_database()")) {
       while (rs.next()) {
         int pid = rs.getInt(1);
         Long cpu = cpuNanos(pid);

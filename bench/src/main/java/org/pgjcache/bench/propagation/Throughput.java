@@ -13,9 +13,9 @@ import org.pgjcache.bench.BenchDatabase;
 import org.pgjcache.bench.Data;
 
 /**
- * {@link ManyNodes}' put throughput: {@code threads} threads on the writer, each overwriting its own keys,
- * for a fixed time after a warm-up; with the CPU time the writer's JVM, each {@link NodeHost} (beyond what
- * it spends idle) and the database's backends spent per put meanwhile.
+ * {@link ManyNodes}' put throughput: {@code threads} threads on the writer, each overwriting its
+ * own keys, for a fixed time after a warm-up; with the CPU time the writer's JVM, each {@link
+ * NodeHost} (beyond what it spends idle) and the database's backends spent per put meanwhile.
  */
 final class Throughput {
 
@@ -29,7 +29,11 @@ final class Throughput {
   private final Long[] keys;
   private final String[][] values;
 
-  Throughput(Cache<Long, String> cache, List<HostProcess> hosts, BenchDatabase db, int threads,
+  Throughput(
+      Cache<Long, String> cache,
+      List<HostProcess> hosts,
+      BenchDatabase db,
+      int threads,
       int keysPerThread) {
     this.cache = cache;
     this.hosts = hosts;
@@ -65,7 +69,8 @@ final class Throughput {
       out.put("puts", puts);
       out.put("putsPerSecond", puts / (elapsed / 1e9));
       out.put("writerJvmCpuMicrosPerPut", writerCpu / 1000.0 / puts);
-      out.put("serverBackendsCpuMicrosPerPut", serverCpu == null ? null : serverCpu / 1000.0 / puts);
+      out.put(
+          "serverBackendsCpuMicrosPerPut", serverCpu == null ? null : serverCpu / 1000.0 / puts);
       out.put("serverBackends", serverBefore.size());
       List<Map<String, Object>> perHost = new ArrayList<>();
       double withSum = 0;
@@ -74,7 +79,8 @@ final class Throughput {
       int withoutHosts = 0;
       for (int i = 0; i < hosts.size(); i++) {
         HostProcess host = hosts.get(i);
-        double idleRate = (idleEnd[i] - idle[i]) / (double) TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS);
+        double idleRate =
+            (idleEnd[i] - idle[i]) / (double) TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS);
         double busy = (after[i] - before[i]) - idleRate * elapsed;
         double perNodePerPut = busy / 1000.0 / host.nodes / puts;
         Map<String, Object> h = new LinkedHashMap<>();
@@ -92,7 +98,8 @@ final class Throughput {
         }
       }
       out.put("nodeCpuMicrosPerPut_withCache", withHosts == 0 ? null : withSum / withHosts);
-      out.put("nodeCpuMicrosPerPut_withoutCache", withoutHosts == 0 ? null : withoutSum / withoutHosts);
+      out.put(
+          "nodeCpuMicrosPerPut_withoutCache", withoutHosts == 0 ? null : withoutSum / withoutHosts);
       out.put("hosts", perHost);
       return out;
     }
@@ -113,20 +120,23 @@ final class Throughput {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int from = t * keysPerThread;
-      Thread worker = new Thread(() -> {
-        int next = 0;
-        int generation = 1;
-        while (System.nanoTime() < deadline) {
-          cache.put(keys[from + next], values[generation][from + next]);
-          if (System.nanoTime() <= deadline) {
-            done.increment();
-          }
-          if (++next == keysPerThread) {
-            next = 0;
-            generation ^= 1;
-          }
-        }
-      }, "many-nodes-put-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                int next = 0;
+                int generation = 1;
+                while (System.nanoTime() < deadline) {
+                  cache.put(keys[from + next], values[generation][from + next]);
+                  if (System.nanoTime() <= deadline) {
+                    done.increment();
+                  }
+                  if (++next == keysPerThread) {
+                    next = 0;
+                    generation ^= 1;
+                  }
+                }
+              },
+              "many-nodes-put-" + t);
       workers.add(worker);
       worker.start();
     }

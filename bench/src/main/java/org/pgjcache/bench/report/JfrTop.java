@@ -23,8 +23,7 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class JfrTop {
 
-  private JfrTop() {
-  }
+  private JfrTop() {}
 
   public static void main(String[] args) throws IOException {
     Path file = Path.of(args[0]);
@@ -37,8 +36,10 @@ public final class JfrTop {
       if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
         continue;
       }
-      String thread = event.getThread("sampledThread") == null ? ""
-          : event.getThread("sampledThread").getJavaName();
+      String thread =
+          event.getThread("sampledThread") == null
+              ? ""
+              : event.getThread("sampledThread").getJavaName();
       RecordedStackTrace stack = event.getStackTrace();
       if (stack == null || thread == null || !thread.contains(filter)) {
         continue;
@@ -68,13 +69,17 @@ public final class JfrTop {
     return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
   }
 
-  private static void print(StringBuilder out, String title, Map<String, Integer> counts,
-      int samples, int rows) {
+  private static void print(
+      StringBuilder out, String title, Map<String, Integer> counts, int samples, int rows) {
     out.append("\n").append(title).append(":\n");
     Map<String, Integer> sorted = new LinkedHashMap<>();
-    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .limit(rows).forEach(e -> sorted.put(e.getKey(), e.getValue()));
-    sorted.forEach((name, count) -> out.append(String.format("  %5.1f%%  %s%n",
-        100.0 * count / Math.max(1, samples), name)));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(rows)
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    sorted.forEach(
+        (name, count) ->
+            out.append(
+                String.format("  %5.1f%%  %s%n", 100.0 * count / Math.max(1, samples), name)));
   }
 }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One run's figures, read back from the results directory: JMH's {@code jmh.json}, and the
- * {@code propagation.json}, {@code memory.json} and {@code run.json} the suite's own programs write.
+ * One run's figures, read back from the results directory: JMH's {@code jmh.json}, and the {@code
+ * propagation.json}, {@code memory.json} and {@code run.json} the suite's own programs write.
  * Missing files or entries read as null, so a partial run still reports what it has.
  */
 public final class Results {
@@ -50,9 +50,10 @@ public final class Results {
       if (param == null && params.isMissingNode()) {
         return result;
       }
-      if (param != null && (param.equals(params.path("impl").asText(null))
-          || param.equals(params.path("op").asText(null))
-          || param.equals(params.path("rows").asText(null)))) {
+      if (param != null
+          && (param.equals(params.path("impl").asText(null))
+              || param.equals(params.path("op").asText(null))
+              || param.equals(params.path("rows").asText(null)))) {
         return result;
       }
     }
@@ -66,8 +67,8 @@ public final class Results {
   }
 
   /**
-   * The most puts per second N threads could commit here: rows per second of {@code RawBatchBench} with N
-   * rows per commit, or null.
+   * The most puts per second N threads could commit here: rows per second of {@code RawBatchBench}
+   * with N rows per commit, or null.
    */
   public Double ceiling(String threads) {
     Double commits = score("RawBatchBench.commit", threads);

@@ -26,8 +26,8 @@ public final class ChangeSubscription<V> implements AutoCloseable {
   private final Cache<String, V> cache;
   private final CacheEntryListenerConfiguration<String, V> configuration;
 
-  private ChangeSubscription(Cache<String, V> cache,
-      CacheEntryListenerConfiguration<String, V> configuration) {
+  private ChangeSubscription(
+      Cache<String, V> cache, CacheEntryListenerConfiguration<String, V> configuration) {
     this.cache = cache;
     this.configuration = configuration;
   }
@@ -40,8 +40,8 @@ public final class ChangeSubscription<V> implements AutoCloseable {
    * @param <V> the cache's value type
    * @return the subscription; close it to unsubscribe
    */
-  public static <V> ChangeSubscription<V> subscribe(Cache<String, V> cache,
-      BiConsumer<String, V> callback) {
+  public static <V> ChangeSubscription<V> subscribe(
+      Cache<String, V> cache, BiConsumer<String, V> callback) {
     CacheEntryListener<String, V> listener = new Forwarder<>(callback);
     Factory<CacheEntryListener<? super String, ? super V>> factory = () -> listener;
     CacheEntryListenerConfiguration<String, V> configuration =
@@ -58,9 +58,11 @@ public final class ChangeSubscription<V> implements AutoCloseable {
   }
 
   /** One listener for all four kinds of event. */
-  private static final class Forwarder<V> implements CacheEntryCreatedListener<String, V>,
-      CacheEntryUpdatedListener<String, V>, CacheEntryRemovedListener<String, V>,
-      CacheEntryExpiredListener<String, V> {
+  private static final class Forwarder<V>
+      implements CacheEntryCreatedListener<String, V>,
+          CacheEntryUpdatedListener<String, V>,
+          CacheEntryRemovedListener<String, V>,
+          CacheEntryExpiredListener<String, V> {
 
     private final BiConsumer<String, V> callback;
 
@@ -90,8 +92,8 @@ public final class ChangeSubscription<V> implements AutoCloseable {
 
     private void forward(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
       for (CacheEntryEvent<? extends String, ? extends V> event : events) {
-        boolean gone = event.getEventType() == EventType.REMOVED
-            || event.getEventType() == EventType.EXPIRED;
+        boolean gone =
+            event.getEventType() == EventType.REMOVED || event.getEventType() == EventType.EXPIRED;
         callback.accept(event.getKey(), gone ? null : event.getValue());
       }
     }

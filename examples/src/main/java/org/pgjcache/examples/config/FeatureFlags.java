@@ -45,22 +45,30 @@ public final class FeatureFlags {
     return Boolean.TRUE.equals(flags.get(flag));
   }
 
-  /** @param flag the flag to turn on, on every node */
+  /**
+   * @param flag the flag to turn on, on every node
+   */
   public void enable(String flag) {
     flags.put(flag, true);
   }
 
-  /** @param flag the flag to turn off, on every node */
+  /**
+   * @param flag the flag to turn off, on every node
+   */
   public void disable(String flag) {
     flags.put(flag, false);
   }
 
-  /** @param flag the flag to forget, so that it is off by default again */
+  /**
+   * @param flag the flag to forget, so that it is off by default again
+   */
   public void reset(String flag) {
     flags.remove(flag);
   }
 
-  /** @return every flag that is set, by name */
+  /**
+   * @return every flag that is set, by name
+   */
   public Map<String, Boolean> all() {
     Map<String, Boolean> all = new TreeMap<>();
     flags.forEach(entry -> all.put(entry.getKey(), entry.getValue()));

@@ -50,8 +50,9 @@ public final class RateLimiter {
   public boolean tryAcquire(String endpoint) {
     long window = Math.floorDiv(clock.getAsLong(), windowNanos);
     int limit = limits.limitFor(endpoint);
-    Window current = windows.compute(endpoint, (k, w) -> w == null || w.index != window
-        ? new Window(window, 0) : w);
+    Window current =
+        windows.compute(
+            endpoint, (k, w) -> w == null || w.index != window ? new Window(window, 0) : w);
     synchronized (current) {
       if (current.count >= limit) {
         return false;

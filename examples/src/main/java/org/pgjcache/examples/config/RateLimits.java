@@ -4,9 +4,9 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 
 /**
- * Request limits per endpoint that an operator changes at run time (the seeds'
- * {@code RateLimiterService}): a new limit applies on every node within milliseconds, without a
- * restart. Endpoints without a limit of their own get the default.
+ * Request limits per endpoint that an operator changes at run time (the seeds' {@code
+ * RateLimiterService}): a new limit applies on every node within milliseconds, without a restart.
+ * Endpoints without a limit of their own get the default.
  */
 public final class RateLimits {
 
@@ -35,8 +35,8 @@ public final class RateLimits {
    * @return the limits
    */
   public static RateLimits open(CacheManager manager, int defaultLimit) {
-    return new RateLimits(TypedCaches.getOrCreate(manager, CACHE, String.class, Integer.class),
-        defaultLimit);
+    return new RateLimits(
+        TypedCaches.getOrCreate(manager, CACHE, String.class, Integer.class), defaultLimit);
   }
 
   /**
@@ -58,7 +58,9 @@ public final class RateLimits {
     limits.put(endpoint, requirePositive(limit));
   }
 
-  /** @param endpoint the endpoint whose own limit is dropped, so that it gets the default again */
+  /**
+   * @param endpoint the endpoint whose own limit is dropped, so that it gets the default again
+   */
   public void reset(String endpoint) {
     limits.remove(endpoint);
   }

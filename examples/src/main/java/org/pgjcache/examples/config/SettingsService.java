@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Application settings that change at run time on every node at once (the seeds'
- * {@code SyncConfig}: {@code Set}, {@code Get} with a default, {@code GetAll}, {@code Subscribe}).
- * Values are plain JDK types (String, Integer, Boolean, Duration, ...), so any node, and a person
- * with {@code psql}, can read them; a stored value of the wrong type reads as the default, with a
+ * Application settings that change at run time on every node at once (the seeds' {@code
+ * SyncConfig}: {@code Set}, {@code Get} with a default, {@code GetAll}, {@code Subscribe}). Values
+ * are plain JDK types (String, Integer, Boolean, Duration, ...), so any node, and a person with
+ * {@code psql}, can read them; a stored value of the wrong type reads as the default, with a
  * warning, rather than failing the caller.
  */
 public final class SettingsService {
@@ -61,8 +61,12 @@ public final class SettingsService {
       return setting.defaultValue();
     }
     if (!setting.type().isInstance(stored)) {
-      LOG.warn("setting '{}' holds a {}, not a {}; using its default {}", setting.key(),
-          stored.getClass().getName(), setting.type().getName(), setting.defaultValue());
+      LOG.warn(
+          "setting '{}' holds a {}, not a {}; using its default {}",
+          setting.key(),
+          stored.getClass().getName(),
+          setting.type().getName(),
+          setting.defaultValue());
       return setting.defaultValue();
     }
     return setting.type().cast(stored);
@@ -79,12 +83,16 @@ public final class SettingsService {
     values.put(setting.key(), Objects.requireNonNull(value, "value"));
   }
 
-  /** @param setting the setting to unset, so that it has its default again */
+  /**
+   * @param setting the setting to unset, so that it has its default again
+   */
   public void reset(Setting<?> setting) {
     values.remove(setting.key());
   }
 
-  /** @return every setting that is set, by name */
+  /**
+   * @return every setting that is set, by name
+   */
   public Map<String, Object> all() {
     Map<String, Object> all = new TreeMap<>();
     values.forEach(entry -> all.put(entry.getKey(), entry.getValue()));
@@ -111,10 +119,11 @@ public final class SettingsService {
    * @return the subscription; close it to stop
    */
   public <T> ChangeSubscription<Serializable> subscribe(Setting<T> setting, Consumer<T> callback) {
-    return subscribe((key, value) -> {
-      if (key.equals(setting.key())) {
-        callback.accept(valueOf(setting, value));
-      }
-    });
+    return subscribe(
+        (key, value) -> {
+          if (key.equals(setting.key())) {
+            callback.accept(valueOf(setting, value));
+          }
+        });
   }
 }

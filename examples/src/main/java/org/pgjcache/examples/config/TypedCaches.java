@@ -11,18 +11,17 @@ import javax.cache.configuration.MutableConfiguration;
  */
 final class TypedCaches {
 
-  private TypedCaches() {
-  }
+  private TypedCaches() {}
 
-  static <K, V> Cache<K, V> getOrCreate(CacheManager manager, String name, Class<K> keyType,
-      Class<V> valueType) {
+  static <K, V> Cache<K, V> getOrCreate(
+      CacheManager manager, String name, Class<K> keyType, Class<V> valueType) {
     Cache<K, V> cache = manager.getCache(name, keyType, valueType);
     if (cache != null) {
       return cache;
     }
     try {
-      return manager.createCache(name,
-          new MutableConfiguration<K, V>().setTypes(keyType, valueType));
+      return manager.createCache(
+          name, new MutableConfiguration<K, V>().setTypes(keyType, valueType));
     } catch (CacheException e) {
       // another thread of this node created it in the meantime
       Cache<K, V> created = manager.getCache(name, keyType, valueType);

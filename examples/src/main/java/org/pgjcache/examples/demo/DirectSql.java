@@ -48,8 +48,8 @@ final class DirectSql implements AutoCloseable {
   /** Waits until the server process is gone; false if it still runs after {@code timeout}. */
   boolean awaitGone(int pid, Duration timeout) throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (PreparedStatement s = connection.prepareStatement(
-        "select count(*) from pg_stat_activity where pid = ?")) {
+    try (PreparedStatement s =
+        connection.prepareStatement("select count(*) from pg_stat_activity where pid = ?")) {
       s.setInt(1, pid);
       while (System.nanoTime() < deadline) {
         try (ResultSet r = s.executeQuery()) {
@@ -71,9 +71,16 @@ final class DirectSql implements AutoCloseable {
    * @return the new revision
    */
   long overwrite(String cache, String key, String value) throws SQLException {
-    String sql = "update " + table + " set value = " + STRING_TAG + " || convert_to(?, 'UTF8'),"
-        + " rev = nextval('" + sequence.replace("'", "''") + "'), updated_at = now()"
-        + " where cache = ? and key = ? returning rev";
+    String sql =
+        "update "
+            + table
+            + " set value = "
+            + STRING_TAG
+            + " || convert_to(?, 'UTF8'),"
+            + " rev = nextval('"
+            + sequence.replace("'", "''")
+            + "'), updated_at = now()"
+            + " where cache = ? and key = ? returning rev";
     try (PreparedStatement s = connection.prepareStatement(sql)) {
       s.setString(1, value);
       s.setString(2, cache);

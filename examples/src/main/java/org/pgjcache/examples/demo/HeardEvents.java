@@ -23,9 +23,12 @@ import javax.cache.event.EventType;
  * thread can wait for an event with a deadline and print it in order. This is all an application
  * needs to react to changes made on other nodes: pgjcache raises the standard JCache events there.
  */
-final class HeardEvents implements CacheEntryCreatedListener<String, String>,
-    CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
-    CacheEntryExpiredListener<String, String>, Serializable {
+final class HeardEvents
+    implements CacheEntryCreatedListener<String, String>,
+        CacheEntryUpdatedListener<String, String>,
+        CacheEntryRemovedListener<String, String>,
+        CacheEntryExpiredListener<String, String>,
+        Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -71,8 +74,10 @@ final class HeardEvents implements CacheEntryCreatedListener<String, String>,
   private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
     long now = System.nanoTime();
     for (CacheEntryEvent<? extends String, ? extends String> e : events) {
-      String value = e.getEventType() == EventType.REMOVED || e.getEventType() == EventType.EXPIRED
-          ? null : e.getValue();
+      String value =
+          e.getEventType() == EventType.REMOVED || e.getEventType() == EventType.EXPIRED
+              ? null
+              : e.getValue();
       heard.add(new Heard(e.getEventType(), e.getKey(), value, now));
     }
   }

@@ -21,8 +21,8 @@ import org.pgjcache.manager.PgCacheManager;
 
 /**
  * Two nodes, one PostgreSQL, four things that make pgjcache what it is, printed as a short log.
- * Each node is a {@code CacheManager} with a backend of its own
- * ({@code pgjcache.shared-backend=false}), which is exactly what a second JVM would have: its own
+ * Each node is a {@code CacheManager} with a backend of its own ({@code
+ * pgjcache.shared-backend=false}), which is exactly what a second JVM would have: its own
  * connection pool, its own LISTEN connection, its own replica. Steps 1 to 3 must work, or the demo
  * fails; step 4 waits for the checksum heartbeat with a deadline and says plainly if the heartbeat
  * did not repair the row.
@@ -83,10 +83,11 @@ public final class TwoNodeDemo {
     CachingProvider provider = Caching.getCachingProvider();
     try (CacheManager a = node(provider, common, "node-a");
         CacheManager b = node(provider, common, "node-b")) {
-      out.println("  nodes    : node-a and node-b, two CacheManagers with a connection pool,"
-          + " a LISTEN connection and a replica each");
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      out.println(
+          "  nodes    : node-a and node-b, two CacheManagers with a connection pool,"
+              + " a LISTEN connection and a replica each");
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> onA = a.createCache(CACHE, config);
       onA.clear(); // a database named by PGJCACHE_JDBC_URL may hold an earlier run's entries
       Cache<String, String> onB = b.createCache(CACHE, config);
@@ -110,39 +111,54 @@ public final class TwoNodeDemo {
     Properties properties = new Properties();
     properties.putAll(common);
     properties.setProperty("pgjcache.node-name", name);
-    return provider.getCacheManager(URI.create("pgjcache:demo-" + name),
-        TwoNodeDemo.class.getClassLoader(), properties);
+    return provider.getCacheManager(
+        URI.create("pgjcache:demo-" + name), TwoNodeDemo.class.getClassLoader(), properties);
   }
 
-  private void putRaisesEvent(Cache<String, String> onA, Cache<String, String> onB,
-      HeardEvents heardOnB) throws InterruptedException {
+  private void putRaisesEvent(
+      Cache<String, String> onA, Cache<String, String> onB, HeardEvents heardOnB)
+      throws InterruptedException {
     step(1, "a put on node-a raises an event on node-b");
     long put = System.nanoTime();
     onA.put("hello", "world");
     say("node-a", "put hello = 'world'");
-    Heard heard = require(heardOnB.await(h -> h.key().equals("hello"), STEP_TIMEOUT),
-        "node-b heard nothing about 'hello'");
-    say("node-b", String.format(Locale.ROOT, "heard %s   (%.1f ms after node-a's put began)", heard,
-        (heard.nanoTime() - put) / 1e6));
-    say("node-b", "get hello -> '" + read(onB, "hello", "world")
-        + "'   (served from node-b's replica)");
+    Heard heard =
+        require(
+            heardOnB.await(h -> h.key().equals("hello"), STEP_TIMEOUT),
+            "node-b heard nothing about 'hello'");
+    say(
+        "node-b",
+        String.format(
+            Locale.ROOT,
+            "heard %s   (%.1f ms after node-a's put began)",
+            heard,
+            (heard.nanoTime() - put) / 1e6));
+    say(
+        "node-b",
+        "get hello -> '" + read(onB, "hello", "world") + "'   (served from node-b's replica)");
   }
 
-  private void removalPropagates(Cache<String, String> onA, Cache<String, String> onB,
-      HeardEvents heardOnB) throws InterruptedException {
+  private void removalPropagates(
+      Cache<String, String> onA, Cache<String, String> onB, HeardEvents heardOnB)
+      throws InterruptedException {
     step(2, "a removal on node-a propagates");
     long removed = System.nanoTime();
     onA.remove("hello");
     say("node-a", "remove hello");
-    Heard heard = require(heardOnB.await(h -> h.type() == EventType.REMOVED, STEP_TIMEOUT),
-        "node-b heard no REMOVED event");
-    say("node-b", String.format(Locale.ROOT, "heard %s   (%.1f ms)", heard,
-        (heard.nanoTime() - removed) / 1e6));
+    Heard heard =
+        require(
+            heardOnB.await(h -> h.type() == EventType.REMOVED, STEP_TIMEOUT),
+            "node-b heard no REMOVED event");
+    say(
+        "node-b",
+        String.format(
+            Locale.ROOT, "heard %s   (%.1f ms)", heard, (heard.nanoTime() - removed) / 1e6));
     say("node-b", "containsKey hello -> " + onB.containsKey("hello"));
   }
 
-  private void listenConnectionRecovers(CacheManager b, Cache<String, String> onA,
-      Cache<String, String> onB, HeardEvents heardOnB) throws Exception {
+  private void listenConnectionRecovers(
+      CacheManager b, Cache<String, String> onA, Cache<String, String> onB, HeardEvents heardOnB)
+      throws Exception {
     step(3, "node-b's LISTEN connection is killed while node-a writes");
     PostgresBackend backendOfB = postgres(b);
     int pid = backendOfB.listenerPid();
@@ -152,8 +168,13 @@ public final class TwoNodeDemo {
       for (int i = 1; i <= ORDERS; i++) {
         onA.put("order-" + i, "placed");
         if (i == KILL_AFTER) {
-          say("dba", "select pg_terminate_backend(" + pid + ")   -- node-b's LISTEN connection,"
-              + " after order-" + i);
+          say(
+              "dba",
+              "select pg_terminate_backend("
+                  + pid
+                  + ")   -- node-b's LISTEN connection,"
+                  + " after order-"
+                  + i);
           dba.terminate(pid);
           if (!dba.awaitGone(pid, STEP_TIMEOUT)) {
             throw new IllegalStateException("server process " + pid + " did not end");
@@ -165,21 +186,36 @@ public final class TwoNodeDemo {
     Set<String> heard = new HashSet<>();
     long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
     while (heard.size() < ORDERS && System.nanoTime() < deadline) {
-      heardOnB.await(h -> h.key().startsWith("order-"), Duration.ofMillis(100))
+      heardOnB
+          .await(h -> h.key().startsWith("order-"), Duration.ofMillis(100))
           .ifPresent(h -> heard.add(h.key()));
     }
-    say("node-b", "LISTEN connection: pid " + pid + " -> " + backendOfB.listenerPid() + ", "
-        + (backendOfB.reconnects() - reconnects) + " reconnect(s)");
+    say(
+        "node-b",
+        "LISTEN connection: pid "
+            + pid
+            + " -> "
+            + backendOfB.listenerPid()
+            + ", "
+            + (backendOfB.reconnects() - reconnects)
+            + " reconnect(s)");
     if (heard.size() < ORDERS) {
-      throw new IllegalStateException("node-b heard only " + heard.size() + " of " + ORDERS
-          + " orders within " + STEP_TIMEOUT.toSeconds() + " s");
+      throw new IllegalStateException(
+          "node-b heard only "
+              + heard.size()
+              + " of "
+              + ORDERS
+              + " orders within "
+              + STEP_TIMEOUT.toSeconds()
+              + " s");
     }
     int held = 0;
     for (int i = 1; i <= ORDERS; i++) {
       held += onB.containsKey("order-" + i) ? 1 : 0;
     }
-    say("node-b", "heard CREATED for all " + ORDERS + " orders; its replica holds " + held + " of "
-        + ORDERS);
+    say(
+        "node-b",
+        "heard CREATED for all " + ORDERS + " orders; its replica holds " + held + " of " + ORDERS);
   }
 
   private boolean heartbeatRepairs(CacheManager a, Cache<String, String> onB, HeardEvents heardOnB)
@@ -187,26 +223,41 @@ public final class TwoNodeDemo {
     step(4, "a row changed behind pgjcache's back is repaired by the heartbeat");
     a.getCache(CACHE, String.class, String.class).put("motd", "hello from node-a");
     say("node-a", "put motd = 'hello from node-a'");
-    Heard heard = require(heardOnB.await(h -> h.key().equals("motd"), STEP_TIMEOUT),
-        "node-b heard nothing about 'motd'");
-    say("node-b", "heard " + heard + ";  get motd -> '" + read(onB, "motd", "hello from node-a")
-        + "'");
+    Heard heard =
+        require(
+            heardOnB.await(h -> h.key().equals("motd"), STEP_TIMEOUT),
+            "node-b heard nothing about 'motd'");
+    say(
+        "node-b",
+        "heard " + heard + ";  get motd -> '" + read(onB, "motd", "hello from node-a") + "'");
     String changed = "changed by plain SQL";
     long rev;
     try (DirectSql dba = new DirectSql(a.unwrap(PgCacheManager.class).settings())) {
       rev = dba.overwrite(CACHE, "motd", changed);
     }
     long updated = System.nanoTime();
-    say("dba", "update pgjcache_entries set value = '" + changed + "', rev = " + rev
-        + "   -- no NOTIFY");
+    say(
+        "dba",
+        "update pgjcache_entries set value = '" + changed + "', rev = " + rev + "   -- no NOTIFY");
     say("node-b", "get motd -> '" + onB.get("motd") + "'   (nobody told node-b)");
-    say("", "waiting up to " + repairTimeout.toSeconds() + " s for the heartbeat"
-        + " (pgjcache.heartbeat-interval = " + seconds(heartbeatInterval) + ") ...");
-    Optional<Heard> repaired = heardOnB.await(
-        h -> h.key().equals("motd") && changed.equals(h.value()), repairTimeout);
+    say(
+        "",
+        "waiting up to "
+            + repairTimeout.toSeconds()
+            + " s for the heartbeat"
+            + " (pgjcache.heartbeat-interval = "
+            + seconds(heartbeatInterval)
+            + ") ...");
+    Optional<Heard> repaired =
+        heardOnB.await(h -> h.key().equals("motd") && changed.equals(h.value()), repairTimeout);
     if (repaired.isPresent()) {
-      say("node-b", String.format(Locale.ROOT, "heard %s   (%.1f s after the UPDATE)",
-          repaired.get(), (repaired.get().nanoTime() - updated) / 1e9));
+      say(
+          "node-b",
+          String.format(
+              Locale.ROOT,
+              "heard %s   (%.1f s after the UPDATE)",
+              repaired.get(),
+              (repaired.get().nanoTime() - updated) / 1e9));
       say("node-b", "get motd -> '" + onB.get("motd") + "'");
       return true;
     }
@@ -215,10 +266,17 @@ public final class TwoNodeDemo {
       say("node-b", "get motd -> '" + now + "': repaired, but node-b's listener heard no event");
       return true;
     }
-    say("", "NOT REPAIRED within " + repairTimeout.toSeconds() + " s: node-b still reads '" + now
-        + "'.");
-    say("", "The checksum heartbeat did not repair it: this pgjcache build has no heartbeat yet, or"
-        + " it did not run within the deadline. The demo goes on; nothing else depends on it.");
+    say(
+        "",
+        "NOT REPAIRED within "
+            + repairTimeout.toSeconds()
+            + " s: node-b still reads '"
+            + now
+            + "'.");
+    say(
+        "",
+        "The checksum heartbeat did not repair it: this pgjcache build has no heartbeat yet, or"
+            + " it did not run within the deadline. The demo goes on; nothing else depends on it.");
     return false;
   }
 
@@ -246,8 +304,8 @@ public final class TwoNodeDemo {
   }
 
   private static <T> T require(Optional<T> value, String failure) {
-    return value.orElseThrow(() -> new IllegalStateException(failure + " within "
-        + STEP_TIMEOUT.toSeconds() + " s"));
+    return value.orElseThrow(
+        () -> new IllegalStateException(failure + " within " + STEP_TIMEOUT.toSeconds() + " s"));
   }
 
   private void step(int number, String title) {
@@ -264,7 +322,8 @@ public final class TwoNodeDemo {
   }
 
   private static String seconds(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s"
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + "s"
         : duration.toMillis() + "ms";
   }
 }

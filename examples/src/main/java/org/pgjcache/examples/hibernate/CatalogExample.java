@@ -16,8 +16,7 @@ import org.pgjcache.examples.ExampleDatabase;
  */
 public final class CatalogExample {
 
-  private CatalogExample() {
-  }
+  private CatalogExample() {}
 
   /**
    * Runs the example and prints what each node saw.
@@ -32,11 +31,13 @@ public final class CatalogExample {
     Path configDir = Files.createTempDirectory("pgjcache-hibernate-example");
     try (CatalogNode a = CatalogNode.start("node-a", connection, configDir, true);
         CatalogNode b = CatalogNode.start("node-b", connection, configDir, false)) {
-      long id = a.inTransaction(session -> {
-        Product kettle = new Product("kettle", 10);
-        session.persist(kettle);
-        return kettle.getId();
-      });
+      long id =
+          a.inTransaction(
+              session -> {
+                Product kettle = new Product("kettle", 10);
+                session.persist(kettle);
+                return kettle.getId();
+              });
       System.out.println("node-a  persisted product " + id + " (stock 10)");
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (!b.sessionFactory().getCache().containsEntity(Product.class, id)
@@ -44,10 +45,11 @@ public final class CatalogExample {
         Thread.sleep(10); // node-b's cache learns of the insert a moment after node-a commits
       }
       report("node-b", b, id);
-      a.inTransaction(session -> {
-        session.find(Product.class, id).setStock(7);
-        return null;
-      });
+      a.inTransaction(
+          session -> {
+            session.find(Product.class, id).setStock(7);
+            return null;
+          });
       System.out.println("node-a  set its stock to 7");
       deadline = System.nanoTime() + 10_000_000_000L;
       while (b.find(id).getStock() != 7 && System.nanoTime() < deadline) {
@@ -65,9 +67,17 @@ public final class CatalogExample {
     Statistics stats = node.statistics();
     stats.clear();
     Product product = node.find(id);
-    System.out.println(who + "  read product " + id + ": stock " + product.getStock() + " ("
-        + stats.getSecondLevelCacheHitCount() + " second-level cache hit(s), "
-        + stats.getPrepareStatementCount() + " SQL statement(s))");
+    System.out.println(
+        who
+            + "  read product "
+            + id
+            + ": stock "
+            + product.getStock()
+            + " ("
+            + stats.getSecondLevelCacheHitCount()
+            + " second-level cache hit(s), "
+            + stats.getPrepareStatementCount()
+            + " SQL statement(s))");
   }
 
   private static void delete(Path path) {

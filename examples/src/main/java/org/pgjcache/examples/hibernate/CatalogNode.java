@@ -24,14 +24,14 @@ import org.pgjcache.examples.ExampleDatabase;
  * connection pool, a SessionFactory, and the pgjcache configuration file the SessionFactory's cache
  * manager is opened from.
  *
- * <p>The part that matters is in {@link #hibernateSettings}:
- * {@code hibernate.cache.region.factory_class = jcache} and {@code hibernate.javax.cache.uri}
- * naming a pgjcache configuration file. Hibernate resolves that URI as a resource (a {@code file:}
- * URL, or a class path resource name), so it must name a file that exists; pgjcache's
- * {@code pgjcache:name} URIs, which name no file, are not accepted there. A production instance has
- * one such file (say {@code /etc/shop/pgjcache.properties}); two nodes in one JVM need two, because
- * a URI identifies one cache manager, and {@code shared-backend: false} gives each its own
- * connections, as a separate JVM would have.
+ * <p>The part that matters is in {@link #hibernateSettings}: {@code
+ * hibernate.cache.region.factory_class = jcache} and {@code hibernate.javax.cache.uri} naming a
+ * pgjcache configuration file. Hibernate resolves that URI as a resource (a {@code file:} URL, or a
+ * class path resource name), so it must name a file that exists; pgjcache's {@code pgjcache:name}
+ * URIs, which name no file, are not accepted there. A production instance has one such file (say
+ * {@code /etc/shop/pgjcache.properties}); two nodes in one JVM need two, because a URI identifies
+ * one cache manager, and {@code shared-backend: false} gives each its own connections, as a
+ * separate JVM would have.
  */
 public final class CatalogNode implements AutoCloseable {
 
@@ -54,20 +54,22 @@ public final class CatalogNode implements AutoCloseable {
    * @return the running node; close it
    * @throws IOException if the configuration file cannot be written
    */
-  public static CatalogNode start(String name, Properties connection, Path configDir,
-      boolean createSchema) throws IOException {
+  public static CatalogNode start(
+      String name, Properties connection, Path configDir, boolean createSchema) throws IOException {
     URI pgjcacheConfig = writeConfig(name, connection, configDir);
     HikariDataSource dataSource = dataSource(name, connection);
     try {
-      StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-          .applySettings(hibernateSettings(pgjcacheConfig, createSchema))
-          .applySetting("hibernate.connection.datasource", dataSource)
-          .build();
+      StandardServiceRegistry registry =
+          new StandardServiceRegistryBuilder()
+              .applySettings(hibernateSettings(pgjcacheConfig, createSchema))
+              .applySetting("hibernate.connection.datasource", dataSource)
+              .build();
       try {
-        SessionFactory sessionFactory = new MetadataSources(registry)
-            .addAnnotatedClass(Product.class)
-            .buildMetadata()
-            .buildSessionFactory();
+        SessionFactory sessionFactory =
+            new MetadataSources(registry)
+                .addAnnotatedClass(Product.class)
+                .buildMetadata()
+                .buildSessionFactory();
         return new CatalogNode(dataSource, sessionFactory);
       } catch (RuntimeException e) {
         StandardServiceRegistryBuilder.destroy(registry);
@@ -99,8 +101,9 @@ public final class CatalogNode implements AutoCloseable {
   }
 
   /**
-   * The node's pgjcache file: where the database is, and nothing about Hibernate (its cache keys and
-   * entries are in pgjcache's default serialization allowlist; the entity's fields are JDK types).
+   * The node's pgjcache file: where the database is, and nothing about Hibernate (its cache keys
+   * and entries are in pgjcache's default serialization allowlist; the entity's fields are JDK
+   * types).
    */
   private static URI writeConfig(String name, Properties connection, Path configDir)
       throws IOException {
@@ -125,12 +128,16 @@ public final class CatalogNode implements AutoCloseable {
     return new HikariDataSource(config);
   }
 
-  /** @return the node's SessionFactory */
+  /**
+   * @return the node's SessionFactory
+   */
   public SessionFactory sessionFactory() {
     return sessionFactory;
   }
 
-  /** @return the node's Hibernate statistics (second-level cache hits, statements, ...) */
+  /**
+   * @return the node's Hibernate statistics (second-level cache hits, statements, ...)
+   */
   public Statistics statistics() {
     return sessionFactory.getStatistics();
   }

@@ -29,8 +29,7 @@ public class Product {
   private int stock;
 
   /** For Hibernate. */
-  protected Product() {
-  }
+  protected Product() {}
 
   /**
    * A new product, not yet persisted.
@@ -43,22 +42,30 @@ public class Product {
     this.stock = stock;
   }
 
-  /** @return the generated id, null before the product is persisted */
+  /**
+   * @return the generated id, null before the product is persisted
+   */
   public Long getId() {
     return id;
   }
 
-  /** @return what it is called */
+  /**
+   * @return what it is called
+   */
   public String getName() {
     return name;
   }
 
-  /** @return how many are in stock */
+  /**
+   * @return how many are in stock
+   */
   public int getStock() {
     return stock;
   }
 
-  /** @param stock how many are in stock now */
+  /**
+   * @param stock how many are in stock now
+   */
   public void setStock(int stock) {
     this.stock = stock;
   }

@@ -13,5 +13,4 @@ import java.time.Instant;
  * @param price its price
  * @param fetchedAt when the quote was fetched from the (slow) source
  */
-public record Quote(String symbol, BigDecimal price, Instant fetchedAt) implements Serializable {
-}
+public record Quote(String symbol, BigDecimal price, Instant fetchedAt) implements Serializable {}

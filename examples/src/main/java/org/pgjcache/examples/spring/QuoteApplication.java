@@ -26,19 +26,20 @@ public class QuoteApplication {
   public static void main(String[] args) {
     if (ExampleDatabase.fromEnvironment().isEmpty()) {
       Properties connection = ExampleDatabase.connection("pgjcache_spring");
-      connection.stringPropertyNames()
+      connection
+          .stringPropertyNames()
           .forEach(k -> System.setProperty(k, connection.getProperty(k)));
     }
-    try (ConfigurableApplicationContext context = SpringApplication.run(QuoteApplication.class,
-        args)) {
+    try (ConfigurableApplicationContext context =
+        SpringApplication.run(QuoteApplication.class, args)) {
       QuoteService quotes = context.getBean(QuoteService.class);
       for (int i = 1; i <= 3; i++) {
         long start = System.nanoTime();
         Quote quote = quotes.quote("ACME");
         System.out.printf("call %d: %s in %.1f ms%n", i, quote, (System.nanoTime() - start) / 1e6);
       }
-      System.out.println("calls that reached the slow source: "
-          + context.getBean(QuoteSource.class).calls());
+      System.out.println(
+          "calls that reached the slow source: " + context.getBean(QuoteSource.class).calls());
     }
   }
 }

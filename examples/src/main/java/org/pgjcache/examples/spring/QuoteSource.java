@@ -31,17 +31,22 @@ public class QuoteSource {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fetching " + symbol, e);
     }
-    BigDecimal price = BigDecimal.valueOf(Math.floorMod(symbol.hashCode(), 10_000), 2)
-        .setScale(2, RoundingMode.UNNECESSARY);
+    BigDecimal price =
+        BigDecimal.valueOf(Math.floorMod(symbol.hashCode(), 10_000), 2)
+            .setScale(2, RoundingMode.UNNECESSARY);
     return new Quote(symbol, price, Instant.now());
   }
 
-  /** @return how many times {@link #fetch(String)} ran */
+  /**
+   * @return how many times {@link #fetch(String)} ran
+   */
   public int calls() {
     return calls.get();
   }
 
-  /** @param latency how long each fetch takes from now on */
+  /**
+   * @param latency how long each fetch takes from now on
+   */
   public void latency(Duration latency) {
     this.latency = latency;
   }

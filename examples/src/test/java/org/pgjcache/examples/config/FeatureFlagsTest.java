@@ -46,8 +46,9 @@ class FeatureFlagsTest {
       onA.enable("new-ui");
 
       await().atMost(PROPAGATION).until(() -> onB.isEnabled("new-ui"));
-      await().atMost(PROPAGATION).until(() -> heardOnB.changes().contains(
-          new Change<>("new-ui", true)));
+      await()
+          .atMost(PROPAGATION)
+          .until(() -> heardOnB.changes().contains(new Change<>("new-ui", true)));
       assertThat(onB.all()).isEqualTo(Map.of("new-ui", true));
     } finally {
       subscription.close();
@@ -66,10 +67,12 @@ class FeatureFlagsTest {
 
       onB.reset("checkout-v2");
 
-      await().atMost(PROPAGATION).until(() -> heardOnA.changes().contains(
-          new Change<Boolean>("checkout-v2", null)));
-      assertThat(heardOnA.changes()).containsExactly(new Change<>("checkout-v2", false),
-          new Change<Boolean>("checkout-v2", null));
+      await()
+          .atMost(PROPAGATION)
+          .until(() -> heardOnA.changes().contains(new Change<Boolean>("checkout-v2", null)));
+      assertThat(heardOnA.changes())
+          .containsExactly(
+              new Change<>("checkout-v2", false), new Change<Boolean>("checkout-v2", null));
       assertThat(onA.all()).isEmpty();
     } finally {
       subscription.close();

@@ -16,9 +16,9 @@ import org.pgjcache.examples.support.Recorded;
 import org.pgjcache.examples.support.Recorded.Change;
 
 /**
- * How an application tests its own code that uses pgjcache without a database:
- * {@code pgjcache.backend=memory}. The code under test is the same; entries live in this JVM only,
- * and cache managers of this JVM that use the memory backend share them, events included, so even
+ * How an application tests its own code that uses pgjcache without a database: {@code
+ * pgjcache.backend=memory}. The code under test is the same; entries live in this JVM only, and
+ * cache managers of this JVM that use the memory backend share them, events included, so even
  * "another node changed it" can be tested.
  */
 class WithoutADatabaseTest {
@@ -73,8 +73,9 @@ class WithoutADatabaseTest {
     try {
       flagsElsewhere.enable("dark-mode");
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> heard.changes().contains(
-          new Change<>("dark-mode", true)));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> heard.changes().contains(new Change<>("dark-mode", true)));
       assertThat(flags.isEnabled("dark-mode")).isTrue();
     } finally {
       subscription.close();

@@ -21,8 +21,7 @@ import org.pgjcache.testkit.TestDatabase;
  */
 class SecondLevelCacheTest {
 
-  @TempDir
-  static Path configDir;
+  @TempDir static Path configDir;
 
   private static CatalogNode a;
   private static CatalogNode b;
@@ -54,7 +53,8 @@ class SecondLevelCacheTest {
   void anEntityCachedByOneNodeIsAHitOnTheOther() {
     long id = persist("kettle", 10);
 
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> b.sessionFactory().getCache().containsEntity(Product.class, id));
     Statistics stats = b.statistics();
     stats.clear();
@@ -70,10 +70,11 @@ class SecondLevelCacheTest {
     long id = persist("teapot", 10);
     assertThat(b.find(id).getStock()).isEqualTo(10);
 
-    a.inTransaction(session -> {
-      session.find(Product.class, id).setStock(7);
-      return null;
-    });
+    a.inTransaction(
+        session -> {
+          session.find(Product.class, id).setStock(7);
+          return null;
+        });
 
     await().atMost(Duration.ofSeconds(10)).until(() -> b.find(id).getStock() == 7);
     Statistics stats = b.statistics();
@@ -88,12 +89,14 @@ class SecondLevelCacheTest {
   @Test
   void evictingOnOneNodeEvictsOnTheOther() {
     long id = persist("mug", 3);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> b.sessionFactory().getCache().containsEntity(Product.class, id));
 
     a.sessionFactory().getCache().evictEntityData(Product.class, id);
 
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> !b.sessionFactory().getCache().containsEntity(Product.class, id));
     Statistics stats = b.statistics();
     stats.clear();
@@ -102,10 +105,11 @@ class SecondLevelCacheTest {
   }
 
   private static long persist(String name, int stock) {
-    return a.inTransaction(session -> {
-      Product product = new Product(name, stock);
-      session.persist(product);
-      return product.getId();
-    });
+    return a.inTransaction(
+        session -> {
+          Product product = new Product(name, stock);
+          session.persist(product);
+          return product.getId();
+        });
   }
 }

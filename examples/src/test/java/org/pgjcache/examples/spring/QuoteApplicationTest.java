@@ -35,14 +35,11 @@ class QuoteApplicationTest {
 
   private static SystemPropertyDatabase database;
 
-  @Autowired
-  private QuoteService quotes;
+  @Autowired private QuoteService quotes;
 
-  @Autowired
-  private QuoteSource source;
+  @Autowired private QuoteSource source;
 
-  @Autowired
-  private CacheManager cacheManager;
+  @Autowired private CacheManager cacheManager;
 
   @BeforeAll
   static void database() {
@@ -56,11 +53,11 @@ class QuoteApplicationTest {
 
   @Test
   void springUsesPgjcacheWithTheConfiguredFile() {
-    PgCacheManager manager = ((JCacheCacheManager) cacheManager).getCacheManager()
-        .unwrap(PgCacheManager.class);
+    PgCacheManager manager =
+        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManager.class);
 
-    assertThat(manager.settings().file()).hasValueSatisfying(
-        file -> assertThat(file).endsWith("pgjcache.yaml"));
+    assertThat(manager.settings().file())
+        .hasValueSatisfying(file -> assertThat(file).endsWith("pgjcache.yaml"));
     assertThat(manager.settings().jdbcUrl()).isEqualTo(database.jdbcUrl());
   }
 
@@ -97,10 +94,12 @@ class QuoteApplicationTest {
     try {
       List<Future<Quote>> results = new ArrayList<>();
       for (int i = 0; i < callers; i++) {
-        results.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          return quotes.closingQuote("SYNC");
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  return quotes.closingQuote("SYNC");
+                }));
       }
       List<Quote> seen = new ArrayList<>();
       for (Future<Quote> result : results) {
@@ -119,8 +118,10 @@ class QuoteApplicationTest {
   /** Rows holding a value for the key in PostgreSQL itself, read with plain JDBC. */
   private static int storedRows(String cache, String key) throws SQLException {
     try (Connection c = DriverManager.getConnection(database.jdbcUrl());
-        PreparedStatement s = c.prepareStatement("select count(*) from pgjcache_entries"
-            + " where cache = ? and key = ? and value is not null")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "select count(*) from pgjcache_entries"
+                    + " where cache = ? and key = ? and value is not null")) {
       s.setString(1, cache);
       s.setString(2, key);
       try (ResultSet r = s.executeQuery()) {

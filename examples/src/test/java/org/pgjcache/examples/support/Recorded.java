@@ -12,8 +12,7 @@ import java.util.function.BiConsumer;
 public final class Recorded<V> implements BiConsumer<String, V> {
 
   /** One call. */
-  public record Change<V>(String key, V value) {
-  }
+  public record Change<V>(String key, V value) {}
 
   private final List<Change<V>> changes = new CopyOnWriteArrayList<>();
 
@@ -22,7 +21,9 @@ public final class Recorded<V> implements BiConsumer<String, V> {
     changes.add(new Change<>(key, value));
   }
 
-  /** @return the calls so far, oldest first */
+  /**
+   * @return the calls so far, oldest first
+   */
   public List<Change<V>> changes() {
     return List.copyOf(changes);
   }

@@ -40,7 +40,9 @@ public final class SystemPropertyDatabase implements AutoCloseable {
     set.add(key);
   }
 
-  /** @return the JDBC URL of the database, with its user */
+  /**
+   * @return the JDBC URL of the database, with its user
+   */
   public String jdbcUrl() {
     return jdbcUrl;
   }

@@ -9,8 +9,8 @@ import javax.cache.spi.CachingProvider;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
- * Two cache managers that behave as two JVMs (a backend each:
- * {@code pgjcache.shared-backend=false}) on one fresh test database; closing this closes both.
+ * Two cache managers that behave as two JVMs (a backend each: {@code
+ * pgjcache.shared-backend=false}) on one fresh test database; closing this closes both.
  */
 public final class TwoNodes implements AutoCloseable {
 
@@ -40,11 +40,11 @@ public final class TwoNodes implements AutoCloseable {
     String tag = UUID.randomUUID().toString().substring(0, 8);
     CachingProvider provider = Caching.getCachingProvider();
     ClassLoader loader = TwoNodes.class.getClassLoader();
-    CacheManager a = provider.getCacheManager(URI.create("pgjcache:" + tag + "-a"), loader,
-        properties);
+    CacheManager a =
+        provider.getCacheManager(URI.create("pgjcache:" + tag + "-a"), loader, properties);
     try {
-      CacheManager b = provider.getCacheManager(URI.create("pgjcache:" + tag + "-b"), loader,
-          properties);
+      CacheManager b =
+          provider.getCacheManager(URI.create("pgjcache:" + tag + "-b"), loader, properties);
       return new TwoNodes(a, b);
     } catch (RuntimeException e) {
       a.close();
@@ -52,12 +52,16 @@ public final class TwoNodes implements AutoCloseable {
     }
   }
 
-  /** @return the first node's cache manager */
+  /**
+   * @return the first node's cache manager
+   */
   public CacheManager a() {
     return a;
   }
 
-  /** @return the second node's cache manager */
+  /**
+   * @return the second node's cache manager
+   */
   public CacheManager b() {
     return b;
   }

@@ -19,8 +19,8 @@ import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
 import org.pgjcache.backend.ChangeListener;
-import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps rows in maps and announces changes on one dispatcher thread, in the order they were made: the
- * PostgreSQL backend's contract without a database. Cache managers in one JVM that name the same memory
- * store see the same entries and each other's events, as nodes on one database would.
+ * Keeps rows in maps and announces changes on one dispatcher thread, in the order they were made:
+ * the PostgreSQL backend's contract without a database. Cache managers in one JVM that name the
+ * same memory store see the same entries and each other's events, as nodes on one database would.
  */
 public final class MemoryBackend implements Backend {
 
@@ -178,8 +178,11 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
-    mutate(cache, key, origin, row -> row != null && row.rev() == rev
-        ? Mutation.touch(expireAt) : Mutation.NONE);
+    mutate(
+        cache,
+        key,
+        origin,
+        row -> row != null && row.rev() == rev ? Mutation.touch(expireAt) : Mutation.NONE);
   }
 
   @Override
@@ -306,7 +309,10 @@ public final class MemoryBackend implements Backend {
     }
   }
 
-  /** Nothing to purge: this backend forgets a removed key at once, its revisions come from one counter. */
+  /**
+   * Nothing to purge: this backend forgets a removed key at once, its revisions come from one
+   * counter.
+   */
   @Override
   public int purgeTombstones(long retentionMillis, int limit) {
     return 0;
@@ -392,14 +398,17 @@ public final class MemoryBackend implements Backend {
     }
     Subscription subscription = subscribers.addFenced(cache, listener);
     CountDownLatch passed = new CountDownLatch(1);
-    announcements.add(() -> {
-      subscribers.open(subscription);
-      passed.countDown();
-    });
+    announcements.add(
+        () -> {
+          subscribers.open(subscription);
+          passed.countDown();
+        });
     try {
       if (!passed.await(5, TimeUnit.SECONDS)) {
-        LOG.warn("memory backend '{}': announcements are 5 s behind; cache '{}' listens anyway",
-            name, cache);
+        LOG.warn(
+            "memory backend '{}': announcements are 5 s behind; cache '{}' listens anyway",
+            name,
+            cache);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,17 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the puts a {@link WriteCombiner} leader took so that each put fails only for its own reasons.
+ * Writes the puts a {@link WriteCombiner} leader took so that each put fails only for its own
+ * reasons.
  *
  * <p>A statement that one row makes fail (a constraint, a trigger, a value the database refuses) is
- * split in halves until the row is alone, so the other puts commit and only that put fails, with its
- * own error. A combined statement waits at most {@link #LOCK_WAIT_MILLIS} for a row lock another
- * transaction holds: the put of that row is then handed back to its caller ({@link SoloPuts}), which
- * waits for the lock alone, so a locked row delays only the puts of its key. Every attempt is bounded
- * by the leader's deadline, pool wait included: the database is asked to cancel the statement a little
- * before it, and the {@link Watchdog} closes the connection at it if the database does not answer at
- * all. When that deadline rather than the configured timeouts cut an attempt short, the others' puts go
- * back to the queue for a leader with time left.
+ * split in halves until the row is alone, so the other puts commit and only that put fails, with
+ * its own error. A combined statement waits at most {@link #LOCK_WAIT_MILLIS} for a row lock
+ * another transaction holds: the put of that row is then handed back to its caller ({@link
+ * SoloPuts}), which waits for the lock alone, so a locked row delays only the puts of its key.
+ * Every attempt is bounded by the leader's deadline, pool wait included: the database is asked to
+ * cancel the statement a little before it, and the {@link Watchdog} closes the connection at it if
+ * the database does not answer at all. When that deadline rather than the configured timeouts cut
+ * an attempt short, the others' puts go back to the queue for a leader with time left.
  */
 final class BatchWriter {
 
@@ -32,9 +33,11 @@ final class BatchWriter {
 
   /** How long a combined statement waits for a row lock held elsewhere before it is split. */
   static final long LOCK_WAIT_MILLIS = 50;
+
   /**
-   * How much earlier than the deadline the database is asked to cancel a statement, so that its answer
-   * arrives before the watchdog closes the connection (which would leave the outcome unknown).
+   * How much earlier than the deadline the database is asked to cancel a statement, so that its
+   * answer arrives before the watchdog closes the connection (which would leave the outcome
+   * unknown).
    */
   private static final long ANSWER_MILLIS = 100;
 
@@ -45,13 +48,21 @@ final class BatchWriter {
   private final long connectMillis;
   private final PutOutcomes outcomes;
   private final SoloPuts solo = new SoloPuts();
+
   /** One transaction, sent in one round trip: its limits, the statement, and its commit. */
   private final String many;
+
   private final String one;
   private final String bound;
 
-  BatchWriter(Jdbc jdbc, Sql sql, String channel, NoticeSeal seal, long statementMillis,
-      long connectMillis, PutOutcomes outcomes) {
+  BatchWriter(
+      Jdbc jdbc,
+      Sql sql,
+      String channel,
+      NoticeSeal seal,
+      long statementMillis,
+      long connectMillis,
+      PutOutcomes outcomes) {
     this.jdbc = jdbc;
     this.channel = channel;
     this.seal = seal;
@@ -69,8 +80,8 @@ final class BatchWriter {
   }
 
   /**
-   * Writes a batch the leader took (every put {@link PendingPut.State#TAKEN}); returns, in queue order,
-   * the puts to give back to the queue unwritten.
+   * Writes a batch the leader took (every put {@link PendingPut.State#TAKEN}); returns, in queue
+   * order, the puts to give back to the queue unwritten.
    */
   List<PendingPut> write(List<PendingPut> batch, Deadline leader) {
     List<PendingPut> back = new ArrayList<>();
@@ -134,8 +145,10 @@ final class BatchWriter {
     } else if (verdict == Verdict.TIMED_OUT && attempt.shortened) {
       for (PendingPut put : puts) {
         if (put.deadline.passed()) {
-          fail(put, put.failure("did not complete within " + bound + "; it was not stored",
-              attempt.error));
+          fail(
+              put,
+              put.failure(
+                  "did not complete within " + bound + "; it was not stored", attempt.error));
         } else {
           back.add(put);
         }
@@ -159,15 +172,22 @@ final class BatchWriter {
 
   /** The failure of one put of a failed attempt, with the database's reason. */
   private CacheException failure(PendingPut put, Attempt attempt) {
-    String reason = attempt.cut != null ? attempt.cut
-        : attempt.error == null ? "no time was left" : reason(attempt.error);
+    String reason =
+        attempt.cut != null
+            ? attempt.cut
+            : attempt.error == null ? "no time was left" : reason(attempt.error);
     switch (attempt.verdict()) {
       case MAYBE_COMMITTED:
-        return put.failure("failed on PostgreSQL " + jdbc.target() + " and may have committed"
-            + " (its cache is being reconciled): " + reason, attempt.error);
-      case TIMED_OUT:
-        return put.failure("did not complete within " + bound + " and was not stored: " + reason,
+        return put.failure(
+            "failed on PostgreSQL "
+                + jdbc.target()
+                + " and may have committed"
+                + " (its cache is being reconciled): "
+                + reason,
             attempt.error);
+      case TIMED_OUT:
+        return put.failure(
+            "did not complete within " + bound + " and was not stored: " + reason, attempt.error);
       default:
         return put.failure("failed on PostgreSQL " + jdbc.target() + ": " + reason, attempt.error);
     }
@@ -190,8 +210,8 @@ final class BatchWriter {
   }
 
   /**
-   * Writes a put the leader diverted, alone, on its caller's thread: after the puts of its key diverted
-   * before it, waiting for its row lock up to the put's own deadline.
+   * Writes a put the leader diverted, alone, on its caller's thread: after the puts of its key
+   * diverted before it, waiting for its row lock up to the put's own deadline.
    */
   long alone(PendingPut put) {
     try {
@@ -204,8 +224,11 @@ final class BatchWriter {
         outcomes.unknown(put.cache);
       }
       throw attempt.verdict() == Verdict.TIMED_OUT
-          ? put.failure("did not complete within " + bound + ": its row stayed locked by another"
-              + " transaction or the database did not answer in time; it was not stored",
+          ? put.failure(
+              "did not complete within "
+                  + bound
+                  + ": its row stayed locked by another"
+                  + " transaction or the database did not answer in time; it was not stored",
               attempt.error)
           : failure(put, attempt);
     } finally {
@@ -214,9 +237,9 @@ final class BatchWriter {
   }
 
   /**
-   * One transaction of puts within a deadline, pool wait included: the pool's wait and its check of an
-   * idle connection end within the time left, the database cancels the statement {@link #ANSWER_MILLIS}
-   * before the deadline, and the watchdog closes the connection at the deadline.
+   * One transaction of puts within a deadline, pool wait included: the pool's wait and its check of
+   * an idle connection end within the time left, the database cancels the statement {@link
+   * #ANSWER_MILLIS} before the deadline, and the watchdog closes the connection at the deadline.
    */
   private Attempt attempt(List<PendingPut> puts, Deadline deadline, long lockMillis) {
     long borrowMillis = Jdbc.borrowMillis(connectMillis, deadline.remainingMillis());
@@ -240,15 +263,23 @@ final class BatchWriter {
       shortened |= statement < statementMillis;
       long lock = lockMillis == 0 ? 0 : Math.min(lockMillis, statement);
       c.setAutoCommit(false);
-      long[] revs = puts.size() == 1
-          ? writeOne(c, puts.get(0), statement, lock)
-          : writeMany(c, puts, statement, lock);
+      long[] revs =
+          puts.size() == 1
+              ? writeOne(c, puts.get(0), statement, lock)
+              : writeMany(c, puts, statement, lock);
       return new Attempt(revs, null, false, false, null);
     } catch (SQLException e) {
       rollback(c, e);
-      return new Attempt(null, e, shortened, false, !watch.wasCut() ? null
-          : watch.closedBy() != null ? watch.closedBy()
-          : "the database did not answer within " + bound + "; the connection was closed");
+      return new Attempt(
+          null,
+          e,
+          shortened,
+          false,
+          !watch.wasCut()
+              ? null
+              : watch.closedBy() != null
+                  ? watch.closedBy()
+                  : "the database did not answer within " + bound + "; the connection was closed");
     } finally {
       release(c);
       watch.close();
@@ -263,7 +294,9 @@ final class BatchWriter {
     }
   }
 
-  /** Returns a connection to the pool; a failure there cannot change what was or was not committed. */
+  /**
+   * Returns a connection to the pool; a failure there cannot change what was or was not committed.
+   */
   private static void release(Connection c) {
     try {
       c.setAutoCommit(true);
@@ -350,8 +383,8 @@ final class BatchWriter {
    * the deadline rather than the configured timeouts limited it, and why the watchdog closed its
    * connection if it did (the database did not answer by the deadline, or the backend closed).
    */
-  private record Attempt(long[] revs, SQLException error, boolean shortened, boolean borrowing,
-      String cut) {
+  private record Attempt(
+      long[] revs, SQLException error, boolean shortened, boolean borrowing, String cut) {
 
     static final Attempt OUT_OF_TIME = new Attempt(null, null, true, true, null);
 

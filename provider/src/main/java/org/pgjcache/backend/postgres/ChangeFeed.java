@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the backend's one LISTEN connection alive: hands each notification over on the reader thread as
- * soon as it is parsed, notices a dead connection (closed socket at once, a silent one by a periodic
- * probe), reconnects with growing backoff, and reports every reconnect so caches reconcile what they
- * missed while it was down.
+ * Keeps the backend's one LISTEN connection alive: hands each notification over on the reader
+ * thread as soon as it is parsed, notices a dead connection (closed socket at once, a silent one by
+ * a periodic probe), reconnects with growing backoff, and reports every reconnect so caches
+ * reconcile what they missed while it was down.
  */
 final class ChangeFeed implements NotificationHandler {
 
@@ -35,24 +35,33 @@ final class ChangeFeed implements NotificationHandler {
   private volatile ListenConnection connection;
   private volatile boolean closed;
   private volatile long reconnects;
+
   /** Since when it has been listening (or not), epoch millis; see {@link #status}. */
   private volatile long since = System.currentTimeMillis();
+
   private volatile boolean listening;
   private volatile String lastError;
   private volatile long lastErrorAt;
+
   /** When a failed reconnect was last logged at WARN (epoch millis). */
   private long lastFailureWarned;
 
-  ChangeFeed(ListenHosts hosts, String channel, Duration timeout, Duration reconnectInterval,
-      Consumer<String> onPayload, Runnable onReconnected) {
+  ChangeFeed(
+      ListenHosts hosts,
+      String channel,
+      Duration timeout,
+      Duration reconnectInterval,
+      Consumer<String> onPayload,
+      Runnable onReconnected) {
     this.hosts = hosts;
     this.channel = channel;
     this.timeout = timeout;
     this.reconnectInterval = reconnectInterval;
     this.onPayload = onPayload;
     this.onReconnected = onReconnected;
-    this.supervisor = new Thread(this::supervise, "pgjcache-feed-" + hosts.first().host() + ":"
-        + hosts.first().port());
+    this.supervisor =
+        new Thread(
+            this::supervise, "pgjcache-feed-" + hosts.first().host() + ":" + hosts.first().port());
     this.supervisor.setDaemon(true);
   }
 
@@ -62,8 +71,12 @@ final class ChangeFeed implements NotificationHandler {
       connection = connect();
       listeningNow(true);
     } catch (IOException e) {
-      throw new CacheException("cannot open the LISTEN connection to PostgreSQL " + hosts.describe()
-          + ": " + e.getMessage(), e);
+      throw new CacheException(
+          "cannot open the LISTEN connection to PostgreSQL "
+              + hosts.describe()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     supervisor.start();
   }
@@ -105,8 +118,8 @@ final class ChangeFeed implements NotificationHandler {
   org.pgjcache.backend.ListenStatus status() {
     ListenConnection current = connection;
     boolean now = !closed && current != null && current.isOpen();
-    return new org.pgjcache.backend.ListenStatus(now && listening, since, where(), lastError,
-        lastErrorAt);
+    return new org.pgjcache.backend.ListenStatus(
+        now && listening, since, where(), lastError, lastErrorAt);
   }
 
   /** The host listened on now, else every host the URL names (a multi-host URL may move it). */
@@ -135,8 +148,10 @@ final class ChangeFeed implements NotificationHandler {
     if (!closed) {
       listeningNow(false);
       failed("connection lost: " + (cause == null ? "closed by the server" : cause.toString()));
-      LOG.warn("LISTEN connection to {} lost: {}; changes from other nodes are not heard until"
-          + " it is back", lastAddress(),
+      LOG.warn(
+          "LISTEN connection to {} lost: {}; changes from other nodes are not heard until"
+              + " it is back",
+          lastAddress(),
           cause == null ? "closed by the server" : cause.toString());
     }
     synchronized (signal) {
@@ -155,8 +170,10 @@ final class ChangeFeed implements NotificationHandler {
         }
         current = connection;
         if (current.isOpen() && !current.probe(timeout)) {
-          LOG.warn("LISTEN connection to {} did not answer a probe within {}; reconnecting",
-              current.address(), timeout);
+          LOG.warn(
+              "LISTEN connection to {} did not answer a probe within {}; reconnecting",
+              current.address(),
+              timeout);
           listeningNow(false);
           failed("no answer to a probe within " + timeout);
           current.close();
@@ -181,12 +198,18 @@ final class ChangeFeed implements NotificationHandler {
         long now = System.currentTimeMillis();
         if (now - lastFailureWarned >= FAILURE_WARN_EVERY_MILLIS) {
           lastFailureWarned = now;
-          LOG.warn("reconnecting the LISTEN connection to {} failed: {}; next attempt in {} ms"
-              + " (further failures are logged at most every {} s)", hosts.describe(),
-              e.toString(), backoff, FAILURE_WARN_EVERY_MILLIS / 1000);
+          LOG.warn(
+              "reconnecting the LISTEN connection to {} failed: {}; next attempt in {} ms"
+                  + " (further failures are logged at most every {} s)",
+              hosts.describe(),
+              e.toString(),
+              backoff,
+              FAILURE_WARN_EVERY_MILLIS / 1000);
         } else {
-          LOG.debug("reconnecting the LISTEN connection failed: {}; next attempt in {} ms",
-              e.toString(), backoff);
+          LOG.debug(
+              "reconnecting the LISTEN connection failed: {}; next attempt in {} ms",
+              e.toString(),
+              backoff);
         }
         waitFor(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
@@ -226,8 +249,11 @@ final class ChangeFeed implements NotificationHandler {
       Thread.currentThread().interrupt();
     }
     if (supervisor.isAlive()) {
-      LOG.debug("the LISTEN supervisor of {} is still connecting; it ends when its attempt does"
-          + " (within {} per host)", hosts.describe(), timeout);
+      LOG.debug(
+          "the LISTEN supervisor of {} is still connecting; it ends when its attempt does"
+              + " (within {} per host)",
+          hosts.describe(),
+          timeout);
     }
   }
 }

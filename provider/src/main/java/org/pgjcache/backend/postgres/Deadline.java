@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 import org.pgjcache.backend.Closing;
 
 /**
- * The instant by which a database call must have returned, fixed when it is called. Time spent queued in
- * the combiner, waiting for a pooled connection and in the database all count against it, so a caller
- * that waited for others never starts a fresh timeout of its own; the {@link Watchdog} closes the
- * connection of a call still running at its deadline.
+ * The instant by which a database call must have returned, fixed when it is called. Time spent
+ * queued in the combiner, waiting for a pooled connection and in the database all count against it,
+ * so a caller that waited for others never starts a fresh timeout of its own; the {@link Watchdog}
+ * closes the connection of a call still running at its deadline.
  */
 final class Deadline {
 
@@ -18,8 +18,8 @@ final class Deadline {
   }
 
   /**
-   * The instant {@code millis} from now, or earlier if the calling thread is closing a cache manager
-   * whose close must be over sooner ({@link Closing}).
+   * The instant {@code millis} from now, or earlier if the calling thread is closing a cache
+   * manager whose close must be over sooner ({@link Closing}).
    */
   static Deadline after(long millis) {
     return new Deadline(Closing.cap(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis)));

@@ -64,12 +64,14 @@ final class Fences {
     }
     Pending p = pending.get(notice.origin());
     if (p != null) {
-      lanes.submit(p.cache, () -> {
-        if (pending.remove(p.subscription.origin(), p)) {
-          subscribers.open(p.subscription);
-        }
-        p.passed.countDown();
-      });
+      lanes.submit(
+          p.cache,
+          () -> {
+            if (pending.remove(p.subscription.origin(), p)) {
+              subscribers.open(p.subscription);
+            }
+            p.passed.countDown();
+          });
     }
     return true;
   }

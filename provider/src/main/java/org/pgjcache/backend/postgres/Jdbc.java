@@ -11,31 +11,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs database work with a pooled connection, within one bound, and turns failures into
- * {@link CacheException}s.
+ * Runs database work with a pooled connection, within one bound, and turns failures into {@link
+ * CacheException}s.
  *
  * <p>Pooled connections carry no session state of pgjcache's: behind a pooler in transaction mode
  * (PgBouncer) a server connection serves other clients between two transactions, and a {@code SET}
- * would stay on it for them. So the statements of a call set statement-timeout, and with
- * {@code durability=relaxed} {@code synchronous_commit = off}, for their own transaction only
- * ({@link LocalSettings}).
+ * would stay on it for them. So the statements of a call set statement-timeout, and with {@code
+ * durability=relaxed} {@code synchronous_commit = off}, for their own transaction only ({@link
+ * LocalSettings}).
  *
- * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever the
- * database does: the wait for a pooled connection (and the pool's check of an idle one) takes at most
- * connect-timeout and never more than the time left; the database cancels a statement after
+ * <p>Every call returns or fails within statement-timeout + connect-timeout of being made, whatever
+ * the database does: the wait for a pooled connection (and the pool's check of an idle one) takes
+ * at most connect-timeout and never more than the time left; the database cancels a statement after
  * statement-timeout, which is how a slow call usually ends; and the {@link Watchdog} closes the
- * connection of a call still running at its deadline, which is how a call to a database that does not
- * answer at all ends. A write that fails that way may have committed (the database may have received it
- * and answer no more); its cache is then reconciled.
+ * connection of a call still running at its deadline, which is how a call to a database that does
+ * not answer at all ends. A write that fails that way may have committed (the database may have
+ * received it and answer no more); its cache is then reconciled.
  */
 final class Jdbc {
 
   private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
 
   /**
-   * The longest the pool may spend checking an idle connection before handing it out (its validation
-   * timeout): a call takes a connection only with more than this left, and waits for one at most this
-   * much less than its time left, so the check never takes it past its deadline.
+   * The longest the pool may spend checking an idle connection before handing it out (its
+   * validation timeout): a call takes a connection only with more than this left, and waits for one
+   * at most this much less than its time left, so the check never takes it past its deadline.
    */
   static final long CHECK_MILLIS = 250;
 
@@ -45,7 +45,9 @@ final class Jdbc {
     T run(Connection connection) throws SQLException;
   }
 
-  /** A piece of work that tells its call when it starts writing or receives more of a long answer. */
+  /**
+   * A piece of work that tells its call when it starts writing or receives more of a long answer.
+   */
   @FunctionalInterface
   interface CallWork<T> {
     T run(Connection connection, Call call) throws SQLException;
@@ -80,11 +82,19 @@ final class Jdbc {
   private final Consumer<String> unknownOutcome;
 
   /**
-   * @param relaxed whether writes commit without waiting for their WAL flush ({@code durability=relaxed})
-   * @param unknownOutcome told the cache of a write that may or may not have committed, to reconcile it
+   * @param relaxed whether writes commit without waiting for their WAL flush ({@code
+   *     durability=relaxed})
+   * @param unknownOutcome told the cache of a write that may or may not have committed, to
+   *     reconcile it
    */
-  Jdbc(String target, Borrower borrower, Watchdog watchdog, long statementMillis,
-      long connectMillis, boolean relaxed, Consumer<String> unknownOutcome) {
+  Jdbc(
+      String target,
+      Borrower borrower,
+      Watchdog watchdog,
+      long statementMillis,
+      long connectMillis,
+      boolean relaxed,
+      Consumer<String> unknownOutcome) {
     this.target = target;
     this.borrower = borrower;
     this.watchdog = watchdog;
@@ -98,28 +108,34 @@ final class Jdbc {
 
   /** The bound of a call, for messages: its figure and where it comes from. */
   static String describeBound(long statementMillis, long connectMillis) {
-    return (statementMillis + connectMillis) + " ms (statement-timeout " + statementMillis
-        + " ms + connect-timeout " + connectMillis + " ms)";
+    return (statementMillis + connectMillis)
+        + " ms (statement-timeout "
+        + statementMillis
+        + " ms + connect-timeout "
+        + connectMillis
+        + " ms)";
   }
 
   /**
-   * How long a call with {@code leftMillis} to go may wait for a pooled connection: connect-timeout, less
-   * if less is left, keeping {@link #CHECK_MILLIS} for the pool's check of an idle connection; zero or
-   * less means it has no time to take one.
+   * How long a call with {@code leftMillis} to go may wait for a pooled connection:
+   * connect-timeout, less if less is left, keeping {@link #CHECK_MILLIS} for the pool's check of an
+   * idle connection; zero or less means it has no time to take one.
    */
   static long borrowMillis(long connectMillis, long leftMillis) {
     return Math.min(connectMillis, leftMillis - CHECK_MILLIS);
   }
 
   /**
-   * A pooled connection within {@code timeoutMillis} at most (the pool's own timeout if the borrower
-   * cannot wait less); the caller closes it.
+   * A pooled connection within {@code timeoutMillis} at most (the pool's own timeout if the
+   * borrower cannot wait less); the caller closes it.
    */
   Connection borrow(long timeoutMillis) throws SQLException {
     return borrower.borrow(timeoutMillis);
   }
 
-  /** Watches a call on {@code connection} until {@code deadline}; close the watch when it is over. */
+  /**
+   * Watches a call on {@code connection} until {@code deadline}; close the watch when it is over.
+   */
   Watchdog.Watch watch(Connection connection, Deadline deadline) {
     return watchdog.watch(connection, deadline);
   }
@@ -146,21 +162,29 @@ final class Jdbc {
 
   /** Writes in one statement: a failure that loses the connection may have committed. */
   <T> T write(String what, String cache, Work<T> work) {
-    return call(what, cache, false, (c, call) -> {
-      call.writing();
-      return work.run(c);
-    });
+    return call(
+        what,
+        cache,
+        false,
+        (c, call) -> {
+          call.writing();
+          return work.run(c);
+        });
   }
 
   /**
-   * Runs work that writes in one transaction; whatever it throws rolls it back and reaches the caller as
-   * is. A failure that loses the connection may have committed.
+   * Runs work that writes in one transaction; whatever it throws rolls it back and reaches the
+   * caller as is. A failure that loses the connection may have committed.
    */
   <T> T transaction(String what, String cache, Work<T> work) {
-    return call(what, cache, true, (c, call) -> {
-      call.writing();
-      return work.run(c);
-    });
+    return call(
+        what,
+        cache,
+        true,
+        (c, call) -> {
+          call.writing();
+          return work.run(c);
+        });
   }
 
   /** As {@link #transaction}, for work that tells its call when it starts writing, if it does. */
@@ -169,26 +193,34 @@ final class Jdbc {
   }
 
   /**
-   * Reads a long answer in portions, in a transaction (the driver reads a statement with a fetch size
-   * through a cursor only there, and only when it is sent alone: so the settings go first, in a
-   * statement of their own).
+   * Reads a long answer in portions, in a transaction (the driver reads a statement with a fetch
+   * size through a cursor only there, and only when it is sent alone: so the settings go first, in
+   * a statement of their own).
    */
   <T> T cursor(String what, String cache, CallWork<T> work) {
-    return call(what, cache, true, (c, call) -> {
-      try (Statement st = c.createStatement()) {
-        st.execute(settings.statement());
-      }
-      return work.run(c, call);
-    });
+    return call(
+        what,
+        cache,
+        true,
+        (c, call) -> {
+          try (Statement st = c.createStatement()) {
+            st.execute(settings.statement());
+          }
+          return work.run(c, call);
+        });
   }
 
   private <T> T call(String what, String cache, boolean transaction, CallWork<T> work) {
     Deadline deadline = Deadline.after(boundMillis);
     long wait = borrowMillis(connectMillis, deadline.remainingMillis());
     if (wait <= 0) {
-      throw new CacheException(what + where(cache) + " did not start within " + bound
-          + ": no time was left to take a pooled connection"
-          + (Closing.active() ? " (the cache manager is closing)" : ""));
+      throw new CacheException(
+          what
+              + where(cache)
+              + " did not start within "
+              + bound
+              + ": no time was left to take a pooled connection"
+              + (Closing.active() ? " (the cache manager is closing)" : ""));
     }
     Connection connection;
     try {
@@ -201,8 +233,7 @@ final class Jdbc {
     T result;
     try {
       Connection local = settings.wrap(connection);
-      result = transaction ? inTransaction(local, call, work)
-          : autoCommitted(local, call, work);
+      result = transaction ? inTransaction(local, call, work) : autoCommitted(local, call, work);
     } catch (SQLException e) {
       release(connection, watch, e);
       throw failure(what, cache, e, call);
@@ -242,9 +273,9 @@ final class Jdbc {
   }
 
   /**
-   * Returns a connection to the pool, then stops watching its call (so that the pool's reset of it is
-   * watched too). A failure to return it cannot change the call's outcome: after a failure it is added
-   * to that failure, after success it is logged.
+   * Returns a connection to the pool, then stops watching its call (so that the pool's reset of it
+   * is watched too). A failure to return it cannot change the call's outcome: after a failure it is
+   * added to that failure, after success it is logged.
    */
   private static void release(Connection connection, Watchdog.Watch watch, Throwable failure) {
     try {
@@ -253,8 +284,10 @@ final class Jdbc {
       if (failure != null) {
         failure.addSuppressed(e);
       } else {
-        LOG.debug("returning a connection to the pool failed after its work was done; the pool"
-            + " discards it", e);
+        LOG.debug(
+            "returning a connection to the pool failed after its work was done; the pool"
+                + " discards it",
+            e);
       }
     } finally {
       watch.close();
@@ -275,31 +308,40 @@ final class Jdbc {
 
   /** A failure to take a connection, or of work that wrote nothing. */
   CacheException failure(String what, String cache, SQLException e) {
-    return new CacheException(what + where(cache) + " failed on PostgreSQL " + target + ": "
-        + reason(e), e);
+    return new CacheException(
+        what + where(cache) + " failed on PostgreSQL " + target + ": " + reason(e), e);
   }
 
   private CacheException failure(String what, String cache, SQLException e, Progress call) {
-    boolean unknown = call.wrote && (call.watch.wasCut()
-        || Verdict.of(e) == Verdict.MAYBE_COMMITTED);
+    boolean unknown =
+        call.wrote && (call.watch.wasCut() || Verdict.of(e) == Verdict.MAYBE_COMMITTED);
     String reason;
     if (call.watch.wasCut()) {
       String closedBy = call.watch.closedBy();
-      reason = closedBy != null ? closedBy
-          : "the database did not answer within " + bound + "; the connection was closed";
+      reason =
+          closedBy != null
+              ? closedBy
+              : "the database did not answer within " + bound + "; the connection was closed";
     } else {
       reason = reason(e);
     }
     if (!unknown) {
-      return new CacheException(what + where(cache) + " failed on PostgreSQL " + target + ": "
-          + reason, e);
+      return new CacheException(
+          what + where(cache) + " failed on PostgreSQL " + target + ": " + reason, e);
     }
     if (cache != null) {
       unknownOutcome.accept(cache);
     }
-    return new CacheException(what + where(cache) + " failed on PostgreSQL " + target
-        + " and may have committed" + (cache == null ? "" : " (the cache is being reconciled)")
-        + ": " + reason, e);
+    return new CacheException(
+        what
+            + where(cache)
+            + " failed on PostgreSQL "
+            + target
+            + " and may have committed"
+            + (cache == null ? "" : " (the cache is being reconciled)")
+            + ": "
+            + reason,
+        e);
   }
 
   private static String reason(SQLException e) {

@@ -7,25 +7,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds out whether the LISTEN connection hears anything: the node sends itself a sealed notification
- * through the pool, on start, after each reconnect and at each heartbeat, and expects it back on the
- * LISTEN connection within a bound. A connection can be open, answer its probes and still hear nothing:
- * PgBouncer in transaction mode accepts LISTEN, hands the server connection to someone else at the end
- * of the transaction, and drops the notifications that arrive on it. Such a node would serve stale
- * entries until each heartbeat repaired them, without a word; with this it reports itself not listening
- * (health, MXBean, node table) and says at WARN why and what to do, until a notification comes back.
+ * Finds out whether the LISTEN connection hears anything: the node sends itself a sealed
+ * notification through the pool, on start, after each reconnect and at each heartbeat, and expects
+ * it back on the LISTEN connection within a bound. A connection can be open, answer its probes and
+ * still hear nothing: PgBouncer in transaction mode accepts LISTEN, hands the server connection to
+ * someone else at the end of the transaction, and drops the notifications that arrive on it. Such a
+ * node would serve stale entries until each heartbeat repaired them, without a word; with this it
+ * reports itself not listening (health, MXBean, node table) and says at WARN why and what to do,
+ * until a notification comes back.
  *
- * <p>The probe is a gap notice for cache {@link #CACHE} from an origin no subscription has
- * ({@code <node id>.probe.<n>}, where a subscription's is {@code <node id>.<n>}): nodes that do not know
- * it reconcile that cache, which nobody is likely to have, at no cost; a user's cache of that name
+ * <p>The probe is a gap notice for cache {@link #CACHE} from an origin no subscription has ({@code
+ * <node id>.probe.<n>}, where a subscription's is {@code <node id>.<n>}): nodes that do not know it
+ * reconcile that cache, which nobody is likely to have, at no cost; a user's cache of that name
  * still gets its own gap notices.
  */
 final class ListenProbe {
 
   private static final Logger LOG = LoggerFactory.getLogger(ListenProbe.class);
+
   /** The cache name of probes. */
   static final String CACHE = "pgjcache.probe";
+
   private static final String MARK = ".probe.";
+
   /** How often the WARN is repeated while the connection stays deaf. */
   private static final long WARN_AGAIN_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
@@ -41,8 +45,10 @@ final class ListenProbe {
   private final BooleanSupplier connected;
   private final String where;
   private long sequence;
+
   /** When the oldest probe not heard back was sent (epoch millis), 0 if none is outstanding. */
   private long outstandingSince;
+
   private long lastWarned;
   private volatile boolean deaf;
   private volatile long changedAt;
@@ -56,8 +62,8 @@ final class ListenProbe {
    * @param connected whether the LISTEN connection is open (a closed one is reported as such)
    * @param where the LISTEN endpoint, for messages
    */
-  ListenProbe(String nodeId, long boundMillis, Sender sender, BooleanSupplier connected,
-      String where) {
+  ListenProbe(
+      String nodeId, long boundMillis, Sender sender, BooleanSupplier connected, String where) {
     this.origin = nodeId + MARK;
     this.boundMillis = boundMillis;
     this.sender = sender;
@@ -76,8 +82,8 @@ final class ListenProbe {
   }
 
   /**
-   * Sends a probe and looks for its return after the bound. Fails as a database call does if it cannot
-   * be sent; then nothing is outstanding for it.
+   * Sends a probe and looks for its return after the bound. Fails as a database call does if it
+   * cannot be sent; then nothing is outstanding for it.
    */
   void send() {
     check();
@@ -113,8 +119,8 @@ final class ListenProbe {
   }
 
   /**
-   * Called for every authentic notice the LISTEN connection hears; returns whether it was a probe (of
-   * any node), which nobody else needs to see.
+   * Called for every authentic notice the LISTEN connection hears; returns whether it was a probe
+   * (of any node), which nobody else needs to see.
    */
   boolean heard(Payloads.Notice notice) {
     if (!isProbe(notice)) {
@@ -131,8 +137,10 @@ final class ListenProbe {
         }
       }
       if (recovered) {
-        LOG.info("the LISTEN connection to {} hears notifications again; changes from other nodes"
-            + " arrive at once again", where);
+        LOG.info(
+            "the LISTEN connection to {} hears notifications again; changes from other nodes"
+                + " arrive at once again",
+            where);
       }
     }
     return true;
@@ -151,9 +159,12 @@ final class ListenProbe {
       if (!deaf) {
         deaf = true;
         changedAt = now;
-        error = "the LISTEN connection hears nothing: a notification this node sent itself was not"
-            + " heard back within " + boundMillis + " ms (a pooler in transaction mode, such as"
-            + " PgBouncer, drops notifications: set pgjcache.listen-jdbc-url to PostgreSQL itself)";
+        error =
+            "the LISTEN connection hears nothing: a notification this node sent itself was not"
+                + " heard back within "
+                + boundMillis
+                + " ms (a pooler in transaction mode, such as"
+                + " PgBouncer, drops notifications: set pgjcache.listen-jdbc-url to PostgreSQL itself)";
         errorAt = now;
       }
       warn = now - lastWarned >= WARN_AGAIN_MILLIS;
@@ -162,12 +173,16 @@ final class ListenProbe {
       }
     }
     if (warn) {
-      LOG.warn("the LISTEN connection to {} hears nothing: a notification this node sent itself {} ms"
-          + " ago has not come back (the bound is {} ms). Changes from other nodes reach this node"
-          + " only through the heartbeat's repair. If the connection goes through a pooler in"
-          + " transaction mode (PgBouncer), which drops notifications, set pgjcache.listen-jdbc-url to"
-          + " PostgreSQL itself (repeated at most every {} minutes while it lasts)", where, waited,
-          boundMillis, TimeUnit.MILLISECONDS.toMinutes(WARN_AGAIN_MILLIS));
+      LOG.warn(
+          "the LISTEN connection to {} hears nothing: a notification this node sent itself {} ms"
+              + " ago has not come back (the bound is {} ms). Changes from other nodes reach this node"
+              + " only through the heartbeat's repair. If the connection goes through a pooler in"
+              + " transaction mode (PgBouncer), which drops notifications, set pgjcache.listen-jdbc-url to"
+              + " PostgreSQL itself (repeated at most every {} minutes while it lasts)",
+          where,
+          waited,
+          boundMillis,
+          TimeUnit.MILLISECONDS.toMinutes(WARN_AGAIN_MILLIS));
     }
   }
 

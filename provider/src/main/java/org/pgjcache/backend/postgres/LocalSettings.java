@@ -10,18 +10,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Gives the statements of a call their {@code statement_timeout} (and, with {@code durability=relaxed},
- * {@code synchronous_commit = off}) for their own transaction only, so that no pooled connection
- * carries a session setting of pgjcache's: behind a pooler in transaction mode (PgBouncer) a
- * {@code SET} on a server connection stays there for whichever client gets it next.
+ * Gives the statements of a call their {@code statement_timeout} (and, with {@code
+ * durability=relaxed}, {@code synchronous_commit = off}) for their own transaction only, so that no
+ * pooled connection carries a session setting of pgjcache's: behind a pooler in transaction mode
+ * (PgBouncer) a {@code SET} on a server connection stays there for whichever client gets it next.
  *
  * <p>Each statement is sent as {@code select set_config(..., true); <statement>} in one round trip:
  * in auto-commit mode both run in one implicit transaction, which the settings then last for; in a
  * transaction the first statement sets them for the rest of it. The settings are literals, so the
  * statement's parameters keep their numbers, and the extra result is skipped before the caller sees
  * any. Nothing is sent on its own, and the database, not the driver, cancels a statement at its
- * timeout (a driver-side timeout would make the caller wait for the cancel request to a database that
- * may not answer at all, past the bound of the call).
+ * timeout (a driver-side timeout would make the caller wait for the cancel request to a database
+ * that may not answer at all, past the bound of the call).
  */
 final class LocalSettings {
 
@@ -32,8 +32,12 @@ final class LocalSettings {
    * @param relaxed whether transactions commit without waiting for their WAL flush
    */
   LocalSettings(long statementMillis, boolean relaxed) {
-    this.prefix = "select set_config('statement_timeout', '" + statementMillis + "', true)"
-        + (relaxed ? ", set_config('synchronous_commit', 'off', true)" : "") + "; ";
+    this.prefix =
+        "select set_config('statement_timeout', '"
+            + statementMillis
+            + "', true)"
+            + (relaxed ? ", set_config('synchronous_commit', 'off', true)" : "")
+            + "; ";
   }
 
   /** The statement that applies the settings to the rest of a transaction, on its own. */
@@ -43,12 +47,15 @@ final class LocalSettings {
 
   /**
    * {@code connection} as the work of a call sees it: in auto-commit mode every statement created
-   * through it carries the settings; in a transaction, the first one does (or the settings'
-   * {@link #statement()} run on its own).
+   * through it carries the settings; in a transaction, the first one does (or the settings' {@link
+   * #statement()} run on its own).
    */
   Connection wrap(Connection connection) {
-    return (Connection) Proxy.newProxyInstance(LocalSettings.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, new OnConnection(connection));
+    return (Connection)
+        Proxy.newProxyInstance(
+            LocalSettings.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            new OnConnection(connection));
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -109,13 +116,17 @@ final class LocalSettings {
           Object[] changed = args.clone();
           changed[0] = prefix + args[0];
           Statement statement = (Statement) LocalSettings.invoke(connection, method, changed);
-          return Proxy.newProxyInstance(LocalSettings.class.getClassLoader(),
-              new Class<?>[] {PreparedStatement.class}, new OnPrepared(statement));
+          return Proxy.newProxyInstance(
+              LocalSettings.class.getClassLoader(),
+              new Class<?>[] {PreparedStatement.class},
+              new OnPrepared(statement));
         }
         case "createStatement" -> {
           Statement statement = (Statement) LocalSettings.invoke(connection, method, args);
-          return Proxy.newProxyInstance(LocalSettings.class.getClassLoader(),
-              new Class<?>[] {Statement.class}, new OnStatement(statement, this));
+          return Proxy.newProxyInstance(
+              LocalSettings.class.getClassLoader(),
+              new Class<?>[] {Statement.class},
+              new OnStatement(statement, this));
         }
         case "commit", "rollback", "setAutoCommit" -> {
           Object result = LocalSettings.invoke(connection, method, args);
@@ -188,8 +199,13 @@ final class LocalSettings {
         return objectMethod(proxy, method, args, statement);
       }
       String name = method.getName();
-      boolean executes = args != null && args.length == 1 && args[0] instanceof String
-          && (name.equals("execute") || name.equals("executeQuery") || name.equals("executeUpdate"));
+      boolean executes =
+          args != null
+              && args.length == 1
+              && args[0] instanceof String
+              && (name.equals("execute")
+                  || name.equals("executeQuery")
+                  || name.equals("executeUpdate"));
       if (executes && args[0].equals(statement())) {
         connection.takeSettings(); // the settings on their own: the transaction has them now
         return LocalSettings.invoke(statement, method, args);

@@ -15,14 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where notifications are applied, so that the LISTEN reader only reads: one lane per cache, run one
- * task at a time in arrival order (so a key's changes stay in commit order) on a thread borrowed from
- * a pool that grows with the number of busy caches. Fetching rows, decoding values and synchronous
- * listeners run here; a cache whose listener blocks holds up its own lane only, and the reader keeps
- * answering its liveness probe.
+ * Where notifications are applied, so that the LISTEN reader only reads: one lane per cache, run
+ * one task at a time in arrival order (so a key's changes stay in commit order) on a thread
+ * borrowed from a pool that grows with the number of busy caches. Fetching rows, decoding values
+ * and synchronous listeners run here; a cache whose listener blocks holds up its own lane only, and
+ * the reader keeps answering its liveness probe.
  *
  * <p>A lane holds at most {@link #MAX_QUEUED} tasks. Beyond that the oldest work of that cache is
- * dropped and the cache reconciles instead (one gap): memory stays bounded whatever a listener does.
+ * dropped and the cache reconciles instead (one gap): memory stays bounded whatever a listener
+ * does.
  */
 final class NoticeLanes implements AutoCloseable {
 
@@ -45,15 +46,24 @@ final class NoticeLanes implements AutoCloseable {
     this.onOverflow = onOverflow;
     int pool = POOLS.incrementAndGet();
     AtomicInteger number = new AtomicInteger();
-    this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> {
-          Thread thread = new Thread(() -> {
-            IN_LANE.set(Boolean.TRUE);
-            runnable.run();
-          }, "pgjcache-apply-" + pool + "-" + number.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.threads =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            runnable -> {
+              Thread thread =
+                  new Thread(
+                      () -> {
+                        IN_LANE.set(Boolean.TRUE);
+                        runnable.run();
+                      },
+                      "pgjcache-apply-" + pool + "-" + number.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Whether the calling thread applies notifications (it must not wait for one). */
@@ -77,8 +87,10 @@ final class NoticeLanes implements AutoCloseable {
     try {
       long wait = Closing.teardownMillis(5_000);
       if (!threads.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-        LOG.warn("notification lanes still busy {} ms after close (a listener that does not"
-            + " return?)", wait);
+        LOG.warn(
+            "notification lanes still busy {} ms after close (a listener that does not"
+                + " return?)",
+            wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -103,8 +115,11 @@ final class NoticeLanes implements AutoCloseable {
           if (!overflowed) {
             overflowed = true;
             overflows.incrementAndGet();
-            LOG.warn("cache '{}': more than {} notifications waiting (a slow listener?); dropped"
-                + " them, the cache reconciles instead", cache, MAX_QUEUED);
+            LOG.warn(
+                "cache '{}': more than {} notifications waiting (a slow listener?); dropped"
+                    + " them, the cache reconciles instead",
+                cache,
+                MAX_QUEUED);
           }
           tasks.add(() -> onOverflow.accept(cache));
         }

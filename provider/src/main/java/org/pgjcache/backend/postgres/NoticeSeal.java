@@ -19,21 +19,23 @@ import org.pgjcache.codec.CorruptDataException;
  * channel and read it. So every notification ends with the time it was sent (database clock) and an
  * HMAC-SHA256 under a key that lives in a table only pgjcache's role can read; a node acts only on
  * notifications whose HMAC checks out and that are younger than {@link #MAX_AGE_MILLIS} (a replay
- * of an old one meets the tombstone or newer revision it was superseded by). Values that ride inline
- * are encrypted (AES-CTR under a second key derived from the same secret; the HMAC covers the
- * ciphertext), so a listener without the key learns cache names and keys, never values.
+ * of an old one meets the tombstone or newer revision it was superseded by). Values that ride
+ * inline are encrypted (AES-CTR under a second key derived from the same secret; the HMAC covers
+ * the ciphertext), so a listener without the key learns cache names and keys, never values.
  *
- * <p>Most notifications get their revision inside the statement that writes, so the database computes
- * the HMAC there, from the inner and outer padded keys this class binds as parameters (HMAC is
- * {@code H((K ^ opad) || H((K ^ ipad) || m))}, and PostgreSQL has {@code sha256}); payloads built
- * whole on the client are sealed here with the same result.
+ * <p>Most notifications get their revision inside the statement that writes, so the database
+ * computes the HMAC there, from the inner and outer padded keys this class binds as parameters
+ * (HMAC is {@code H((K ^ opad) || H((K ^ ipad) || m))}, and PostgreSQL has {@code sha256});
+ * payloads built whole on the client are sealed here with the same result.
  */
 final class NoticeSeal {
 
   /** Notifications older than this are not acted on (the change is reconciled instead). */
   static final long MAX_AGE_MILLIS = 30_000;
+
   /** Characters of the trailing {@code |time|mac}: base64 of 32 bytes is 44. */
   static final int OVERHEAD = 1 + 20 + 1 + 44;
+
   static final int IV_BYTES = 16;
 
   private static final int BLOCK = 64;
@@ -50,12 +52,13 @@ final class NoticeSeal {
   /** Derives the HMAC and encryption keys from the stored secret. */
   NoticeSeal(byte[] secret) {
     if (secret == null || secret.length < 16) {
-      throw new IllegalArgumentException("the notification secret is missing or shorter than 16 bytes");
+      throw new IllegalArgumentException(
+          "the notification secret is missing or shorter than 16 bytes");
     }
     this.macKey = derive(secret, "pgjcache notification mac");
     this.macSpec = new SecretKeySpec(macKey, "HmacSHA256");
-    this.encSpec = new SecretKeySpec(Arrays.copyOf(derive(secret, "pgjcache notification value"),
-        16), "AES");
+    this.encSpec =
+        new SecretKeySpec(Arrays.copyOf(derive(secret, "pgjcache notification value"), 16), "AES");
     this.innerPad = pad(macKey, (byte) 0x36);
     this.outerPad = pad(macKey, (byte) 0x5c);
     this.macs = ThreadLocal.withInitial(this::newMac);

@@ -11,19 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns notification payloads into {@link Change}s for the subscribed caches, fetching what did not fit
- * into the payload (large values, batches). Only payloads that {@link NoticeSeal} vouches for are acted
- * on: anyone who can connect may NOTIFY on the channel. A forged or unparseable payload is logged
- * (escaped, cut, rate-limited), counted and skipped; an authentic one that arrived too late to be
- * trusted makes its cache reconcile. The feed goes on.
+ * Turns notification payloads into {@link Change}s for the subscribed caches, fetching what did not
+ * fit into the payload (large values, batches). Only payloads that {@link NoticeSeal} vouches for
+ * are acted on: anyone who can connect may NOTIFY on the channel. A forged or unparseable payload
+ * is logged (escaped, cut, rate-limited), counted and skipped; an authentic one that arrived too
+ * late to be trusted makes its cache reconcile. The feed goes on.
  */
 final class Notices {
 
   private static final Logger LOG = LoggerFactory.getLogger(Notices.class);
 
   private final PostgresBackend backend;
+
   /** Hears this node's probes (null without a LISTEN connection). */
   private final ListenProbe probe;
+
   private final Subscribers subscribers;
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -93,7 +95,8 @@ final class Notices {
       return;
     } catch (CorruptDataException e) {
       corrupt.incrementAndGet();
-      warn("skipped an authentic notification that cannot be parsed (" + e.getMessage() + ")",
+      warn(
+          "skipped an authentic notification that cannot be parsed (" + e.getMessage() + ")",
           payload);
       return;
     }
@@ -106,26 +109,30 @@ final class Notices {
     if (!subscribers.hasOtherThan(notice.cache(), notice.origin())) {
       return;
     }
-    lanes.submit(notice.cache(), () -> {
-      try {
-        dispatch(notice);
-      } catch (RuntimeException e) {
-        LOG.warn("could not apply a change of cache '{}'; reconciling it", notice.cache(), e);
-        subscribers.gap(notice.cache());
-      }
-    });
+    lanes.submit(
+        notice.cache(),
+        () -> {
+          try {
+            dispatch(notice);
+          } catch (RuntimeException e) {
+            LOG.warn("could not apply a change of cache '{}'; reconciling it", notice.cache(), e);
+            subscribers.gap(notice.cache());
+          }
+        });
   }
 
   /**
    * False only for a payload that names, in the clear, a cache this node has not opened: PostgreSQL
-   * hands every listener every notification of the database, and such a node need not spend an HMAC,
-   * a decryption and a parse on it (a change it drops is not one it could apply). Fence markers and
-   * probes name caches of their own ({@link Fences#CACHE}, {@link ListenProbe#CACHE}); anything not
-   * shaped like a payload goes on to be refused and counted.
+   * hands every listener every notification of the database, and such a node need not spend an
+   * HMAC, a decryption and a parse on it (a change it drops is not one it could apply). Fence
+   * markers and probes name caches of their own ({@link Fences#CACHE}, {@link ListenProbe#CACHE});
+   * anything not shaped like a payload goes on to be refused and counted.
    */
   private boolean mayConcernThisNode(String payload) {
     String cache = Payloads.claimedCache(payload);
-    return cache == null || Fences.CACHE.equals(cache) || ListenProbe.CACHE.equals(cache)
+    return cache == null
+        || Fences.CACHE.equals(cache)
+        || ListenProbe.CACHE.equals(cache)
         || subscribers.has(cache);
   }
 
@@ -163,7 +170,10 @@ final class Notices {
       return;
     }
     long quiet = unwarned.getAndSet(0);
-    LOG.warn("{}: {}{}", what, Payloads.abbreviate(payload),
+    LOG.warn(
+        "{}: {}{}",
+        what,
+        Payloads.abbreviate(payload),
         quiet == 0 ? "" : " (and " + quiet + " more skipped notifications not logged)");
   }
 
@@ -181,20 +191,24 @@ final class Notices {
         break;
       case 'P':
         if (notice.value() != null) {
-          subscribers.deliver(cache, new Change(Op.PUT, notice.key(), notice.rev(), notice.value(),
-              notice.expireAt()), origin);
+          subscribers.deliver(
+              cache,
+              new Change(Op.PUT, notice.key(), notice.rev(), notice.value(), notice.expireAt()),
+              origin);
         } else {
           Row row = backend.get(cache, notice.key());
           if (row != null) {
-            subscribers.deliver(cache, new Change(Op.PUT, row.key(), row.rev(), row.value(),
-                row.expireAt()), origin);
+            subscribers.deliver(
+                cache,
+                new Change(Op.PUT, row.key(), row.rev(), row.value(), row.expireAt()),
+                origin);
           }
         }
         break;
       default:
         Op op = Op.ofCode(notice.op());
-        subscribers.deliver(cache, new Change(op, notice.key(), notice.rev(), null,
-            notice.expireAt()), origin);
+        subscribers.deliver(
+            cache, new Change(op, notice.key(), notice.rev(), null, notice.expireAt()), origin);
         break;
     }
   }

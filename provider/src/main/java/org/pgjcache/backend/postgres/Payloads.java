@@ -7,9 +7,9 @@ import java.util.Base64;
 import org.pgjcache.codec.CorruptDataException;
 
 /**
- * The text of a change notification. The revision is spliced in by the database, between a head and a
- * tail the client prepares, so one statement both writes and announces. Values ride along when the
- * whole payload fits PostgreSQL's 8000-byte limit; otherwise receivers fetch the row.
+ * The text of a change notification. The revision is spliced in by the database, between a head and
+ * a tail the client prepares, so one statement both writes and announces. Values ride along when
+ * the whole payload fits PostgreSQL's 8000-byte limit; otherwise receivers fetch the row.
  *
  * <pre>
  * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(iv + encrypted value)
@@ -17,26 +17,41 @@ import org.pgjcache.codec.CorruptDataException;
  * gap:           G|0|0|origin|cacheLength|0|cache        (receivers reconcile that cache)
  * </pre>
  *
- * <p>Each is followed by {@code |sentAt|hmac} (see {@link NoticeSeal}), which {@link #parse} expects
- * to have been checked and removed.
+ * <p>Each is followed by {@code |sentAt|hmac} (see {@link NoticeSeal}), which {@link #parse}
+ * expects to have been checked and removed.
  */
 final class Payloads {
 
   /**
-   * PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the revision digits and the
-   * seal.
+   * PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the revision digits and
+   * the seal.
    */
   static final int LIMIT = 7900 - NoticeSeal.OVERHEAD;
 
-  private Payloads() {
-  }
+  private Payloads() {}
 
   /** Head and tail around the revision of a single-key change. */
-  static String[] single(NoticeSeal seal, char op, String cache, String key, long expireAt,
-      String origin, byte[] value) {
+  static String[] single(
+      NoticeSeal seal,
+      char op,
+      String cache,
+      String key,
+      long expireAt,
+      String origin,
+      byte[] value) {
     String head = op + "|";
-    String prefix = "|" + expireAt + "|" + origin + "|" + cache.length() + "|" + key.length() + "|"
-        + cache + key;
+    String prefix =
+        "|"
+            + expireAt
+            + "|"
+            + origin
+            + "|"
+            + cache.length()
+            + "|"
+            + key.length()
+            + "|"
+            + cache
+            + key;
     int size = utf8(prefix) + 24;
     if (size > LIMIT) {
       return new String[] {"G|", gapTail(cache, origin)};
@@ -48,8 +63,8 @@ final class Payloads {
   }
 
   /**
-   * A whole gap notice (revision 0) for {@code cache} from {@code origin}, not yet sealed: what a change
-   * too large to announce, a fence marker and a LISTEN probe all send.
+   * A whole gap notice (revision 0) for {@code cache} from {@code origin}, not yet sealed: what a
+   * change too large to announce, a fence marker and a LISTEN probe all send.
    */
   static String gap(String cache, String origin) {
     return "G|0" + gapTail(cache, origin);
@@ -65,8 +80,8 @@ final class Payloads {
   }
 
   /**
-   * Binds the channel and the seal's padded keys (see {@link Sql#SIGNED}), then a payload's head and
-   * tail, to five consecutive parameters.
+   * Binds the channel and the seal's padded keys (see {@link Sql#SIGNED}), then a payload's head
+   * and tail, to five consecutive parameters.
    */
   static void bind(PreparedStatement ps, int at, String channel, NoticeSeal seal, String[] payload)
       throws SQLException {
@@ -84,7 +99,8 @@ final class Payloads {
   }
 
   /** A whole single-change payload whose revision is known up front (touch), not yet sealed. */
-  static String complete(char op, long rev, String cache, String key, long expireAt, String origin) {
+  static String complete(
+      char op, long rev, String cache, String key, long expireAt, String origin) {
     String[] parts = single(null, op, cache, key, expireAt, origin, null);
     return parts[0] + rev + parts[1];
   }
@@ -94,8 +110,16 @@ final class Payloads {
   }
 
   /** One parsed notification. */
-  record Notice(char op, char kind, long rev, long maxRev, long expireAt, String origin, String cache,
-      String key, byte[] value) {
+  record Notice(
+      char op,
+      char kind,
+      long rev,
+      long maxRev,
+      long expireAt,
+      String origin,
+      String cache,
+      String key,
+      byte[] value) {
 
     boolean isBatch() {
       return op == 'B';
@@ -125,8 +149,8 @@ final class Payloads {
       int[] cut = cuts(payload, 6);
       char op = payload.charAt(0);
       if (cut[0] != 1 || "PRXTCDG".indexOf(op) < 0) {
-        throw new CorruptDataException("unknown operation in notification payload: "
-            + abbreviate(payload));
+        throw new CorruptDataException(
+            "unknown operation in notification payload: " + abbreviate(payload));
       }
       long rev = Long.parseLong(payload.substring(cut[0] + 1, cut[1]));
       long expireAt = Long.parseLong(payload.substring(cut[1] + 1, cut[2]));
@@ -143,15 +167,16 @@ final class Payloads {
       if (e instanceof CorruptDataException c) {
         throw c;
       }
-      throw new CorruptDataException("malformed notification payload (" + e.getMessage() + "): "
-          + abbreviate(payload), e);
+      throw new CorruptDataException(
+          "malformed notification payload (" + e.getMessage() + "): " + abbreviate(payload), e);
     }
   }
 
   /**
-   * The cache a payload names, read before its seal is checked, or null when the payload is not shaped
-   * like one of ours. Good only for dropping notifications of caches this node has not opened: whatever
-   * it answers, nothing is acted on before {@link NoticeSeal#open} vouches for the payload.
+   * The cache a payload names, read before its seal is checked, or null when the payload is not
+   * shaped like one of ours. Good only for dropping notifications of caches this node has not
+   * opened: whatever it answers, nothing is acted on before {@link NoticeSeal#open} vouches for the
+   * payload.
    */
   static String claimedCache(String raw) {
     int from = 0;
@@ -196,8 +221,8 @@ final class Payloads {
     for (int i = 0; i < count; i++) {
       int bar = payload.indexOf('|', from);
       if (bar < 0) {
-        throw new CorruptDataException("notification payload has too few fields: "
-            + abbreviate(payload));
+        throw new CorruptDataException(
+            "notification payload has too few fields: " + abbreviate(payload));
       }
       bars[i] = bar;
       from = bar + 1;

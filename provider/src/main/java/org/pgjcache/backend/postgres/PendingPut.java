@@ -8,10 +8,10 @@ import org.pgjcache.backend.Write;
 /**
  * One caller's put on its way through the {@link WriteCombiner}, and what became of it.
  *
- * <p>Its state only moves by compare-and-set, so a caller that gives up and a leader that takes, finishes
- * or hands back its put always agree on who won: a put taken from the queue by a leader can no longer be
- * abandoned (its caller only orphans it and hears that it may still commit), and a put its caller
- * abandoned is never written.
+ * <p>Its state only moves by compare-and-set, so a caller that gives up and a leader that takes,
+ * finishes or hands back its put always agree on who won: a put taken from the queue by a leader
+ * can no longer be abandoned (its caller only orphans it and hears that it may still commit), and a
+ * put its caller abandoned is never written.
  */
 final class PendingPut {
 
@@ -36,20 +36,28 @@ final class PendingPut {
   final String origin;
   final String[] payload;
   final Deadline deadline;
+
   /** The thread that called {@code put}: the only one that waits on this put. */
   private final Thread caller = Thread.currentThread();
+
   private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
   private volatile boolean woken;
-  /** Written by the leader before the state becomes {@link State#DONE}, read by the caller after. */
+
+  /**
+   * Written by the leader before the state becomes {@link State#DONE}, read by the caller after.
+   */
   private long rev;
+
   private RuntimeException failure;
 
   // --- the chain of puts of one key written alone, oldest first (see SoloPuts) ---
 
   /** The put of the same key diverted before this one; this one starts once it is over. */
   PendingPut ahead;
+
   /** The put of the same key diverted after this one, woken once this one is over. */
   volatile PendingPut behind;
+
   /** Whether this diverted put has committed, failed or been given up. */
   volatile boolean soloOver;
 
@@ -89,7 +97,9 @@ final class PendingPut {
     return state.compareAndSet(State.TAKEN, State.QUEUED);
   }
 
-  /** A leader hands the put back to its caller to write alone; false if its caller has orphaned it. */
+  /**
+   * A leader hands the put back to its caller to write alone; false if its caller has orphaned it.
+   */
   boolean divert() {
     if (state.compareAndSet(State.TAKEN, State.DIVERTED)) {
       wakeCaller();
@@ -98,7 +108,9 @@ final class PendingPut {
     return false;
   }
 
-  /** Records the revision the put committed at; false if nobody waits for it any more (orphaned). */
+  /**
+   * Records the revision the put committed at; false if nobody waits for it any more (orphaned).
+   */
   boolean complete(long revision) {
     rev = revision;
     return finish();

@@ -47,23 +47,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The product backend: entries in one PostgreSQL table, changes announced with NOTIFY in the same
- * statement that makes them, and a single LISTEN connection per backend feeding every cache of this JVM.
+ * statement that makes them, and a single LISTEN connection per backend feeding every cache of this
+ * JVM.
  */
 public final class PostgresBackend implements Backend {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
-  /** {@code application_name} of the pool's connections (unless the URL names one), then the node. */
+
+  /**
+   * {@code application_name} of the pool's connections (unless the URL names one), then the node.
+   */
   static final String POOL_APPLICATION_NAME = "pgjcache";
+
   /** {@code application_name} of the LISTEN connection, then the node. */
   static final String LISTEN_APPLICATION_NAME = "pgjcache-listen";
 
   private final Settings settings;
   private final String target;
-  /** Where connections come from: the pool pgjcache opened, or the application's {@code data-source}. */
+
+  /**
+   * Where connections come from: the pool pgjcache opened, or the application's {@code
+   * data-source}.
+   */
   private final DataSource pool;
+
   /** The pool pgjcache opened and closes; null when it runs on the application's. */
   private final HikariDataSource ownPool;
+
   private final Watchdog watchdog;
   private final Jdbc jdbc;
   private final Sql sql;
@@ -74,6 +85,7 @@ public final class PostgresBackend implements Backend {
   private final AtomicLong clockOffset = new AtomicLong();
   private final WriteCombiner combiner;
   private final NoticeSeal seal;
+
   /** Whether the LISTEN connection hears anything; null without one. */
   private final ListenProbe probe;
 
@@ -82,18 +94,27 @@ public final class PostgresBackend implements Backend {
     this.target = settings.describeTarget();
     this.sql = new Sql(settings.schema(), settings.table());
     this.channel = settings.channel();
-    // read before any connection is made: a URL the LISTEN connection cannot follow is refused at once
+    // read before any connection is made: a URL the LISTEN connection cannot follow is refused at
+    // once
     ListenHosts listenHosts = settings.notifications() ? listenHosts(settings) : null;
     String poolName = "pgjcache-" + POOLS.incrementAndGet();
     this.ownPool = settings.dataSource().isPresent() ? null : openPool(settings, target, poolName);
     this.pool = settings.dataSource().isPresent() ? settings.dataSource().get() : ownPool;
     long statementMillis = settings.statementTimeout().toMillis();
     long connectMillis = connectMillis(settings);
-    this.watchdog = new Watchdog(poolName + "-watchdog",
-        Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
-    this.jdbc = new Jdbc(target, timeoutMillis -> borrow(pool, timeoutMillis), watchdog,
-        statementMillis, connectMillis, settings.durability() == Durability.RELAXED,
-        subscribers::gap);
+    this.watchdog =
+        new Watchdog(
+            poolName + "-watchdog",
+            Math.max(10, Math.min(1_000, (statementMillis + connectMillis) / 4)));
+    this.jdbc =
+        new Jdbc(
+            target,
+            timeoutMillis -> borrow(pool, timeoutMillis),
+            watchdog,
+            statementMillis,
+            connectMillis,
+            settings.durability() == Durability.RELAXED,
+            subscribers::gap);
     try {
       if (settings.ddl() && !schemaInPlace()) {
         createSchema();
@@ -102,16 +123,28 @@ public final class PostgresBackend implements Backend {
         checkSchema();
       }
       this.seal = new NoticeSeal(readSecret());
-      this.combiner = new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis,
-          new Unseen());
+      this.combiner =
+          new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis, new Unseen());
       measureClock();
-      this.probe = settings.notifications() ? new ListenProbe(subscribers.nodeId(),
-          settings.callBound().toMillis(), this::notifySelf, this::feedOpen,
-          settings.describeListenTarget()) : null;
+      this.probe =
+          settings.notifications()
+              ? new ListenProbe(
+                  subscribers.nodeId(),
+                  settings.callBound().toMillis(),
+                  this::notifySelf,
+                  this::feedOpen,
+                  settings.describeListenTarget())
+              : null;
       this.notices = new Notices(this, subscribers, seal, probe);
       if (settings.notifications()) {
-        this.feed = new ChangeFeed(listenHosts, channel, settings.connectTimeout(),
-            settings.reconnectInterval(), notices::accept, this::reconnected);
+        this.feed =
+            new ChangeFeed(
+                listenHosts,
+                channel,
+                settings.connectTimeout(),
+                settings.reconnectInterval(),
+                notices::accept,
+                this::reconnected);
         feed.start();
         probe.send();
       } else {
@@ -132,8 +165,10 @@ public final class PostgresBackend implements Backend {
     try {
       probe.restart();
     } catch (RuntimeException e) {
-      LOG.debug("the LISTEN probe could not be sent after the reconnect; the next heartbeat sends"
-          + " one: {}", e.getMessage());
+      LOG.debug(
+          "the LISTEN probe could not be sent after the reconnect; the next heartbeat sends"
+              + " one: {}",
+          e.getMessage());
     }
   }
 
@@ -144,14 +179,17 @@ public final class PostgresBackend implements Backend {
 
   /** Sends this node a sealed notification through the pool (see {@link ListenProbe}). */
   private void notifySelf(String payload) {
-    jdbc.run("probing the LISTEN connection", null, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
-        ps.setString(1, channel);
-        ps.setString(2, seal.seal(payload, now()));
-        ps.executeQuery().close();
-      }
-      return null;
-    });
+    jdbc.run(
+        "probing the LISTEN connection",
+        null,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+            ps.setString(1, channel);
+            ps.setString(2, seal.seal(payload, now()));
+            ps.executeQuery().close();
+          }
+          return null;
+        });
   }
 
   /** The connect timeout as the pool uses it: at least 250 ms, the least HikariCP accepts. */
@@ -159,44 +197,53 @@ public final class PostgresBackend implements Backend {
     return settings.poolConnectTimeout().toMillis();
   }
 
-  /** Connects, creates the schema if allowed, and starts listening; fails within the connect timeout. */
+  /**
+   * Connects, creates the schema if allowed, and starts listening; fails within the connect
+   * timeout.
+   */
   public static PostgresBackend open(Settings settings) {
     return new PostgresBackend(settings);
   }
 
   /**
-   * Where and as whom the LISTEN connection logs in: {@code listen-jdbc-url} (PostgreSQL itself when
-   * the pool goes through PgBouncer), else the pool's URL, with the pool's user and password unless
-   * that URL names its own (see {@link #openPool}), named {@code pgjcache-listen <node-name>} in
-   * {@code pg_stat_activity} whatever the URL's {@code ApplicationName}, so that it can be told from the
-   * application's own. Every host of a multi-host URL, to follow the primary as the pool does.
+   * Where and as whom the LISTEN connection logs in: {@code listen-jdbc-url} (PostgreSQL itself
+   * when the pool goes through PgBouncer), else the pool's URL, with the pool's user and password
+   * unless that URL names its own (see {@link #openPool}), named {@code pgjcache-listen
+   * <node-name>} in {@code pg_stat_activity} whatever the URL's {@code ApplicationName}, so that it
+   * can be told from the application's own. Every host of a multi-host URL, to follow the primary
+   * as the pool does.
    */
   static ListenHosts listenHosts(Settings settings) {
     try {
-      return ListenHosts.fromJdbcUrl(settings.listenJdbcUrlWithoutCredentials(),
-          settings.listenUser(), settings.listenPassword().orElse(null))
+      return ListenHosts.fromJdbcUrl(
+              settings.listenJdbcUrlWithoutCredentials(),
+              settings.listenUser(),
+              settings.listenPassword().orElse(null))
           .withApplicationName(LISTEN_APPLICATION_NAME + " " + settings.nodeName());
     } catch (IllegalArgumentException e) {
-      throw new CacheException("the LISTEN connection cannot use " + settings.describeListenTarget()
-          + ": " + e.getMessage(), e);
+      throw new CacheException(
+          "the LISTEN connection cannot use "
+              + settings.describeListenTarget()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * The pool logs in with the resolved user and password (the setting, else the URL's
-   * {@code user=}/{@code password=}, else libpq's variables), given as properties of a URL stripped of
-   * its own: pgjdbc would let a URL parameter win over the property. Every other URL parameter
-   * reaches pgjdbc as written, and one of them, {@code ApplicationName}, wins over the default
-   * {@code pgjcache <node-name>}.
+   * The pool logs in with the resolved user and password (the setting, else the URL's {@code
+   * user=}/{@code password=}, else libpq's variables), given as properties of a URL stripped of its
+   * own: pgjdbc would let a URL parameter win over the property. Every other URL parameter reaches
+   * pgjdbc as written, and one of them, {@code ApplicationName}, wins over the default {@code
+   * pgjcache <node-name>}.
    *
-   * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own wait),
-   * the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement is
-   * cancelled after statement-timeout (set for its own transaction, see {@link LocalSettings}: the
-   * connections carry no session settings, so that they can go through a pooler in transaction
-   * mode). The {@link Watchdog} ends a call whose database
-   * does not answer at all; pgjdbc's {@code socketTimeout}, statement-timeout + connect-timeout rounded up
-   * to whole seconds (its unit), only bounds what runs outside a call (logging in, the pool's own
-   * statements).
+   * <p>Timeouts: a call's wait for a connection is bounded by connect-timeout (the pool's own
+   * wait), the pool checks an idle connection within {@link Jdbc#CHECK_MILLIS}, and each statement
+   * is cancelled after statement-timeout (set for its own transaction, see {@link LocalSettings}:
+   * the connections carry no session settings, so that they can go through a pooler in transaction
+   * mode). The {@link Watchdog} ends a call whose database does not answer at all; pgjdbc's {@code
+   * socketTimeout}, statement-timeout + connect-timeout rounded up to whole seconds (its unit),
+   * only bounds what runs outside a call (logging in, the pool's own statements).
    */
   private static HikariDataSource openPool(Settings settings, String target, String name) {
     HikariConfig config = new HikariConfig();
@@ -216,15 +263,18 @@ public final class PostgresBackend implements Backend {
     int connectSeconds = (int) Math.max(1, (connectMillis + 999) / 1000);
     config.addDataSourceProperty("connectTimeout", connectSeconds);
     config.addDataSourceProperty("loginTimeout", connectSeconds);
-    config.addDataSourceProperty("socketTimeout",
+    config.addDataSourceProperty(
+        "socketTimeout",
         (int) Math.min(Integer.MAX_VALUE, (statementMillis + connectMillis + 999) / 1000));
     config.addDataSourceProperty("tcpKeepAlive", true);
-    config.addDataSourceProperty("ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
-    config.setThreadFactory(runnable -> {
-      Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
-      thread.setDaemon(true);
-      return thread;
-    });
+    config.addDataSourceProperty(
+        "ApplicationName", POOL_APPLICATION_NAME + " " + settings.nodeName());
+    config.setThreadFactory(
+        runnable -> {
+          Thread thread = new Thread(runnable, config.getPoolName() + "-housekeeper");
+          thread.setDaemon(true);
+          return thread;
+        });
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
@@ -232,14 +282,20 @@ public final class PostgresBackend implements Backend {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      throw new CacheException("cannot connect to PostgreSQL at " + target + " within "
-          + connectMillis + " ms: " + root.getMessage(), e);
+      throw new CacheException(
+          "cannot connect to PostgreSQL at "
+              + target
+              + " within "
+              + connectMillis
+              + " ms: "
+              + root.getMessage(),
+          e);
     }
   }
 
   /**
-   * A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is; from an
-   * application's data source other than HikariCP, within that pool's own timeout.
+   * A pooled connection within {@code timeoutMillis}, however long the pool's own timeout is; from
+   * an application's data source other than HikariCP, within that pool's own timeout.
    */
   private static Connection borrow(DataSource pool, long timeoutMillis) throws SQLException {
     if (pool instanceof HikariDataSource hikariDataSource
@@ -251,15 +307,15 @@ public final class PostgresBackend implements Backend {
 
   /**
    * Applies a put that committed after its caller had stopped waiting to the caller's own cache
-   * instance, which skips the notification it sent itself; reconciles a cache whose puts may or may not
-   * have committed.
+   * instance, which skips the notification it sent itself; reconciles a cache whose puts may or may
+   * not have committed.
    */
   private final class Unseen implements PutOutcomes {
 
     @Override
     public void committedUnseen(String cache, String origin, Write write, long rev) {
-      subscribers.deliverTo(cache, new Change(Op.PUT, write.key(), rev, write.value(),
-          write.expireAt()), origin);
+      subscribers.deliverTo(
+          cache, new Change(Op.PUT, write.key(), rev, write.value(), write.expireAt()), origin);
     }
 
     @Override
@@ -269,101 +325,142 @@ public final class PostgresBackend implements Backend {
   }
 
   private void createSchema() {
-    jdbc.transaction("creating the pgjcache tables", null, c -> {
-      try (Statement st = c.createStatement()) {
-        st.execute("select pg_advisory_xact_lock(hashtext('pgjcache-ddl'))");
-        for (String ddl : sql.ddl(settings.table())) {
-          st.execute(ddl);
-        }
-      }
-      return null;
-    });
+    jdbc.transaction(
+        "creating the pgjcache tables",
+        null,
+        c -> {
+          try (Statement st = c.createStatement()) {
+            st.execute("select pg_advisory_xact_lock(hashtext('pgjcache-ddl'))");
+            for (String ddl : sql.ddl(settings.table())) {
+              st.execute(ddl);
+            }
+          }
+          return null;
+        });
   }
 
   /**
-   * Whether everything {@code ddl=true} would create is there already (tables, secret, trigger): then no
-   * DDL runs, so a role without CREATE on the database or the schema can keep {@code ddl=true}.
+   * Whether everything {@code ddl=true} would create is there already (tables, secret, trigger):
+   * then no DDL runs, so a role without CREATE on the database or the schema can keep {@code
+   * ddl=true}.
    */
   private boolean schemaInPlace() {
     if (!missingRelations().isEmpty()) {
       return false;
     }
-    return jdbc.run("checking the pgjcache tables", null, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select exists (" + sql.readSecret() + "),"
-          + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
-          + " exists (select 1 from pg_attribute where attrelid = ?::regclass"
-          + " and attname = 'forged_notifications') and exists (select 1 from pg_attribute"
-          + " where attrelid = ?::regclass and attname = 'prev_expires_at'),"
-          + " to_regclass(?) is not null")) {
-        ps.setString(1, sql.table);
-        ps.setString(2, settings.table() + "_direct_sql");
-        ps.setString(3, sql.nodes);
-        ps.setString(4, sql.table);
-        ps.setString(5, sql.jsonView);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() && rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3)
-              && rs.getBoolean(4);
-        }
-      }
-    });
+    return jdbc.run(
+        "checking the pgjcache tables",
+        null,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select exists ("
+                      + sql.readSecret()
+                      + "),"
+                      + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
+                      + " exists (select 1 from pg_attribute where attrelid = ?::regclass"
+                      + " and attname = 'forged_notifications') and exists (select 1 from pg_attribute"
+                      + " where attrelid = ?::regclass and attname = 'prev_expires_at'),"
+                      + " to_regclass(?) is not null")) {
+            ps.setString(1, sql.table);
+            ps.setString(2, settings.table() + "_direct_sql");
+            ps.setString(3, sql.nodes);
+            ps.setString(4, sql.table);
+            ps.setString(5, sql.jsonView);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  && rs.getBoolean(1)
+                  && rs.getBoolean(2)
+                  && rs.getBoolean(3)
+                  && rs.getBoolean(4);
+            }
+          }
+        });
   }
 
-  /** With DDL switched off, says clearly which table is missing rather than failing on first use. */
+  /**
+   * With DDL switched off, says clearly which table is missing rather than failing on first use.
+   */
   private void checkSchema() {
     List<String> missing = missingRelations();
     if (!missing.isEmpty()) {
-      throw new CacheException("pgjcache.ddl is false but " + String.join(", ", missing)
-          + " does not exist in " + target + "; create the schema with the statements of"
-          + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
+      throw new CacheException(
+          "pgjcache.ddl is false but "
+              + String.join(", ", missing)
+              + " does not exist in "
+              + target
+              + "; create the schema with the statements of"
+              + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
     }
-    boolean current = jdbc.run("checking the pgjcache tables", null, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from pg_attribute"
-          + " where attrelid = ?::regclass and attname = 'prev_expires_at' and not attisdropped)")) {
-        ps.setString(1, sql.table);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() && rs.getBoolean(1);
-        }
-      }
-    });
+    boolean current =
+        jdbc.run(
+            "checking the pgjcache tables",
+            null,
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "select exists (select 1 from pg_attribute"
+                          + " where attrelid = ?::regclass and attname = 'prev_expires_at' and not attisdropped)")) {
+                ps.setString(1, sql.table);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() && rs.getBoolean(1);
+                }
+              }
+            });
     if (!current) {
-      throw new CacheException("pgjcache.ddl is false but " + sql.table + " in " + target
-          + " lacks the prev_value, prev_rev and prev_expires_at columns of this version; run the"
-          + " statements of PostgresBackend.ddl(settings) again (they only add what is missing), or"
-          + " start once with pgjcache.ddl=true");
+      throw new CacheException(
+          "pgjcache.ddl is false but "
+              + sql.table
+              + " in "
+              + target
+              + " lacks the prev_value, prev_rev and prev_expires_at columns of this version; run the"
+              + " statements of PostgresBackend.ddl(settings) again (they only add what is missing), or"
+              + " start once with pgjcache.ddl=true");
     }
   }
 
   private List<String> missingRelations() {
-    return jdbc.run("checking the pgjcache tables", null, c -> {
-      List<String> absent = new ArrayList<>();
-      for (String relation : sql.relations()) {
-        try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
-          ps.setString(1, relation);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (rs.getString(1) == null) {
-              absent.add(relation);
+    return jdbc.run(
+        "checking the pgjcache tables",
+        null,
+        c -> {
+          List<String> absent = new ArrayList<>();
+          for (String relation : sql.relations()) {
+            try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
+              ps.setString(1, relation);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                  absent.add(relation);
+                }
+              }
             }
           }
-        }
-      }
-      return absent;
-    });
+          return absent;
+        });
   }
 
   /** The secret notifications are sealed with (see {@link NoticeSeal}), from the secret table. */
   private byte[] readSecret() {
-    byte[] secret = jdbc.run("reading the notification secret", null, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.readSecret())) {
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getBytes(1) : null;
-        }
-      }
-    });
+    byte[] secret =
+        jdbc.run(
+            "reading the notification secret",
+            null,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.readSecret())) {
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? rs.getBytes(1) : null;
+                }
+              }
+            });
     if (secret == null || secret.length < 16) {
-      throw new CacheException(sql.secret + " in " + target + " holds no secret of at least 16 bytes;"
-          + " run the statements of PostgresBackend.ddl(settings) (its last one stores a random"
-          + " secret) or start once with pgjcache.ddl=true");
+      throw new CacheException(
+          sql.secret
+              + " in "
+              + target
+              + " holds no secret of at least 16 bytes;"
+              + " run the statements of PostgresBackend.ddl(settings) (its last one stores a random"
+              + " secret) or start once with pgjcache.ddl=true");
     }
     return secret;
   }
@@ -376,18 +473,24 @@ public final class PostgresBackend implements Backend {
     return List.of(new Sql(settings.schema(), settings.table()).ddl(settings.table()));
   }
 
-  /** Measures the offset between this JVM's clock and the database's, at the middle of a round trip. */
+  /**
+   * Measures the offset between this JVM's clock and the database's, at the middle of a round trip.
+   */
   void measureClock() {
-    long offset = jdbc.run("reading the database clock", null, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.clock())) {
-        long before = System.currentTimeMillis();
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          long after = System.currentTimeMillis();
-          return rs.getLong(1) - (before + after) / 2;
-        }
-      }
-    });
+    long offset =
+        jdbc.run(
+            "reading the database clock",
+            null,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.clock())) {
+                long before = System.currentTimeMillis();
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  long after = System.currentTimeMillis();
+                  return rs.getLong(1) - (before + after) / 2;
+                }
+              }
+            });
     clockOffset.set(offset);
   }
 
@@ -441,13 +544,16 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void ensureCache(String cache) {
-    jdbc.run("registering", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.ensureCache())) {
-        ps.setString(1, cache);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    jdbc.run(
+        "registering",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.ensureCache())) {
+            ps.setString(1, cache);
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   @Override
@@ -457,32 +563,38 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public Row get(String cache, String key) {
-    return jdbc.run("reading a key", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.get)) {
-        ps.setString(1, cache);
-        ps.setString(2, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new Row(key, rs.getBytes(1), rs.getLong(2), rs.getLong(3)) : null;
-        }
-      }
-    });
+    return jdbc.run(
+        "reading a key",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.get)) {
+            ps.setString(1, cache);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? new Row(key, rs.getBytes(1), rs.getLong(2), rs.getLong(3)) : null;
+            }
+          }
+        });
   }
 
   @Override
   public Map<String, Row> getAll(String cache, Collection<String> keys) {
-    return jdbc.run("reading keys", cache, c -> {
-      Map<String, Row> rows = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.getAll)) {
-        ps.setString(1, cache);
-        ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.put(rs.getString(1), readRow(rs));
+    return jdbc.run(
+        "reading keys",
+        cache,
+        c -> {
+          Map<String, Row> rows = new HashMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.getAll)) {
+            ps.setString(1, cache);
+            ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                rows.put(rs.getString(1), readRow(rs));
+              }
+            }
           }
-        }
-      }
-      return rows;
-    });
+          return rows;
+        });
   }
 
   private static Row readRow(ResultSet rs) throws SQLException {
@@ -491,64 +603,75 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void scan(String cache, Consumer<Row> sink) {
-    jdbc.cursor("reading all entries", cache, (c, call) -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
-        ps.setFetchSize(2000);
-        ps.setString(1, cache);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            call.progress();
-            sink.accept(readRow(rs));
+    jdbc.cursor(
+        "reading all entries",
+        cache,
+        (c, call) -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.scan())) {
+            ps.setFetchSize(2000);
+            ps.setString(1, cache);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                call.progress();
+                sink.accept(readRow(rs));
+              }
+            }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   @Override
   public void recentRemovals(String cache, long millis, Consumer<Row> sink) {
-    jdbc.run("reading recent removals", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.recentRemovals())) {
-        ps.setString(1, cache);
-        ps.setLong(2, millis);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            sink.accept(readRow(rs));
+    jdbc.run(
+        "reading recent removals",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.recentRemovals())) {
+            ps.setString(1, cache);
+            ps.setLong(2, millis);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                sink.accept(readRow(rs));
+              }
+            }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   /** Rows (and tombstones) of a cache whose revision lies in {@code [min, max]}. */
   /**
    * The changes a batch notification announced: the rows (tombstones too) whose revision lies in
-   * {@code [min, max]}, each with the entry it replaced. A tombstone says itself what it was (an expiry
-   * keeps its expiry instant, a removal has none), whatever the batch's kind: the range may hold other
-   * writers' changes too.
+   * {@code [min, max]}, each with the entry it replaced. A tombstone says itself what it was (an
+   * expiry keeps its expiry instant, a removal has none), whatever the batch's kind: the range may
+   * hold other writers' changes too.
    */
   List<Change> revisions(String cache, long min, long max) {
-    return jdbc.run("reading a batch of changes", cache, c -> {
-      List<Change> changes = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.revRange)) {
-        ps.setString(1, cache);
-        ps.setLong(2, min);
-        ps.setLong(3, max);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Row row = readRow(rs);
-            Row prior = readPrior(row.key(), rs, 5);
-            Op removal = row.expireAt() == Row.ETERNAL ? Op.REMOVE : Op.EXPIRE;
-            changes.add(row.value() == null
-                ? new Change(removal, row.key(), row.rev(), null, Row.ETERNAL, prior)
-                : new Change(Op.PUT, row.key(), row.rev(), row.value(), row.expireAt(), prior));
+    return jdbc.run(
+        "reading a batch of changes",
+        cache,
+        c -> {
+          List<Change> changes = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.revRange)) {
+            ps.setString(1, cache);
+            ps.setLong(2, min);
+            ps.setLong(3, max);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Row row = readRow(rs);
+                Row prior = readPrior(row.key(), rs, 5);
+                Op removal = row.expireAt() == Row.ETERNAL ? Op.REMOVE : Op.EXPIRE;
+                changes.add(
+                    row.value() == null
+                        ? new Change(removal, row.key(), row.rev(), null, Row.ETERNAL, prior)
+                        : new Change(
+                            Op.PUT, row.key(), row.rev(), row.value(), row.expireAt(), prior));
+              }
+            }
           }
-        }
-      }
-      return changes;
-    });
+          return changes;
+        });
   }
 
   private static Row readPrior(String key, ResultSet rs, int at) throws SQLException {
@@ -557,16 +680,19 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public Row prior(String cache, String key, long rev) {
-    return jdbc.run("reading what a change replaced", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.prior)) {
-        ps.setString(1, cache);
-        ps.setString(2, key);
-        ps.setLong(3, rev);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? readPrior(key, rs, 1) : null;
-        }
-      }
-    });
+    return jdbc.run(
+        "reading what a change replaced",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.prior)) {
+            ps.setString(1, cache);
+            ps.setString(2, key);
+            ps.setLong(3, rev);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? readPrior(key, rs, 1) : null;
+            }
+          }
+        });
   }
 
   @Override
@@ -581,9 +707,9 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Runs a statement that ends with {@code commit} (e.g. {@link Sql#updateThenCommit}): the revision
-   * comes from its first part, the commit has happened when this returns (a failure of the first part
-   * skips the commit).
+   * Runs a statement that ends with {@code commit} (e.g. {@link Sql#updateThenCommit}): the
+   * revision comes from its first part, the commit has happened when this returns (a failure of the
+   * first part skips the commit).
    */
   private static long revThenCommit(PreparedStatement ps) throws SQLException {
     ps.execute();
@@ -603,16 +729,19 @@ public final class PostgresBackend implements Backend {
       expiries[i] = writes.get(i).expireAt();
     }
     String[] payload = Payloads.batch('P', cache, origin);
-    return jdbc.write("storing values", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.putAll)) {
-        ps.setArray(1, c.createArrayOf("text", keys));
-        ps.setArray(2, c.createArrayOf("bytea", values));
-        ps.setArray(3, c.createArrayOf("bigint", expiries));
-        ps.setString(4, cache);
-        Payloads.bind(ps, 5, channel, seal, payload);
-        return revisionsByKey(ps, keys);
-      }
-    });
+    return jdbc.write(
+        "storing values",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.putAll)) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("bytea", values));
+            ps.setArray(3, c.createArrayOf("bigint", expiries));
+            ps.setString(4, cache);
+            Payloads.bind(ps, 5, channel, seal, payload);
+            return revisionsByKey(ps, keys);
+          }
+        });
   }
 
   private static long[] revisionsByKey(PreparedStatement ps, String[] keys) throws SQLException {
@@ -632,90 +761,113 @@ public final class PostgresBackend implements Backend {
   @Override
   public long remove(String cache, String key, String origin) {
     String[] payload = Payloads.single(seal, 'R', cache, key, Row.ETERNAL, origin, null);
-    return jdbc.write("removing a key", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
-        ps.setString(1, cache);
-        ps.setString(2, key);
-        ps.setLong(3, now());
-        Payloads.bind(ps, 4, channel, seal, payload);
-        return singleRev(ps);
-      }
-    });
+    return jdbc.write(
+        "removing a key",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
+            ps.setString(1, cache);
+            ps.setString(2, key);
+            ps.setLong(3, now());
+            Payloads.bind(ps, 4, channel, seal, payload);
+            return singleRev(ps);
+          }
+        });
   }
 
   @Override
   public long[] removeAll(String cache, List<String> keys, String origin) {
     String[] keyArray = keys.toArray(new String[0]);
     String[] payload = Payloads.batch('R', cache, origin);
-    return jdbc.write("removing keys", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.removeAll)) {
-        ps.setString(1, cache);
-        Array array = c.createArrayOf("text", keyArray);
-        ps.setArray(2, array);
-        ps.setLong(3, now());
-        Payloads.bind(ps, 4, channel, seal, payload);
-        return revisionsByKey(ps, keyArray);
-      }
-    });
+    return jdbc.write(
+        "removing keys",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.removeAll)) {
+            ps.setString(1, cache);
+            Array array = c.createArrayOf("text", keyArray);
+            ps.setArray(2, array);
+            ps.setLong(3, now());
+            Payloads.bind(ps, 4, channel, seal, payload);
+            return revisionsByKey(ps, keyArray);
+          }
+        });
   }
 
   @Override
   public void touch(String cache, String key, long rev, long expireAt, String origin) {
     String payload = seal.seal(Payloads.complete('T', rev, cache, key, expireAt, origin), now());
-    jdbc.run("storing an accessed expiry", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
-        ps.setLong(1, expireAt);
-        ps.setLong(2, expireAt);
-        ps.setString(3, cache);
-        ps.setString(4, key);
-        ps.setLong(5, rev);
-        ps.setString(6, channel);
-        ps.setString(7, payload);
-        ps.executeQuery().close();
-      }
-      return null;
-    });
+    jdbc.run(
+        "storing an accessed expiry",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
+            ps.setLong(1, expireAt);
+            ps.setLong(2, expireAt);
+            ps.setString(3, cache);
+            ps.setString(4, key);
+            ps.setLong(5, rev);
+            ps.setString(6, channel);
+            ps.setString(7, payload);
+            ps.executeQuery().close();
+          }
+          return null;
+        });
   }
 
   @Override
   public long clear(String cache, String origin) {
     String[] payload = Payloads.single(seal, 'C', cache, "", Row.ETERNAL, origin, null);
-    return jdbc.write("clearing", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
-        ps.setString(1, cache);
-        Payloads.bind(ps, 2, channel, seal, payload);
-        return singleRev(ps);
-      }
-    });
+    return jdbc.write(
+        "clearing",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
+            ps.setString(1, cache);
+            Payloads.bind(ps, 2, channel, seal, payload);
+            return singleRev(ps);
+          }
+        });
   }
 
   @Override
   public MutationResult mutate(String cache, String key, String origin, Mutator mutator) {
-    return jdbc.transaction("an atomic operation", cache, (c, call) -> {
-      Row current;
-      try (PreparedStatement ps = c.prepareStatement(sql.lockRow)) {
-        ps.setString(1, cache);
-        ps.setString(2, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          byte[] value = rs.getBytes(1);
-          current = value == null ? null : new Row(key, value, rs.getLong(2), rs.getLong(3));
-        }
-      }
-      Mutation mutation = mutator.decide(current);
-      long rev = apply(c, call, cache, key, origin, mutation, current);
-      return new MutationResult(current, mutation, rev);
-    });
+    return jdbc.transaction(
+        "an atomic operation",
+        cache,
+        (c, call) -> {
+          Row current;
+          try (PreparedStatement ps = c.prepareStatement(sql.lockRow)) {
+            ps.setString(1, cache);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              byte[] value = rs.getBytes(1);
+              current = value == null ? null : new Row(key, value, rs.getLong(2), rs.getLong(3));
+            }
+          }
+          Mutation mutation = mutator.decide(current);
+          long rev = apply(c, call, cache, key, origin, mutation, current);
+          return new MutationResult(current, mutation, rev);
+        });
   }
 
   /**
    * Writes what an atomic operation decided and commits in the same round trip, so the row lock is
    * held one round trip less; a decision to change nothing writes nothing (the caller commits).
    */
-  private long apply(Connection c, Jdbc.Call call, String cache, String key, String origin,
-      Mutation mutation, Row current) throws SQLException {
+  private long apply(
+      Connection c,
+      Jdbc.Call call,
+      String cache,
+      String key,
+      String origin,
+      Mutation mutation,
+      Row current)
+      throws SQLException {
     if (mutation instanceof Mutation.Put put) {
-      String[] payload = Payloads.single(seal, 'P', cache, key, put.expireAt(), origin, put.value());
+      String[] payload =
+          Payloads.single(seal, 'P', cache, key, put.expireAt(), origin, put.value());
       try (PreparedStatement ps = c.prepareStatement(sql.updateThenCommit)) {
         ps.setBytes(1, put.value());
         ps.setLong(2, put.expireAt());
@@ -728,8 +880,8 @@ public final class PostgresBackend implements Backend {
       }
     }
     if (mutation instanceof Mutation.Remove remove && current != null) {
-      String[] payload = Payloads.single(seal, remove.op().code(), cache, key, Row.ETERNAL, origin,
-          null);
+      String[] payload =
+          Payloads.single(seal, remove.op().code(), cache, key, Row.ETERNAL, origin, null);
       try (PreparedStatement ps = c.prepareStatement(sql.tombstoneThenCommit)) {
         ps.setString(1, cache);
         ps.setString(2, key);
@@ -739,8 +891,9 @@ public final class PostgresBackend implements Backend {
       }
     }
     if (mutation instanceof Mutation.Touch touch && current != null) {
-      String payload = seal.seal(
-          Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin), now());
+      String payload =
+          seal.seal(
+              Payloads.complete('T', current.rev(), cache, key, touch.expireAt(), origin), now());
       try (PreparedStatement ps = c.prepareStatement(sql.touchThenCommit)) {
         ps.setLong(1, touch.expireAt());
         ps.setLong(2, touch.expireAt());
@@ -759,18 +912,21 @@ public final class PostgresBackend implements Backend {
   @Override
   public void destroy(String cache, String origin) {
     String[] payload = Payloads.single(seal, 'D', cache, "", Row.ETERNAL, origin, null);
-    jdbc.transaction("destroying", cache, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
-        ps.setString(1, cache);
-        Payloads.bind(ps, 2, channel, seal, payload);
-        ps.executeQuery().close();
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.destroyCacheRow())) {
-        ps.setString(1, cache);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    jdbc.transaction(
+        "destroying",
+        cache,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
+            ps.setString(1, cache);
+            Payloads.bind(ps, 2, channel, seal, payload);
+            ps.executeQuery().close();
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql.destroyCacheRow())) {
+            ps.setString(1, cache);
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   private final ExpiryHints expiryHints = new ExpiryHints();
@@ -781,19 +937,20 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Cuts the calls still waiting on the database (they fail with a {@link CacheException} saying so,
-   * and their threads are free at once), then closes the LISTEN connection, the notification lanes and
-   * the pool pgjcache opened (an application's {@code data-source} stays open: it is the application's
-   * to close), within what is left of a closing manager's bound ({@link Closing}). The pool closes on a
-   * thread of its own: if it has not finished in time — it waits for a connection attempt it started, to
-   * a database that does not answer, at most connect-timeout — it finishes there.
+   * Cuts the calls still waiting on the database (they fail with a {@link CacheException} saying
+   * so, and their threads are free at once), then closes the LISTEN connection, the notification
+   * lanes and the pool pgjcache opened (an application's {@code data-source} stays open: it is the
+   * application's to close), within what is left of a closing manager's bound ({@link Closing}).
+   * The pool closes on a thread of its own: if it has not finished in time — it waits for a
+   * connection attempt it started, to a database that does not answer, at most connect-timeout — it
+   * finishes there.
    */
   @Override
   public void close() {
     int cut = watchdog.close("the cache manager closed while the call was waiting for PostgreSQL");
     if (cut > 0) {
-      LOG.info("closing backend {}: cut {} calls that were still waiting for the database", target,
-          cut);
+      LOG.info(
+          "closing backend {}: cut {} calls that were still waiting for the database", target, cut);
     }
     try {
       if (feed != null) {
@@ -808,7 +965,9 @@ public final class PostgresBackend implements Backend {
     }
   }
 
-  /** Closes the pool pgjcache opened; the application's {@code data-source} stays open, as it came. */
+  /**
+   * Closes the pool pgjcache opened; the application's {@code data-source} stays open, as it came.
+   */
   private void closePool() {
     if (ownPool == null) {
       return;
@@ -825,57 +984,68 @@ public final class PostgresBackend implements Backend {
       Thread.currentThread().interrupt();
     }
     if (closer.isAlive()) {
-      LOG.info("backend {}: the pool has not finished closing within the close's bound (it waits for"
-          + " a connection attempt it started, at most connect-timeout); it finishes in the background",
+      LOG.info(
+          "backend {}: the pool has not finished closing within the close's bound (it waits for"
+              + " a connection attempt it started, at most connect-timeout); it finishes in the background",
           target);
     }
   }
 
   // --- expiry (reaper) ---
 
-  /** The origin of the reaper's announcements: no subscriber has it, so every subscriber hears them. */
+  /**
+   * The origin of the reaper's announcements: no subscriber has it, so every subscriber hears them.
+   */
   private String reaperOrigin() {
     return subscribers.nodeId() + ".reaper";
   }
 
   /**
-   * Expires due entries in one transaction and announces them with one batch notification per cache,
-   * sent at commit. Without a LISTEN connection the batches are handed to this node's caches directly.
+   * Expires due entries in one transaction and announces them with one batch notification per
+   * cache, sent at commit. Without a LISTEN connection the batches are handed to this node's caches
+   * directly.
    */
   @Override
   public int expireDue(int limit) {
     String origin = reaperOrigin();
     List<String> payloads = new ArrayList<>();
-    int expired = jdbc.transaction("expiring entries", null, c -> {
-      if (!takeReaperRole(c)) {
-        return -1;
-      }
-      Map<String, long[]> ranges = new LinkedHashMap<>();
-      int count = 0;
-      try (PreparedStatement ps = c.prepareStatement(sql.expireDue())) {
-        ps.setInt(1, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            count++;
-            long rev = rs.getLong(2);
-            ranges.merge(rs.getString(1), new long[] {rev, rev},
-                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-          }
-        }
-      }
-      ranges.forEach((cache, range) -> {
-        String[] parts = Payloads.batch('X', cache, origin);
-        payloads.add(seal.seal(parts[0] + range[0] + "|" + range[1] + parts[1], now()));
-      });
-      if (!payloads.isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement(sql.notifyEach())) {
-          ps.setString(1, channel);
-          ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
-          ps.executeQuery().close();
-        }
-      }
-      return count;
-    });
+    int expired =
+        jdbc.transaction(
+            "expiring entries",
+            null,
+            c -> {
+              if (!takeReaperRole(c)) {
+                return -1;
+              }
+              Map<String, long[]> ranges = new LinkedHashMap<>();
+              int count = 0;
+              try (PreparedStatement ps = c.prepareStatement(sql.expireDue())) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    count++;
+                    long rev = rs.getLong(2);
+                    ranges.merge(
+                        rs.getString(1),
+                        new long[] {rev, rev},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                  }
+                }
+              }
+              ranges.forEach(
+                  (cache, range) -> {
+                    String[] parts = Payloads.batch('X', cache, origin);
+                    payloads.add(seal.seal(parts[0] + range[0] + "|" + range[1] + parts[1], now()));
+                  });
+              if (!payloads.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(sql.notifyEach())) {
+                  ps.setString(1, channel);
+                  ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+                  ps.executeQuery().close();
+                }
+              }
+              return count;
+            });
     if (feed == null) {
       payloads.forEach(notices::accept);
     }
@@ -884,16 +1054,19 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public int purgeTombstones(long retentionMillis, int limit) {
-    return jdbc.transaction("purging tombstones", null, c -> {
-      if (!takeReaperRole(c)) {
-        return -1;
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.purgeTombstones())) {
-        ps.setLong(1, retentionMillis);
-        ps.setInt(2, limit);
-        return ps.executeUpdate();
-      }
-    });
+    return jdbc.transaction(
+        "purging tombstones",
+        null,
+        c -> {
+          if (!takeReaperRole(c)) {
+            return -1;
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql.purgeTombstones())) {
+            ps.setLong(1, retentionMillis);
+            ps.setInt(2, limit);
+            return ps.executeUpdate();
+          }
+        });
   }
 
   private boolean takeReaperRole(Connection c) throws SQLException {
@@ -959,14 +1132,14 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Whether the LISTEN connection is open and hears notifications: an open connection whose probe did
-   * not come back ({@link ListenProbe}) is not listening, and its last error says why.
+   * Whether the LISTEN connection is open and hears notifications: an open connection whose probe
+   * did not come back ({@link ListenProbe}) is not listening, and its last error says why.
    */
   @Override
   public org.pgjcache.backend.ListenStatus listenStatus() {
     if (feed == null) {
-      return new org.pgjcache.backend.ListenStatus(false, 0, "notifications are off"
-          + " (pgjcache.notifications=false)", null, 0);
+      return new org.pgjcache.backend.ListenStatus(
+          false, 0, "notifications are off" + " (pgjcache.notifications=false)", null, 0);
     }
     org.pgjcache.backend.ListenStatus open = feed.status();
     boolean deaf = probe.deaf();
@@ -974,8 +1147,8 @@ public final class PostgresBackend implements Backend {
     String error = probeErrorLater ? probe.error() : open.lastError();
     long errorAt = probeErrorLater ? probe.errorAt() : open.lastErrorAtMillis();
     boolean listening = open.listening() && !deaf;
-    long since = open.listening() ? Math.max(open.sinceMillis(), probe.changedAt())
-        : open.sinceMillis();
+    long since =
+        open.listening() ? Math.max(open.sinceMillis(), probe.changedAt()) : open.sinceMillis();
     return new org.pgjcache.backend.ListenStatus(listening, since, open.endpoint(), error, errorAt);
   }
 
@@ -1020,16 +1193,21 @@ public final class PostgresBackend implements Backend {
     Subscription subscription = subscribers.addFenced(cache, listener);
     Fences.Pending pending = notices.fences().expect(cache, subscription);
     try {
-      jdbc.run("sending a fence", cache, c -> {
-        try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
-          ps.setString(1, channel);
-          ps.setString(2, seal.seal(Fences.payload(subscription), now()));
-          ps.executeQuery().close();
-        }
-        return null;
-      });
+      jdbc.run(
+          "sending a fence",
+          cache,
+          c -> {
+            try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+              ps.setString(1, channel);
+              ps.setString(2, seal.seal(Fences.payload(subscription), now()));
+              ps.executeQuery().close();
+            }
+            return null;
+          });
       if (!pending.passed.await(FENCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-        LOG.debug("cache '{}': fence not back within {} ms; listening without it", cache,
+        LOG.debug(
+            "cache '{}': fence not back within {} ms; listening without it",
+            cache,
             FENCE_WAIT_MILLIS);
       }
     } catch (InterruptedException e) {

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The puts the combiner handed back to their callers because their row was locked by another
  * transaction. Each is written alone on its caller's thread, which may wait for the lock up to its
- * deadline without holding up anyone else's put. Puts of one key diverted one after another form a chain
- * and run in that order, and while a chain exists, later puts of its key join it instead of entering a
- * combined statement, so puts of one key never overtake each other.
+ * deadline without holding up anyone else's put. Puts of one key diverted one after another form a
+ * chain and run in that order, and while a chain exists, later puts of its key join it instead of
+ * entering a combined statement, so puts of one key never overtake each other.
  */
 final class SoloPuts {
 
@@ -26,8 +26,8 @@ final class SoloPuts {
   }
 
   /**
-   * Hands a taken put back to its caller to write alone, after the puts of its key diverted before it;
-   * only the leader calls this. A put whose caller has already given up is simply over.
+   * Hands a taken put back to its caller to write alone, after the puts of its key diverted before
+   * it; only the leader calls this. A put whose caller has already given up is simply over.
    */
   void divert(PendingPut put) {
     PendingPut ahead = tails.put(put.id(), put);
@@ -41,8 +41,9 @@ final class SoloPuts {
   }
 
   /**
-   * Waits on the caller's thread until the puts of the key diverted before this one are over; fails,
-   * with the put certainly not stored, if its deadline passes or the thread is interrupted first.
+   * Waits on the caller's thread until the puts of the key diverted before this one are over;
+   * fails, with the put certainly not stored, if its deadline passes or the thread is interrupted
+   * first.
    */
   void awaitTurn(PendingPut put, String bound) {
     PendingPut ahead = put.ahead;
@@ -51,8 +52,12 @@ final class SoloPuts {
         throw put.failure("was interrupted before it was written; it was not stored", null);
       }
       if (put.deadline.passed()) {
-        throw put.failure("did not complete within " + bound + ": an earlier put of the key was still"
-            + " waiting for its row lock, held by another transaction; it was not stored", null);
+        throw put.failure(
+            "did not complete within "
+                + bound
+                + ": an earlier put of the key was still"
+                + " waiting for its row lock, held by another transaction; it was not stored",
+            null);
       }
       if (ahead == null || ahead.soloOver) {
         return;

@@ -13,68 +13,95 @@ final class Sql {
    * the database's collation), so two such statements never wait for each other in a cycle.
    */
   private static final String LOCK_ORDER = "collate \"C\"";
+
   /** Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal. */
-  private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
-      + Long.MAX_VALUE + ")";
+  private static final String EXP =
+      "coalesce((extract(epoch from expires_at) * 1000)::bigint, " + Long.MAX_VALUE + ")";
+
   /** The entry a row replaced: value, revision (0: none), expiry as {@link #EXP}. */
-  private static final String PRIOR = "prev_value, coalesce(prev_rev, 0), coalesce((extract(epoch"
-      + " from prev_expires_at) * 1000)::bigint, " + Long.MAX_VALUE + ")";
+  private static final String PRIOR =
+      "prev_value, coalesce(prev_rev, 0), coalesce((extract(epoch"
+          + " from prev_expires_at) * 1000)::bigint, "
+          + Long.MAX_VALUE
+          + ")";
+
   /** Epoch milliseconds parameter to a timestamp, null when eternal. */
-  private static final String TO_TS = "(case when ?::bigint = " + Long.MAX_VALUE
-      + " then null else to_timestamp(?::bigint / 1000.0) end)";
-  /**
-   * A live row: it has a value and has not expired at the instant given as a parameter (epoch millis on
-   * the database clock as the client estimates it, the same clock that computed the expiry).
-   */
-  /** When a notification was sent: epoch milliseconds on the database clock (see {@link NoticeSeal}). */
-  static final String SENT = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
-  /**
-   * Sends the payload {@code s.p} (see {@link #sealed}) with its HMAC, computed by the database from
-   * the padded keys of {@link NoticeSeal}. Parameters: channel, outer pad, inner pad.
-   */
-  static final String SIGNED = "pg_notify(?, s.p || '|' || encode(sha256(?::bytea || sha256(?::bytea"
-      + " || convert_to(s.p, 'UTF8'))), 'base64'))";
-  /**
-   * The first assignments of every write's {@code set}: the row keeps the entry it replaces (value,
-   * revision, expiry), so that a node that does not hold the key can still report the change with its
-   * old value and as an update rather than a creation (see {@link #prior}).
-   */
-  private static final String KEEP_PRIOR = "prev_value = t.value, prev_rev = t.rev,"
-      + " prev_expires_at = t.expires_at, ";
-  private static final String LIVE = "value is not null and (expires_at is null or expires_at >"
-      + " to_timestamp(?::bigint / 1000.0))";
+  private static final String TO_TS =
+      "(case when ?::bigint = "
+          + Long.MAX_VALUE
+          + " then null else to_timestamp(?::bigint / 1000.0) end)";
 
   /**
-   * The tail of a bulk statement whose written rows are {@code w}: one notification for the whole batch.
-   * {@code materialized} keeps the notification a single evaluation: inlined, a generic plan that guesses
-   * one row for {@code w} runs it once per row.
+   * A live row: it has a value and has not expired at the instant given as a parameter (epoch
+   * millis on the database clock as the client estimates it, the same clock that computed the
+   * expiry).
    */
-  private static final String BATCH_NOTICE = " n as materialized (select " + Sql.SIGNED
-      + " from (select ? || min(rev) || '|' || max(rev) || ? || '|' || " + Sql.SENT + " as p"
-      + " from w having count(*) > 0) s)"
-      + " select w.key, w.rev from w cross join n";
+  /**
+   * When a notification was sent: epoch milliseconds on the database clock (see {@link
+   * NoticeSeal}).
+   */
+  static final String SENT = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+  /**
+   * Sends the payload {@code s.p} (see {@link #sealed}) with its HMAC, computed by the database
+   * from the padded keys of {@link NoticeSeal}. Parameters: channel, outer pad, inner pad.
+   */
+  static final String SIGNED =
+      "pg_notify(?, s.p || '|' || encode(sha256(?::bytea || sha256(?::bytea"
+          + " || convert_to(s.p, 'UTF8'))), 'base64'))";
+
+  /**
+   * The first assignments of every write's {@code set}: the row keeps the entry it replaces (value,
+   * revision, expiry), so that a node that does not hold the key can still report the change with
+   * its old value and as an update rather than a creation (see {@link #prior}).
+   */
+  private static final String KEEP_PRIOR =
+      "prev_value = t.value, prev_rev = t.rev," + " prev_expires_at = t.expires_at, ";
+
+  private static final String LIVE =
+      "value is not null and (expires_at is null or expires_at >"
+          + " to_timestamp(?::bigint / 1000.0))";
+
+  /**
+   * The tail of a bulk statement whose written rows are {@code w}: one notification for the whole
+   * batch. {@code materialized} keeps the notification a single evaluation: inlined, a generic plan
+   * that guesses one row for {@code w} runs it once per row.
+   */
+  private static final String BATCH_NOTICE =
+      " n as materialized (select "
+          + Sql.SIGNED
+          + " from (select ? || min(rev) || '|' || max(rev) || ? || '|' || "
+          + Sql.SENT
+          + " as p"
+          + " from w having count(*) > 0) s)"
+          + " select w.key, w.rev from w cross join n";
 
   final String table;
   final String sequence;
   final String caches;
   final String nodes;
   final String secret;
+
   /** The function and view through which SQL reads JSON values as {@code jsonb}. */
   final String jsonFunction;
+
   final String jsonView;
   final String schema;
+
   /**
    * The revision of a key's next change: the sequence's next value, but never at or below the key's
    * current one (the row is aliased {@code t}), so revisions of one key keep growing even after the
    * sequence was restarted or set back (a restore, a failover to a logical replica).
    */
   private final String nextRevOf;
+
   /**
    * The statements every operation runs, built once from the names above (see the {@code build}
    * methods for their parameters); the {@code ThenCommit} ones end with the commit of their
    * transaction, sent in the same round trip.
    */
   final String get;
+
   final String getAll;
   final String revRange;
   final String prior;
@@ -118,8 +145,8 @@ final class Sql {
   }
 
   /**
-   * The source {@code s.p} that {@link #SIGNED} sends: a payload expression (with its parameters, bound
-   * after those of {@code SIGNED}) followed by its send time.
+   * The source {@code s.p} that {@link #SIGNED} sends: a payload expression (with its parameters,
+   * bound after those of {@code SIGNED}) followed by its send time.
    */
   private static String sealed(String payload) {
     return " cross join lateral (select " + payload + " || '|' || " + SENT + " as p) s";
@@ -137,46 +164,72 @@ final class Sql {
     String expiryIndex = Identifiers.quote(rawTable + "_expiry");
     String revIndex = Identifiers.quote(rawTable + "_rev_idx");
     return new String[] {
-        "create schema if not exists " + schema,
-        "create sequence if not exists " + sequence,
-        "create table if not exists " + table + " (cache text not null, key text not null,"
-            + " value bytea, rev bigint not null, expires_at timestamptz,"
-            + " updated_at timestamptz not null default now(), primary key (cache, key))",
-        // the entry each row replaced (see KEEP_PRIOR); added after the first release
-        "alter table " + table + " add column if not exists prev_value bytea,"
-            + " add column if not exists prev_rev bigint,"
-            + " add column if not exists prev_expires_at timestamptz",
-        "create index if not exists " + expiryIndex + " on " + table
-            + " (expires_at) where expires_at is not null and value is not null",
-        "create index if not exists " + revIndex + " on " + table + " (cache, rev)",
-        "create index if not exists " + Identifiers.quote(rawTable + "_tombstones") + " on " + table
-            + " (updated_at) where value is null",
-        "create table if not exists " + caches + " (name text primary key,"
-            + " created_at timestamptz not null default now())",
-        "create table if not exists " + nodes + " (node text primary key, name text not null,"
-            + " started_at timestamptz not null, last_heartbeat timestamptz not null,"
-            + " caches int not null default 0, matched boolean, last_repair timestamptz,"
-            + " repaired_entries bigint not null default 0)",
-        // health columns added after the first release: existing node tables gain them
-        "alter table " + nodes + " add column if not exists listening boolean,"
-            + " add column if not exists listening_since timestamptz,"
-            + " add column if not exists listen_endpoint text,"
-            + " add column if not exists last_listen_error text,"
-            + " add column if not exists skipped_notifications bigint not null default 0,"
-            + " add column if not exists forged_notifications bigint not null default 0",
-        // the key that seals notifications (see NoticeSeal): readable by pgjcache's role only
-        "create table if not exists " + secret + " (id int primary key check (id = 1),"
-            + " key bytea not null)",
-        "revoke all on " + secret + " from public",
-        // what SQL sees of values written as JSON (value-format: json): tag 8, then UTF-8 JSON
-        "create or replace function " + jsonFunction + "(v bytea) returns jsonb language sql"
-            + " immutable strict as $pgjcache$ select case when get_byte(v, 0) = 8"
-            + " then convert_from(substring(v from 2), 'UTF8')::jsonb end $pgjcache$",
-        "create or replace view " + jsonView + " as select cache, key, " + jsonFunction
-            + "(value) as value, rev, expires_at, updated_at from " + table
-            + " where value is not null",
-        "insert into " + secret + " (id, key) select 1, decode(replace(gen_random_uuid()::text"
-            + " || gen_random_uuid()::text, '-', ''), 'hex') on conflict (id) do nothing"
+      "create schema if not exists " + schema,
+      "create sequence if not exists " + sequence,
+      "create table if not exists "
+          + table
+          + " (cache text not null, key text not null,"
+          + " value bytea, rev bigint not null, expires_at timestamptz,"
+          + " updated_at timestamptz not null default now(), primary key (cache, key))",
+      // the entry each row replaced (see KEEP_PRIOR); added after the first release
+      "alter table "
+          + table
+          + " add column if not exists prev_value bytea,"
+          + " add column if not exists prev_rev bigint,"
+          + " add column if not exists prev_expires_at timestamptz",
+      "create index if not exists "
+          + expiryIndex
+          + " on "
+          + table
+          + " (expires_at) where expires_at is not null and value is not null",
+      "create index if not exists " + revIndex + " on " + table + " (cache, rev)",
+      "create index if not exists "
+          + Identifiers.quote(rawTable + "_tombstones")
+          + " on "
+          + table
+          + " (updated_at) where value is null",
+      "create table if not exists "
+          + caches
+          + " (name text primary key,"
+          + " created_at timestamptz not null default now())",
+      "create table if not exists "
+          + nodes
+          + " (node text primary key, name text not null,"
+          + " started_at timestamptz not null, last_heartbeat timestamptz not null,"
+          + " caches int not null default 0, matched boolean, last_repair timestamptz,"
+          + " repaired_entries bigint not null default 0)",
+      // health columns added after the first release: existing node tables gain them
+      "alter table "
+          + nodes
+          + " add column if not exists listening boolean,"
+          + " add column if not exists listening_since timestamptz,"
+          + " add column if not exists listen_endpoint text,"
+          + " add column if not exists last_listen_error text,"
+          + " add column if not exists skipped_notifications bigint not null default 0,"
+          + " add column if not exists forged_notifications bigint not null default 0",
+      // the key that seals notifications (see NoticeSeal): readable by pgjcache's role only
+      "create table if not exists "
+          + secret
+          + " (id int primary key check (id = 1),"
+          + " key bytea not null)",
+      "revoke all on " + secret + " from public",
+      // what SQL sees of values written as JSON (value-format: json): tag 8, then UTF-8 JSON
+      "create or replace function "
+          + jsonFunction
+          + "(v bytea) returns jsonb language sql"
+          + " immutable strict as $pgjcache$ select case when get_byte(v, 0) = 8"
+          + " then convert_from(substring(v from 2), 'UTF8')::jsonb end $pgjcache$",
+      "create or replace view "
+          + jsonView
+          + " as select cache, key, "
+          + jsonFunction
+          + "(value) as value, rev, expires_at, updated_at from "
+          + table
+          + " where value is not null",
+      "insert into "
+          + secret
+          + " (id, key) select 1, decode(replace(gen_random_uuid()::text"
+          + " || gen_random_uuid()::text, '-', ''), 'hex') on conflict (id) do nothing"
     };
   }
 
@@ -195,11 +248,11 @@ final class Sql {
 
   /**
    * Bounds the rest of a transaction, as {@code set local} would but with parameters: statement and
-   * lock timeout in milliseconds, as text ({@code 0}: no lock timeout). It also keeps the put's plan:
-   * left to choose, PostgreSQL kept planning the sealed upsert afresh at every execution (about
-   * 25 µs of a 270 µs put on a 2-core machine), while its generic plan is as good. With
-   * {@code relaxed} ({@code durability=relaxed}) the transaction commits without waiting for its WAL
-   * flush. All of it ends with the transaction: nothing stays on the (possibly pooled) session.
+   * lock timeout in milliseconds, as text ({@code 0}: no lock timeout). It also keeps the put's
+   * plan: left to choose, PostgreSQL kept planning the sealed upsert afresh at every execution
+   * (about 25 µs of a 270 µs put on a 2-core machine), while its generic plan is as good. With
+   * {@code relaxed} ({@code durability=relaxed}) the transaction commits without waiting for its
+   * WAL flush. All of it ends with the transaction: nothing stays on the (possibly pooled) session.
    */
   String limits(boolean relaxed) {
     return "select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true),"
@@ -212,35 +265,53 @@ final class Sql {
   }
 
   private String buildGet() {
-    return "select value, rev, " + EXP + " from " + table
+    return "select value, rev, "
+        + EXP
+        + " from "
+        + table
         + " where cache = ? and key = ? and value is not null";
   }
 
   private String buildGetAll() {
-    return "select key, value, rev, " + EXP + " from " + table
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + table
         + " where cache = ? and key = any(?) and value is not null";
   }
 
   String scan() {
-    return "select key, value, rev, " + EXP + " from " + table
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + table
         + " where cache = ? and value is not null";
   }
 
   /** Tombstones of a cache changed in the last milliseconds given. Parameters: cache, millis. */
   String recentRemovals() {
-    return "select key, value, rev, " + EXP + " from " + table + " where cache = ? and value is null"
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + table
+        + " where cache = ? and value is null"
         + " and updated_at > now() - ?::bigint * interval '1 millisecond'";
   }
 
   /** Rows (with tombstones) of a cache whose revision lies in a range: what a batch announced. */
   private String buildRevRange() {
-    return "select key, value, rev, " + EXP + ", " + PRIOR + " from " + table
+    return "select key, value, rev, "
+        + EXP
+        + ", "
+        + PRIOR
+        + " from "
+        + table
         + " where cache = ? and rev between ? and ?";
   }
 
   /**
-   * What a row held before the change at a given revision, if the row is still at it. Parameters: cache,
-   * key, rev.
+   * What a row held before the change at a given revision, if the row is still at it. Parameters:
+   * cache, key, rev.
    */
   private String buildPrior() {
     return "select " + PRIOR + " from " + table + " where cache = ? and key = ? and rev = ?";
@@ -248,61 +319,118 @@ final class Sql {
 
   /** Parameters: cache, key, value, exp, exp, channel, payload head, payload tail. */
   private String buildPut() {
-    return "with w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
-        + " values (?, ?, ?, nextval('" + sequence + "'), " + TO_TS + ")"
-        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
-        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
+    return "with w as (insert into "
+        + table
+        + " as t (cache, key, value, rev, expires_at)"
+        + " values (?, ?, ?, nextval('"
+        + sequence
+        + "'), "
+        + TO_TS
+        + ")"
+        + " on conflict (cache, key) do update set "
+        + KEEP_PRIOR
+        + "value = excluded.value,"
+        + " rev = "
+        + nextRevOf
+        + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning rev)"
-        + " select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
+        + " select w.rev, "
+        + SIGNED
+        + " from w"
+        + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, keys[], values[], exps[], channel, payload head, payload tail. */
   private String buildPutAll() {
     return "with input as (select * from unnest(?::text[], ?::bytea[], ?::bigint[])"
         + " with ordinality as i(key, value, exp, ord)),"
-        + " w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
-        + " select ?, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
-        + " then null else to_timestamp(exp / 1000.0) end from input order by key " + LOCK_ORDER
-        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
-        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
+        + " w as (insert into "
+        + table
+        + " as t (cache, key, value, rev, expires_at)"
+        + " select ?, key, value, nextval('"
+        + sequence
+        + "'), case when exp = "
+        + Long.MAX_VALUE
+        + " then null else to_timestamp(exp / 1000.0) end from input order by key "
+        + LOCK_ORDER
+        + " on conflict (cache, key) do update set "
+        + KEEP_PRIOR
+        + "value = excluded.value,"
+        + " rev = "
+        + nextRevOf
+        + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning key, rev),"
         + BATCH_NOTICE;
   }
 
   /**
-   * Many unconditional puts, possibly of several caches, in one statement, each announced with its own
-   * notification (value inline when it fits). Keys must be unique per cache within one call.
+   * Many unconditional puts, possibly of several caches, in one statement, each announced with its
+   * own notification (value inline when it fits). Keys must be unique per cache within one call.
    * Parameters: caches[], keys[], values[], exps[], heads[], tails[], channel.
    */
   private String buildPutMany() {
     return "with input as (select * from unnest(?::text[], ?::text[], ?::bytea[], ?::bigint[],"
         + " ?::text[], ?::text[]) with ordinality as i(cache, key, value, exp, head, tail, ord)),"
-        + " w as (insert into " + table + " as t (cache, key, value, rev, expires_at)"
-        + " select cache, key, value, nextval('" + sequence + "'), case when exp = " + Long.MAX_VALUE
+        + " w as (insert into "
+        + table
+        + " as t (cache, key, value, rev, expires_at)"
+        + " select cache, key, value, nextval('"
+        + sequence
+        + "'), case when exp = "
+        + Long.MAX_VALUE
         + " then null else to_timestamp(exp / 1000.0) end from input"
-        + " order by cache " + LOCK_ORDER + ", key " + LOCK_ORDER
-        + " on conflict (cache, key) do update set " + KEEP_PRIOR + "value = excluded.value,"
-        + " rev = " + nextRevOf + ", expires_at = excluded.expires_at,"
+        + " order by cache "
+        + LOCK_ORDER
+        + ", key "
+        + LOCK_ORDER
+        + " on conflict (cache, key) do update set "
+        + KEEP_PRIOR
+        + "value = excluded.value,"
+        + " rev = "
+        + nextRevOf
+        + ", expires_at = excluded.expires_at,"
         + " updated_at = now() returning cache, key, rev)"
-        + " select i.ord, w.rev, " + SIGNED
+        + " select i.ord, w.rev, "
+        + SIGNED
         + " from w join input i on i.cache = w.cache and i.key = w.key"
-        + sealed("i.head || w.rev || i.tail") + " order by i.ord";
+        + sealed("i.head || w.rev || i.tail")
+        + " order by i.ord";
   }
 
   /** Parameters: cache, key, now, channel, payload head, payload tail. */
   private String buildRemove() {
-    return "with w as (update " + table + " t set " + KEEP_PRIOR
-        + "value = null, rev = " + nextRevOf + ","
-        + " expires_at = null, updated_at = now() where cache = ? and key = ? and " + LIVE
-        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
+    return "with w as (update "
+        + table
+        + " t set "
+        + KEEP_PRIOR
+        + "value = null, rev = "
+        + nextRevOf
+        + ","
+        + " expires_at = null, updated_at = now() where cache = ? and key = ? and "
+        + LIVE
+        + " returning rev) select w.rev, "
+        + SIGNED
+        + " from w"
+        + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, keys[], now, channel, payload head, payload tail. */
   private String buildRemoveAll() {
-    return "with l as materialized (select cache, key from " + table + " where cache = ?"
-        + " and key = any(?) and " + LIVE + " order by key " + LOCK_ORDER + " for update),"
-        + " w as (update " + table + " t set " + KEEP_PRIOR
-        + "value = null, rev = " + nextRevOf + ","
+    return "with l as materialized (select cache, key from "
+        + table
+        + " where cache = ?"
+        + " and key = any(?) and "
+        + LIVE
+        + " order by key "
+        + LOCK_ORDER
+        + " for update),"
+        + " w as (update "
+        + table
+        + " t set "
+        + KEEP_PRIOR
+        + "value = null, rev = "
+        + nextRevOf
+        + ","
         + " expires_at = null, updated_at = now() from l where t.cache = l.cache and t.key = l.key"
         + " returning t.key, t.rev),"
         + BATCH_NOTICE;
@@ -310,12 +438,23 @@ final class Sql {
 
   /** Parameters: cache, channel, payload head, payload tail. */
   private String buildClear() {
-    return "with l as materialized (select cache, key from " + table + " where cache = ?"
-        + " order by key " + LOCK_ORDER + " for update),"
-        + " d as (delete from " + table + " t using l where t.cache = l.cache and t.key = l.key"
+    return "with l as materialized (select cache, key from "
+        + table
+        + " where cache = ?"
+        + " order by key "
+        + LOCK_ORDER
+        + " for update),"
+        + " d as (delete from "
+        + table
+        + " t using l where t.cache = l.cache and t.key = l.key"
         + " returning 1),"
-        + " r as (select nextval('" + sequence + "') as rev from (select count(*) from d) c)"
-        + " select r.rev, " + SIGNED + " from r" + sealed("? || r.rev || ?");
+        + " r as (select nextval('"
+        + sequence
+        + "') as rev from (select count(*) from d) c)"
+        + " select r.rev, "
+        + SIGNED
+        + " from r"
+        + sealed("? || r.rev || ?");
   }
 
   String destroyCacheRow() {
@@ -324,30 +463,55 @@ final class Sql {
 
   /** Locks the row of a key, creating an empty one if there is none. Parameters: cache, key. */
   private String buildLockRow() {
-    return "insert into " + table + " (cache, key, value, rev) values (?, ?, null, 0)"
+    return "insert into "
+        + table
+        + " (cache, key, value, rev) values (?, ?, null, 0)"
         + " on conflict (cache, key) do update set cache = excluded.cache"
-        + " returning value, rev, " + EXP;
+        + " returning value, rev, "
+        + EXP;
   }
 
   /** Parameters: value, exp, exp, cache, key, channel, payload head, payload tail. */
   private String buildUpdate() {
-    return "with w as (update " + table + " t set " + KEEP_PRIOR
-        + "value = ?, rev = " + nextRevOf + ","
-        + " expires_at = " + TO_TS + ", updated_at = now() where cache = ? and key = ?"
-        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
+    return "with w as (update "
+        + table
+        + " t set "
+        + KEEP_PRIOR
+        + "value = ?, rev = "
+        + nextRevOf
+        + ","
+        + " expires_at = "
+        + TO_TS
+        + ", updated_at = now() where cache = ? and key = ?"
+        + " returning rev) select w.rev, "
+        + SIGNED
+        + " from w"
+        + sealed("? || w.rev || ?");
   }
 
   /** Parameters: cache, key, channel, payload head, payload tail. */
   private String buildTombstone() {
-    return "with w as (update " + table + " t set " + KEEP_PRIOR
-        + "value = null, rev = " + nextRevOf + ","
+    return "with w as (update "
+        + table
+        + " t set "
+        + KEEP_PRIOR
+        + "value = null, rev = "
+        + nextRevOf
+        + ","
         + " expires_at = null, updated_at = now() where cache = ? and key = ?"
-        + " returning rev) select w.rev, " + SIGNED + " from w" + sealed("? || w.rev || ?");
+        + " returning rev) select w.rev, "
+        + SIGNED
+        + " from w"
+        + sealed("? || w.rev || ?");
   }
 
   /** Parameters: exp, exp, cache, key, rev, channel, payload. */
   private String buildTouch() {
-    return "with w as (update " + table + " set expires_at = " + TO_TS + ", updated_at = now()"
+    return "with w as (update "
+        + table
+        + " set expires_at = "
+        + TO_TS
+        + ", updated_at = now()"
         + " where cache = ? and key = ? and rev = ? and value is not null returning rev)"
         + " select rev, pg_notify(?, ?) from w";
   }
@@ -369,15 +533,22 @@ final class Sql {
 
   /**
    * Turns entries that have expired into tombstones, oldest expiry first; rows another transaction
-   * holds are skipped (the next sweep gets them). The tombstone keeps {@code expires_at}: that is how
-   * a reader of the row tells an expiry from a removal, whose tombstone has none. Parameter: limit.
-   * Returns (cache, rev) per expired entry.
+   * holds are skipped (the next sweep gets them). The tombstone keeps {@code expires_at}: that is
+   * how a reader of the row tells an expiry from a removal, whose tombstone has none. Parameter:
+   * limit. Returns (cache, rev) per expired entry.
    */
   String expireDue() {
-    return "with due as (select cache, key from " + table + " where value is not null"
+    return "with due as (select cache, key from "
+        + table
+        + " where value is not null"
         + " and expires_at <= clock_timestamp() order by expires_at limit ? for update skip locked)"
-        + " update " + table + " t set " + KEEP_PRIOR
-        + "value = null, rev = " + nextRevOf + ","
+        + " update "
+        + table
+        + " t set "
+        + KEEP_PRIOR
+        + "value = null, rev = "
+        + nextRevOf
+        + ","
         + " updated_at = now() from due where t.cache = due.cache and t.key = due.key"
         + " returning t.cache, t.rev";
   }
@@ -388,13 +559,17 @@ final class Sql {
   }
 
   /**
-   * Deletes tombstones (and the empty rows atomic operations leave behind) that have not changed for
-   * a while. Parameters: retention in milliseconds, limit.
+   * Deletes tombstones (and the empty rows atomic operations leave behind) that have not changed
+   * for a while. Parameters: retention in milliseconds, limit.
    */
   String purgeTombstones() {
-    return "with old as (select cache, key from " + table + " where value is null"
+    return "with old as (select cache, key from "
+        + table
+        + " where value is null"
         + " and updated_at < now() - ?::bigint * interval '1 millisecond' limit ?"
         + " for update skip locked)"
-        + " delete from " + table + " t using old where t.cache = old.cache and t.key = old.key";
+        + " delete from "
+        + table
+        + " t using old where t.cache = old.cache and t.key = old.key";
   }
 }

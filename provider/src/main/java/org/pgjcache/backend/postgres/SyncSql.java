@@ -11,16 +11,20 @@ import org.pgjcache.config.Identifiers;
 final class SyncSql {
 
   /** Bucket of a row's key: low bits of the first byte of {@code md5(key)} over its UTF-8 bytes. */
-  static final String BUCKET = "(get_byte(decode(md5(convert_to(key, 'UTF8')), 'hex'), 0) & "
-      + (Checksums.BUCKETS - 1) + ")";
+  static final String BUCKET =
+      "(get_byte(decode(md5(convert_to(key, 'UTF8')), 'hex'), 0) & "
+          + (Checksums.BUCKETS - 1)
+          + ")";
+
   /** Hash of a row: the first eight bytes of {@code md5(key || ':' || rev)} as a signed bigint. */
-  static final String HASH = "('x' || substr(md5(convert_to(key || ':' || rev, 'UTF8')), 1, 16))"
-      + "::bit(64)::bigint";
+  static final String HASH =
+      "('x' || substr(md5(convert_to(key || ':' || rev, 'UTF8')), 1, 16))" + "::bit(64)::bigint";
+
   /**
    * Expiry instant as epoch milliseconds, {@code Long.MAX_VALUE} when eternal (as in {@link Sql}).
    */
-  private static final String EXP = "coalesce((extract(epoch from expires_at) * 1000)::bigint, "
-      + Long.MAX_VALUE + ")";
+  private static final String EXP =
+      "coalesce((extract(epoch from expires_at) * 1000)::bigint, " + Long.MAX_VALUE + ")";
 
   private final Sql sql;
   private final String rawTable;
@@ -32,25 +36,37 @@ final class SyncSql {
 
   /** Parameters: caches[]. Returns cache, count, sum of {@code hashint8(rev)}. */
   String revisionSums() {
-    return "select cache, count(*), sum(hashint8(rev)) from " + sql.table
+    return "select cache, count(*), sum(hashint8(rev)) from "
+        + sql.table
         + " where cache = any(?) and value is not null group by cache";
   }
 
   /** Parameters: caches[]. Returns cache, bucket, count, sum (numeric: reduce it mod 2^64). */
   String checksums() {
-    return "select cache, " + BUCKET + " as bucket, count(*), sum(" + HASH + ") from " + sql.table
+    return "select cache, "
+        + BUCKET
+        + " as bucket, count(*), sum("
+        + HASH
+        + ") from "
+        + sql.table
         + " where cache = any(?) and value is not null group by 1, 2";
   }
 
   /** Parameters: cache, buckets[]. Returns key, rev. */
   String revisionsInBuckets() {
-    return "select key, rev from " + sql.table + " where cache = ? and value is not null and "
-        + BUCKET + " = any(?)";
+    return "select key, rev from "
+        + sql.table
+        + " where cache = ? and value is not null and "
+        + BUCKET
+        + " = any(?)";
   }
 
   /** Parameters: cache, keys[]. Returns key, value (null for a removal), rev, expiry millis. */
   String rowsOrTombstones() {
-    return "select key, value, rev, " + EXP + " from " + sql.table
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + sql.table
         + " where cache = ? and key = any(?)";
   }
 
@@ -65,15 +81,18 @@ final class SyncSql {
    * than a page in memory, however large the cache.
    */
   String page() {
-    return "select key, value, rev, " + EXP + " from " + sql.table
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + sql.table
         + " where cache = ? and value is not null and key > ? order by key limit ?";
   }
 
-  /**
-   * Parameters: node, name, started_at, caches, matched, last_repair, repaired_entries.
-   */
+  /** Parameters: node, name, started_at, caches, matched, last_repair, repaired_entries. */
   String recordNode() {
-    return "insert into " + sql.nodes + " (node, name, started_at, last_heartbeat, caches, matched,"
+    return "insert into "
+        + sql.nodes
+        + " (node, name, started_at, last_heartbeat, caches, matched,"
         + " last_repair, repaired_entries, listening, listening_since, listen_endpoint,"
         + " last_listen_error, skipped_notifications, forged_notifications)"
         + " values (?, ?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -90,7 +109,9 @@ final class SyncSql {
 
   /** Parameters: stale after (milliseconds), own node id. */
   String forgetStaleNodes() {
-    return "delete from " + sql.nodes + " where last_heartbeat < clock_timestamp()"
+    return "delete from "
+        + sql.nodes
+        + " where last_heartbeat < clock_timestamp()"
         + " - ? * interval '1 millisecond' and node <> ?";
   }
 
@@ -109,16 +130,27 @@ final class SyncSql {
     String function = sql.schema + "." + Identifiers.quote(rawTable + "_bump_rev");
     String trigger = rawTable + "_direct_sql";
     return new String[] {
-        "create or replace function " + function + "() returns trigger language plpgsql as"
-            + " $pgjcache$ begin new.rev := nextval('" + sql.sequence + "');"
-            + " new.prev_value := old.value; new.prev_rev := old.rev;"
-            + " new.prev_expires_at := old.expires_at;"
-            + " new.updated_at := now(); return new; end $pgjcache$",
-        "do $pgjcache$ begin if not exists (select 1 from pg_trigger where tgrelid = '" + sql.table
-            + "'::regclass and tgname = '" + trigger + "') then create trigger "
-            + Identifiers.quote(trigger) + " before update on " + sql.table + " for each row when"
-            + " (new.rev = old.rev and new.value is distinct from old.value) execute procedure "
-            + function + "(); end if; end $pgjcache$"
+      "create or replace function "
+          + function
+          + "() returns trigger language plpgsql as"
+          + " $pgjcache$ begin new.rev := nextval('"
+          + sql.sequence
+          + "');"
+          + " new.prev_value := old.value; new.prev_rev := old.rev;"
+          + " new.prev_expires_at := old.expires_at;"
+          + " new.updated_at := now(); return new; end $pgjcache$",
+      "do $pgjcache$ begin if not exists (select 1 from pg_trigger where tgrelid = '"
+          + sql.table
+          + "'::regclass and tgname = '"
+          + trigger
+          + "') then create trigger "
+          + Identifiers.quote(trigger)
+          + " before update on "
+          + sql.table
+          + " for each row when"
+          + " (new.rev = old.rev and new.value is distinct from old.value) execute procedure "
+          + function
+          + "(); end if; end $pgjcache$"
     };
   }
 }

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * What a failed write says about the puts it held, by SQLSTATE: whether one of its rows is to blame
- * (so the others deserve another statement), whether a row lock held elsewhere stopped it, whether it ran
- * out of time, or whether it may have committed after all (the connection broke before the answer came).
+ * (so the others deserve another statement), whether a row lock held elsewhere stopped it, whether
+ * it ran out of time, or whether it may have committed after all (the connection broke before the
+ * answer came).
  */
 enum Verdict {
   /** A row's data, a constraint or a trigger refused the statement: split it to find the row. */
@@ -16,15 +17,17 @@ enum Verdict {
   LOCKED,
   /** The statement timeout, or the wait for a pooled connection, ran out. */
   TIMED_OUT,
-  /** The connection failed while the statement or its commit was under way: it may have committed. */
+  /**
+   * The connection failed while the statement or its commit was under way: it may have committed.
+   */
   MAYBE_COMMITTED,
   /** Anything else: the statement did not commit, and would fail the same way for every row. */
   FAILED;
 
   /**
    * SQLSTATE classes of errors one row can cause: data exceptions, integrity constraints, triggered
-   * data changes, routine exceptions, transaction rollbacks (deadlock, serialization), program limits
-   * (an index row too large) and PL/pgSQL's {@code raise}.
+   * data changes, routine exceptions, transaction rollbacks (deadlock, serialization), program
+   * limits (an index row too large) and PL/pgSQL's {@code raise}.
    */
   private static final Set<String> ROW_CLASSES =
       Set.of("22", "23", "27", "2F", "38", "39", "40", "54", "P0");

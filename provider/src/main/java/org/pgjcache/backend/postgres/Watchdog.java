@@ -14,17 +14,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes the connection of a database call that is still running at its {@link Deadline}.
  *
- * <p>The database's statement timeout ends a slow statement, and its answer ends the call; but a server
- * that does not answer at all (a stopped process, a network that drops every packet) sends no answer,
- * not even to a cancellation. So every call that holds a pooled connection is watched, and one still
- * running at its deadline has its connection aborted (the socket closed): the thread in it fails at
- * once, whatever it was doing — waiting for an answer, blocked sending, or running an entry processor
- * between two statements. The pool then discards the connection.
+ * <p>The database's statement timeout ends a slow statement, and its answer ends the call; but a
+ * server that does not answer at all (a stopped process, a network that drops every packet) sends
+ * no answer, not even to a cancellation. So every call that holds a pooled connection is watched,
+ * and one still running at its deadline has its connection aborted (the socket closed): the thread
+ * in it fails at once, whatever it was doing — waiting for an answer, blocked sending, or running
+ * an entry processor between two statements. The pool then discards the connection.
  *
  * <p>Watching costs the caller a set insertion and removal, no system call and nothing sent: the
  * watchdog's one thread sleeps until the earliest deadline it knows of, and looks at least every
- * {@code maxSleep} for calls watched meanwhile, so a new call wakes it only if its deadline comes sooner
- * than the thread's next look.
+ * {@code maxSleep} for calls watched meanwhile, so a new call wakes it only if its deadline comes
+ * sooner than the thread's next look.
  */
 final class Watchdog implements AutoCloseable {
 
@@ -33,8 +33,10 @@ final class Watchdog implements AutoCloseable {
   private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
   private final long maxSleepNanos;
   private final Thread thread;
+
   /** When the thread looks next ({@code System.nanoTime()}); published before each look. */
   private volatile long nextLook;
+
   private volatile String closedBy;
   private volatile boolean closed;
 
@@ -53,8 +55,8 @@ final class Watchdog implements AutoCloseable {
   }
 
   /**
-   * Watches a call on {@code connection} until its deadline; close the watch when the call is over. Once
-   * the watchdog is closed, the connection is cut at once.
+   * Watches a call on {@code connection} until its deadline; close the watch when the call is over.
+   * Once the watchdog is closed, the connection is cut at once.
    */
   Watch watch(Connection connection, Deadline deadline) {
     Watch watch = new Watch(connection, deadline.at());
@@ -97,8 +99,8 @@ final class Watchdog implements AutoCloseable {
   }
 
   /**
-   * Cuts every call still running, and every call that starts from now on, saying {@code why}; stops
-   * the thread. Returns how many calls were cut.
+   * Cuts every call still running, and every call that starts from now on, saying {@code why};
+   * stops the thread. Returns how many calls were cut.
    */
   int close(String why) {
     closedBy = why;
@@ -126,10 +128,13 @@ final class Watchdog implements AutoCloseable {
 
     private final Connection connection;
     private final AtomicBoolean over = new AtomicBoolean();
+
     /** The deadline, {@code System.nanoTime()}; moved on by {@link #renew} only. */
     private volatile long at;
+
     /** Why the connection was cut other than by its deadline, written before {@link #cut}. */
     private volatile String closedBy;
+
     private volatile boolean cut;
 
     private Watch(Connection connection, long at) {
@@ -138,14 +143,16 @@ final class Watchdog implements AutoCloseable {
     }
 
     /**
-     * Moves the deadline on to {@code at}, a {@code System.nanoTime()} value (a long read that keeps
-     * receiving rows is bounded per answer, not in total).
+     * Moves the deadline on to {@code at}, a {@code System.nanoTime()} value (a long read that
+     * keeps receiving rows is bounded per answer, not in total).
      */
     void renew(long at) {
       this.at = at;
     }
 
-    /** Whether the watchdog closed the connection (the call ran out of time, or the backend closed). */
+    /**
+     * Whether the watchdog closed the connection (the call ran out of time, or the backend closed).
+     */
     boolean wasCut() {
       return cut;
     }

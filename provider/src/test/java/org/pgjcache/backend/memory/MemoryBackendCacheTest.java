@@ -27,8 +27,9 @@ class MemoryBackendCacheTest {
   static final List<String> HEARD = new CopyOnWriteArrayList<>();
 
   /** Records what node B hears. */
-  public static final class Recorder implements CacheEntryCreatedListener<String, String>,
-      CacheEntryRemovedListener<String, String> {
+  public static final class Recorder
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryRemovedListener<String, String> {
     @Override
     public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
       events.forEach(e -> HEARD.add("created " + e.getKey() + "=" + e.getValue()));
@@ -44,8 +45,11 @@ class MemoryBackendCacheTest {
   private static CacheManager node(String name) {
     Properties p = new Properties();
     p.setProperty("pgjcache.backend", "memory");
-    return Caching.getCachingProvider().getCacheManager(URI.create("pgjcache:memory-" + name),
-        MemoryBackendCacheTest.class.getClassLoader(), p);
+    return Caching.getCachingProvider()
+        .getCacheManager(
+            URI.create("pgjcache:memory-" + name),
+            MemoryBackendCacheTest.class.getClassLoader(),
+            p);
   }
 
   @Test
@@ -53,12 +57,16 @@ class MemoryBackendCacheTest {
     CacheManager a = node("a");
     CacheManager b = node("b");
     try {
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> onA = a.createCache("flags", config);
-      Cache<String, String> onB = b.createCache("flags", new MutableConfiguration<>(config)
-          .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(Recorder.class), null, false, true)));
+      Cache<String, String> onB =
+          b.createCache(
+              "flags",
+              new MutableConfiguration<>(config)
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<>(
+                          FactoryBuilder.factoryOf(Recorder.class), null, false, true)));
       HEARD.clear();
 
       onA.put("new_ui", "on");

@@ -25,9 +25,11 @@ class MemoryBackendExpiryTest {
     Properties p = new Properties();
     p.setProperty("pgjcache.backend", "memory");
     p.setProperty("pgjcache.expiry-interval", "100ms");
-    return Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:memory-expiry-" + name), MemoryBackendExpiryTest.class.getClassLoader(),
-        p);
+    return Caching.getCachingProvider()
+        .getCacheManager(
+            URI.create("pgjcache:memory-expiry-" + name),
+            MemoryBackendExpiryTest.class.getClassLoader(),
+            p);
   }
 
   @Test
@@ -36,10 +38,12 @@ class MemoryBackendExpiryTest {
     CacheManager a = node("a");
     CacheManager b = node("b");
     try {
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class)
-          .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-              new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300)));
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>()
+              .setTypes(String.class, String.class)
+              .setExpiryPolicyFactory(
+                  CreatedExpiryPolicy.factoryOf(
+                      new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300)));
       Cache<String, String> onA = a.createCache("memory-ttl", config);
       Cache<String, String> onB = b.createCache("memory-ttl", new MutableConfiguration<>(config));
       EventLog<String, String> heardOnA = EventLog.on(onA, System::currentTimeMillis, false);
@@ -48,11 +52,11 @@ class MemoryBackendExpiryTest {
         onA.put("k" + i, "v" + i);
       }
       for (EventLog<String, String> log : List.of(heardOnA, heardOnB)) {
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> log.count(EventType.EXPIRED) == entries);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.count(EventType.EXPIRED) == entries);
       }
       onA.put("marker", "m");
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> heardOnB.count(EventType.CREATED, "marker") == 1);
       for (EventLog<String, String> log : List.of(heardOnA, heardOnB)) {
         Map<String, Integer> counts = log.countsByKey(EventType.EXPIRED);

@@ -21,10 +21,10 @@ import org.pgjcache.config.SettingsResolver;
 import org.pgjcache.support.Nodes;
 
 /**
- * A {@link PostgresBackend} on a fresh database with one subscriber of cache {@code c}, whose origin the
- * puts of a test carry: it hears only what the backend delivers to a put's own origin (a put that
- * committed after its caller gave up), since a node skips its own notifications. Also an administrator's
- * connection for triggers, locks and reading the table.
+ * A {@link PostgresBackend} on a fresh database with one subscriber of cache {@code c}, whose
+ * origin the puts of a test carry: it hears only what the backend delivers to a put's own origin (a
+ * put that committed after its caller gave up), since a node skips its own notifications. Also an
+ * administrator's connection for triggers, locks and reading the table.
  */
 final class CombinerFixture implements AutoCloseable {
 
@@ -34,6 +34,7 @@ final class CombinerFixture implements AutoCloseable {
   final PostgresBackend backend;
   final Connection admin;
   final Subscription subscription;
+
   /** Key text to revision of every change delivered to the subscriber. */
   final Map<String, Long> heard = new ConcurrentHashMap<>();
 
@@ -41,16 +42,18 @@ final class CombinerFixture implements AutoCloseable {
     this.nodes = nodes;
     this.backend = backend;
     this.admin = admin;
-    this.subscription = backend.subscribe(CACHE, new ChangeListener() {
-      @Override
-      public void onChange(Change change) {
-        heard.merge(change.key(), change.rev(), Math::max);
-      }
+    this.subscription =
+        backend.subscribe(
+            CACHE,
+            new ChangeListener() {
+              @Override
+              public void onChange(Change change) {
+                heard.merge(change.key(), change.rev(), Math::max);
+              }
 
-      @Override
-      public void onPossibleGap() {
-      }
-    });
+              @Override
+              public void onPossibleGap() {}
+            });
   }
 
   /** Opens a backend with the given settings (keys without the {@code pgjcache.} prefix). */
@@ -58,17 +61,20 @@ final class CombinerFixture implements AutoCloseable {
     Nodes nodes = Nodes.freshDatabase(prefix);
     Properties p = nodes.properties();
     settings.forEach((k, v) -> p.setProperty("pgjcache." + k, v));
-    PostgresBackend backend = PostgresBackend.open(SettingsResolver.resolve(
-        URI.create("pgjcache:" + prefix + "-" + UUID.randomUUID()),
-        CombinerFixture.class.getClassLoader(), p));
+    PostgresBackend backend =
+        PostgresBackend.open(
+            SettingsResolver.resolve(
+                URI.create("pgjcache:" + prefix + "-" + UUID.randomUUID()),
+                CombinerFixture.class.getClassLoader(),
+                p));
     Connection admin = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
     return new CombinerFixture(nodes, backend, admin);
   }
 
   /** Puts {@code value} under key {@code s:name} of the cache, as the subscriber. */
   long put(String name, String value) {
-    return backend.put(CACHE, new Write("s:" + name, value.getBytes(), Row.ETERNAL),
-        subscription.origin());
+    return backend.put(
+        CACHE, new Write("s:" + name, value.getBytes(), Row.ETERNAL), subscription.origin());
   }
 
   void sql(String... statements) throws SQLException {
@@ -80,12 +86,13 @@ final class CombinerFixture implements AutoCloseable {
   }
 
   /**
-   * Lets gates hold writes: a write of a key that starts with the prefix of a closed gate waits in its
-   * statement until the gate opens, sleeping rather than waiting for a lock, so that no lock timeout
-   * cuts it short.
+   * Lets gates hold writes: a write of a key that starts with the prefix of a closed gate waits in
+   * its statement until the gate opens, sleeping rather than waiting for a lock, so that no lock
+   * timeout cuts it short.
    */
   void installGates() throws SQLException {
-    sql("create table gate (prefix text primary key, open boolean not null)",
+    sql(
+        "create table gate (prefix text primary key, open boolean not null)",
         "create function hold() returns trigger language plpgsql as $$ begin"
             + " while exists (select 1 from gate where not open and new.key like prefix || '%') loop"
             + " perform pg_sleep(0.005); end loop; return new; end $$",
@@ -102,7 +109,8 @@ final class CombinerFixture implements AutoCloseable {
   }
 
   void openGate(String name) throws SQLException {
-    try (PreparedStatement ps = admin.prepareStatement("update gate set open = true where prefix = ?")) {
+    try (PreparedStatement ps =
+        admin.prepareStatement("update gate set open = true where prefix = ?")) {
       ps.setString(1, "s:" + name);
       ps.executeUpdate();
     }
@@ -111,8 +119,10 @@ final class CombinerFixture implements AutoCloseable {
   /** Statements sleeping in the gate right now. */
   int atGate() throws SQLException {
     try (Statement st = admin.createStatement();
-        ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity"
-            + " where wait_event = 'PgSleep' and datname = current_database()")) {
+        ResultSet rs =
+            st.executeQuery(
+                "select count(*) from pg_stat_activity"
+                    + " where wait_event = 'PgSleep' and datname = current_database()")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -121,8 +131,10 @@ final class CombinerFixture implements AutoCloseable {
   /** Stored rows of the cache: key text to the transaction that wrote them ({@code xmin}). */
   Map<String, Long> writers() throws SQLException {
     Map<String, Long> rows = new HashMap<>();
-    try (PreparedStatement ps = admin.prepareStatement("select key, xmin::text::bigint"
-        + " from pgjcache_entries where cache = ? and value is not null")) {
+    try (PreparedStatement ps =
+        admin.prepareStatement(
+            "select key, xmin::text::bigint"
+                + " from pgjcache_entries where cache = ? and value is not null")) {
       ps.setString(1, CACHE);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -46,11 +46,16 @@ class ConnectionIdentityTest {
     String url = db.createDatabase("identity");
     baseUrl = url.substring(0, url.indexOf('?'));
     database = baseUrl.substring(baseUrl.lastIndexOf('/') + 1);
-    role = "pgjcache_ident_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
-        .toLowerCase(Locale.ROOT);
-    try (Connection c = superuser(); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
-        Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
+    role =
+        "pgjcache_ident_"
+            + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+                .toLowerCase(Locale.ROOT);
+    try (Connection c = superuser();
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
+        Assumptions.assumeTrue(
+            rs.next() && rs.getBoolean(1),
             "the test user cannot create roles, so the login role cannot be checked");
       }
       st.execute("create role " + role + " login password '" + PASSWORD + "'");
@@ -65,7 +70,8 @@ class ConnectionIdentityTest {
     if (role == null) {
       return;
     }
-    try (Connection c = superuser(); Statement st = c.createStatement()) {
+    try (Connection c = superuser();
+        Statement st = c.createStatement()) {
       st.execute("drop owned by " + role);
       st.execute("drop role " + role);
     }
@@ -85,8 +91,12 @@ class ConnectionIdentityTest {
   void thePgjcacheUserSettingWinsOverTheUrlsUserForBothConnections() throws SQLException {
     Properties p = properties();
     // The URL names the testkit's superuser; the explicit setting names the role.
-    p.setProperty("pgjcache.jdbc-url", baseUrl + "?user=" + encode(db.user())
-        + (db.password().isEmpty() ? "" : "&password=" + encode(db.password())));
+    p.setProperty(
+        "pgjcache.jdbc-url",
+        baseUrl
+            + "?user="
+            + encode(db.user())
+            + (db.password().isEmpty() ? "" : "&password=" + encode(db.password())));
     p.setProperty("pgjcache.user", role);
     p.setProperty("pgjcache.password", PASSWORD);
     p.setProperty("pgjcache.node-name", "ident-setting");
@@ -115,23 +125,29 @@ class ConnectionIdentityTest {
 
   private CacheManager open(Properties p) {
     // Opened by hand rather than through Nodes, which always sets pgjcache.user.
-    CacheManager manager = Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:identity-" + role + "-" + managers.size()),
-        getClass().getClassLoader(), p);
+    CacheManager manager =
+        Caching.getCachingProvider()
+            .getCacheManager(
+                URI.create("pgjcache:identity-" + role + "-" + managers.size()),
+                getClass().getClassLoader(),
+                p);
     managers.add(manager);
     return manager;
   }
 
   /** What pg_stat_activity says about the node's connections to the test's database. */
-  private void assertLoggedInAs(CacheManager node, String nodeName, String expectedRole,
-      String poolApplicationName) throws SQLException {
+  private void assertLoggedInAs(
+      CacheManager node, String nodeName, String expectedRole, String poolApplicationName)
+      throws SQLException {
     int listenPid = ListenKiller.backend(node).listenerPid();
     assertThat(listenPid).as("the node's LISTEN connection").isPositive();
     List<String> listen = new ArrayList<>();
     List<String> pool = new ArrayList<>();
-    try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement(
-        "select pid, usename, application_name from pg_stat_activity where datname = ?"
-            + " and pid <> pg_backend_pid() order by pid")) {
+    try (Connection c = superuser();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select pid, usename, application_name from pg_stat_activity where datname = ?"
+                    + " and pid <> pg_backend_pid() order by pid")) {
       ps.setString(1, database);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -144,9 +160,12 @@ class ConnectionIdentityTest {
         }
       }
     }
-    assertThat(listen).as("the LISTEN connection (pid " + listenPid + ")")
+    assertThat(listen)
+        .as("the LISTEN connection (pid " + listenPid + ")")
         .containsExactly(expectedRole + " pgjcache-listen " + nodeName);
-    assertThat(pool).as("the pool's connections").isNotEmpty()
+    assertThat(pool)
+        .as("the pool's connections")
+        .isNotEmpty()
         .allMatch(row -> row.equals(expectedRole + " " + poolApplicationName));
   }
 

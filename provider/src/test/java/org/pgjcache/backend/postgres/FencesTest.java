@@ -23,7 +23,7 @@ class FencesTest {
       new NoticeSeal("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
   private final Subscribers subscribers = new Subscribers("node");
-  private final NoticeLanes lanes = new NoticeLanes(cache -> { });
+  private final NoticeLanes lanes = new NoticeLanes(cache -> {});
   private final Fences fences = new Fences(subscribers, lanes);
 
   @org.junit.jupiter.api.AfterEach
@@ -41,8 +41,7 @@ class FencesTest {
     }
 
     @Override
-    public void onPossibleGap() {
-    }
+    public void onPossibleGap() {}
   }
 
   private static Payloads.Notice marker(Subscription subscription) {
@@ -69,7 +68,8 @@ class FencesTest {
     deliver("before");
     assertThat(fences.passed(marker(b))).isTrue();
     // the marker opens its subscription in the cache's lane, after what came before it
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
         .until(() -> pendingB.passed.getCount() == 0);
     deliver("after");
 
@@ -98,9 +98,13 @@ class FencesTest {
     String origin = s.origin();
 
     assertThat(fences.passed(new Payloads.Notice('G', ' ', 0, 0, 0, origin, "c", "", null)))
-        .as("a gap notice of a real cache").isFalse();
-    assertThat(fences.passed(new Payloads.Notice('P', ' ', 3, 3, Row.ETERNAL, origin,
-        Fences.CACHE, "k", null))).as("a change of the fence cache name").isFalse();
+        .as("a gap notice of a real cache")
+        .isFalse();
+    assertThat(
+            fences.passed(
+                new Payloads.Notice('P', ' ', 3, 3, Row.ETERNAL, origin, Fences.CACHE, "k", null)))
+        .as("a change of the fence cache name")
+        .isFalse();
     deliver("k");
     assertThat(heard.keys).isEmpty();
   }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.config.SettingsResolver;
 import org.pgjcache.support.Nodes;
 
-/** With DDL switched off pgjcache needs the tables to exist, and says so clearly when they don't. */
+/**
+ * With DDL switched off pgjcache needs the tables to exist, and says so clearly when they don't.
+ */
 class LeastPrivilegeTest {
 
   @Test
@@ -36,15 +38,16 @@ class LeastPrivilegeTest {
       Properties p = nodes.properties();
       p.setProperty("pgjcache.ddl", "false");
       p.setProperty("pgjcache.schema", "cache");
-      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-          nodes.password()); Statement st = c.createStatement()) {
-        for (String ddl : PostgresBackend.ddl(SettingsResolver.resolve(null,
-            getClass().getClassLoader(), p))) {
+      try (Connection c =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          Statement st = c.createStatement()) {
+        for (String ddl :
+            PostgresBackend.ddl(SettingsResolver.resolve(null, getClass().getClassLoader(), p))) {
           st.execute(ddl);
         }
       }
-      Cache<String, String> cache = nodes.node("a", p).createCache("c",
-          new MutableConfiguration<>());
+      Cache<String, String> cache =
+          nodes.node("a", p).createCache("c", new MutableConfiguration<>());
       cache.put("k", "v");
       assertThat(cache.get("k")).isEqualTo("v");
     }
@@ -53,11 +56,16 @@ class LeastPrivilegeTest {
   @Test
   void withoutDdlATableOfAnEarlierVersionIsNamedAtOpenAndDdlBringsItUpToDate() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("olderddl")) {
-      nodes.node("owner").createCache("c", new MutableConfiguration<String, String>()).put("k", "v");
-      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-          nodes.password()); Statement st = c.createStatement()) {
-        st.execute("alter table pgjcache_entries drop column prev_value, drop column prev_rev,"
-            + " drop column prev_expires_at");
+      nodes
+          .node("owner")
+          .createCache("c", new MutableConfiguration<String, String>())
+          .put("k", "v");
+      try (Connection c =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          Statement st = c.createStatement()) {
+        st.execute(
+            "alter table pgjcache_entries drop column prev_value, drop column prev_rev,"
+                + " drop column prev_expires_at");
       }
       Properties p = nodes.properties();
       p.setProperty("pgjcache.ddl", "false");
@@ -66,8 +74,8 @@ class LeastPrivilegeTest {
           .hasMessageContaining("prev_value")
           .hasMessageContaining("PostgresBackend.ddl");
       p.setProperty("pgjcache.ddl", "true");
-      Cache<String, String> cache = nodes.node("b", p).createCache("c",
-          new MutableConfiguration<String, String>());
+      Cache<String, String> cache =
+          nodes.node("b", p).createCache("c", new MutableConfiguration<String, String>());
       cache.put("k", "v2");
       assertThat(cache.get("k")).isEqualTo("v2");
     }
@@ -76,31 +84,41 @@ class LeastPrivilegeTest {
   @Test
   void withDdlOnARoleThatMayOnlyReadAndWriteExistingTablesNoDdlRuns() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("dmlonly")) {
-      nodes.node("owner").createCache("c", new MutableConfiguration<String, String>()).put("k", "v");
+      nodes
+          .node("owner")
+          .createCache("c", new MutableConfiguration<String, String>())
+          .put("k", "v");
       String role = "pgjcache_dml_only";
       String database;
-      try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-          nodes.password()); Statement st = c.createStatement()) {
+      try (Connection c =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          Statement st = c.createStatement()) {
         try (java.sql.ResultSet rs = st.executeQuery("select current_database()")) {
           rs.next();
           database = rs.getString(1);
         }
-        st.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + role
-            + "') then create role " + role + " login; end if; end $$");
+        st.execute(
+            "do $$ begin if not exists (select 1 from pg_roles where rolname = '"
+                + role
+                + "') then create role "
+                + role
+                + " login; end if; end $$");
         st.execute("revoke create on database \"" + database + "\" from public");
         st.execute("revoke create on schema public from public");
-        st.execute("grant select, insert, update, delete on pgjcache_entries, pgjcache_entries_caches,"
-            + " pgjcache_entries_nodes to " + role);
+        st.execute(
+            "grant select, insert, update, delete on pgjcache_entries, pgjcache_entries_caches,"
+                + " pgjcache_entries_nodes to "
+                + role);
         st.execute("grant select on pgjcache_entries_secret to " + role);
         st.execute("grant usage, select, update on sequence pgjcache_entries_rev to " + role);
       }
       Properties p = nodes.properties();
-      p.setProperty("pgjcache.jdbc-url", nodes.jdbcUrl().replaceAll("([?&])(user|password)=[^&]*",
-          "$1"));
+      p.setProperty(
+          "pgjcache.jdbc-url", nodes.jdbcUrl().replaceAll("([?&])(user|password)=[^&]*", "$1"));
       p.setProperty("pgjcache.user", role);
       p.remove("pgjcache.password");
-      Cache<String, String> cache = nodes.node("app", p).createCache("c2",
-          new MutableConfiguration<>());
+      Cache<String, String> cache =
+          nodes.node("app", p).createCache("c2", new MutableConfiguration<>());
       cache.put("k", "v");
       assertThat(cache.get("k")).isEqualTo("v");
     }

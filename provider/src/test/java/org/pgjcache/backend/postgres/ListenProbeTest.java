@@ -28,8 +28,9 @@ class ListenProbeTest {
   @Test
   void aProbeHeardBeforeSendReturnsIsNotOutstanding() {
     AtomicReference<ListenProbe> probe = new AtomicReference<>();
-    probe.set(new ListenProbe("node-1", 0, payload -> probe.get().heard(parse(payload)),
-        () -> true, "test"));
+    probe.set(
+        new ListenProbe(
+            "node-1", 0, payload -> probe.get().heard(parse(payload)), () -> true, "test"));
     probe.get().send();
     pastTheBound();
     probe.get().check();
@@ -50,9 +51,15 @@ class ListenProbeTest {
 
   @Test
   void aProbeThatCannotBeSentLeavesNothingOutstanding() {
-    ListenProbe probe = new ListenProbe("node-1", 0, payload -> {
-      throw new IllegalStateException("database down");
-    }, () -> true, "test");
+    ListenProbe probe =
+        new ListenProbe(
+            "node-1",
+            0,
+            payload -> {
+              throw new IllegalStateException("database down");
+            },
+            () -> true,
+            "test");
     assertThatThrownBy(probe::send).hasMessageContaining("database down");
     pastTheBound();
     probe.check();

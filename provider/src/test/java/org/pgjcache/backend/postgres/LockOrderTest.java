@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
 /**
- * Writers that lock several rows at once (putAll, removeAll, combined puts) take the row locks in one
- * order, whatever order their callers gave the keys in, so they never deadlock one another: a deadlock
- * would surface as a {@code CacheException} from PostgreSQL's deadlock detector.
+ * Writers that lock several rows at once (putAll, removeAll, combined puts) take the row locks in
+ * one order, whatever order their callers gave the keys in, so they never deadlock one another: a
+ * deadlock would surface as a {@code CacheException} from PostgreSQL's deadlock detector.
  */
 class LockOrderTest {
 
@@ -34,8 +34,8 @@ class LockOrderTest {
   @Test
   void bulkWritesOfTheSameKeysInOpposingOrdersNeverDeadlock() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("lockorder")) {
-      MutableConfiguration<Integer, String> config = new MutableConfiguration<Integer, String>()
-          .setTypes(Integer.class, String.class);
+      MutableConfiguration<Integer, String> config =
+          new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class);
       Cache<Integer, String> a = nodes.node("a").createCache("c", config);
       Cache<Integer, String> b = nodes.node("b").createCache("c", config);
       List<Integer> ascending = new ArrayList<>();
@@ -46,13 +46,14 @@ class LockOrderTest {
       Collections.reverse(descending);
       List<Integer> shuffled = new ArrayList<>(ascending);
       Collections.shuffle(shuffled, new Random(7));
-      List<Callable<Integer>> writers = List.of(
-          () -> putAllRounds(a, ascending, "a"),
-          () -> putAllRounds(b, descending, "b"),
-          () -> putAllRounds(a, shuffled, "s"),
-          () -> removeAllRounds(b, shuffled),
-          () -> singlePuts(a, descending),
-          () -> singlePuts(a, ascending));
+      List<Callable<Integer>> writers =
+          List.of(
+              () -> putAllRounds(a, ascending, "a"),
+              () -> putAllRounds(b, descending, "b"),
+              () -> putAllRounds(a, shuffled, "s"),
+              () -> removeAllRounds(b, shuffled),
+              () -> singlePuts(a, descending),
+              () -> singlePuts(a, ascending));
       ExecutorService pool = Executors.newFixedThreadPool(writers.size());
       try {
         List<Future<Integer>> done = new ArrayList<>();
@@ -68,12 +69,15 @@ class LockOrderTest {
         pool.shutdownNow();
       }
       a.putAll(values(ascending, "end"));
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        for (int k : ascending) {
-          assertThat(a.get(k)).isEqualTo("end-" + k);
-          assertThat(b.get(k)).isEqualTo("end-" + k);
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                for (int k : ascending) {
+                  assertThat(a.get(k)).isEqualTo("end-" + k);
+                  assertThat(b.get(k)).isEqualTo("end-" + k);
+                }
+              });
     }
   }
 

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A row another session holds locked delays only the puts of its key: writers of other keys keep
- * committing without a single failure, and the put of the locked key fails after the statement timeout,
- * naming its key, then works once the lock is gone.
+ * committing without a single failure, and the put of the locked key fails after the statement
+ * timeout, naming its key, then works once the lock is gone.
  *
- * <p>It also prints the throughput of the writers of other keys while the lock is held, relative to the
- * same writers without it (the figure is reported, not asserted: a 2-core machine shared with other
- * builds makes any threshold flaky).
+ * <p>It also prints the throughput of the writers of other keys while the lock is held, relative to
+ * the same writers without it (the figure is reported, not asserted: a 2-core machine shared with
+ * other builds makes any threshold flaky).
  */
 class LockedRowTest {
 
@@ -34,8 +34,9 @@ class LockedRowTest {
 
   @Test
   void aLockedRowDelaysOnlyThePutsOfItsKey() throws Exception {
-    try (CombinerFixture f = CombinerFixture.open("locked",
-        settings("statement-timeout", "2s", "connect-timeout", "1s"))) {
+    try (CombinerFixture f =
+        CombinerFixture.open(
+            "locked", settings("statement-timeout", "2s", "connect-timeout", "1s"))) {
       f.put("locked", "before");
       AtomicInteger phase = new AtomicInteger();
       AtomicLong[] puts = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
@@ -45,27 +46,29 @@ class LockedRowTest {
       List<Future<?>> writers = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
-        writers.add(pool.submit(() -> {
-          for (long i = 0; phase.get() < 3; i++) {
-            int now = phase.get();
-            try {
-              f.put("w-" + thread + "-" + (i % 500), "v" + i);
-              if (now < 3 && now == phase.get()) {
-                puts[now].incrementAndGet();
-              }
-            } catch (CacheException e) {
-              failures.incrementAndGet();
-              synchronized (failed) {
-                failed.add(e);
-              }
-            }
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (long i = 0; phase.get() < 3; i++) {
+                    int now = phase.get();
+                    try {
+                      f.put("w-" + thread + "-" + (i % 500), "v" + i);
+                      if (now < 3 && now == phase.get()) {
+                        puts[now].incrementAndGet();
+                      }
+                    } catch (CacheException e) {
+                      failures.incrementAndGet();
+                      synchronized (failed) {
+                        failed.add(e);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       try {
         phase.set(0);
-        window(1_000);                        // warm-up, not counted
+        window(1_000); // warm-up, not counted
         phase.set(1);
         long unlockedStart = System.nanoTime();
         window(PHASE_MILLIS);
@@ -74,12 +77,14 @@ class LockedRowTest {
         List<String> lockedFailures = new ArrayList<>();
         long lockedNanos;
         long locked;
-        try (Connection holder = DriverManager.getConnection(f.nodes.jdbcUrl(), f.nodes.user(),
-            f.nodes.password())) {
+        try (Connection holder =
+            DriverManager.getConnection(f.nodes.jdbcUrl(), f.nodes.user(), f.nodes.password())) {
           holder.setAutoCommit(false);
           try (Statement st = holder.createStatement()) {
-            st.executeQuery("select 1 from pgjcache_entries where cache = 'c' and key = 's:locked'"
-                + " for update").close();
+            st.executeQuery(
+                    "select 1 from pgjcache_entries where cache = 'c' and key = 's:locked'"
+                        + " for update")
+                .close();
           }
           phase.set(2);
           long lockedStart = System.nanoTime();
@@ -98,21 +103,29 @@ class LockedRowTest {
           locked = puts[2].get();
           phase.set(3);
           holder.rollback();
-          System.out.printf("locked key: %d puts failed while the lock was held, the longest took"
-              + " %d ms (bound 3000 ms)%n", lockedFailures.size(),
-              TimeUnit.NANOSECONDS.toMillis(longestLockedPut));
+          System.out.printf(
+              "locked key: %d puts failed while the lock was held, the longest took"
+                  + " %d ms (bound 3000 ms)%n",
+              lockedFailures.size(), TimeUnit.NANOSECONDS.toMillis(longestLockedPut));
         }
         for (Future<?> w : writers) {
           w.get(60, TimeUnit.SECONDS);
         }
         double before = unlocked / (unlockedNanos / 1e9);
         double during = locked / (lockedNanos / 1e9);
-        System.out.printf("8 writers of other keys: %.0f puts/s unlocked, %.0f puts/s while one key"
-            + " was locked (%.2f×), %d failures%n", before, during, during / before, failures.get());
+        System.out.printf(
+            "8 writers of other keys: %.0f puts/s unlocked, %.0f puts/s while one key"
+                + " was locked (%.2f×), %d failures%n",
+            before, during, during / before, failures.get());
         assertThat(failed).as("failures of puts of other keys").isEmpty();
         assertThat(locked).as("puts of other keys committed while the lock was held").isPositive();
-        assertThat(lockedFailures).isNotEmpty().allSatisfy(m -> assertThat(m)
-            .contains("key 's:locked' of cache 'c'").contains("did not complete within"));
+        assertThat(lockedFailures)
+            .isNotEmpty()
+            .allSatisfy(
+                m ->
+                    assertThat(m)
+                        .contains("key 's:locked' of cache 'c'")
+                        .contains("did not complete within"));
         assertThat(f.put("locked", "after")).isPositive();
       } finally {
         phase.set(3);

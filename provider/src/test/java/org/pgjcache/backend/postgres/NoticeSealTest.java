@@ -23,11 +23,19 @@ class NoticeSealTest {
   @Test
   void unsealedTamperedOrForeignPayloadsAreForged() {
     String sealed = SEAL.seal("P|7|body", 1_000_000);
-    String[] forged = {"P|7|body", "P|7|body|1000000", sealed.replace("P|7", "P|8"),
-        sealed.substring(0, sealed.length() - 2) + "AA", "P|7|body|1000000|not base64!",
-        seal("another secret of 32 bytes......").seal("P|7|body", 1_000_000), "", "|"};
+    String[] forged = {
+      "P|7|body",
+      "P|7|body|1000000",
+      sealed.replace("P|7", "P|8"),
+      sealed.substring(0, sealed.length() - 2) + "AA",
+      "P|7|body|1000000|not base64!",
+      seal("another secret of 32 bytes......").seal("P|7|body", 1_000_000),
+      "",
+      "|"
+    };
     for (String payload : forged) {
-      assertThatThrownBy(() -> SEAL.open(payload, 1_000_000)).as(payload)
+      assertThatThrownBy(() -> SEAL.open(payload, 1_000_000))
+          .as(payload)
           .isInstanceOf(NoticeSeal.ForgedNoticeException.class);
     }
   }
@@ -36,8 +44,8 @@ class NoticeSealTest {
   void anAuthenticPayloadTooOldIsStaleAndKeepsItsBody() {
     String sealed = SEAL.seal("P|7|body", 1_000_000);
     assertThatThrownBy(() -> SEAL.open(sealed, 1_000_001 + NoticeSeal.MAX_AGE_MILLIS))
-        .isInstanceOfSatisfying(NoticeSeal.StaleNoticeException.class,
-            e -> assertThat(e.body()).isEqualTo("P|7|body"));
+        .isInstanceOfSatisfying(
+            NoticeSeal.StaleNoticeException.class, e -> assertThat(e.body()).isEqualTo("P|7|body"));
   }
 
   @Test

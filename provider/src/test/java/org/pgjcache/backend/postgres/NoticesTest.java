@@ -34,6 +34,7 @@ import org.pgjcache.support.Nodes;
 class NoticesTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+
   /** A send time old enough that no node trusts the notification. */
   private static final long LATE = NoticeSeal.MAX_AGE_MILLIS + 60_000;
 
@@ -95,7 +96,8 @@ class NoticesTest {
 
   @Test
   void aLateNotificationIsNotAppliedButReconcilesItsCacheAndOthersAreSkipped() throws Exception {
-    try (Nodes nodes = Nodes.freshDatabase("notices"); Connection c = connect(nodes)) {
+    try (Nodes nodes = Nodes.freshDatabase("notices");
+        Connection c = connect(nodes)) {
       PostgresBackend backend = ListenKiller.backend(quietNode(nodes, "b"));
       NoticeSeal seal = seal(backend, c);
       Heard heard = new Heard();
@@ -109,20 +111,20 @@ class NoticesTest {
 
         long late = backend.now() - LATE;
         notify(c, backend, seal.seal(removal("c", "s:late", 2), late));
-        Subscription elsewhere = new Subscription() {
-          @Override
-          public String origin() {
-            return "another-node.1";
-          }
+        Subscription elsewhere =
+            new Subscription() {
+              @Override
+              public String origin() {
+                return "another-node.1";
+              }
 
-          @Override
-          public void close() {
-          }
-        };
+              @Override
+              public void close() {}
+            };
         notify(c, backend, seal.seal(Fences.payload(elsewhere), late));
         notify(c, backend, seal.seal("not a notification", late));
-        NoticeSeal foreign = new NoticeSeal(
-            "a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
+        NoticeSeal foreign =
+            new NoticeSeal("a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
         notify(c, backend, foreign.seal(removal("c", "s:forged", 3), backend.now()));
         notify(c, backend, seal.seal(removal("c", "s:second", 4), backend.now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
@@ -130,7 +132,8 @@ class NoticesTest {
         assertThat(heard.keys).containsExactly("s:first", "s:second");
         assertThat(heard.gaps.get() - gaps).as("reconciliations asked for").isEqualTo(1);
         assertThat(backend.forgedNotifications() - forged).isEqualTo(1);
-        assertThat(backend.corruptNotifications() - corrupt).as("the forged and the unparseable")
+        assertThat(backend.corruptNotifications() - corrupt)
+            .as("the forged and the unparseable")
             .isEqualTo(2);
         assertThat(backend.listenReconnects()).isEqualTo(reconnects);
       }
@@ -139,11 +142,12 @@ class NoticesTest {
 
   @Test
   void notificationsOfCachesNotOpenedHereAreDroppedBeforeTheirSealIsChecked() throws Exception {
-    try (Nodes nodes = Nodes.freshDatabase("other-caches"); Connection c = connect(nodes)) {
+    try (Nodes nodes = Nodes.freshDatabase("other-caches");
+        Connection c = connect(nodes)) {
       PostgresBackend backend = ListenKiller.backend(quietNode(nodes, "b"));
       NoticeSeal seal = seal(backend, c);
-      NoticeSeal foreign = new NoticeSeal(
-          "a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
+      NoticeSeal foreign =
+          new NoticeSeal("a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
       Heard heard = new Heard();
       try (Subscription ignored = backend.subscribe("c", heard)) {
         notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.now()));
@@ -153,15 +157,22 @@ class NoticesTest {
 
         notify(c, backend, foreign.seal(removal("not-opened", "s:x", 2), backend.now()));
         notify(c, backend, seal.seal(removal("not-opened", "s:y", 3), backend.now()));
-        notify(c, backend, seal.seal(Payloads.batch('P', "not-opened", "elsewhere.1")[0] + "4|5"
-            + Payloads.batch('P', "not-opened", "elsewhere.1")[1], backend.now()));
+        notify(
+            c,
+            backend,
+            seal.seal(
+                Payloads.batch('P', "not-opened", "elsewhere.1")[0]
+                    + "4|5"
+                    + Payloads.batch('P', "not-opened", "elsewhere.1")[1],
+                backend.now()));
         notify(c, backend, foreign.seal(removal("c", "s:forged", 6), backend.now()));
         notify(c, backend, seal.seal(removal("c", "s:second", 7), backend.now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
 
         assertThat(heard.keys).containsExactly("s:first", "s:second");
         assertThat(backend.otherCachesNotifications() - others).as("dropped unopened").isEqualTo(3);
-        assertThat(backend.forgedNotifications() - forged).as("the forged one for cache c")
+        assertThat(backend.forgedNotifications() - forged)
+            .as("the forged one for cache c")
             .isEqualTo(1);
       }
     }
@@ -169,11 +180,12 @@ class NoticesTest {
 
   @Test
   void aLateNotificationMakesItsCacheTakeWhatTheDatabaseHolds() throws Exception {
-    try (Nodes nodes = Nodes.freshDatabase("late-notice"); Connection c = connect(nodes)) {
+    try (Nodes nodes = Nodes.freshDatabase("late-notice");
+        Connection c = connect(nodes)) {
       CacheManager am = quietNode(nodes, "a");
       CacheManager bm = quietNode(nodes, "b");
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> a = am.createCache("c", config);
       Cache<String, String> b = bm.createCache("c", config);
       a.put("k", "v1");
@@ -182,22 +194,29 @@ class NoticesTest {
       assertThat(b.get("k")).isEqualTo("v1");
 
       // changed behind every node's back: no notification
-      try (PreparedStatement ps = c.prepareStatement("update pgjcache_entries set value = (select"
-          + " value from pgjcache_entries where key = 's:other'),"
-          + " rev = nextval('pgjcache_entries_rev') where key = 's:k'")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "update pgjcache_entries set value = (select"
+                  + " value from pgjcache_entries where key = 's:other'),"
+                  + " rev = nextval('pgjcache_entries_rev') where key = 's:k'")) {
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
       assertThat(b.get("k")).isEqualTo("v1");
 
       // an authentic but late removal of that key: trusting it would remove k on node b
       PostgresBackend backend = ListenKiller.backend(bm);
-      notify(c, backend, seal(backend, c).seal(removal("c", "s:k", Long.MAX_VALUE - 1),
-          backend.now() - LATE));
+      notify(
+          c,
+          backend,
+          seal(backend, c).seal(removal("c", "s:k", Long.MAX_VALUE - 1), backend.now() - LATE));
 
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(b.get("k")).isEqualTo("from the database");
-        assertThat(a.get("k")).isEqualTo("from the database");
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("k")).isEqualTo("from the database");
+                assertThat(a.get("k")).isEqualTo("from the database");
+              });
     }
   }
 }

@@ -29,8 +29,8 @@ import org.pgjcache.testkit.TestDatabase;
 
 /**
  * Whole cache managers, pool and LISTEN connection, as a role that must log in with SCRAM-SHA-256
- * (on the testkit's embedded server its pg_hba.conf demands it of roles named with
- * {@link TestDatabase#SCRAM_ROLE_PREFIX}): a put on one node reaches a listener on another.
+ * (on the testkit's embedded server its pg_hba.conf demands it of roles named with {@link
+ * TestDatabase#SCRAM_ROLE_PREFIX}): a put on one node reaches a listener on another.
  */
 class PasswordNodesTest {
 
@@ -48,8 +48,10 @@ class PasswordNodesTest {
     String url = db.createDatabase("password_nodes");
     baseUrl = url.substring(0, url.indexOf('?'));
     database = baseUrl.substring(baseUrl.lastIndexOf('/') + 1);
-    try (Connection c = superuser(); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
+    try (Connection c = superuser();
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
         boolean superuser = rs.next() && rs.getBoolean(1);
         if (db.demandsPasswords()) {
           assertThat(superuser).as("the testkit's own server lets its user create roles").isTrue();
@@ -64,7 +66,8 @@ class PasswordNodesTest {
     try (Nodes admin = new Nodes(baseUrl, db.user(), db.password())) {
       admin.node("ddl").createCache("c", config());
     }
-    try (Connection c = superuser(); Statement st = c.createStatement()) {
+    try (Connection c = superuser();
+        Statement st = c.createStatement()) {
       st.execute("grant select, insert, update, delete on all tables in schema public to " + ROLE);
       st.execute("grant usage, select, update on all sequences in schema public to " + ROLE);
     }
@@ -75,7 +78,8 @@ class PasswordNodesTest {
     if (database == null) {
       return;
     }
-    try (Connection c = superuser(); Statement st = c.createStatement()) {
+    try (Connection c = superuser();
+        Statement st = c.createStatement()) {
       st.execute("drop owned by " + ROLE);
       st.execute("drop role " + ROLE);
     }
@@ -89,15 +93,19 @@ class PasswordNodesTest {
       CacheManager b = nodes.node("b", properties(nodes));
       Cache<String, String> onA = a.createCache("c", config());
       Recorder heard = new Recorder();
-      Cache<String, String> onB = b.createCache("c", config()
-          .addCacheEntryListenerConfiguration(heard.configuration()));
+      Cache<String, String> onB =
+          b.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
 
       assertThat(roleOf(ListenKiller.backend(a).listenerPid())).isEqualTo(ROLE);
       assertThat(roleOf(ListenKiller.backend(b).listenerPid())).isEqualTo(ROLE);
 
       onA.put("k", "v");
-      await().atMost(WAIT).untilAsserted(() -> assertThat(heard.events())
-          .containsExactly(new Event(EventType.CREATED, "k", "v", null)));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(heard.events())
+                      .containsExactly(new Event(EventType.CREATED, "k", "v", null)));
       assertThat(onB.get("k")).isEqualTo("v");
     }
   }
@@ -108,16 +116,19 @@ class PasswordNodesTest {
     String wrong = "Wrong-node-pw-xyzzy";
     try (Nodes nodes = new Nodes(baseUrl, ROLE, wrong)) {
       Properties p = properties(nodes);
-      p.setProperty("pgjcache.connect-timeout", "1s"); // the pool retries a refused login until then
+      p.setProperty(
+          "pgjcache.connect-timeout", "1s"); // the pool retries a refused login until then
       assertThatThrownBy(() -> nodes.node("wrong", p))
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("password authentication failed")
-          .satisfies(e -> {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-              assertThat(String.valueOf(t.getMessage()) + t).doesNotContain("xyzzy")
-                  .doesNotContain(PASSWORD);
-            }
-          });
+          .satisfies(
+              e -> {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                  assertThat(String.valueOf(t.getMessage()) + t)
+                      .doesNotContain("xyzzy")
+                      .doesNotContain(PASSWORD);
+                }
+              });
     }
   }
 
@@ -137,21 +148,28 @@ class PasswordNodesTest {
    */
   private void requirePasswordLogins() {
     try (Connection c = DriverManager.getConnection(baseUrl, ROLE, "Wrong-probe-pw")) {
-      String message = "the " + db.kind() + " test server let " + ROLE + " in with a wrong password";
+      String message =
+          "the " + db.kind() + " test server let " + ROLE + " in with a wrong password";
       if (db.demandsPasswords()) {
         throw new AssertionError(message + ", but its pg_hba.conf demands SCRAM of that role");
       }
-      Assumptions.abort(message + "; its pg_hba.conf does not ask this role for a password,"
-          + " so password logins cannot be tested here");
+      Assumptions.abort(
+          message
+              + "; its pg_hba.conf does not ask this role for a password,"
+              + " so password logins cannot be tested here");
     } catch (SQLException e) {
-      assertThat(e.getSQLState()).as("refused for the wrong password: " + e.getMessage()).isEqualTo("28P01");
+      assertThat(e.getSQLState())
+          .as("refused for the wrong password: " + e.getMessage())
+          .isEqualTo("28P01");
     }
   }
 
   private String roleOf(int pid) throws SQLException {
     assertThat(pid).as("the node's LISTEN connection").isPositive();
-    try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement(
-        "select usename from pg_stat_activity where pid = ? and datname = ?")) {
+    try (Connection c = superuser();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select usename from pg_stat_activity where pid = ? and datname = ?")) {
       ps.setInt(1, pid);
       ps.setString(2, database);
       try (ResultSet rs = ps.executeQuery()) {

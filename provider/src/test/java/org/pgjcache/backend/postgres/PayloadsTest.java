@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import org.pgjcache.codec.CorruptDataException;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.codec.CorruptDataException;
 
 class PayloadsTest {
 
-  private static final NoticeSeal SEAL = new NoticeSeal("0123456789abcdef0123456789abcdef".getBytes(
-      StandardCharsets.US_ASCII));
+  private static final NoticeSeal SEAL =
+      new NoticeSeal("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
   @Test
   void aSingleChangeRoundTripsWithItsValueInline() {
-    String[] parts = Payloads.single(SEAL, 'P', "odd|cache", "s:key|with:bars", 1234L, "node.7",
-        new byte[] {2, 65, 66});
+    String[] parts =
+        Payloads.single(
+            SEAL, 'P', "odd|cache", "s:key|with:bars", 1234L, "node.7", new byte[] {2, 65, 66});
     Payloads.Notice notice = Payloads.parse(parts[0] + 99 + parts[1], SEAL);
     assertThat(notice.op()).isEqualTo('P');
     assertThat(notice.rev()).isEqualTo(99);
@@ -50,23 +51,35 @@ class PayloadsTest {
 
   @Test
   void theCacheNamedCanBeReadBeforeTheSealIsChecked() {
-    String[] single = Payloads.single(SEAL, 'P', "odd|cache", "s:k|1", 1L, "node.7", new byte[] {1});
+    String[] single =
+        Payloads.single(SEAL, 'P', "odd|cache", "s:k|1", 1L, "node.7", new byte[] {1});
     assertThat(Payloads.claimedCache(SEAL.seal(single[0] + 99 + single[1], 5L)))
         .isEqualTo("odd|cache");
     String[] batch = Payloads.batch('R', "my|cache", "o.1");
     assertThat(Payloads.claimedCache(batch[0] + "10|20" + batch[1])).isEqualTo("my|cache");
     assertThat(Payloads.claimedCache(Payloads.gap("g", "o.1"))).isEqualTo("g");
-    for (String garbage : new String[] {"", "garbage", "P|1|1|o|x|1|ck", "P|1|1|o|99|1|ck",
-        "P|1|1|o|-1|1|ck", "P|1|1|o|9999999999|1|ck", "B|R|1"}) {
+    for (String garbage :
+        new String[] {
+          "",
+          "garbage",
+          "P|1|1|o|x|1|ck",
+          "P|1|1|o|99|1|ck",
+          "P|1|1|o|-1|1|ck",
+          "P|1|1|o|9999999999|1|ck",
+          "B|R|1"
+        }) {
       assertThat(Payloads.claimedCache(garbage)).as(garbage).isNull();
     }
   }
 
   @Test
   void garbageIsCorruptData() {
-    for (String garbage : new String[] {"", "garbage", "P|x|1|o|1|1|ck", "Z|1|1|o|1|1|ck",
-        "P|1|1|o|99|1|ck", "B|R|1"}) {
-      assertThatThrownBy(() -> Payloads.parse(garbage, SEAL)).as(garbage)
+    for (String garbage :
+        new String[] {
+          "", "garbage", "P|x|1|o|1|1|ck", "Z|1|1|o|1|1|ck", "P|1|1|o|99|1|ck", "B|R|1"
+        }) {
+      assertThatThrownBy(() -> Payloads.parse(garbage, SEAL))
+          .as(garbage)
           .isInstanceOf(CorruptDataException.class);
     }
   }
@@ -82,8 +95,13 @@ class PayloadsTest {
   @Test
   void logLinesShowPayloadsEscapedAndCut() {
     String shown = Payloads.abbreviate("P|1\nFAKE LOG LINE\r\u001b[31m'q'" + "x".repeat(200));
-    assertThat(shown).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
-        .contains("\\u000a").contains("\\'q\\'").endsWith("...'");
+    assertThat(shown)
+        .doesNotContain("\n")
+        .doesNotContain("\r")
+        .doesNotContain("\u001b")
+        .contains("\\u000a")
+        .contains("\\'q\\'")
+        .endsWith("...'");
     assertThat(shown.length()).isLessThan(120);
   }
 }

@@ -35,15 +35,15 @@ import org.pgjcache.support.PgBouncer;
 import org.pgjcache.testkit.TestDatabase;
 
 /**
- * pgjcache behind a real PgBouncer in transaction pooling mode, as many fleets reach PostgreSQL: the
- * pool goes through PgBouncer with {@code prepareThreshold=0}, LISTEN straight to PostgreSQL with
- * {@code listen-jdbc-url}. Every operation works, changes reach the other node and its listener, and
- * no setting of pgjcache's (statement timeout, relaxed durability) stays on the server connections
- * PgBouncer hands to other clients. A node whose LISTEN goes through PgBouncer by mistake hears
- * nothing, and says so.
+ * pgjcache behind a real PgBouncer in transaction pooling mode, as many fleets reach PostgreSQL:
+ * the pool goes through PgBouncer with {@code prepareThreshold=0}, LISTEN straight to PostgreSQL
+ * with {@code listen-jdbc-url}. Every operation works, changes reach the other node and its
+ * listener, and no setting of pgjcache's (statement timeout, relaxed durability) stays on the
+ * server connections PgBouncer hands to other clients. A node whose LISTEN goes through PgBouncer
+ * by mistake hears nothing, and says so.
  *
- * <p>Skipped, saying why, where no {@code pgbouncer} binary is installed ({@code .ci/run} installs it
- * when it can).
+ * <p>Skipped, saying why, where no {@code pgbouncer} binary is installed ({@code .ci/run} installs
+ * it when it can).
  */
 class PgBouncerTest {
 
@@ -52,8 +52,10 @@ class PgBouncerTest {
 
   @BeforeAll
   static void startPgBouncer() throws Exception {
-    Assumptions.assumeTrue(PgBouncer.binary().isPresent(), "no pgbouncer binary on the PATH or in"
-        + " /usr/sbin: PgBouncer tests skipped (install the OS package pgbouncer to run them)");
+    Assumptions.assumeTrue(
+        PgBouncer.binary().isPresent(),
+        "no pgbouncer binary on the PATH or in"
+            + " /usr/sbin: PgBouncer tests skipped (install the OS package pgbouncer to run them)");
     TestDatabase db = TestDatabase.get();
     bouncer = PgBouncer.start(db.host(), db.port(), db.user(), db.password());
   }
@@ -77,8 +79,8 @@ class PgBouncerTest {
       full.setProperty("pgjcache.statement-timeout", "9s");
       CacheManager a = nodes.node("a", relaxed);
       CacheManager b = nodes.node("b", full);
-      MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
       Cache<String, String> onA = a.createCache("c", config);
       onA.put("early", "before b attached");
       Cache<String, String> onB = b.createCache("c", config);
@@ -92,29 +94,37 @@ class PgBouncerTest {
       assertThat(onA.replace("k", "v2")).isTrue();
       assertThat(onA.replace("k", "v2", "v3")).isTrue();
       assertThat(onA.getAndPut("g", "1")).isNull();
-      EntryProcessor<String, String, String> append = (entry, args) -> {
-        entry.setValue(entry.getValue() + "+");
-        return entry.getValue();
-      };
+      EntryProcessor<String, String, String> append =
+          (entry, args) -> {
+            entry.setValue(entry.getValue() + "+");
+            return entry.getValue();
+          };
       assertThat(onA.invoke("g", append)).isEqualTo("1+");
       onA.putAll(Map.of("m1", "x", "m2", "y", "m3", "z"));
       assertThat(onA.getAll(Set.of("m1", "m2", "nope"))).containsOnlyKeys("m1", "m2");
       // a batch is fetched by the nodes that hear it: wait for it before changing its keys again
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(onB.get("m3")).isEqualTo("z");
-        assertThat(heard.count(EventType.CREATED)).as("created").isEqualTo(6);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(onB.get("m3")).isEqualTo("z");
+                assertThat(heard.count(EventType.CREATED)).as("created").isEqualTo(6);
+              });
       assertThat(onA.remove("p")).isTrue();
       onA.removeAll(Set.of("m3"));
-      Map<String, String> expected = new TreeMap<>(Map.of("early", "before b attached", "k", "v3",
-          "g", "1+", "m1", "x", "m2", "y"));
+      Map<String, String> expected =
+          new TreeMap<>(
+              Map.of("early", "before b attached", "k", "v3", "g", "1+", "m1", "x", "m2", "y"));
       assertThat(contents(onA)).isEqualTo(expected);
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(contents(onB)).isEqualTo(expected);
-        assertThat(heard.count(EventType.CREATED)).as("created").isEqualTo(6);
-        assertThat(heard.count(EventType.UPDATED)).as("updated").isEqualTo(3);
-        assertThat(heard.count(EventType.REMOVED)).as("removed").isEqualTo(2);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(contents(onB)).isEqualTo(expected);
+                assertThat(heard.count(EventType.CREATED)).as("created").isEqualTo(6);
+                assertThat(heard.count(EventType.UPDATED)).as("updated").isEqualTo(3);
+                assertThat(heard.count(EventType.REMOVED)).as("removed").isEqualTo(2);
+              });
 
       printPropagation(onA, onB);
 
@@ -130,7 +140,8 @@ class PgBouncerTest {
       }
 
       assertThat(settingsOfOtherClients(database, nodes))
-          .as("what other clients of PgBouncer find on its server connections after pgjcache's writes")
+          .as(
+              "what other clients of PgBouncer find on its server connections after pgjcache's writes")
           .allSatisfy(seen -> assertThat(seen).isEqualTo(defaults));
     }
   }
@@ -149,21 +160,27 @@ class PgBouncerTest {
       deaf.createCache("c", new MutableConfiguration<String, String>());
       PgCacheManager pg = deaf.unwrap(PgCacheManager.class);
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      ObjectName bean = new ObjectName("org.pgjcache:type=Sync,node=listens-through-bouncer,id="
-          + pg.sync().nodeId().substring(0, 8));
+      ObjectName bean =
+          new ObjectName(
+              "org.pgjcache:type=Sync,node=listens-through-bouncer,id="
+                  + pg.sync().nodeId().substring(0, 8));
 
-      await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(pg.sync().listenStatus().listening()).isFalse();
-        assertThat(server.getAttribute(bean, "Listening")).isEqualTo(false);
-        assertThat((String) server.getAttribute(bean, "LastListenError"))
-            .contains("hears nothing").contains("pgjcache.listen-jdbc-url");
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(pg.sync().listenStatus().listening()).isFalse();
+                assertThat(server.getAttribute(bean, "Listening")).isEqualTo(false);
+                assertThat((String) server.getAttribute(bean, "LastListenError"))
+                    .contains("hears nothing")
+                    .contains("pgjcache.listen-jdbc-url");
+              });
     }
   }
 
   /**
-   * Prints how long puts through PgBouncer take to reach the other node's listener (informational: the
-   * benchmark judges speed, a shared 2-core machine makes any threshold here flaky).
+   * Prints how long puts through PgBouncer take to reach the other node's listener (informational:
+   * the benchmark judges speed, a shared 2-core machine makes any threshold here flaky).
    */
   private static void printPropagation(Cache<String, String> from, Cache<String, String> to) {
     EventLog<String, String> timed = EventLog.on(to, System::nanoTime, false);
@@ -175,7 +192,10 @@ class PgBouncerTest {
       from.put("timed-" + i, "v");
       returned[i] = System.nanoTime();
       int heardSoFar = i + 1;
-      await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+      await()
+          .atMost(WAIT)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
           .until(() -> timed.count(EventType.CREATED) >= heardSoFar);
     }
     long[] fromCall = new long[count];
@@ -187,10 +207,14 @@ class PgBouncerTest {
     }
     java.util.Arrays.sort(fromCall);
     java.util.Arrays.sort(fromReturn);
-    System.out.printf("through PgBouncer (transaction pooling), LISTEN direct, paced, %d puts: from the"
-        + " put's return to the listener on the other node (as the benchmark counts) p50 %d us, p99 %d us;"
-        + " from the put's call (its round trips through PgBouncer included) p50 %d us, p99 %d us%n",
-        count, fromReturn[count / 2], fromReturn[count * 99 / 100], fromCall[count / 2],
+    System.out.printf(
+        "through PgBouncer (transaction pooling), LISTEN direct, paced, %d puts: from the"
+            + " put's return to the listener on the other node (as the benchmark counts) p50 %d us, p99 %d us;"
+            + " from the put's call (its round trips through PgBouncer included) p50 %d us, p99 %d us%n",
+        count,
+        fromReturn[count / 2],
+        fromReturn[count * 99 / 100],
+        fromCall[count / 2],
         fromCall[count * 99 / 100]);
     from.removeAll(timedKeys(count));
   }
@@ -230,13 +254,15 @@ class PgBouncerTest {
    * pgjcache left on a session would show, and returns them as a new session sees them.
    */
   private static Map<String, String> databaseDefaults(Nodes nodes) throws SQLException {
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+    try (Connection c =
+            DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
         Statement st = c.createStatement()) {
       String name = "\"" + c.getCatalog() + "\"";
       st.execute("alter database " + name + " set statement_timeout = '1h'");
       st.execute("alter database " + name + " set synchronous_commit = 'local'");
     }
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password())) {
+    try (Connection c =
+        DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password())) {
       return shown(c);
     }
   }
@@ -265,8 +291,8 @@ class PgBouncerTest {
     List<Map<String, String>> seen = new ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
-        Connection c = DriverManager.getConnection(bouncer.jdbcUrl(database), nodes.user(),
-            nodes.password());
+        Connection c =
+            DriverManager.getConnection(bouncer.jdbcUrl(database), nodes.user(), nodes.password());
         clients.add(c);
         c.setAutoCommit(false);
         seen.add(shown(c));

@@ -20,13 +20,13 @@ import javax.cache.CacheException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A put returns or fails within statement-timeout + connect-timeout of its call, however long it waited
- * in the combiner and for a pooled connection: here the table is locked by another session, so every
- * statement stalls, and the pool is smaller than the number of writers.
+ * A put returns or fails within statement-timeout + connect-timeout of its call, however long it
+ * waited in the combiner and for a pooled connection: here the table is locked by another session,
+ * so every statement stalls, and the pool is smaller than the number of writers.
  *
- * <p>This checks the documented bound itself, so it compares elapsed time with it, with a margin for a
- * loaded machine that is well below what the bound used to be exceeded by (a waiter that became leader
- * started a fresh statement timeout: about twice the statement timeout).
+ * <p>This checks the documented bound itself, so it compares elapsed time with it, with a margin
+ * for a loaded machine that is well below what the bound used to be exceeded by (a waiter that
+ * became leader started a fresh statement timeout: about twice the statement timeout).
  */
 class PutBoundTest {
 
@@ -39,14 +39,22 @@ class PutBoundTest {
 
   @Test
   void everyPutFailsWithinTheBoundWhileTheDatabaseIsStalled() throws Exception {
-    try (CombinerFixture f = CombinerFixture.open("bound", settings("statement-timeout",
-        STATEMENT_MILLIS + "ms", "connect-timeout", CONNECT_MILLIS + "ms", "pool-size", "2"))) {
+    try (CombinerFixture f =
+        CombinerFixture.open(
+            "bound",
+            settings(
+                "statement-timeout",
+                STATEMENT_MILLIS + "ms",
+                "connect-timeout",
+                CONNECT_MILLIS + "ms",
+                "pool-size",
+                "2"))) {
       f.put("warm", "up");
       List<Long> elapsed = Collections.synchronizedList(new ArrayList<>());
-      Set<Throwable> failures = Collections.synchronizedSet(
-          Collections.newSetFromMap(new IdentityHashMap<>()));
-      try (Connection holder = DriverManager.getConnection(f.nodes.jdbcUrl(), f.nodes.user(),
-          f.nodes.password())) {
+      Set<Throwable> failures =
+          Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+      try (Connection holder =
+          DriverManager.getConnection(f.nodes.jdbcUrl(), f.nodes.user(), f.nodes.password())) {
         holder.setAutoCommit(false);
         try (Statement st = holder.createStatement()) {
           st.execute("lock table pgjcache_entries in exclusive mode");
@@ -57,19 +65,23 @@ class PutBoundTest {
         try {
           for (int t = 0; t < THREADS; t++) {
             String name = "stalled-" + t;
-            done.add(pool.submit(() -> {
-              start.await();
-              long begin = System.nanoTime();
-              try {
-                f.put(name, "v");
-              } catch (CacheException e) {
-                failures.add(e);
-                named &= String.valueOf(e.getMessage()).contains("key 's:" + name + "' of cache 'c'");
-              } finally {
-                elapsed.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
-              }
-              return null;
-            }));
+            done.add(
+                pool.submit(
+                    () -> {
+                      start.await();
+                      long begin = System.nanoTime();
+                      try {
+                        f.put(name, "v");
+                      } catch (CacheException e) {
+                        failures.add(e);
+                        named &=
+                            String.valueOf(e.getMessage())
+                                .contains("key 's:" + name + "' of cache 'c'");
+                      } finally {
+                        elapsed.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+                      }
+                      return null;
+                    }));
           }
           start.countDown();
           for (Future<?> d : done) {
@@ -84,8 +96,9 @@ class PutBoundTest {
       System.out.printf("puts while the table was locked: %s ms (bound %d ms)%n", elapsed, bound);
       assertThat(failures).as("each stalled put failed with its own exception").hasSize(THREADS);
       assertThat(named).as("every failure names its key and cache").isTrue();
-      assertThat(elapsed).hasSize(THREADS).allSatisfy(ms -> assertThat(ms)
-          .isLessThanOrEqualTo(bound + MARGIN_MILLIS));
+      assertThat(elapsed)
+          .hasSize(THREADS)
+          .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(bound + MARGIN_MILLIS));
       assertThat(f.put("after", "v")).isPositive();
     }
   }

@@ -50,8 +50,8 @@ class ReaperSqlTest {
     return ListenKiller.backend(node);
   }
 
-  private static void store(PostgresBackend backend, String cache, String prefix, int count,
-      long expireAt) {
+  private static void store(
+      PostgresBackend backend, String cache, String prefix, int count, long expireAt) {
     for (int i = 0; i < count; i++) {
       backend.put(cache, new Write(prefix + i, VALUE, expireAt), "test");
     }
@@ -67,20 +67,20 @@ class ReaperSqlTest {
 
   @Test
   void onlyOneNodeReapsAtATime() throws SQLException {
-    try (Nodes nodes = Nodes.freshDatabase("reaper-role"); Connection other = connect(nodes)) {
+    try (Nodes nodes = Nodes.freshDatabase("reaper-role");
+        Connection other = connect(nodes)) {
       PostgresBackend backend = quietNode(nodes);
       store(backend, "c", "s:old", 3, backend.now() - 1000);
       String lock = backend.sql().reaperLockName();
-      try (PreparedStatement ps = other.prepareStatement(
-          "select pg_advisory_lock(hashtext(?))")) {
+      try (PreparedStatement ps = other.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
         ps.setString(1, lock);
         ps.executeQuery().close();
       }
       assertThat(backend.expireDue(100)).as("while another session reaps").isEqualTo(-1);
       assertThat(backend.purgeTombstones(0, 100)).as("while another session reaps").isEqualTo(-1);
       assertThat(count(other, "value is not null")).isEqualTo(3);
-      try (PreparedStatement ps = other.prepareStatement(
-          "select pg_advisory_unlock(hashtext(?))")) {
+      try (PreparedStatement ps =
+          other.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
         ps.setString(1, lock);
         ps.executeQuery().close();
       }
@@ -90,7 +90,8 @@ class ReaperSqlTest {
 
   @Test
   void expiredRowsBecomeTombstonesAnnouncedOncePerCacheAndBatch() throws SQLException {
-    try (Nodes nodes = Nodes.freshDatabase("reaper-sql"); Connection listener = connect(nodes)) {
+    try (Nodes nodes = Nodes.freshDatabase("reaper-sql");
+        Connection listener = connect(nodes)) {
       PostgresBackend backend = quietNode(nodes);
       long past = backend.now() - 1000;
       store(backend, "one", "s:e", 50, past);
@@ -129,12 +130,16 @@ class ReaperSqlTest {
       assertThat(batches.stream().filter(p -> p.contains("|3|two|")).count()).isBetween(1L, 2L);
 
       assertThat(count(listener, "value is null and expires_at is not null"))
-          .as("tombstones that keep their expiry instant").isEqualTo(55);
+          .as("tombstones that keep their expiry instant")
+          .isEqualTo(55);
       assertThat(count(listener, "value is not null")).as("live and eternal rows").isEqualTo(8);
       List<Change> range = backend.revisions("one", 0, Long.MAX_VALUE);
-      assertThat(range).filteredOn(c -> c.value() == null).hasSize(50)
+      assertThat(range)
+          .filteredOn(c -> c.value() == null)
+          .hasSize(50)
           .allMatch(c -> c.op() == Op.EXPIRE, "an expiry, told by the kept expiry instant")
-          .allMatch(c -> c.prior().value() != null && Math.abs(c.prior().expireAt() - past) <= 1,
+          .allMatch(
+              c -> c.prior().value() != null && Math.abs(c.prior().expireAt() - past) <= 1,
               "with the value that expired");
 
       assertThat(backend.purgeTombstones(60_000, 1000)).as("tombstones still young").isZero();

@@ -23,9 +23,9 @@ import org.pgjcache.support.Nodes;
 /**
  * The pool's connections carry no session state of pgjcache's, so that they can be shared through a
  * pooler in transaction mode: on the one pooled connection, after every kind of write, the session
- * still has the database's {@code statement_timeout} and {@code synchronous_commit}; yet each statement
- * is still cancelled at statement-timeout, and with {@code durability=relaxed} each writing
- * transaction commits with {@code synchronous_commit = off}.
+ * still has the database's {@code statement_timeout} and {@code synchronous_commit}; yet each
+ * statement is still cancelled at statement-timeout, and with {@code durability=relaxed} each
+ * writing transaction commits with {@code synchronous_commit = off}.
  */
 class SessionStateTest {
 
@@ -35,9 +35,11 @@ class SessionStateTest {
   @Test
   void writesLeaveTheSessionAsTheyFoundItAndStillHaveTheirTimeoutAndDurability() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("session")) {
-      // the test server commits without waiting by default: give this database a default to tell apart
-      try (Connection admin = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-          nodes.password()); Statement st = admin.createStatement()) {
+      // the test server commits without waiting by default: give this database a default to tell
+      // apart
+      try (Connection admin =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          Statement st = admin.createStatement()) {
         st.execute("alter database " + admin.getCatalog() + " set synchronous_commit = local");
         st.execute("alter database " + admin.getCatalog() + " set statement_timeout = '1h'");
       }
@@ -45,17 +47,26 @@ class SessionStateTest {
       p.setProperty("pgjcache.pool-size", "1");
       p.setProperty("pgjcache.durability", "relaxed");
       p.setProperty("pgjcache.statement-timeout", "1s");
-      try (PostgresBackend backend = PostgresBackend.open(SettingsResolver.resolve(
-          URI.create("pgjcache:session-" + UUID.randomUUID()), getClass().getClassLoader(), p))) {
+      try (PostgresBackend backend =
+          PostgresBackend.open(
+              SettingsResolver.resolve(
+                  URI.create("pgjcache:session-" + UUID.randomUUID()),
+                  getClass().getClassLoader(),
+                  p))) {
         Jdbc jdbc = backend.jdbc();
         assertThat(show(jdbc, "synchronous_commit")).isEqualTo("local");
         assertThat(show(jdbc, "statement_timeout")).isEqualTo("1h");
 
         backend.put(CACHE, new Write("a", "1".getBytes(), Row.ETERNAL), ORIGIN);
-        backend.putAll(CACHE, List.of(new Write("b", "2".getBytes(), Row.ETERNAL),
-            new Write("c", "3".getBytes(), Row.ETERNAL)), ORIGIN);
+        backend.putAll(
+            CACHE,
+            List.of(
+                new Write("b", "2".getBytes(), Row.ETERNAL),
+                new Write("c", "3".getBytes(), Row.ETERNAL)),
+            ORIGIN);
         backend.remove(CACHE, "b", ORIGIN);
-        backend.mutate(CACHE, "c", ORIGIN, current -> new Mutation.Put("4".getBytes(), Row.ETERNAL));
+        backend.mutate(
+            CACHE, "c", ORIGIN, current -> new Mutation.Put("4".getBytes(), Row.ETERNAL));
         backend.touch(CACHE, "c", 1, Row.ETERNAL, ORIGIN);
         backend.removeAll(CACHE, List.of("a"), ORIGIN);
         backend.clear(CACHE, ORIGIN);
@@ -63,29 +74,40 @@ class SessionStateTest {
 
         assertThat(show(jdbc, "synchronous_commit")).isEqualTo("local");
         assertThat(show(jdbc, "statement_timeout")).isEqualTo("1h");
-        Jdbc.Work<String> commitSetting = c -> value(c.createStatement(), "show synchronous_commit");
+        Jdbc.Work<String> commitSetting =
+            c -> value(c.createStatement(), "show synchronous_commit");
         String inTransaction = jdbc.transaction("reading a setting", null, commitSetting);
         assertThat(inTransaction).isEqualTo("off");
         String inWrite = jdbc.write("reading a setting", null, commitSetting);
         assertThat(inWrite).isEqualTo("off");
         String inRun = jdbc.run("reading a setting", null, commitSetting);
         assertThat(inRun).isEqualTo("off");
-        String timeout = jdbc.run("reading a setting", null,
-            c -> value(c.createStatement(), "show statement_timeout"));
+        String timeout =
+            jdbc.run(
+                "reading a setting",
+                null,
+                c -> value(c.createStatement(), "show statement_timeout"));
         assertThat(timeout).isEqualTo("1s");
 
-        assertThatThrownBy(() -> jdbc.run("sleeping", null,
-            c -> value(c.createStatement(), "select pg_sleep(30)::text")))
+        assertThatThrownBy(
+                () ->
+                    jdbc.run(
+                        "sleeping",
+                        null,
+                        c -> value(c.createStatement(), "select pg_sleep(30)::text")))
             .isInstanceOf(CacheException.class)
             .hasRootCauseInstanceOf(SQLException.class)
-            .rootCause().extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("57014");
+            .rootCause()
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo("57014");
       }
     }
   }
 
   /** The session's own value of a setting, read outside pgjcache's calls. */
   private static String show(Jdbc jdbc, String setting) throws SQLException {
-    try (Connection c = jdbc.borrow(5_000); Statement st = c.createStatement();
+    try (Connection c = jdbc.borrow(5_000);
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("show " + setting)) {
       rs.next();
       return rs.getString(1);
@@ -93,7 +115,8 @@ class SessionStateTest {
   }
 
   private static String value(Statement st, String sql) throws SQLException {
-    try (st; ResultSet rs = st.executeQuery(sql)) {
+    try (st;
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -30,9 +30,13 @@ class UnreachableDatabaseTest {
   }
 
   private static Throwable open(int port) {
-    return catchThrowable(() -> Caching.getCachingProvider().getCacheManager(
-        URI.create("pgjcache:unreachable-" + port), UnreachableDatabaseTest.class.getClassLoader(),
-        settings(port)));
+    return catchThrowable(
+        () ->
+            Caching.getCachingProvider()
+                .getCacheManager(
+                    URI.create("pgjcache:unreachable-" + port),
+                    UnreachableDatabaseTest.class.getClassLoader(),
+                    settings(port)));
   }
 
   @Test
@@ -42,7 +46,8 @@ class UnreachableDatabaseTest {
       port = probe.getLocalPort();
     }
     Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> open(port));
-    assertThat(failure).isInstanceOf(CacheException.class)
+    assertThat(failure)
+        .isInstanceOf(CacheException.class)
         .hasMessageContaining("127.0.0.1:" + port)
         .hasMessageContaining("appdb")
         .hasMessageNotContaining("s3cret-pw");
@@ -52,20 +57,23 @@ class UnreachableDatabaseTest {
   void aServerThatNeverAnswersFailsWithinTheConnectTimeout() throws IOException {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        while (!silent.isClosed()) {
-          try {
-            held.add(silent.accept());
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!silent.isClosed()) {
+                  try {
+                    held.add(silent.accept());
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30),
-          () -> open(silent.getLocalPort()));
-      assertThat(failure).isInstanceOf(CacheException.class)
+      Throwable failure =
+          assertTimeoutPreemptively(Duration.ofSeconds(30), () -> open(silent.getLocalPort()));
+      assertThat(failure)
+          .isInstanceOf(CacheException.class)
           .hasMessageContaining("127.0.0.1:" + silent.getLocalPort())
           .hasMessageNotContaining("s3cret-pw");
       for (Socket socket : held) {

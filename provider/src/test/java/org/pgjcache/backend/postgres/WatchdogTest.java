@@ -11,23 +11,27 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The watchdog aborts the connection of a call still running at its deadline — on time, even when the
- * deadline comes sooner than the watchdog's next look — and leaves alone a call that ended in time.
+ * The watchdog aborts the connection of a call still running at its deadline — on time, even when
+ * the deadline comes sooner than the watchdog's next look — and leaves alone a call that ended in
+ * time.
  */
 class WatchdogTest {
 
   /** A connection that only records when it was aborted ({@code System.nanoTime()}, 0 if never). */
   private static final class Aborts {
     final AtomicLong at = new AtomicLong();
-    final Connection connection = (Connection) Proxy.newProxyInstance(
-        WatchdogTest.class.getClassLoader(), new Class<?>[] {Connection.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("abort")) {
-            at.compareAndSet(0, System.nanoTime());
-            return null;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
+    final Connection connection =
+        (Connection)
+            Proxy.newProxyInstance(
+                WatchdogTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("abort")) {
+                    at.compareAndSet(0, System.nanoTime());
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   @Test

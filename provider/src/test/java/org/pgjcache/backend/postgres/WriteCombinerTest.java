@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
 /**
- * Concurrent puts share commits without losing order, durability or read-your-writes; a put fails only
- * for its own reasons; a put whose caller gives up is either certainly not stored or, once it commits,
- * applied to its own node.
+ * Concurrent puts share commits without losing order, durability or read-your-writes; a put fails
+ * only for its own reasons; a put whose caller gives up is either certainly not stored or, once it
+ * commits, applied to its own node.
  */
 class WriteCombinerTest {
 
@@ -46,8 +46,8 @@ class WriteCombinerTest {
   @Test
   void concurrentPutsCommitInOrderAndConverge() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("combiner")) {
-      MutableConfiguration<String, Integer> config = new MutableConfiguration<String, Integer>()
-          .setTypes(String.class, Integer.class);
+      MutableConfiguration<String, Integer> config =
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class);
       Cache<String, Integer> writer = nodes.node("writer").createCache("c", config);
       Cache<String, Integer> watcher = nodes.node("watcher").createCache("c", config);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -56,15 +56,17 @@ class WriteCombinerTest {
         for (int t = 0; t < THREADS; t++) {
           String own = "own-" + t;
           int thread = t;
-          results.add(pool.submit(() -> {
-            boolean readOwnWrites = true;
-            for (int i = 1; i <= PUTS; i++) {
-              writer.put(own, i);
-              writer.put("shared", thread * 1_000_000 + i);
-              readOwnWrites &= writer.get(own) == i;
-            }
-            return readOwnWrites;
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    boolean readOwnWrites = true;
+                    for (int i = 1; i <= PUTS; i++) {
+                      writer.put(own, i);
+                      writer.put("shared", thread * 1_000_000 + i);
+                      readOwnWrites &= writer.get(own) == i;
+                    }
+                    return readOwnWrites;
+                  }));
         }
         for (Future<Boolean> result : results) {
           assertThat(result.get()).isTrue();
@@ -79,12 +81,15 @@ class WriteCombinerTest {
       int lastShared = stored.get("s:shared");
       assertThat(lastShared % 1_000_000).isEqualTo(PUTS);
       assertThat(writer.get("shared")).isEqualTo(lastShared);
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        assertThat(watcher.get("shared")).isEqualTo(lastShared);
-        for (int t = 0; t < THREADS; t++) {
-          assertThat(watcher.get("own-" + t)).isEqualTo(PUTS);
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(watcher.get("shared")).isEqualTo(lastShared);
+                for (int t = 0; t < THREADS; t++) {
+                  assertThat(watcher.get("own-" + t)).isEqualTo(PUTS);
+                }
+              });
     }
   }
 
@@ -97,12 +102,14 @@ class WriteCombinerTest {
       try {
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          done.add(pool.submit(() -> {
-            for (int i = 0; i < perThread; i++) {
-              f.put("k-" + thread + "-" + i, "v" + i);
-            }
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      f.put("k-" + thread + "-" + i, "v" + i);
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> d : done) {
           d.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -114,8 +121,8 @@ class WriteCombinerTest {
       int puts = THREADS * perThread;
       assertThat(rows).hasSize(puts);
       long commits = new HashSet<>(rows.values()).size();
-      System.out.printf("%d concurrent puts of distinct keys committed in %d transactions%n", puts,
-          commits);
+      System.out.printf(
+          "%d concurrent puts of distinct keys committed in %d transactions%n", puts, commits);
       assertThat(commits).as("transactions that wrote %d concurrent puts", puts).isLessThan(puts);
     }
   }
@@ -123,7 +130,8 @@ class WriteCombinerTest {
   @Test
   void aRowTheDatabaseRefusesFailsOnlyItsOwnPut() throws Exception {
     try (CombinerFixture f = CombinerFixture.open("refused", settings())) {
-      f.sql("create function refuse() returns trigger language plpgsql as $$ begin"
+      f.sql(
+          "create function refuse() returns trigger language plpgsql as $$ begin"
               + " raise exception 'refused %', new.key; end $$",
           "create trigger refuse before insert or update on pgjcache_entries for each row"
               + " when (new.key like 's:bad-%') execute function refuse()");
@@ -134,17 +142,19 @@ class WriteCombinerTest {
       try {
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          done.add(pool.submit(() -> {
-            for (int i = 0; i < perThread; i++) {
-              String name = (i % 10 == 3 ? "bad-" : "good-") + thread + "-" + i;
-              try {
-                f.put(name, "v");
-              } catch (CacheException e) {
-                failures.put(name, e);
-              }
-            }
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      String name = (i % 10 == 3 ? "bad-" : "good-") + thread + "-" + i;
+                      try {
+                        f.put(name, "v");
+                      } catch (CacheException e) {
+                        failures.put(name, e);
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> d : done) {
           d.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -154,14 +164,19 @@ class WriteCombinerTest {
       }
       int bad = THREADS * perThread / 10;
       assertThat(failures.keySet()).allMatch(name -> name.startsWith("bad-")).hasSize(bad);
-      failures.forEach((name, e) -> assertThat(e).hasMessageContaining("key 's:" + name + "'")
-          .hasMessageContaining("cache 'c'").hasMessageContaining("refused s:" + name));
+      failures.forEach(
+          (name, e) ->
+              assertThat(e)
+                  .hasMessageContaining("key 's:" + name + "'")
+                  .hasMessageContaining("cache 'c'")
+                  .hasMessageContaining("refused s:" + name));
       Set<CacheException> instances = Collections.newSetFromMap(new IdentityHashMap<>());
       instances.addAll(failures.values());
       assertThat(instances).as("one exception instance per failed put").hasSize(bad);
       Map<String, Long> rows = f.writers();
       assertThat(rows).hasSize(THREADS * perThread - bad);
-      assertThat(new HashSet<>(rows.values()).size()).as("puts still share commits")
+      assertThat(new HashSet<>(rows.values()).size())
+          .as("puts still share commits")
           .isLessThan(rows.size());
     }
   }
@@ -179,13 +194,16 @@ class WriteCombinerTest {
       await().atMost(DEADLINE).until(next::parked);
       victim.thread.interrupt();
       Throwable failure = victim.failure();
-      assertThat(failure).isInstanceOf(CacheException.class)
+      assertThat(failure)
+          .isInstanceOf(CacheException.class)
           .hasMessageContaining("key 's:v' of cache 'c'")
-          .hasMessageContaining("interrupted").hasMessageContaining("not stored");
+          .hasMessageContaining("interrupted")
+          .hasMessageContaining("not stored");
       assertThat(victim.interruptedAfter).isTrue();
       f.openGate("slow");
       assertThat(leader.result()).isPositive();
-      assertThat(next.result()).as("the put queued behind the abandoned one got the hand-off")
+      assertThat(next.result())
+          .as("the put queued behind the abandoned one got the hand-off")
           .isPositive();
       f.put("after", "x");
       assertThat(f.writers()).containsKeys("s:slow", "s:w", "s:after").doesNotContainKey("s:v");
@@ -209,8 +227,10 @@ class WriteCombinerTest {
       assertThat(first.result()).isPositive();
       await().atMost(DEADLINE).until(() -> f.atGate() == 1 && victim.parked());
       victim.thread.interrupt();
-      assertThat(victim.failure()).isInstanceOf(CacheException.class)
-          .hasMessageContaining("key 's:v' of cache 'c'").hasMessageContaining("interrupted")
+      assertThat(victim.failure())
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("key 's:v' of cache 'c'")
+          .hasMessageContaining("interrupted")
           .hasMessageContaining("may still commit");
       assertThat(f.heard).isEmpty();
       f.openGate("slow-b");
@@ -234,37 +254,42 @@ class WriteCombinerTest {
         int thread = t;
         CompletableFuture<Void> finished = new CompletableFuture<>();
         done.add(finished);
-        workers.add(new Thread(() -> {
-          for (int i = 0; i < perThread; i++) {
-            String key = "s:r-" + thread + "-" + i;
-            try {
-              f.put("r-" + thread + "-" + i, "v");
-              returned.add(key);
-            } catch (CacheException e) {
-              String m = String.valueOf(e.getMessage());
-              if (m.contains("was not stored") && m.contains(key)) {
-                notStored.add(key);
-              } else if (m.contains("may still commit") && m.contains(key)) {
-                maybe.add(key);
-              } else {
-                unexpected.put(key, e);
-              }
-            }
-            Thread.interrupted();
-          }
-          finished.complete(null);
-        }, "put-" + t));
+        workers.add(
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    String key = "s:r-" + thread + "-" + i;
+                    try {
+                      f.put("r-" + thread + "-" + i, "v");
+                      returned.add(key);
+                    } catch (CacheException e) {
+                      String m = String.valueOf(e.getMessage());
+                      if (m.contains("was not stored") && m.contains(key)) {
+                        notStored.add(key);
+                      } else if (m.contains("may still commit") && m.contains(key)) {
+                        maybe.add(key);
+                      } else {
+                        unexpected.put(key, e);
+                      }
+                    }
+                    Thread.interrupted();
+                  }
+                  finished.complete(null);
+                },
+                "put-" + t));
       }
       workers.forEach(Thread::start);
       AtomicBoolean stop = new AtomicBoolean();
-      Thread interrupter = new Thread(() -> {
-        Random random = new Random(11);
-        while (!stop.get()) {
-          workers.get(random.nextInt(workers.size())).interrupt();
-          java.util.concurrent.locks.LockSupport.parkNanos(
-              TimeUnit.MICROSECONDS.toNanos(200 + random.nextInt(800)));
-        }
-      });
+      Thread interrupter =
+          new Thread(
+              () -> {
+                Random random = new Random(11);
+                while (!stop.get()) {
+                  workers.get(random.nextInt(workers.size())).interrupt();
+                  java.util.concurrent.locks.LockSupport.parkNanos(
+                      TimeUnit.MICROSECONDS.toNanos(200 + random.nextInt(800)));
+                }
+              });
       interrupter.start();
       try {
         CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
@@ -273,7 +298,8 @@ class WriteCombinerTest {
         stop.set(true);
         interrupter.join();
       }
-      System.out.printf("interrupted rounds: %d returned, %d not stored, %d may have committed%n",
+      System.out.printf(
+          "interrupted rounds: %d returned, %d not stored, %d may have committed%n",
           returned.size(), notStored.size(), maybe.size());
       assertThat(unexpected).isEmpty();
       assertThat(returned.size() + notStored.size() + maybe.size()).isEqualTo(THREADS * perThread);
@@ -284,8 +310,12 @@ class WriteCombinerTest {
       assertThat(rows.keySet()).doesNotContainAnyElementsOf(notStored);
       Set<String> orphansCommitted = new HashSet<>(maybe);
       orphansCommitted.retainAll(rows.keySet());
-      await().atMost(DEADLINE).untilAsserted(() ->
-          assertThat(f.heard.keySet()).containsExactlyInAnyOrderElementsOf(orphansCommitted));
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(
+              () ->
+                  assertThat(f.heard.keySet())
+                      .containsExactlyInAnyOrderElementsOf(orphansCommitted));
       orphansCommitted.forEach(k -> assertThat(f.heard.get(k)).isPositive());
     }
   }
@@ -297,14 +327,16 @@ class WriteCombinerTest {
     volatile boolean interruptedAfter;
 
     private Caller(java.util.concurrent.Callable<Long> put) {
-      thread = new Thread(() -> {
-        try {
-          outcome.complete(put.call());
-        } catch (Throwable e) {
-          interruptedAfter = Thread.currentThread().isInterrupted();
-          outcome.completeExceptionally(e);
-        }
-      });
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  outcome.complete(put.call());
+                } catch (Throwable e) {
+                  interruptedAfter = Thread.currentThread().isInterrupted();
+                  outcome.completeExceptionally(e);
+                }
+              });
     }
 
     static Caller start(java.util.concurrent.Callable<Long> put) {
@@ -335,10 +367,11 @@ class WriteCombinerTest {
 
   private static Map<String, Integer> stored(Nodes nodes) throws Exception {
     Map<String, Integer> values = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(),
-        nodes.password());
-        PreparedStatement ps = c.prepareStatement(
-            "select key, value from pgjcache_entries where cache = 'c' and value is not null");
+    try (Connection c =
+            DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select key, value from pgjcache_entries where cache = 'c' and value is not null");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         byte[] bytes = rs.getBytes(2);

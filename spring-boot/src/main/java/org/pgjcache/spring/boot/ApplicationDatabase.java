@@ -6,9 +6,9 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.util.ClassUtils;
 
 /**
- * The application's own connection settings, as Spring Boot's {@code DataSourceProperties} holds them
- * ({@code spring.datasource.url}, {@code username}, {@code password}): what pgjcache falls back to when
- * it cannot take the application's {@code DataSource} object itself.
+ * The application's own connection settings, as Spring Boot's {@code DataSourceProperties} holds
+ * them ({@code spring.datasource.url}, {@code username}, {@code password}): what pgjcache falls
+ * back to when it cannot take the application's {@code DataSource} object itself.
  *
  * @param url the JDBC URL, or {@code null} if the application set none
  * @param username the user, or {@code null}
@@ -16,14 +16,16 @@ import org.springframework.util.ClassUtils;
  */
 record ApplicationDatabase(String url, String username, String password) {
 
-  /** @return whether the URL names a PostgreSQL database, the only kind pgjcache can use */
+  /**
+   * @return whether the URL names a PostgreSQL database, the only kind pgjcache can use
+   */
   boolean isPostgres() {
     return url != null && url.startsWith("jdbc:postgresql:");
   }
 
   /**
-   * @return the URL without its parameters (which may carry a password) and without anything before an
-   *     {@code @} (a user or password some drivers take there), for log lines
+   * @return the URL without its parameters (which may carry a password) and without anything before
+   *     an {@code @} (a user or password some drivers take there), for log lines
    */
   String shownUrl() {
     if (url == null) {
@@ -36,13 +38,12 @@ record ApplicationDatabase(String url, String username, String password) {
   }
 
   /**
-   * Reads the application's {@code DataSourceProperties} bean, if spring-jdbc (which that class needs) is on
-   * the class path and there is exactly one such bean.
+   * Reads the application's {@code DataSourceProperties} bean, if spring-jdbc (which that class
+   * needs) is on the class path and there is exactly one such bean.
    */
-  static Optional<ApplicationDatabase> of(ListableBeanFactory beans,
-      ClassLoader classLoader) {
+  static Optional<ApplicationDatabase> of(ListableBeanFactory beans, ClassLoader classLoader) {
     if (!ClassUtils.isPresent(
-        "org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType", classLoader)
+            "org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType", classLoader)
         || !ClassUtils.isPresent(
             "org.springframework.boot.autoconfigure.jdbc.DataSourceProperties", classLoader)) {
       return Optional.empty();
@@ -50,16 +51,20 @@ record ApplicationDatabase(String url, String username, String password) {
     return SpringJdbc.read(beans);
   }
 
-  /** Kept apart so that DataSourceProperties is loaded only once spring-jdbc is known to be there. */
+  /**
+   * Kept apart so that DataSourceProperties is loaded only once spring-jdbc is known to be there.
+   */
   private static final class SpringJdbc {
 
     static Optional<ApplicationDatabase> read(ListableBeanFactory beans) {
-      DataSourceProperties properties = beans.getBeanProvider(DataSourceProperties.class).getIfUnique();
+      DataSourceProperties properties =
+          beans.getBeanProvider(DataSourceProperties.class).getIfUnique();
       if (properties == null || properties.getUrl() == null) {
         return Optional.empty();
       }
-      return Optional.of(new ApplicationDatabase(properties.getUrl(), properties.getUsername(),
-          properties.getPassword()));
+      return Optional.of(
+          new ApplicationDatabase(
+              properties.getUrl(), properties.getUsername(), properties.getPassword()));
     }
   }
 }

@@ -12,23 +12,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides how pgjcache reaches the application's database, so that an application with a
- * {@code DataSource} needs no second set of connection settings for its cache.
+ * Decides how pgjcache reaches the application's database, so that an application with a {@code
+ * DataSource} needs no second set of connection settings for its cache.
  *
  * <p>In order: nothing when {@code pgjcache.use-application-data-source=false}, when pgjcache has a
- * {@code jdbc-url} of its own (system property, the pgjcache file, {@code PGJCACHE_JDBC_URL}: an explicit
- * choice, never overridden) or runs on the memory backend, or when {@code spring.datasource.url} is not
- * PostgreSQL. Otherwise the application's {@code DataSource} object under {@code pgjcache.data-source}:
- * pgjcache runs on the application's pool, and its LISTEN connection (which no pool can serve) goes to
- * the URL that pool tells (HikariCP's, Boot's default) or, if it tells none, to
- * {@code spring.datasource.url} with its user and password. Without a unique {@code DataSource} bean,
- * {@code spring.datasource.url}, {@code username} and {@code password} are copied, and pgjcache opens a
- * pool of its own on them.
+ * {@code jdbc-url} of its own (system property, the pgjcache file, {@code PGJCACHE_JDBC_URL}: an
+ * explicit choice, never overridden) or runs on the memory backend, or when {@code
+ * spring.datasource.url} is not PostgreSQL. Otherwise the application's {@code DataSource} object
+ * under {@code pgjcache.data-source}: pgjcache runs on the application's pool, and its LISTEN
+ * connection (which no pool can serve) goes to the URL that pool tells (HikariCP's, Boot's default)
+ * or, if it tells none, to {@code spring.datasource.url} with its user and password. Without a
+ * unique {@code DataSource} bean, {@code spring.datasource.url}, {@code username} and {@code
+ * password} are copied, and pgjcache opens a pool of its own on them.
  */
 final class DataSourceHandoff {
 
   /** The provider setting that takes a {@link DataSource} object. */
   static final String DATA_SOURCE = "pgjcache.data-source";
+
   static final String JDBC_URL = "pgjcache.jdbc-url";
   static final String LISTEN_JDBC_URL = "pgjcache.listen-jdbc-url";
   static final String USER = "pgjcache.user";
@@ -53,8 +54,7 @@ final class DataSourceHandoff {
   }
 
   /** The properties to give to {@code getCacheManager}, and which way they connect. */
-  record Decision(Properties properties, Choice choice) {
-  }
+  record Decision(Properties properties, Choice choice) {}
 
   private final Resolver resolver;
 
@@ -73,14 +73,19 @@ final class DataSourceHandoff {
    * @param dataSource the application's DataSource, or {@code null}
    * @param database {@code spring.datasource.*}, if set
    * @return the properties for {@code getCacheManager}
-   * @throws CacheException if pgjcache's own settings are invalid (as opening the manager would), or
-   *     the DataSource does not tell its URL and nothing else does
+   * @throws CacheException if pgjcache's own settings are invalid (as opening the manager would),
+   *     or the DataSource does not tell its URL and nothing else does
    */
-  Decision decide(URI uri, ClassLoader classLoader, boolean use, DataSource dataSource,
+  Decision decide(
+      URI uri,
+      ClassLoader classLoader,
+      boolean use,
+      DataSource dataSource,
       Optional<ApplicationDatabase> database) {
     Properties none = new Properties();
     if (!use) {
-      LOG.debug("pgjcache.use-application-data-source=false: pgjcache connects with its own settings");
+      LOG.debug(
+          "pgjcache.use-application-data-source=false: pgjcache connects with its own settings");
       return new Decision(none, Choice.OWN_SETTINGS);
     }
     if (dataSource == null && database.isEmpty()) {
@@ -88,19 +93,24 @@ final class DataSourceHandoff {
     }
     Settings own = resolver.resolve(uri, classLoader, none);
     if (own.backend() != BackendKind.POSTGRES) {
-      LOG.info("pgjcache runs on its {} backend; the application's DataSource is not used",
+      LOG.info(
+          "pgjcache runs on its {} backend; the application's DataSource is not used",
           own.backend().configName());
       return new Decision(none, Choice.OWN_SETTINGS);
     }
     String source = own.sourceOf("jdbc-url");
     if (isExplicit(source)) {
-      LOG.info("pgjcache connects to its own jdbc-url (from {}), not to the application's DataSource",
+      LOG.info(
+          "pgjcache connects to its own jdbc-url (from {}), not to the application's DataSource",
           source);
       return new Decision(none, Choice.OWN_SETTINGS);
     }
     if (database.isPresent() && !database.get().isPostgres()) {
-      LOG.info("spring.datasource.url ({}) is not a PostgreSQL database: pgjcache connects with its own"
-          + " settings ({})", database.get().shownUrl(), own.describeTarget());
+      LOG.info(
+          "spring.datasource.url ({}) is not a PostgreSQL database: pgjcache connects with its own"
+              + " settings ({})",
+          database.get().shownUrl(),
+          own.describeTarget());
       return new Decision(none, Choice.OWN_SETTINGS);
     }
     if (dataSource != null) {
@@ -110,22 +120,28 @@ final class DataSourceHandoff {
     Properties copied = new Properties();
     copied.setProperty(JDBC_URL, db.url());
     credentials(copied, db);
-    LOG.info("the application has no unique DataSource bean: pgjcache connects to spring.datasource.url"
-        + " ({}) with a pool of its own", db.shownUrl());
+    LOG.info(
+        "the application has no unique DataSource bean: pgjcache connects to spring.datasource.url"
+            + " ({}) with a pool of its own",
+        db.shownUrl());
     return new Decision(copied, Choice.DATASOURCE_PROPERTIES);
   }
 
   /**
-   * The DataSource object; the LISTEN connection on the URL it tells, else on
-   * {@code spring.datasource.url}. Fails, saying what to set, if neither is known.
+   * The DataSource object; the LISTEN connection on the URL it tells, else on {@code
+   * spring.datasource.url}. Fails, saying what to set, if neither is known.
    */
-  private Decision handOver(URI uri, ClassLoader classLoader, DataSource dataSource,
+  private Decision handOver(
+      URI uri,
+      ClassLoader classLoader,
+      DataSource dataSource,
       Optional<ApplicationDatabase> database) {
     Properties withDataSource = new Properties();
     withDataSource.put(DATA_SOURCE, dataSource);
     try {
       Settings settings = resolver.resolve(uri, classLoader, withDataSource);
-      LOG.info("pgjcache uses the application's DataSource; it listens for changes on {}",
+      LOG.info(
+          "pgjcache uses the application's DataSource; it listens for changes on {}",
           settings.describeListenTarget());
       return new Decision(withDataSource, Choice.DATA_SOURCE);
     } catch (CacheException e) {
@@ -136,8 +152,11 @@ final class DataSourceHandoff {
       withDataSource.setProperty(LISTEN_JDBC_URL, db.url());
       credentials(withDataSource, db);
       resolver.resolve(uri, classLoader, withDataSource);
-      LOG.info("pgjcache uses the application's DataSource, which does not tell its URL ({}): it"
-          + " listens for changes on spring.datasource.url ({})", e.getMessage(), db.shownUrl());
+      LOG.info(
+          "pgjcache uses the application's DataSource, which does not tell its URL ({}): it"
+              + " listens for changes on spring.datasource.url ({})",
+          e.getMessage(),
+          db.shownUrl());
       return new Decision(withDataSource, Choice.DATA_SOURCE);
     }
   }
@@ -152,8 +171,8 @@ final class DataSourceHandoff {
   }
 
   /**
-   * Whether a {@code jdbc-url} came from somewhere the user chose for pgjcache: not the default and not
-   * libpq's generic {@code PGHOST}/{@code PGPORT}/{@code PGDATABASE}.
+   * Whether a {@code jdbc-url} came from somewhere the user chose for pgjcache: not the default and
+   * not libpq's generic {@code PGHOST}/{@code PGPORT}/{@code PGDATABASE}.
    */
   static boolean isExplicit(String source) {
     if (source.equals("default") || source.equals("not set")) {

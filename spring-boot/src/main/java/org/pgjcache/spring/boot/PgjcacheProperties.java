@@ -3,21 +3,21 @@ package org.pgjcache.spring.boot;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * What the starter itself decides, as Spring properties under {@code pgjcache.}; pgjcache's own settings
- * (database, table, serialization allowlist, declared caches ...) stay in the file named by
- * {@code spring.cache.jcache.config} and the other sources the provider reads.
+ * What the starter itself decides, as Spring properties under {@code pgjcache.}; pgjcache's own
+ * settings (database, table, serialization allowlist, declared caches ...) stay in the file named
+ * by {@code spring.cache.jcache.config} and the other sources the provider reads.
  *
- * <p>These keys are meant for {@code application.properties} / {@code application.yaml}: pgjcache refuses
- * unknown {@code pgjcache.*} JVM system properties, so {@code -Dpgjcache.statistics=false} would stop the
- * cache manager from opening.
+ * <p>These keys are meant for {@code application.properties} / {@code application.yaml}: pgjcache
+ * refuses unknown {@code pgjcache.*} JVM system properties, so {@code -Dpgjcache.statistics=false}
+ * would stop the cache manager from opening.
  */
 @ConfigurationProperties(prefix = "pgjcache")
 public class PgjcacheProperties {
 
   /**
-   * Whether caches keep JCache statistics (what Micrometer's cache.gets, cache.puts and cache.removals
-   * and the CacheStatistics MXBean report): the caches of spring.cache.cache-names, and the caches
-   * declared in the pgjcache file that do not set caches.NAME.statistics themselves.
+   * Whether caches keep JCache statistics (what Micrometer's cache.gets, cache.puts and
+   * cache.removals and the CacheStatistics MXBean report): the caches of spring.cache.cache-names,
+   * and the caches declared in the pgjcache file that do not set caches.NAME.statistics themselves.
    */
   private boolean statistics = true;
 

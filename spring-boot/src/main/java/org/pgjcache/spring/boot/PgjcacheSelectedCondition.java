@@ -10,15 +10,16 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches unless the application chose another cache: {@code spring.cache.type} other than
- * {@code jcache}, or {@code spring.cache.jcache.provider} naming another JCache provider. Having added
- * the starter is taken as choosing pgjcache, also when other JCache providers are on the class path
+ * Matches unless the application chose another cache: {@code spring.cache.type} other than {@code
+ * jcache}, or {@code spring.cache.jcache.provider} naming another JCache provider. Having added the
+ * starter is taken as choosing pgjcache, also when other JCache providers are on the class path
  * (where Spring Boot alone would ask which one to use).
  */
 class PgjcacheSelectedCondition extends SpringBootCondition {
 
   @Override
-  public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+  public ConditionOutcome getMatchOutcome(
+      ConditionContext context, AnnotatedTypeMetadata metadata) {
     ConditionMessage.Builder message = ConditionMessage.forCondition("pgjcache cache");
     Environment environment = context.getEnvironment();
     String type = environment.getProperty("spring.cache.type");
@@ -27,9 +28,12 @@ class PgjcacheSelectedCondition extends SpringBootCondition {
     }
     String provider = environment.getProperty("spring.cache.jcache.provider");
     if (provider != null && !provider.strip().equals(PgCachingProvider.class.getName())) {
-      return ConditionOutcome.noMatch(message.because("spring.cache.jcache.provider is " + provider));
+      return ConditionOutcome.noMatch(
+          message.because("spring.cache.jcache.provider is " + provider));
     }
-    return ConditionOutcome.match(message.because("spring.cache.type and spring.cache.jcache.provider"
-        + " leave the choice to pgjcache"));
+    return ConditionOutcome.match(
+        message.because(
+            "spring.cache.type and spring.cache.jcache.provider"
+                + " leave the choice to pgjcache"));
   }
 }

@@ -3,21 +3,21 @@ package org.pgjcache.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Properties;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.config.Settings;
 import org.pgjcache.config.SettingsResolver;
 import org.pgjcache.testkit.UnconnectedDataSource;
 
 /**
- * How the application's database reaches pgjcache: the DataSource object (its LISTEN connection on the
- * URL the pool tells, else on {@code spring.datasource.url}), {@code spring.datasource.*} copied when
- * there is no DataSource bean, nothing when pgjcache was given a database of its own.
+ * How the application's database reaches pgjcache: the DataSource object (its LISTEN connection on
+ * the URL the pool tells, else on {@code spring.datasource.url}), {@code spring.datasource.*}
+ * copied when there is no DataSource bean, nothing when pgjcache was given a database of its own.
  */
 class DataSourceHandoffTest {
 
@@ -32,8 +32,8 @@ class DataSourceHandoffTest {
     HikariDataSource pool = new HikariDataSource();
     pool.setJdbcUrl("jdbc:postgresql://pool-db:5433/shop");
     pool.setUsername("shop");
-    DataSourceHandoff.Decision decision = new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, pool, Optional.of(APP));
+    DataSourceHandoff.Decision decision =
+        new DataSourceHandoff().decide(NO_FILE, LOADER, true, pool, Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATA_SOURCE);
     assertThat(decision.properties()).containsOnlyKeys(DataSourceHandoff.DATA_SOURCE);
@@ -46,8 +46,8 @@ class DataSourceHandoffTest {
 
   @Test
   void aDataSourceThatDoesNotTellItsUrlListensOnSpringDatasourceUrl() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
+    DataSourceHandoff.Decision decision =
+        new DataSourceHandoff().decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATA_SOURCE);
     Properties props = decision.properties();
@@ -61,16 +61,18 @@ class DataSourceHandoffTest {
 
   @Test
   void aDataSourceThatTellsNothingWithNothingElseToGoOnFailsSayingWhatToSet() {
-    assertThatThrownBy(() -> new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                new DataSourceHandoff()
+                    .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.empty()))
         .isInstanceOf(CacheException.class)
         .hasMessageContaining("pgjcache.listen-jdbc-url");
   }
 
   @Test
   void withoutADataSourceBeanTheUrlUserAndPasswordAreCopied() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, null, Optional.of(APP));
+    DataSourceHandoff.Decision decision =
+        new DataSourceHandoff().decide(NO_FILE, LOADER, true, null, Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.DATASOURCE_PROPERTIES);
     Properties props = decision.properties();
@@ -83,22 +85,30 @@ class DataSourceHandoffTest {
 
   @Test
   void otherRefusalsOfTheDataSourceAreNotHidden() {
-    DataSourceHandoff.Resolver picky = (uri, loader, props) -> {
-      if (props.containsKey(DataSourceHandoff.DATA_SOURCE)) {
-        throw new CacheException("pgjcache.data-source must be a PostgreSQL DataSource");
-      }
-      return SettingsResolver.resolve(uri, loader, props);
-    };
-    assertThatThrownBy(() -> new DataSourceHandoff(picky)
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP)))
+    DataSourceHandoff.Resolver picky =
+        (uri, loader, props) -> {
+          if (props.containsKey(DataSourceHandoff.DATA_SOURCE)) {
+            throw new CacheException("pgjcache.data-source must be a PostgreSQL DataSource");
+          }
+          return SettingsResolver.resolve(uri, loader, props);
+        };
+    assertThatThrownBy(
+            () ->
+                new DataSourceHandoff(picky)
+                    .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(APP)))
         .hasMessageContaining("must be a PostgreSQL DataSource");
   }
 
   @Test
   void pgjcachesOwnJdbcUrlWins() {
-    DataSourceHandoff.Decision decision = new DataSourceHandoff()
-        .decide(URI.create("classpath:explicit/pgjcache.properties"), LOADER, true, DATA_SOURCE,
-            Optional.of(APP));
+    DataSourceHandoff.Decision decision =
+        new DataSourceHandoff()
+            .decide(
+                URI.create("classpath:explicit/pgjcache.properties"),
+                LOADER,
+                true,
+                DATA_SOURCE,
+                Optional.of(APP));
 
     assertThat(decision.choice()).isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
     assertThat(decision.properties()).isEmpty();
@@ -107,11 +117,15 @@ class DataSourceHandoffTest {
   @Test
   void notPostgresOrTurnedOffMeansOwnSettings() {
     ApplicationDatabase h2 = new ApplicationDatabase("jdbc:h2:mem:app", "sa", null);
-    assertThat(new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(h2)).choice())
+    assertThat(
+            new DataSourceHandoff()
+                .decide(NO_FILE, LOADER, true, DATA_SOURCE, Optional.of(h2))
+                .choice())
         .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
-    assertThat(new DataSourceHandoff()
-        .decide(NO_FILE, LOADER, false, DATA_SOURCE, Optional.of(APP)).choice())
+    assertThat(
+            new DataSourceHandoff()
+                .decide(NO_FILE, LOADER, false, DATA_SOURCE, Optional.of(APP))
+                .choice())
         .isEqualTo(DataSourceHandoff.Choice.OWN_SETTINGS);
   }
 
@@ -126,11 +140,12 @@ class DataSourceHandoffTest {
 
   @Test
   void logLinesNeverShowUrlCredentials() {
-    assertThat(new ApplicationDatabase("jdbc:postgresql://db/app?user=a&password=p", null, null)
-        .shownUrl()).isEqualTo("jdbc:postgresql://db/app?...");
+    assertThat(
+            new ApplicationDatabase("jdbc:postgresql://db/app?user=a&password=p", null, null)
+                .shownUrl())
+        .isEqualTo("jdbc:postgresql://db/app?...");
   }
 
   /** A DataSource that is never asked for a connection. */
-  private static final class NoDataSource extends UnconnectedDataSource {
-  }
+  private static final class NoDataSource extends UnconnectedDataSource {}
 }

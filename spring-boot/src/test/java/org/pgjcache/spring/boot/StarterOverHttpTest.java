@@ -32,33 +32,33 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Boots a web application that has the starter, a {@code DataSource} and Actuator, drives its
- * {@code @Cacheable} endpoint over HTTP, and reads the figures back from Actuator over HTTP: they must
- * be the real ones, which they are only if the caches keep statistics.
+ * {@code @Cacheable} endpoint over HTTP, and reads the figures back from Actuator over HTTP: they
+ * must be the real ones, which they are only if the caches keep statistics.
  */
-@SpringBootTest(classes = BookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    classes = BookApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-        "spring.cache.cache-names=books",
-        "spring.cache.jcache.config=classpath:app/pgjcache.yaml",
-        "management.endpoints.web.exposure.include=caches,metrics"})
+      "spring.cache.cache-names=books",
+      "spring.cache.jcache.config=classpath:app/pgjcache.yaml",
+      "management.endpoints.web.exposure.include=caches,metrics"
+    })
 @DirtiesContext
 class StarterOverHttpTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static String jdbcUrl;
 
-  @LocalServerPort
-  private int port;
+  @LocalServerPort private int port;
 
-  @Autowired
-  private CacheManager cacheManager;
+  @Autowired private CacheManager cacheManager;
 
-  @Autowired
-  private DataSource dataSource;
+  @Autowired private DataSource dataSource;
 
-  @Autowired
-  private BookService books;
+  @Autowired private BookService books;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
@@ -94,13 +94,14 @@ class StarterOverHttpTest {
 
   @Test
   void pgjcacheRunsOnTheApplicationsDatabaseWithItsConfiguredFile() {
-    PgCacheManager manager = ((JCacheCacheManager) cacheManager).getCacheManager()
-        .unwrap(PgCacheManager.class);
+    PgCacheManager manager =
+        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManager.class);
 
-    assertThat(manager.settings().file()).hasValueSatisfying(
-        file -> assertThat(file).endsWith("app/pgjcache.yaml"));
+    assertThat(manager.settings().file())
+        .hasValueSatisfying(file -> assertThat(file).endsWith("app/pgjcache.yaml"));
     assertThat(manager.settings().heartbeatInterval()).isEqualTo(Duration.ofSeconds(7));
-    // the application's DataSource bean itself is handed over: pgjcache opens no pool of its own, and
+    // the application's DataSource bean itself is handed over: pgjcache opens no pool of its own,
+    // and
     // its LISTEN connection goes to the URL the pool tells
     assertThat(manager.settings().dataSource()).containsSame(dataSource);
     assertThat(manager.settings().sourceOf("data-source")).isEqualTo("properties");
@@ -112,7 +113,9 @@ class StarterOverHttpTest {
   private double metric(String name, String tag) throws IOException, InterruptedException {
     String query = "?tag=cache:books" + (tag == null ? "" : "&tag=" + tag);
     HttpResponse<String> response = send("GET", "/actuator/metrics/" + name + query);
-    assertThat(response.statusCode()).as(name + " " + query + ": " + response.body()).isEqualTo(200);
+    assertThat(response.statusCode())
+        .as(name + " " + query + ": " + response.body())
+        .isEqualTo(200);
     JsonNode measurements = JSON.readTree(response.body()).path("measurements");
     for (JsonNode measurement : measurements) {
       String statistic = measurement.path("statistic").asText();
@@ -129,19 +132,23 @@ class StarterOverHttpTest {
     return response.body();
   }
 
-  private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+  private HttpResponse<String> send(String method, String path)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static int storedRows(String cache) throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, TestDatabase.get().user(),
-        TestDatabase.get().password());
-        PreparedStatement s = c.prepareStatement(
-            "select count(*) from pgjcache_entries where cache = ? and value is not null")) {
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, TestDatabase.get().user(), TestDatabase.get().password());
+        PreparedStatement s =
+            c.prepareStatement(
+                "select count(*) from pgjcache_entries where cache = ? and value is not null")) {
       s.setString(1, cache);
       try (ResultSet r = s.executeQuery()) {
         r.next();

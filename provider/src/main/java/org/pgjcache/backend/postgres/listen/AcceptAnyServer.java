@@ -12,40 +12,41 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class AcceptAnyServer extends X509ExtendedTrustManager {
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        // encryption without server authentication, as sslmode=require
-    }
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) {
+    // encryption without server authentication, as sslmode=require
+  }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        // encryption without server authentication, as sslmode=require
-    }
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+    // encryption without server authentication, as sslmode=require
+  }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        // encryption without server authentication, as sslmode=require
-    }
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+    // encryption without server authentication, as sslmode=require
+  }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("this is a client; it does not accept clients");
-    }
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    throw new CertificateException("this is a client; it does not accept clients");
+  }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("this is a client; it does not accept clients");
-    }
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    throw new CertificateException("this is a client; it does not accept clients");
+  }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("this is a client; it does not accept clients");
-    }
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    throw new CertificateException("this is a client; it does not accept clients");
+  }
 
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-    }
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return new X509Certificate[0];
+  }
 }

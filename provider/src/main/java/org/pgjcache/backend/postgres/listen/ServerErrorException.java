@@ -9,24 +9,24 @@ import java.io.IOException;
  */
 public final class ServerErrorException extends IOException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final String sqlState;
-    private final String severity;
+  private final String sqlState;
+  private final String severity;
 
-    ServerErrorException(String context, ServerMessage error) {
-        super(context + ": " + error.describe());
-        this.sqlState = error.sqlState();
-        this.severity = error.severity();
-    }
+  ServerErrorException(String context, ServerMessage error) {
+    super(context + ": " + error.describe());
+    this.sqlState = error.sqlState();
+    this.severity = error.severity();
+  }
 
-    /** Five-character SQLSTATE, or {@code null} if the server sent none. */
-    public String sqlState() {
-        return sqlState;
-    }
+  /** Five-character SQLSTATE, or {@code null} if the server sent none. */
+  public String sqlState() {
+    return sqlState;
+  }
 
-    /** Non-localized severity such as {@code ERROR} or {@code FATAL}. */
-    public String severity() {
-        return severity;
-    }
+  /** Non-localized severity such as {@code ERROR} or {@code FATAL}. */
+  public String severity() {
+    return severity;
+  }
 }

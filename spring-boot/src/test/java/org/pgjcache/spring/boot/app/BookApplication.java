@@ -9,5 +9,4 @@ import org.springframework.cache.annotation.EnableCaching;
  */
 @SpringBootApplication
 @EnableCaching
-public class BookApplication {
-}
+public class BookApplication {}

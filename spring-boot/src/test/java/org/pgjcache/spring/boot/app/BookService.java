@@ -21,13 +21,17 @@ public class BookService {
     return "Title of " + isbn;
   }
 
-  /** @param isbn the book to drop from the cache */
+  /**
+   * @param isbn the book to drop from the cache
+   */
   @CacheEvict("books")
   public void forget(String isbn) {
     // the annotation does the work
   }
 
-  /** @return how many lookups reached this method */
+  /**
+   * @return how many lookups reached this method
+   */
   public int lookups() {
     return lookups.get();
   }
