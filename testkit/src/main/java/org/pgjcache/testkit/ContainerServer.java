@@ -19,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerServer implements Server {
 
-  private static final Logger log = LoggerFactory.getLogger(ContainerServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerServer.class);
   static final String DEFAULT_IMAGE = "postgres:16-alpine";
 
   private final PostgreSQLContainer<?> container;
@@ -48,15 +48,15 @@ final class ContainerServer implements Server {
     if (!askEvenWithoutHints) {
       Optional<String> hint = dockerHint();
       if (hint.isEmpty()) {
-        log.debug(
+        LOG.debug(
             "No Docker engine in sight (no DOCKER_HOST, ~/.testcontainers.properties or Docker socket);"
                 + " not using Testcontainers");
         return Optional.empty();
       }
-      log.debug("Docker hint: {}; asking Testcontainers whether Docker answers", hint.get());
+      LOG.debug("Docker hint: {}; asking Testcontainers whether Docker answers", hint.get());
     }
     if (!DockerClientFactory.instance().isDockerAvailable()) {
-      log.info("Testcontainers found no working Docker engine; not using it");
+      LOG.info("Testcontainers found no working Docker engine; not using it");
       return Optional.empty();
     }
     String image = Settings.get(Settings.POSTGRES_IMAGE).orElse(DEFAULT_IMAGE);

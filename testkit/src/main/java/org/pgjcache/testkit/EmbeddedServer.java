@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddedServer implements Server {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
 
   static final int MAX_CONNECTIONS = 300;
   static final String HOST = "127.0.0.1";
@@ -246,7 +246,7 @@ final class EmbeddedServer implements Server {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while promoting the server on port " + port, e);
     }
-    log.info("Promoted the embedded PostgreSQL server on port {}", port);
+    LOG.info("Promoted the embedded PostgreSQL server on port {}", port);
   }
 
   /**
@@ -302,7 +302,7 @@ final class EmbeddedServer implements Server {
         } else if (attempt >= PORT_ATTEMPTS || !failure.get().contains("could not bind")) {
           throw new IOException("The embedded PostgreSQL server did not start: " + failure.get());
         } else {
-          log.debug("Port {} was taken before the server could bind it; trying another", port);
+          LOG.debug("Port {} was taken before the server could bind it; trying another", port);
         }
       }
       removeAbandoned(base, name);
@@ -430,7 +430,7 @@ final class EmbeddedServer implements Server {
           "Interrupted while stopping the embedded PostgreSQL server", e);
     }
     running = false;
-    log.info(
+    LOG.info(
         "Stopped the embedded PostgreSQL server on port {} in {} ms",
         port,
         (System.nanoTime() - started) / 1_000_000);
@@ -464,7 +464,7 @@ final class EmbeddedServer implements Server {
           "Interrupted while starting the embedded PostgreSQL server", e);
     }
     running = true;
-    log.info(
+    LOG.info(
         "Started the embedded PostgreSQL server again on port {} in {} ms",
         port,
         (System.nanoTime() - started) / 1_000_000);
@@ -485,16 +485,16 @@ final class EmbeddedServer implements Server {
       lockChannel.close();
       HELD.remove(home.getFileName().toString());
       Files.deleteIfExists(lockFile);
-      log.debug(
+      LOG.debug(
           "Removed the embedded PostgreSQL server on port {} and its directory {}", port, home);
     } catch (IOException e) {
-      log.warn(
+      LOG.warn(
           "Could not clean up the embedded PostgreSQL server in {}; the next one started will",
           home,
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warn("Interrupted while stopping the embedded PostgreSQL server in {}", home, e);
+      LOG.warn("Interrupted while stopping the embedded PostgreSQL server in {}", home, e);
     }
   }
 
@@ -513,7 +513,7 @@ final class EmbeddedServer implements Server {
     for (Launcher launcher : Launcher.candidates()) {
       Optional<String> unusable = launcher.probe(binaries);
       if (unusable.isPresent()) {
-        log.debug("Cannot run PostgreSQL {}: {}", launcher, unusable.get());
+        LOG.debug("Cannot run PostgreSQL {}: {}", launcher, unusable.get());
         failures.add(launcher + ": " + unusable.get());
         continue;
       }
@@ -536,10 +536,10 @@ final class EmbeddedServer implements Server {
               home,
               INITDB_TIMEOUT);
       if (result.ok()) {
-        log.debug("initdb ran {} in {} ms", launcher, (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("initdb ran {} in {} ms", launcher, (System.nanoTime() - started) / 1_000_000);
         return launcher;
       }
-      log.debug("initdb failed {}: {}", launcher, result);
+      LOG.debug("initdb failed {}: {}", launcher, result);
       failures.add(launcher + ": " + result);
     }
     throw new IOException(
@@ -595,17 +595,17 @@ final class EmbeddedServer implements Server {
     if (result.ok()) {
       return;
     }
-    log.warn("pg_ctl stop -m {} failed: {}", mode, result);
+    LOG.warn("pg_ctl stop -m {} failed: {}", mode, result);
     if (!mode.equals("immediate")) {
       result = pgCtlStop("immediate");
       if (result.ok()) {
         return;
       }
-      log.warn("pg_ctl stop -m immediate failed: {}", result);
+      LOG.warn("pg_ctl stop -m immediate failed: {}", result);
     }
     Optional<ProcessHandle> postmaster = postmaster(data);
     if (postmaster.isEmpty()) {
-      log.warn("No postmaster runs for {} any more; taking the server as stopped", data);
+      LOG.warn("No postmaster runs for {} any more; taking the server as stopped", data);
       return;
     }
     postmaster.get().destroyForcibly();
@@ -615,7 +615,7 @@ final class EmbeddedServer implements Server {
       throw new IOException(
           "The postmaster (pid " + postmaster.get().pid() + ") did not die when killed", e);
     }
-    log.warn("Killed the postmaster (pid {}) of {}", postmaster.get().pid(), data);
+    LOG.warn("Killed the postmaster (pid {}) of {}", postmaster.get().pid(), data);
   }
 
   private Processes.Result pgCtlStop(String mode) throws IOException, InterruptedException {
@@ -648,7 +648,7 @@ final class EmbeddedServer implements Server {
     try {
       pid = Long.parseLong(lines.get(0).strip());
     } catch (NumberFormatException e) {
-      log.debug("Unreadable {}: {}", pidFile, e.getMessage());
+      LOG.debug("Unreadable {}: {}", pidFile, e.getMessage());
       return Optional.empty();
     }
     // The pid may have been reused since (after a reboot, say): only ever touch a process that is
@@ -687,7 +687,7 @@ final class EmbeddedServer implements Server {
           }
           Optional<ProcessHandle> postmaster = postmaster(directory.resolve("data"));
           if (postmaster.isPresent()) {
-            log.info(
+            LOG.info(
                 "Stopping the abandoned embedded PostgreSQL server {} (pid {})",
                 directory,
                 postmaster.get().pid());
@@ -696,23 +696,23 @@ final class EmbeddedServer implements Server {
           }
           FileTrees.delete(directory);
           Files.deleteIfExists(lockFile);
-          log.info("Removed the abandoned embedded PostgreSQL directory {}", directory);
+          LOG.info("Removed the abandoned embedded PostgreSQL directory {}", directory);
         } catch (OverlappingFileLockException e) {
-          log.debug("{} is locked by this JVM", directory);
+          LOG.debug("{} is locked by this JVM", directory);
         } catch (TimeoutException e) {
-          log.warn(
+          LOG.warn(
               "The abandoned PostgreSQL server in {} did not stop within 5 s; removed its directory, "
                   + "which makes it stop by itself",
               directory);
         } catch (IOException | ExecutionException e) {
-          log.warn("Could not remove the abandoned embedded PostgreSQL directory {}", directory, e);
+          LOG.warn("Could not remove the abandoned embedded PostgreSQL directory {}", directory, e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
         }
       }
     } catch (IOException e) {
-      log.warn("Could not look for abandoned embedded PostgreSQL directories in {}", base, e);
+      LOG.warn("Could not look for abandoned embedded PostgreSQL directories in {}", base, e);
     }
   }
 
@@ -723,11 +723,11 @@ final class EmbeddedServer implements Server {
       for (Path directory : directories) {
         if (Files.getLastModifiedTime(directory).toMillis() < cutoff) {
           FileTrees.delete(directory);
-          log.info("Removed the abandoned unpacking directory {}", directory);
+          LOG.info("Removed the abandoned unpacking directory {}", directory);
         }
       }
     } catch (IOException e) {
-      log.warn("Could not look for abandoned unpacking directories in {}", base, e);
+      LOG.warn("Could not look for abandoned unpacking directories in {}", base, e);
     }
   }
 
@@ -767,7 +767,7 @@ final class EmbeddedServer implements Server {
       try (ServerSocket socket = new ServerSocket(candidate, 1, loopback)) {
         return socket.getLocalPort();
       } catch (IOException e) {
-        log.trace("Port {} is busy: {}", candidate, e.getMessage());
+        LOG.trace("Port {} is busy: {}", candidate, e.getMessage());
       }
     }
     try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
@@ -783,7 +783,7 @@ final class EmbeddedServer implements Server {
         return Integer.parseInt(
             String.join(" ", Files.readAllLines(range)).strip().split("\\s+")[0]);
       } catch (IOException | NumberFormatException e) {
-        log.debug("Could not read {}: {}", range, e.getMessage());
+        LOG.debug("Could not read {}: {}", range, e.getMessage());
       }
     }
     return 49_152; // the IANA range, used by macOS and Windows

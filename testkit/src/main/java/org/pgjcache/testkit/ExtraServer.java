@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExtraServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ExtraServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ExtraServer.class);
 
   private final EmbeddedServer server;
   private final TestDatabase database;
@@ -81,7 +81,7 @@ public final class ExtraServer implements AutoCloseable {
     }
     ExtraServer extra = new ExtraServer(copy);
     Runtime.getRuntime().addShutdownHook(extra.shutdownHook);
-    log.info(
+    LOG.info(
         "Standby of {} ready in {} ms: {}", this, (System.nanoTime() - started) / 1_000_000, extra);
     return extra;
   }
@@ -97,7 +97,7 @@ public final class ExtraServer implements AutoCloseable {
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
-      log.debug("The JVM is shutting down; its hook closes {}", server);
+      LOG.debug("The JVM is shutting down; its hook closes {}", server);
     }
     server.close();
   }
@@ -179,7 +179,7 @@ public final class ExtraServer implements AutoCloseable {
       }
       ExtraServer extra = new ExtraServer(server);
       Runtime.getRuntime().addShutdownHook(extra.shutdownHook);
-      log.info(
+      LOG.info(
           "Extra embedded server ready in {} ms: {}",
           (System.nanoTime() - started) / 1_000_000,
           extra);

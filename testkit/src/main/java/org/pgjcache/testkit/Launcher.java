@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Launcher {
 
-  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final String UNPRIVILEGED_USER = "nobody";
 
@@ -157,7 +157,7 @@ final class Launcher {
                           uid.get(),
                           gid.get())));
     } else {
-      log.debug(
+      LOG.debug(
           "No usable '{}' account; only user namespaces can run PostgreSQL for root",
           UNPRIVILEGED_USER);
     }
@@ -174,9 +174,9 @@ final class Launcher {
       if (id.ok()) {
         return id.output().strip().equals("0");
       }
-      log.debug("'id -u' failed, going by user.name: {}", id);
+      LOG.debug("'id -u' failed, going by user.name: {}", id);
     } catch (IOException e) {
-      log.debug("Could not run 'id -u', going by user.name", e);
+      LOG.debug("Could not run 'id -u', going by user.name", e);
     }
     return "root".equals(System.getProperty("user.name"));
   }
@@ -188,9 +188,9 @@ final class Launcher {
       if (id.ok()) {
         return Optional.of(Integer.parseInt(id.output().strip()));
       }
-      log.debug("No '{}' account: {}", UNPRIVILEGED_USER, id);
+      LOG.debug("No '{}' account: {}", UNPRIVILEGED_USER, id);
     } catch (IOException | NumberFormatException e) {
-      log.debug("Could not look up the '{}' account", UNPRIVILEGED_USER, e);
+      LOG.debug("Could not look up the '{}' account", UNPRIVILEGED_USER, e);
     }
     return Optional.empty();
   }

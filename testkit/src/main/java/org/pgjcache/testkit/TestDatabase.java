@@ -58,7 +58,7 @@ public final class TestDatabase {
   /** As {@link #SCRAM_ROLE_PREFIX}, for a cleartext {@code password}. */
   public static final String PASSWORD_ROLE_PREFIX = "pgjcache_password_";
 
-  private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
   private static final Object LOCK = new Object();
   private static volatile TestDatabase instance;
   private static RuntimeException failure;
@@ -116,7 +116,7 @@ public final class TestDatabase {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgjcache-testkit-shutdown"));
     TestDatabase database = new TestDatabase(server);
-    log.info(
+    LOG.info(
         "Test database ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000, database);
     return database;
   }
@@ -124,7 +124,7 @@ public final class TestDatabase {
   private static Server choose() throws Exception {
     Optional<String> url = Settings.get(Settings.JDBC_URL);
     if (url.isPresent()) {
-      log.debug("Using the test database given by {}", Settings.describe(Settings.JDBC_URL));
+      LOG.debug("Using the test database given by {}", Settings.describe(Settings.JDBC_URL));
       return UrlServer.connect(
           url.get(),
           Settings.get(Settings.USER).orElse(null),
@@ -133,7 +133,7 @@ public final class TestDatabase {
     String testcontainers =
         Settings.get(Settings.TESTCONTAINERS).orElse("auto").toLowerCase(Locale.ROOT);
     if (testcontainers.equals("false")) {
-      log.debug("Testcontainers turned off by {}", Settings.describe(Settings.TESTCONTAINERS));
+      LOG.debug("Testcontainers turned off by {}", Settings.describe(Settings.TESTCONTAINERS));
     } else if (testcontainersOnClassPath()) {
       Optional<Server> container =
           ContainerServer.startIfDockerAnswers(testcontainers.equals("true"));
@@ -153,7 +153,7 @@ public final class TestDatabase {
           "org.testcontainers.DockerClientFactory", false, TestDatabase.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException e) {
-      log.debug(
+      LOG.debug(
           "Testcontainers is not on the class path ({}); not looking for Docker", e.getMessage());
       return false;
     }
@@ -241,7 +241,7 @@ public final class TestDatabase {
     if (server instanceof UrlServer urlServer) {
       urlServer.created(name);
     }
-    log.debug("Created test database {}", name);
+    LOG.debug("Created test database {}", name);
     return server.endpoint().jdbcUrl(name);
   }
 

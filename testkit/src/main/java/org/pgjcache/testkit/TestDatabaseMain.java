@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestDatabaseMain {
 
-  private static final Logger log = LoggerFactory.getLogger(TestDatabaseMain.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TestDatabaseMain.class);
 
   private TestDatabaseMain() {}
 
@@ -41,11 +41,11 @@ public final class TestDatabaseMain {
     if (arguments.equals(List.of("--check"))) {
       System.exit(check() ? 0 : 1);
     } else if (!arguments.isEmpty()) {
-      log.error("Unknown arguments {}; usage: TestDatabaseMain [--check]", arguments);
+      LOG.error("Unknown arguments {}; usage: TestDatabaseMain [--check]", arguments);
       System.exit(2);
     }
     TestDatabase database = TestDatabase.get();
-    log.info(
+    LOG.info(
         "Test database running; JDBC URL: {} (user {}). Stop with Ctrl-C.",
         Endpoint.redact(database.jdbcUrl()),
         database.user());
@@ -60,11 +60,11 @@ public final class TestDatabaseMain {
         try (Connection connection = Jdbc.connect(url)) {
           Jdbc.selectOne(connection);
         }
-        log.info("select 1 works on {}", Endpoint.redact(url));
+        LOG.info("select 1 works on {}", Endpoint.redact(url));
       }
       return true;
     } catch (RuntimeException | SQLException e) {
-      log.error("The test database does not work", e);
+      LOG.error("The test database does not work", e);
       return false;
     }
   }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UrlServer implements Server {
 
-  private static final Logger log = LoggerFactory.getLogger(UrlServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UrlServer.class);
 
   private final Endpoint endpoint;
   private final List<String> createdDatabases = new CopyOnWriteArrayList<>();
@@ -67,12 +67,12 @@ final class UrlServer implements Server {
         try {
           statement.execute("drop database if exists " + Jdbc.quote(database) + " with (force)");
         } catch (SQLException e) {
-          log.warn("Could not drop test database {} on {}: {}", database, endpoint, e.getMessage());
+          LOG.warn("Could not drop test database {} on {}: {}", database, endpoint, e.getMessage());
         }
       }
-      log.debug("Dropped {} test databases on {}", createdDatabases.size(), endpoint);
+      LOG.debug("Dropped {} test databases on {}", createdDatabases.size(), endpoint);
     } catch (SQLException e) {
-      log.warn(
+      LOG.warn(
           "Could not drop the test databases {} on {}: {}",
           createdDatabases,
           endpoint,

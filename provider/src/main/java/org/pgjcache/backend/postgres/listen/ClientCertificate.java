@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientCertificate extends X509ExtendedKeyManager {
 
-  private static final Logger log = LoggerFactory.getLogger(ClientCertificate.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCertificate.class);
   private static final String ALIAS = "user";
 
   private final X509Certificate[] chain;
@@ -74,7 +74,7 @@ final class ClientCertificate extends X509ExtendedKeyManager {
       if (options.cert() != null) {
         throw new IOException("cannot open the sslcert file " + cert + ": it does not exist");
       }
-      log.debug("no sslcert and no {}: no client certificate", cert);
+      LOG.debug("no sslcert and no {}: no client certificate", cert);
       return Optional.empty();
     }
     X509Certificate[] chain = x509(TlsContexts.readCertificates(cert, "sslcert"), cert);
@@ -87,13 +87,13 @@ final class ClientCertificate extends X509ExtendedKeyManager {
                 + cert
                 + ": it does not exist");
       }
-      log.warn("{} exists but {} does not; presenting no client certificate", cert, key);
+      LOG.warn("{} exists but {} does not; presenting no client certificate", cert, key);
       return Optional.empty();
     }
     String algorithm = chain[0].getPublicKey().getAlgorithm();
     PrivateKey privateKey =
         PrivateKeys.read(key, Files.readAllBytes(key), algorithm, options.keyPassword());
-    log.debug(
+    LOG.debug(
         "client certificate {} from {} with key {}", chain[0].getSubjectX500Principal(), cert, key);
     return Optional.of(new ClientCertificate(chain, privateKey));
   }
@@ -180,7 +180,7 @@ final class ClientCertificate extends X509ExtendedKeyManager {
         }
       }
     }
-    log.debug(
+    LOG.debug(
         "not offering client certificate {}: the server accepts only certificates issued by {}",
         chain[0].getSubjectX500Principal(),
         Arrays.toString(issuers));

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ListenConnection implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ListenConnection.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenConnection.class);
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   private static final long TERMINATE_LOCK_WAIT_MILLIS = 100;
@@ -118,7 +118,7 @@ public final class ListenConnection implements AutoCloseable {
       transport.endStartup();
       ListenConnection connection = new ListenConnection(target, transport, handler, startup);
       connection.reader.start();
-      log.debug(
+      LOG.debug(
           "LISTEN connection open to {} as {} (backend pid {}, auth {}, tls {}, thread {})",
           target.address(),
           target.user(),
@@ -209,7 +209,7 @@ public final class ListenConnection implements AutoCloseable {
       // execute() has closed the connection if it was a timeout or a send failure; an error
       // answer to an empty query would mean a confused session, so close in any case.
       fail(e);
-      log.debug("probe of {} failed", target.address(), e);
+      LOG.debug("probe of {} failed", target.address(), e);
       return false;
     }
   }
@@ -248,11 +248,11 @@ public final class ListenConnection implements AutoCloseable {
         reader.join(CLOSE_WAIT.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        log.warn("interrupted while waiting for {} to end", reader.getName());
+        LOG.warn("interrupted while waiting for {} to end", reader.getName());
         return;
       }
       if (reader.isAlive()) {
-        log.warn(
+        LOG.warn(
             "{} still runs {} ms after close; is a NotificationHandler blocked?",
             reader.getName(),
             CLOSE_WAIT.toMillis());
@@ -397,13 +397,13 @@ public final class ListenConnection implements AutoCloseable {
       if (locked) {
         transport.write(FrontendMessages.terminate());
       } else {
-        log.debug("closing {} without Terminate: a write is in progress", target.address());
+        LOG.debug("closing {} without Terminate: a write is in progress", target.address());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.debug("closing {} without Terminate: interrupted", target.address());
+      LOG.debug("closing {} without Terminate: interrupted", target.address());
     } catch (IOException e) {
-      log.debug("could not send Terminate to {}; closing anyway", target.address(), e);
+      LOG.debug("could not send Terminate to {}; closing anyway", target.address(), e);
     } finally {
       if (locked) {
         writeLock.unlock();
@@ -452,18 +452,18 @@ public final class ListenConnection implements AutoCloseable {
       case 'Z' -> {
         PendingRequest request = pending.poll();
         if (request == null) {
-          log.warn("ReadyForQuery from {} with no request outstanding; ignored", target.address());
+          LOG.warn("ReadyForQuery from {} with no request outstanding; ignored", target.address());
         } else {
           request.answer.complete(request.error);
         }
       }
       case 'E' -> onError(ServerMessage.parse(m));
       case 'N' ->
-          log.info(
+          LOG.info(
               "server notice on LISTEN connection to {}: {}",
               target.address(),
               ServerMessage.parse(m).describe());
-      case 'S' -> log.debug("{} reports {} = {}", target.address(), m.cstring(), m.cstring());
+      case 'S' -> LOG.debug("{} reports {} = {}", target.address(), m.cstring(), m.cstring());
       case 'D' -> keepFirstValue(m);
       case 'C', 'I', 'T' -> {
         // CommandComplete, EmptyQueryResponse, RowDescription: the ReadyForQuery that follows
@@ -496,7 +496,7 @@ public final class ListenConnection implements AutoCloseable {
     try {
       handler.onNotification(pid, channel, payload);
     } catch (RuntimeException e) {
-      log.error(
+      LOG.error(
           "NotificationHandler failed on a notification on channel '{}' ({} bytes of payload);"
               + " the LISTEN connection goes on",
           channel,
@@ -516,7 +516,7 @@ public final class ListenConnection implements AutoCloseable {
         head.error = error;
       }
     } else {
-      log.warn("error from {} with no request outstanding: {}", target.address(), error.describe());
+      LOG.warn("error from {} with no request outstanding: {}", target.address(), error.describe());
     }
   }
 
@@ -529,14 +529,14 @@ public final class ListenConnection implements AutoCloseable {
       request.answer.completeExceptionally(forPending);
     }
     if (cause == null) {
-      log.debug("LISTEN connection to {} closed", target.address());
+      LOG.debug("LISTEN connection to {} closed", target.address());
     } else {
-      log.warn("{}", cause.getMessage());
+      LOG.warn("{}", cause.getMessage());
     }
     try {
       handler.onClosed(cause);
     } catch (RuntimeException e) {
-      log.error("NotificationHandler.onClosed failed for {}", target.address(), e);
+      LOG.error("NotificationHandler.onClosed failed for {}", target.address(), e);
     }
   }
 

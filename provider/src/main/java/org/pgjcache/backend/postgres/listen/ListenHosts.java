@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public record ListenHosts(List<ListenTarget> targets, boolean loadBalance) {
 
-  private static final Logger log = LoggerFactory.getLogger(ListenHosts.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenHosts.class);
 
   public ListenHosts {
     targets = List.copyOf(targets);
@@ -150,7 +150,7 @@ public record ListenHosts(List<ListenTarget> targets, boolean loadBalance) {
       }
       gate.open();
       if (!passedOver.isEmpty()) {
-        log.debug("LISTEN connection on {}, passing over: {}", target.address(), passedOver);
+        LOG.debug("LISTEN connection on {}, passing over: {}", target.address(), passedOver);
       }
       return connection;
     }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StartupHandshake {
 
-  private static final Logger log = LoggerFactory.getLogger(StartupHandshake.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StartupHandshake.class);
 
   private static final int AUTH_OK = 0;
   private static final int AUTH_CLEARTEXT = 3;
@@ -67,7 +67,7 @@ final class StartupHandshake {
         case 'R' -> authenticate(m);
         case 'E' -> throw new ServerErrorException(context, ServerMessage.parse(m));
         case 'N' ->
-            log.info(
+            LOG.info(
                 "server notice while connecting to {}: {}",
                 target.address(),
                 ServerMessage.parse(m).describe());
@@ -164,7 +164,7 @@ final class StartupHandshake {
     for (int i = 0; i < unrecognized; i++) {
       options.add(m.cstring());
     }
-    log.debug(
+    LOG.debug(
         "{} supports protocol 3.{}; unrecognized options {}",
         target.address(),
         newestMinor,

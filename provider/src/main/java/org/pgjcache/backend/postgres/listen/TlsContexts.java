@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsContexts {
 
-  private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
   /** An SSLContext, and where its trust came from, for messages. */
   record Context(SSLContext sslContext, String trustSource) {}
@@ -95,7 +95,7 @@ final class TlsContexts {
     if (Files.isRegularFile(fallback)) {
       return Optional.of(fallback);
     }
-    log.debug("no sslrootcert and no {}; trusting the JVM's default trust store", fallback);
+    LOG.debug("no sslrootcert and no {}; trusting the JVM's default trust store", fallback);
     return Optional.empty();
   }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Transport {
 
-  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
   private final Socket raw;
   private final Socket socket;
@@ -75,7 +75,7 @@ final class Transport {
         throw new IOException(
             "the server does not support SSL, but sslmode is " + target.sslMode().urlName());
       }
-      log.debug("{} declined SSL; continuing unencrypted (sslmode prefer)", target.address());
+      LOG.debug("{} declined SSL; continuing unencrypted (sslmode prefer)", target.address());
       return new Transport(raw, raw, false, deadlineNanos);
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(raw, e);
@@ -111,13 +111,13 @@ final class Transport {
     try {
       raw.close();
     } catch (IOException e) {
-      log.debug("closing the socket failed", e);
+      LOG.debug("closing the socket failed", e);
     }
     if (socket != raw) {
       try {
         socket.close();
       } catch (IOException e) {
-        log.debug("closing the TLS layer failed (the socket under it was closed already)", e);
+        LOG.debug("closing the TLS layer failed (the socket under it was closed already)", e);
       }
     }
   }
@@ -178,7 +178,7 @@ final class Transport {
       failure.initCause(e);
       throw failure;
     }
-    log.debug(
+    LOG.debug(
         "TLS to {} (sslmode {}, trusted CAs: {}): {} {}",
         target.address(),
         mode.urlName(),

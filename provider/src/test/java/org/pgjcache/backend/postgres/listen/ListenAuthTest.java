@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 class ListenAuthTest {
 
-  private static final Logger log = LoggerFactory.getLogger(ListenAuthTest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenAuthTest.class);
 
   private static final String MD5_ROLE = TestDatabase.MD5_ROLE_PREFIX + "listen";
   private static final String MD5_PASSWORD = "md5-Secret-1";
@@ -142,7 +142,7 @@ class ListenAuthTest {
           .close();
       letInAnyway(role, "with a wrong password");
     } catch (ServerErrorException e) {
-      log.info("a wrong password for {} is refused with: {}", role, e.getMessage());
+      LOG.info("a wrong password for {} is refused with: {}", role, e.getMessage());
       assertThat(e.sqlState()).isEqualTo("28P01");
       assertThat(e)
           .hasMessageContaining("could not open LISTEN connection")
@@ -176,7 +176,7 @@ class ListenAuthTest {
     RecordingHandler handler = new RecordingHandler();
     try (ListenConnection conn =
         ListenConnection.open(as(role, password), Duration.ofSeconds(10), handler)) {
-      log.info("{} logged in with auth method {} (tls {})", role, conn.authMethod(), conn.isTls());
+      LOG.info("{} logged in with auth method {} (tls {})", role, conn.authMethod(), conn.isTls());
       assertThat(conn.authMethod()).isNotEqualTo("trust");
       if (TestDatabase.get().demandsPasswords()) {
         assertThat(conn.authMethod()).isEqualTo(expectedMethod);

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 class ListenLatencyTest {
 
-  private static final Logger log = LoggerFactory.getLogger(ListenLatencyTest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenLatencyTest.class);
   private static final int WARMUP = 300;
   private static final int MEASURED = 2_000;
   private static final int TOTAL = WARMUP + MEASURED;
@@ -42,7 +42,7 @@ class ListenLatencyTest {
 
   @Test
   void printLatencies() throws Exception {
-    log.info(
+    LOG.info(
         "latency from pg_notify commit-return to handler, {} notifications after {} warm-up, in µs:",
         MEASURED,
         WARMUP);
@@ -86,7 +86,7 @@ class ListenLatencyTest {
       }
       Arrays.sort(micros);
       Arrays.sort(fromSendStart);
-      log.info(
+      LOG.info(
           String.format(
               "%-28s %-12s p50 %6d  p90 %6d  p99 %6d  max %6d  min %6d"
                   + "  | from send start p50 %6d p99 %6d  (%,.0f commits/s)",
@@ -129,7 +129,7 @@ class ListenLatencyTest {
               @Override
               public void onClosed(Throwable cause) {
                 if (cause != null) {
-                  log.warn("latency listener closed", cause);
+                  LOG.warn("latency listener closed", cause);
                 }
               }
             });
@@ -159,7 +159,7 @@ class ListenLatencyTest {
                   }
                 }
               } catch (SQLException e) {
-                log.error("pgjdbc listener failed", e);
+                LOG.error("pgjdbc listener failed", e);
               }
             },
             "latency-pgjdbc-listener");
