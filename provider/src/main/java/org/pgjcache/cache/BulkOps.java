@@ -259,7 +259,7 @@ final class BulkOps<K, V> {
     List<K> local = new ArrayList<>();
     core.replica.forEachValue(
         (key, held) -> {
-          if (held.held() instanceof org.pgjcache.codec.LocalOnly) {
+          if (held.held() instanceof org.pgjcache.store.LocalOnly) {
             local.add((K) key);
           }
         });

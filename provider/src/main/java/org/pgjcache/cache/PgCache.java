@@ -14,11 +14,11 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Write;
-import org.pgjcache.codec.LocalOnly;
 import org.pgjcache.codec.NotSerializableValueException;
 import org.pgjcache.event.EventBatch;
 import org.pgjcache.expiry.ExpiryCalculator;
 import org.pgjcache.store.Applied;
+import org.pgjcache.store.LocalOnly;
 import org.pgjcache.store.Versioned;
 
 /**

@@ -1,6 +1,7 @@
 package org.pgjcache.codec;
 
 import javax.cache.CacheException;
+import org.pgjcache.store.LocalOnly;
 
 /**
  * Chooses how a replica holds a value and turns that back into what a caller sees.

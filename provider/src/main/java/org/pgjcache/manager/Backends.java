@@ -1,8 +1,9 @@
-package org.pgjcache.backend;
+package org.pgjcache.manager;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.memory.MemoryBackend;
 import org.pgjcache.backend.postgres.PostgresBackend;
 import org.pgjcache.config.Settings;

@@ -20,7 +20,6 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.Backends;
 import org.pgjcache.backend.Closing;
 import org.pgjcache.cache.ManagerContext;
 import org.pgjcache.cache.PgCache;

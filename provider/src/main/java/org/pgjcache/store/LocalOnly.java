@@ -1,4 +1,4 @@
-package org.pgjcache.codec;
+package org.pgjcache.store;
 
 /**
  * A value that lives on this node only: a store-by-reference cache was given a key or value that

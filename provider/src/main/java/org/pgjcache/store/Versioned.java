@@ -1,9 +1,7 @@
 package org.pgjcache.store;
 
-import org.pgjcache.codec.LocalOnly;
-
 /**
- * An entry of the replica: the held value (see {@link org.pgjcache.codec.ValueForms}), the revision
+ * An entry of the replica: the held value (as the codec's {@code ValueForms} made it), the revision
  * that wrote it and its expiry instant. A tombstone has no value; its {@code expireAt} is when it
  * may be forgotten.
  */

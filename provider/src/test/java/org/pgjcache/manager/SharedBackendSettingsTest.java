@@ -1,4 +1,4 @@
-package org.pgjcache.backend;
+package org.pgjcache.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

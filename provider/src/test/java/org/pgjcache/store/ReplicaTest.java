@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.codec.LocalOnly;
 import org.pgjcache.support.Workers;
 
 /**

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Checksums;
 import org.pgjcache.backend.RevisionSums;
-import org.pgjcache.codec.LocalOnly;
 import org.pgjcache.store.ApplyHook;
+import org.pgjcache.store.LocalOnly;
 import org.pgjcache.store.Replica;
 
 /**

@@ -19,7 +19,7 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.CacheEntryRemovedListener;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.backend.Backends;
+import org.pgjcache.manager.Backends;
 
 /** The memory backend: no database, the same behaviour, and "nodes" inside one JVM. */
 class MemoryBackendCacheTest {
