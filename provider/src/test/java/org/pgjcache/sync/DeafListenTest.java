@@ -2,7 +2,6 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.pgjcache.sync.SyncFixtures.backend;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.query;
 import static org.pgjcache.sync.SyncFixtures.sync;
@@ -17,6 +16,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.backend.postgres.LostNotifications;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -46,7 +46,7 @@ class DeafListenTest {
       assertThat(sync(deaf).listenStatus().listening()).isTrue();
       assertThat(server.getAttribute(bean, "Listening")).isEqualTo(true);
 
-      backend(deaf).suppressNotificationsForTest(true);
+      LostNotifications.drop(deaf, true);
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
@@ -63,7 +63,7 @@ class DeafListenTest {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(heard.get("while-deaf")).isNotNull());
 
-      backend(deaf).suppressNotificationsForTest(false);
+      LostNotifications.drop(deaf, false);
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(

@@ -23,6 +23,7 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.backend.postgres.LostNotifications;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.sync.Recorder.Event;
 
@@ -66,7 +67,7 @@ class HeartbeatRepairTest {
       long rowsBefore = sync(bm).rowsRead();
       long repairedBefore = sync(bm).repairedEntries();
 
-      backend(bm).suppressNotificationsForTest(true);
+      LostNotifications.drop(bm, true);
       a.put("k1", "changed");
       a.put("fresh", "new");
       assertThat(
@@ -118,7 +119,7 @@ class HeartbeatRepairTest {
                 assertThat(sync(bm).matched()).isTrue();
                 assertThat(sync(am).caches()).isEqualTo(sync(bm).caches());
               });
-      backend(bm).suppressNotificationsForTest(false);
+      LostNotifications.drop(bm, false);
     }
   }
 

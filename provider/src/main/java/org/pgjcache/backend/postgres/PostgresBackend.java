@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -116,13 +115,10 @@ public final class PostgresBackend implements Backend {
             settings.durability() == Durability.RELAXED,
             subscribers::gap);
     try {
-      if (settings.ddl() && !schemaInPlace()) {
-        createSchema();
-        syncQueries().createSchema();
-      } else {
-        checkSchema();
-      }
-      this.seal = new NoticeSeal(readSecret());
+      this.seal =
+          new NoticeSeal(
+              new Schema(jdbc, sql, settings.table(), target)
+                  .prepare(settings.ddl(), () -> syncQueries().createSchema()));
       this.combiner =
           new WriteCombiner(jdbc, sql, channel, seal, statementMillis, connectMillis, new Unseen());
       measureClock();
@@ -322,147 +318,6 @@ public final class PostgresBackend implements Backend {
     public void unknown(String cache) {
       subscribers.gap(cache);
     }
-  }
-
-  private void createSchema() {
-    jdbc.transaction(
-        "creating the pgjcache tables",
-        null,
-        c -> {
-          try (Statement st = c.createStatement()) {
-            st.execute("select pg_advisory_xact_lock(hashtext('pgjcache-ddl'))");
-            for (String ddl : sql.ddl(settings.table())) {
-              st.execute(ddl);
-            }
-          }
-          return null;
-        });
-  }
-
-  /**
-   * Whether everything {@code ddl=true} would create is there already (tables, secret, trigger):
-   * then no DDL runs, so a role without CREATE on the database or the schema can keep {@code
-   * ddl=true}.
-   */
-  private boolean schemaInPlace() {
-    if (!missingRelations().isEmpty()) {
-      return false;
-    }
-    return jdbc.run(
-        "checking the pgjcache tables",
-        null,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select exists ("
-                      + sql.readSecret()
-                      + "),"
-                      + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
-                      + " exists (select 1 from pg_attribute where attrelid = ?::regclass"
-                      + " and attname = 'forged_notifications') and exists (select 1 from pg_attribute"
-                      + " where attrelid = ?::regclass and attname = 'prev_expires_at'),"
-                      + " to_regclass(?) is not null")) {
-            ps.setString(1, sql.table);
-            ps.setString(2, settings.table() + "_direct_sql");
-            ps.setString(3, sql.nodes);
-            ps.setString(4, sql.table);
-            ps.setString(5, sql.jsonView);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  && rs.getBoolean(1)
-                  && rs.getBoolean(2)
-                  && rs.getBoolean(3)
-                  && rs.getBoolean(4);
-            }
-          }
-        });
-  }
-
-  /**
-   * With DDL switched off, says clearly which table is missing rather than failing on first use.
-   */
-  private void checkSchema() {
-    List<String> missing = missingRelations();
-    if (!missing.isEmpty()) {
-      throw new CacheException(
-          "pgjcache.ddl is false but "
-              + String.join(", ", missing)
-              + " does not exist in "
-              + target
-              + "; create the schema with the statements of"
-              + " PostgresBackend.ddl(settings) (or run once with pgjcache.ddl=true)");
-    }
-    boolean current =
-        jdbc.run(
-            "checking the pgjcache tables",
-            null,
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select exists (select 1 from pg_attribute"
-                          + " where attrelid = ?::regclass and attname = 'prev_expires_at' and not attisdropped)")) {
-                ps.setString(1, sql.table);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() && rs.getBoolean(1);
-                }
-              }
-            });
-    if (!current) {
-      throw new CacheException(
-          "pgjcache.ddl is false but "
-              + sql.table
-              + " in "
-              + target
-              + " lacks the prev_value, prev_rev and prev_expires_at columns of this version; run the"
-              + " statements of PostgresBackend.ddl(settings) again (they only add what is missing), or"
-              + " start once with pgjcache.ddl=true");
-    }
-  }
-
-  private List<String> missingRelations() {
-    return jdbc.run(
-        "checking the pgjcache tables",
-        null,
-        c -> {
-          List<String> absent = new ArrayList<>();
-          for (String relation : sql.relations()) {
-            try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
-              ps.setString(1, relation);
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getString(1) == null) {
-                  absent.add(relation);
-                }
-              }
-            }
-          }
-          return absent;
-        });
-  }
-
-  /** The secret notifications are sealed with (see {@link NoticeSeal}), from the secret table. */
-  private byte[] readSecret() {
-    byte[] secret =
-        jdbc.run(
-            "reading the notification secret",
-            null,
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql.readSecret())) {
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? rs.getBytes(1) : null;
-                }
-              }
-            });
-    if (secret == null || secret.length < 16) {
-      throw new CacheException(
-          sql.secret
-              + " in "
-              + target
-              + " holds no secret of at least 16 bytes;"
-              + " run the statements of PostgresBackend.ddl(settings) (its last one stores a random"
-              + " secret) or start once with pgjcache.ddl=true");
-    }
-    return secret;
   }
 
   /**
@@ -1171,10 +1026,11 @@ public final class PostgresBackend implements Backend {
   }
 
   /**
-   * Test hook: while {@code true}, notifications reaching this backend are dropped unseen, as if
-   * the network had lost them; only heartbeats and reconnects then bring its caches up to date.
+   * While {@code true}, notifications reaching this backend are dropped unseen, as if the network
+   * had lost them; only heartbeats and reconnects then bring its caches up to date. For tests only
+   * (through their {@code LostNotifications}), hence not public.
    */
-  public void suppressNotificationsForTest(boolean suppress) {
+  void dropNotifications(boolean suppress) {
     notices.suppressForTest(suppress);
   }
 
