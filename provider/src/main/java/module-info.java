@@ -3,10 +3,10 @@
  * JVMs.
  *
  * <p>Code written against {@code javax.cache} finds it through {@link java.util.ServiceLoader};
- * what it may name beyond that is exported here and nothing else: the provider ({@code spi}), the
- * manager's extensions and {@code unwrap} target ({@code manager}), a node's sync status and health
- * ({@code sync}, {@code management}) and the settings ({@code config}). Storage, the wire protocol,
- * codecs, replicas and events are internal and may change in any release.
+ * what it may name beyond that is one package, {@code org.pgjcache}: the provider, the manager's
+ * extension and {@code unwrap} target, a node's sync status and health, and the DDL. Storage, the
+ * wire protocol, codecs, replicas, events and settings parsing are internal and may change in any
+ * release.
  */
 module org.pgjcache {
   requires transitive cache.api;
@@ -21,12 +21,8 @@ module org.pgjcache {
   requires com.github.benmanes.caffeine;
   requires org.yaml.snakeyaml;
 
-  exports org.pgjcache.spi;
-  exports org.pgjcache.manager;
-  exports org.pgjcache.sync;
-  exports org.pgjcache.management;
-  exports org.pgjcache.config;
+  exports org.pgjcache;
 
   provides javax.cache.spi.CachingProvider with
-      org.pgjcache.spi.PgCachingProvider;
+      org.pgjcache.PgCachingProvider;
 }

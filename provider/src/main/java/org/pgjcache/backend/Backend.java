@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.pgjcache.ListenStatus;
 
 /**
  * The storage engine under every cache of a data source, shared by all cache managers of a JVM that

@@ -1,6 +1,7 @@
 package org.pgjcache.backend;
 
 import java.time.Instant;
+import org.pgjcache.ListenStatus;
 
 /**
  * What a node records about itself in the node table at each heartbeat, so that operators can see

@@ -5,6 +5,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.pgjcache.SyncMXBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

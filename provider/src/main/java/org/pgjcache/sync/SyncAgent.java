@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
 import javax.management.ObjectName;
+import org.pgjcache.CacheChecksum;
+import org.pgjcache.NodeSync;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Closing;
@@ -464,7 +466,7 @@ public final class SyncAgent implements NodeSync {
   }
 
   @Override
-  public org.pgjcache.backend.ListenStatus listenStatus() {
+  public org.pgjcache.ListenStatus listenStatus() {
     return backend.listenStatus();
   }
 

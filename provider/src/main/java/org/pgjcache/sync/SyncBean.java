@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
-import org.pgjcache.management.SyncMXBean;
+import org.pgjcache.CacheChecksum;
+import org.pgjcache.NodeSync;
+import org.pgjcache.SyncMXBean;
 import org.pgjcache.store.Replica;
 
 /** Shows a {@link NodeSync} through JMX in open types. */
@@ -98,7 +100,7 @@ final class SyncBean implements SyncMXBean {
 
   @Override
   public String getLastListenError() {
-    org.pgjcache.backend.ListenStatus status = sync.listenStatus();
+    org.pgjcache.ListenStatus status = sync.listenStatus();
     return status.lastError() == null
         ? ""
         : java.time.Instant.ofEpochMilli(status.lastErrorAtMillis()) + " " + status.lastError();

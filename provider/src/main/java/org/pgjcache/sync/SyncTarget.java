@@ -2,6 +2,7 @@ package org.pgjcache.sync;
 
 import java.util.Collection;
 import java.util.Map;
+import org.pgjcache.NodeSync;
 import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;

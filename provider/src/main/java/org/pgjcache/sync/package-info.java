@@ -11,6 +11,6 @@
  * reconnect; only for caches that differ does it ask for the buckets, list the divergent buckets'
  * keys and revisions, and read the rows that differ ({@link org.pgjcache.sync.Reconciler}). The
  * agent also records the node in the node table and exposes its health through {@link
- * org.pgjcache.sync.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
+ * org.pgjcache.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
  */
 package org.pgjcache.sync;

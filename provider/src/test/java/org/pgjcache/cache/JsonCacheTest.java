@@ -77,7 +77,7 @@ class JsonCacheTest {
                 + "\"regions\":[\"eu\"],\"extra\":{}}', 'UTF8') where cache = 'prices'"
                 + " and key = 's:lamp-1'");
       }
-      a.unwrap(org.pgjcache.manager.PgCacheManager.class).sync().heartbeatNow();
+      a.unwrap(org.pgjcache.manager.PgCacheManagerImpl.class).sync().heartbeatNow();
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(

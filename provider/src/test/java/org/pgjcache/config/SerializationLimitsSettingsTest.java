@@ -9,14 +9,14 @@ import java.util.Properties;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.codec.DecodeLimits;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 
 /** The {@code serialization.max-*} settings reach the codec, and their defaults are the codec's. */
 class SerializationLimitsSettingsTest {
 
   @Test
   void theDefaultsAreTheCodecsDefaults() {
-    assertThat(PgCacheManager.decodeLimits(resolve(new Properties())))
+    assertThat(PgCacheManagerImpl.decodeLimits(resolve(new Properties())))
         .isEqualTo(DecodeLimits.DEFAULTS);
   }
 
@@ -35,7 +35,7 @@ class SerializationLimitsSettingsTest {
                 "12",
                 "pgjcache.serialization.max-tree-size",
                 "4000"));
-    assertThat(PgCacheManager.decodeLimits(s))
+    assertThat(PgCacheManagerImpl.decodeLimits(s))
         .isEqualTo(new DecodeLimits(1000, 2000, 3000, 12, 4000));
     assertThat(s.toProperties().getProperty("pgjcache.serialization.max-depth")).isEqualTo("12");
   }

@@ -43,7 +43,7 @@ class OwnDataSourceTest {
         HikariDataSource appB = applicationPool(nodes, "app-b")) {
       CacheManager a = nodes.node("a", withDataSource(appA));
       CacheManager b = nodes.node("b", withDataSource(appB));
-      PgCacheManager pgA = a.unwrap(PgCacheManager.class);
+      PgCacheManagerImpl pgA = a.unwrap(PgCacheManagerImpl.class);
       assertThat(pgA.settings().dataSource().orElseThrow()).isSameAs(appA);
       assertThat(pgA.settings().sourceOf("jdbc-url")).isEqualTo("data-source");
 
@@ -113,9 +113,9 @@ class OwnDataSourceTest {
       sameAgain.setProperty("pgjcache.shared-backend", "true");
       Properties another = withDataSource(other);
       another.setProperty("pgjcache.shared-backend", "true");
-      PgCacheManager first = nodes.node("first", shared).unwrap(PgCacheManager.class);
-      PgCacheManager second = nodes.node("second", sameAgain).unwrap(PgCacheManager.class);
-      PgCacheManager third = nodes.node("third", another).unwrap(PgCacheManager.class);
+      PgCacheManagerImpl first = nodes.node("first", shared).unwrap(PgCacheManagerImpl.class);
+      PgCacheManagerImpl second = nodes.node("second", sameAgain).unwrap(PgCacheManagerImpl.class);
+      PgCacheManagerImpl third = nodes.node("third", another).unwrap(PgCacheManagerImpl.class);
       assertThat(second.backend()).isSameAs(first.backend());
       assertThat(third.backend()).isNotSameAs(first.backend());
       nodes.close(); // the managers close before the application's pools, as in an application

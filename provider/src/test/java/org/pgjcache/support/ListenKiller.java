@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Properties;
 import javax.cache.CacheManager;
 import org.pgjcache.backend.postgres.PostgresBackend;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 
 /**
  * Terminates a node's LISTEN connection from the server side, as a failover or a network cut would,
@@ -22,7 +22,7 @@ public final class ListenKiller {
   private ListenKiller() {}
 
   public static PostgresBackend backend(CacheManager node) {
-    return (PostgresBackend) node.unwrap(PgCacheManager.class).backend();
+    return (PostgresBackend) node.unwrap(PgCacheManagerImpl.class).backend();
   }
 
   /** Terminates the node's LISTEN connection; returns the pid that was killed. */

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.cache.CacheManager;
+import org.pgjcache.NodeSync;
 import org.pgjcache.backend.postgres.PostgresBackend;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.support.Nodes;
 
 /** Small helpers of the sync tests: node settings, a node's backend and sync view, plain SQL. */
@@ -24,8 +25,8 @@ final class SyncFixtures {
     return nodes.fast(name);
   }
 
-  static PgCacheManager pg(CacheManager manager) {
-    return manager.unwrap(PgCacheManager.class);
+  static PgCacheManagerImpl pg(CacheManager manager) {
+    return manager.unwrap(PgCacheManagerImpl.class);
   }
 
   static NodeSync sync(CacheManager manager) {

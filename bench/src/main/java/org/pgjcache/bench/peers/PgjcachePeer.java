@@ -12,7 +12,7 @@ import org.pgjcache.bench.BenchDatabase;
 public final class PgjcachePeer {
 
   /** The provider's class name; several providers share the class path here. */
-  public static final String PROVIDER = "org.pgjcache.spi.PgCachingProvider";
+  public static final String PROVIDER = "org.pgjcache.PgCachingProvider";
 
   /** The bound of {@link Peer#PGJCACHE_BOUNDED}'s caches. */
   public static final int BOUND = 10_000;

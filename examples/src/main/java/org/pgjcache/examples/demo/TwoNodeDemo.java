@@ -17,7 +17,7 @@ import javax.cache.spi.CachingProvider;
 import org.pgjcache.backend.postgres.PostgresBackend;
 import org.pgjcache.examples.ExampleDatabase;
 import org.pgjcache.examples.demo.HeardEvents.Heard;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 
 /**
  * Two nodes, one PostgreSQL, four things that make pgjcache what it is, printed as a short log.
@@ -164,7 +164,7 @@ public final class TwoNodeDemo {
     int pid = backendOfB.listenerPid();
     long reconnects = backendOfB.reconnects();
     say("node-a", "puts order-1 .. order-" + ORDERS + ", one every 10 ms");
-    try (DirectSql dba = new DirectSql(b.unwrap(PgCacheManager.class).settings())) {
+    try (DirectSql dba = new DirectSql(b.unwrap(PgCacheManagerImpl.class).settings())) {
       for (int i = 1; i <= ORDERS; i++) {
         onA.put("order-" + i, "placed");
         if (i == KILL_AFTER) {
@@ -232,7 +232,7 @@ public final class TwoNodeDemo {
         "heard " + heard + ";  get motd -> '" + read(onB, "motd", "hello from node-a") + "'");
     String changed = "changed by plain SQL";
     long rev;
-    try (DirectSql dba = new DirectSql(a.unwrap(PgCacheManager.class).settings())) {
+    try (DirectSql dba = new DirectSql(a.unwrap(PgCacheManagerImpl.class).settings())) {
       rev = dba.overwrite(CACHE, "motd", changed);
     }
     long updated = System.nanoTime();
@@ -297,7 +297,7 @@ public final class TwoNodeDemo {
   }
 
   private static PostgresBackend postgres(CacheManager manager) {
-    if (manager.unwrap(PgCacheManager.class).backend() instanceof PostgresBackend postgres) {
+    if (manager.unwrap(PgCacheManagerImpl.class).backend() instanceof PostgresBackend postgres) {
       return postgres;
     }
     throw new IllegalStateException("the demo needs the postgres backend");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.examples.support.SystemPropertyDatabase;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.cache.CacheManager;
@@ -53,8 +53,8 @@ class QuoteApplicationTest {
 
   @Test
   void springUsesPgjcacheWithTheConfiguredFile() {
-    PgCacheManager manager =
-        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManager.class);
+    PgCacheManagerImpl manager =
+        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManagerImpl.class);
 
     assertThat(manager.settings().file())
         .hasValueSatisfying(file -> assertThat(file).endsWith("pgjcache.yaml"));

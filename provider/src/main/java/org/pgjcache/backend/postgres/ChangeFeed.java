@@ -115,11 +115,10 @@ final class ChangeFeed implements NotificationHandler {
   }
 
   /** Whether the feed is listening now, since when, where, and its last failure. */
-  org.pgjcache.backend.ListenStatus status() {
+  org.pgjcache.ListenStatus status() {
     ListenConnection current = connection;
     boolean now = !closed && current != null && current.isOpen();
-    return new org.pgjcache.backend.ListenStatus(
-        now && listening, since, where(), lastError, lastErrorAt);
+    return new org.pgjcache.ListenStatus(now && listening, since, where(), lastError, lastErrorAt);
   }
 
   /** The host listened on now, else every host the URL names (a multi-host URL may move it). */

@@ -991,12 +991,12 @@ public final class PostgresBackend implements Backend {
    * did not come back ({@link ListenProbe}) is not listening, and its last error says why.
    */
   @Override
-  public org.pgjcache.backend.ListenStatus listenStatus() {
+  public org.pgjcache.ListenStatus listenStatus() {
     if (feed == null) {
-      return new org.pgjcache.backend.ListenStatus(
+      return new org.pgjcache.ListenStatus(
           false, 0, "notifications are off" + " (pgjcache.notifications=false)", null, 0);
     }
-    org.pgjcache.backend.ListenStatus open = feed.status();
+    org.pgjcache.ListenStatus open = feed.status();
     boolean deaf = probe.deaf();
     boolean probeErrorLater = probe.error() != null && probe.errorAt() >= open.lastErrorAtMillis();
     String error = probeErrorLater ? probe.error() : open.lastError();
@@ -1004,7 +1004,7 @@ public final class PostgresBackend implements Backend {
     boolean listening = open.listening() && !deaf;
     long since =
         open.listening() ? Math.max(open.sinceMillis(), probe.changedAt()) : open.sinceMillis();
-    return new org.pgjcache.backend.ListenStatus(listening, since, open.endpoint(), error, errorAt);
+    return new org.pgjcache.ListenStatus(listening, since, open.endpoint(), error, errorAt);
   }
 
   /** Probes the LISTEN connection (see {@link ListenProbe}); each heartbeat calls this. */

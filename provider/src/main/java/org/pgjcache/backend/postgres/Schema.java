@@ -19,7 +19,7 @@ final class Schema {
   private static final String NEWEST_ENTRY_COLUMN = "prev_expires_at";
 
   private static final String HOW =
-      " run the statements of PostgresBackend.ddl(settings) (they only create what is missing), or"
+      " run the statements of PgCachingProvider.ddl(properties) (they only create what is missing), or"
           + " start once with pgjcache.ddl=true";
 
   private final Jdbc jdbc;

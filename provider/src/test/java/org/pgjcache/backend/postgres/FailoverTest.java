@@ -23,7 +23,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.testkit.ExtraServer;
 import org.pgjcache.testkit.TestDatabase;
@@ -202,11 +202,11 @@ class FailoverTest {
   }
 
   private static String endpoint(CacheManager manager) {
-    return manager.unwrap(PgCacheManager.class).sync().listenStatus().endpoint();
+    return manager.unwrap(PgCacheManagerImpl.class).sync().listenStatus().endpoint();
   }
 
   private static boolean listening(CacheManager manager) {
-    return manager.unwrap(PgCacheManager.class).sync().listenStatus().listening();
+    return manager.unwrap(PgCacheManagerImpl.class).sync().listenStatus().listening();
   }
 
   private static String scalar(String url, String sql) throws Exception {

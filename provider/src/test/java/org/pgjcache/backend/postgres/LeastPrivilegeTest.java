@@ -11,7 +11,6 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.config.SettingsResolver;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -41,8 +40,7 @@ class LeastPrivilegeTest {
       try (Connection c =
               DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
           Statement st = c.createStatement()) {
-        for (String ddl :
-            PostgresBackend.ddl(SettingsResolver.resolve(null, getClass().getClassLoader(), p))) {
+        for (String ddl : org.pgjcache.PgCachingProvider.ddl(p)) {
           st.execute(ddl);
         }
       }
@@ -72,7 +70,7 @@ class LeastPrivilegeTest {
       assertThatThrownBy(() -> nodes.node("a", p))
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("prev_value")
-          .hasMessageContaining("PostgresBackend.ddl");
+          .hasMessageContaining("PgCachingProvider.ddl");
       p.setProperty("pgjcache.ddl", "true");
       Cache<String, String> cache =
           nodes.node("b", p).createCache("c", new MutableConfiguration<String, String>());

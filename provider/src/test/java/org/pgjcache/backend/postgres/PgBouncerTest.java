@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.support.EventLog;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.support.PgBouncer;
@@ -133,7 +133,7 @@ class PgBouncerTest {
       onA.clear();
       await().atMost(WAIT).untilAsserted(() -> assertThat(contents(onB)).isEmpty());
       for (CacheManager node : List.of(a, b)) {
-        PgCacheManager pg = node.unwrap(PgCacheManager.class);
+        PgCacheManagerImpl pg = node.unwrap(PgCacheManagerImpl.class);
         assertThat(pg.sync().listenStatus().listening()).isTrue();
         pg.sync().heartbeatNow();
         assertThat(pg.sync().matched()).isTrue();
@@ -158,7 +158,7 @@ class PgBouncerTest {
       p.setProperty("pgjcache.connect-timeout", "1s");
       CacheManager deaf = nodes.node("deaf", p);
       deaf.createCache("c", new MutableConfiguration<String, String>());
-      PgCacheManager pg = deaf.unwrap(PgCacheManager.class);
+      PgCacheManagerImpl pg = deaf.unwrap(PgCacheManagerImpl.class);
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName bean =
           new ObjectName(

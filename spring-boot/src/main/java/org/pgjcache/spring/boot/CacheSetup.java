@@ -7,7 +7,7 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import org.pgjcache.config.CacheSettings;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ final class CacheSetup {
    *     null}
    */
   void apply(CacheManager manager, List<String> cacheNames, Configuration<?, ?> configuration) {
-    PgCacheManager pg = manager.unwrap(PgCacheManager.class);
+    PgCacheManagerImpl pg = manager.unwrap(PgCacheManagerImpl.class);
     Map<String, CacheSettings> declared = pg.settings().caches();
     String file = pg.settings().file().orElse(String.valueOf(manager.getURI()));
     if (statistics) {

@@ -9,7 +9,7 @@ import javax.cache.Caching;
 import javax.cache.configuration.Configuration;
 import javax.cache.spi.CachingProvider;
 import javax.sql.DataSource;
-import org.pgjcache.spi.PgCachingProvider;
+import org.pgjcache.PgCachingProvider;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;

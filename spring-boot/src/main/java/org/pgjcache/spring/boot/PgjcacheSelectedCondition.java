@@ -1,7 +1,7 @@
 package org.pgjcache.spring.boot;
 
 import java.util.Locale;
-import org.pgjcache.spi.PgCachingProvider;
+import org.pgjcache.PgCachingProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;

@@ -10,7 +10,7 @@ import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.testkit.TestDatabase;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
@@ -161,8 +161,8 @@ class AutoConfigurationTest {
     onTheDatabase()
         .run(
             context -> {
-              PgCacheManager manager =
-                  context.getBean(javax.cache.CacheManager.class).unwrap(PgCacheManager.class);
+              PgCacheManagerImpl manager =
+                  context.getBean(javax.cache.CacheManager.class).unwrap(PgCacheManagerImpl.class);
               assertThat(manager.settings().jdbcUrl()).isEqualTo(jdbcUrl);
               assertThat(manager.settings().dataSource())
                   .containsSame(context.getBean(javax.sql.DataSource.class));

@@ -17,7 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.spring.boot.app.BookApplication;
 import org.pgjcache.spring.boot.app.BookService;
 import org.pgjcache.testkit.TestDatabase;
@@ -94,8 +94,8 @@ class StarterOverHttpTest {
 
   @Test
   void pgjcacheRunsOnTheApplicationsDatabaseWithItsConfiguredFile() {
-    PgCacheManager manager =
-        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManager.class);
+    PgCacheManagerImpl manager =
+        ((JCacheCacheManager) cacheManager).getCacheManager().unwrap(PgCacheManagerImpl.class);
 
     assertThat(manager.settings().file())
         .hasValueSatisfying(file -> assertThat(file).endsWith("app/pgjcache.yaml"));

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgjcache.backend.postgres.PostgresBackend;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 import org.pgjcache.support.Nodes;
 import org.pgjcache.testkit.ExtraServer;
 
@@ -355,7 +355,7 @@ class ListenTlsTest {
       try (Connection jdbc = DriverManager.getConnection(url, server.database().user(), null)) {
         for (CacheManager manager : List.of(writer, hearer)) {
           int listener =
-              ((PostgresBackend) manager.unwrap(PgCacheManager.class).backend()).listenerPid();
+              ((PostgresBackend) manager.unwrap(PgCacheManagerImpl.class).backend()).listenerPid();
           assertThat(listener).isPositive();
           assertThat(sslInUse(jdbc, listener))
               .as("LISTEN connection of %s uses TLS", manager.getURI())

@@ -1,4 +1,4 @@
-package org.pgjcache.sync;
+package org.pgjcache;
 
 /**
  * What one node's replica of a cache adds up to (the seeds' {@code GetCRC}): equal on every node

@@ -1,4 +1,4 @@
-package org.pgjcache.backend;
+package org.pgjcache;
 
 /**
  * Whether a node hears other nodes' changes right now: a node that does not serves what it last

@@ -1,4 +1,4 @@
-package org.pgjcache.sync;
+package org.pgjcache;
 
 import java.time.Instant;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.Map;
  * The health of one node's synchronisation with the database (one per backend, shared by every
  * cache manager using it): the seeds' {@code GetCRC} and health check, readable by applications,
  * tests and the {@code org.pgjcache:type=Sync} MXBean. Obtain it from {@link
- * org.pgjcache.manager.PgCacheManager#sync()}.
+ * org.pgjcache.manager.PgCacheManagerImpl#sync()}.
  */
 public interface NodeSync {
 
@@ -54,7 +54,7 @@ public interface NodeSync {
   long forgedNotificationsRefused();
 
   /** Whether this node hears other nodes' changes now, since when, where, and its last error. */
-  org.pgjcache.backend.ListenStatus listenStatus();
+  org.pgjcache.ListenStatus listenStatus();
 
   /** Times the LISTEN connection was re-established. */
   long listenReconnects();

@@ -1,4 +1,4 @@
-package org.pgjcache.spi;
+package org.pgjcache;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -10,9 +10,10 @@ import java.util.WeakHashMap;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
+import org.pgjcache.backend.postgres.PostgresBackend;
 import org.pgjcache.config.Settings;
 import org.pgjcache.config.SettingsResolver;
-import org.pgjcache.manager.PgCacheManager;
+import org.pgjcache.manager.PgCacheManagerImpl;
 
 /**
  * pgjcache's {@link CachingProvider}. A cache manager is identified by class loader and URI, as the
@@ -21,7 +22,7 @@ import org.pgjcache.manager.PgCacheManager;
  */
 public final class PgCachingProvider implements CachingProvider {
 
-  private final Map<ClassLoader, Map<URI, PgCacheManager>> managers = new WeakHashMap<>();
+  private final Map<ClassLoader, Map<URI, PgCacheManagerImpl>> managers = new WeakHashMap<>();
 
   @Override
   public synchronized CacheManager getCacheManager(
@@ -29,13 +30,13 @@ public final class PgCachingProvider implements CachingProvider {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties props = properties == null ? new Properties() : properties;
-    Map<URI, PgCacheManager> byUri = managers.computeIfAbsent(loader, l -> new HashMap<>());
-    PgCacheManager manager = byUri.get(managerUri);
+    Map<URI, PgCacheManagerImpl> byUri = managers.computeIfAbsent(loader, l -> new HashMap<>());
+    PgCacheManagerImpl manager = byUri.get(managerUri);
     if (manager == null || manager.isClosed()) {
       Settings settings = SettingsResolver.resolve(managerUri, loader, props);
-      PgCacheManager[] created = new PgCacheManager[1];
+      PgCacheManagerImpl[] created = new PgCacheManagerImpl[1];
       created[0] =
-          new PgCacheManager(
+          new PgCacheManagerImpl(
               this,
               managerUri,
               loader,
@@ -48,8 +49,8 @@ public final class PgCachingProvider implements CachingProvider {
     return manager;
   }
 
-  private synchronized void forget(ClassLoader loader, URI uri, PgCacheManager manager) {
-    Map<URI, PgCacheManager> byUri = managers.get(loader);
+  private synchronized void forget(ClassLoader loader, URI uri, PgCacheManagerImpl manager) {
+    Map<URI, PgCacheManagerImpl> byUri = managers.get(loader);
     if (byUri != null && byUri.get(uri) == manager) {
       byUri.remove(uri);
       if (byUri.isEmpty()) {
@@ -85,33 +86,33 @@ public final class PgCachingProvider implements CachingProvider {
 
   @Override
   public void close() {
-    List<PgCacheManager> all = new ArrayList<>();
+    List<PgCacheManagerImpl> all = new ArrayList<>();
     synchronized (this) {
       managers.values().forEach(byUri -> all.addAll(byUri.values()));
     }
-    all.forEach(PgCacheManager::close);
+    all.forEach(PgCacheManagerImpl::close);
   }
 
   @Override
   public void close(ClassLoader classLoader) {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
-    List<PgCacheManager> some = new ArrayList<>();
+    List<PgCacheManagerImpl> some = new ArrayList<>();
     synchronized (this) {
-      Map<URI, PgCacheManager> byUri = managers.get(loader);
+      Map<URI, PgCacheManagerImpl> byUri = managers.get(loader);
       if (byUri != null) {
         some.addAll(byUri.values());
       }
     }
-    some.forEach(PgCacheManager::close);
+    some.forEach(PgCacheManagerImpl::close);
   }
 
   @Override
   public void close(URI uri, ClassLoader classLoader) {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
-    PgCacheManager manager;
+    PgCacheManagerImpl manager;
     synchronized (this) {
-      Map<URI, PgCacheManager> byUri = managers.get(loader);
+      Map<URI, PgCacheManagerImpl> byUri = managers.get(loader);
       manager = byUri == null ? null : byUri.get(managerUri);
     }
     if (manager != null) {
@@ -122,5 +123,16 @@ public final class PgCachingProvider implements CachingProvider {
   @Override
   public boolean isSupported(OptionalFeature optionalFeature) {
     return optionalFeature == OptionalFeature.STORE_BY_REFERENCE;
+  }
+
+  /**
+   * The statements that create pgjcache's tables for the settings {@code properties} resolve to (as
+   * a manager given them would: with system properties, the settings file, {@code PGJCACHE_*} and
+   * defaults): for a DBA to run where the application's role may not run DDL ({@code ddl=false}).
+   * They are idempotent, and bring tables of an earlier version up to date.
+   */
+  public static List<String> ddl(Properties properties) {
+    return PostgresBackend.ddl(
+        SettingsResolver.resolve(null, PgCachingProvider.class.getClassLoader(), properties));
   }
 }

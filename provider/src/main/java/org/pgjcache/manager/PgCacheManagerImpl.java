@@ -19,6 +19,8 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import org.pgjcache.NodeSync;
+import org.pgjcache.PgCacheManager;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.Closing;
 import org.pgjcache.cache.ManagerContext;
@@ -28,19 +30,20 @@ import org.pgjcache.codec.DecodeLimits;
 import org.pgjcache.codec.SerializationAllowlist;
 import org.pgjcache.codec.ValueCodec;
 import org.pgjcache.config.Settings;
-import org.pgjcache.sync.NodeSync;
 import org.pgjcache.sync.SyncAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The caches of one URI and class loader. Caches of every manager that points at the same database
- * share one backend (a connection pool and one LISTEN connection); each manager has its own small
- * executor for asynchronous listeners and one scheduler thread, both stopped on {@link #close()}.
+ * The caches of one URI and class loader: what {@link org.pgjcache.PgCacheManager} promises, plus
+ * the accessors the rest of pgjcache needs (settings, backend), which users do not get. Caches of
+ * every manager that points at the same database share one backend (a connection pool and one
+ * LISTEN connection); each manager has its own small executor for asynchronous listeners and one
+ * scheduler thread, both stopped on {@link #close()}.
  */
-public final class PgCacheManager implements CacheManager {
+public final class PgCacheManagerImpl implements PgCacheManager {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PgCacheManager.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PgCacheManagerImpl.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final CachingProvider provider;
@@ -63,7 +66,7 @@ public final class PgCacheManager implements CacheManager {
    *
    * @param onClose called once when the manager closes, so the provider forgets it
    */
-  public PgCacheManager(
+  public PgCacheManagerImpl(
       CachingProvider provider,
       URI uri,
       ClassLoader classLoader,
@@ -138,6 +141,7 @@ public final class PgCacheManager implements CacheManager {
    * The synchronisation health of this manager's node (shared by every manager on the same
    * backend): checksums per cache, heartbeats, repairs, skipped notifications and reconnects.
    */
+  @Override
   public NodeSync sync() {
     return sync;
   }
@@ -386,7 +390,7 @@ public final class PgCacheManager implements CacheManager {
 
   @Override
   public String toString() {
-    return "PgCacheManager{" + uri + " on " + lease.backend().describe() + "}";
+    return "PgCacheManagerImpl{" + uri + " on " + lease.backend().describe() + "}";
   }
 
   /** What caches see of this manager. */
@@ -394,7 +398,7 @@ public final class PgCacheManager implements CacheManager {
 
     @Override
     public CacheManager manager() {
-      return PgCacheManager.this;
+      return PgCacheManagerImpl.this;
     }
 
     @Override

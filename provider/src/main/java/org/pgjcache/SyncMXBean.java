@@ -1,4 +1,4 @@
-package org.pgjcache.management;
+package org.pgjcache;
 
 import java.util.Map;
 

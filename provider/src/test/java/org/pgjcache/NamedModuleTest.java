@@ -1,4 +1,4 @@
-package org.pgjcache.spi;
+package org.pgjcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,13 +28,7 @@ import org.pgjcache.testkit.TestDatabase;
  */
 class NamedModuleTest {
 
-  private static final Set<String> API =
-      Set.of(
-          "org.pgjcache.spi",
-          "org.pgjcache.manager",
-          "org.pgjcache.sync",
-          "org.pgjcache.management",
-          "org.pgjcache.config");
+  private static final Set<String> API = Set.of("org.pgjcache");
 
   /** The jars of the provider's runtime dependencies on the test class path. */
   private static final List<String> DEPENDENCIES =
@@ -119,14 +113,20 @@ class NamedModuleTest {
           .invoke(config, String.class, String.class);
       Class<?> configurationType =
           Class.forName("javax.cache.configuration.Configuration", true, loader);
+      // through the exported interfaces only: the manager's own class is internal
+      Class<?> managerType = Class.forName("javax.cache.CacheManager", true, loader);
       Object cache =
-          manager
-              .getClass()
+          managerType
               .getMethod("createCache", String.class, configurationType)
               .invoke(manager, "c", config);
       Class<?> cacheType = Class.forName("javax.cache.Cache", true, loader);
       cacheType.getMethod("put", Object.class, Object.class).invoke(cache, "k", "v");
       assertThat(cacheType.getMethod("get", Object.class).invoke(cache, "k")).isEqualTo("v");
+      Class<?> api = Class.forName("org.pgjcache.PgCacheManager", true, loader);
+      Object unwrapped = managerType.getMethod("unwrap", Class.class).invoke(manager, api);
+      Object sync = api.getMethod("sync").invoke(unwrapped);
+      Class<?> syncType = Class.forName("org.pgjcache.NodeSync", true, loader);
+      assertThat(syncType.getMethod("nodeId").invoke(sync)).isNotNull();
     } finally {
       Method close = Class.forName("javax.cache.CacheManager", true, loader).getMethod("close");
       close.invoke(manager);
