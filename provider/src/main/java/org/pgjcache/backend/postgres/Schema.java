@@ -70,25 +70,14 @@ final class Schema {
     if (!missingRelations().isEmpty()) {
       return false;
     }
-    return jdbc.run(
-            "checking the pgjcache tables",
-            null,
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select exists ("
-                          + sql.readSecret()
-                          + "),"
-                          + " exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?),"
-                          + " to_regclass(?) is not null")) {
-                ps.setString(1, sql.table);
-                ps.setString(2, rawTable + "_direct_sql");
-                ps.setString(3, sql.jsonView);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() && rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3);
-                }
-              }
-            })
+    return holds(
+            "select exists ("
+                + sql.readSecret()
+                + ") and exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?)"
+                + " and to_regclass(?) is not null",
+            sql.table,
+            rawTable + "_direct_sql",
+            sql.jsonView)
         && hasColumn(sql.nodes, "forged_notifications")
         && hasColumn(sql.table, NEWEST_ENTRY_COLUMN);
   }
@@ -117,16 +106,23 @@ final class Schema {
   }
 
   private boolean hasColumn(String relation, String column) {
+    return holds(
+        "select exists (select 1 from pg_attribute where attrelid = ?::regclass"
+            + " and attname = ? and not attisdropped)",
+        relation,
+        column);
+  }
+
+  /** The boolean a one-row query answers, its text parameters bound in order. */
+  private boolean holds(String query, String... parameters) {
     return jdbc.run(
         "checking the pgjcache tables",
         null,
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select exists (select 1 from pg_attribute where attrelid = ?::regclass"
-                      + " and attname = ? and not attisdropped)")) {
-            ps.setString(1, relation);
-            ps.setString(2, column);
+          try (PreparedStatement ps = c.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+              ps.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() && rs.getBoolean(1);
             }
