@@ -89,7 +89,7 @@ class SharedHeartbeatTest {
   void theMemoryBackendRunsTheSameHeartbeat() {
     Properties p = new Properties();
     p.setProperty("pgjcache.backend", "memory");
-    // only heartbeatNow: a scheduled beat in the middle of the putAll may count its entries as repairs
+    // only heartbeatNow: a scheduled beat during the putAll may count its entries as repairs
     p.setProperty("pgjcache.heartbeat-interval", "1h");
     p.setProperty("pgjcache.node-name", "memory-node");
     try (CacheManager manager =
