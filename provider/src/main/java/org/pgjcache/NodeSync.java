@@ -7,7 +7,7 @@ import java.util.Map;
  * The health of one node's synchronisation with the database (one per backend, shared by every
  * cache manager using it): the seeds' {@code GetCRC} and health check, readable by applications,
  * tests and the {@code org.pgjcache:type=Sync} MXBean. Obtain it from {@link
- * org.pgjcache.manager.PgCacheManagerImpl#sync()}.
+ * PgCacheManager#sync()}.
  */
 public interface NodeSync {
 
@@ -54,7 +54,7 @@ public interface NodeSync {
   long forgedNotificationsRefused();
 
   /** Whether this node hears other nodes' changes now, since when, where, and its last error. */
-  org.pgjcache.ListenStatus listenStatus();
+  ListenStatus listenStatus();
 
   /** Times the LISTEN connection was re-established. */
   long listenReconnects();

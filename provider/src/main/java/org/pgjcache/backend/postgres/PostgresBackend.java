@@ -495,7 +495,6 @@ public final class PostgresBackend implements Backend {
         });
   }
 
-  /** Rows (and tombstones) of a cache whose revision lies in {@code [min, max]}. */
   /**
    * The changes a batch notification announced: the rows (tombstones too) whose revision lies in
    * {@code [min, max]}, each with the entry it replaced. A tombstone says itself what it was (an
