@@ -89,7 +89,7 @@ final class BulkOps<K, V> {
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
     MutationResult result =
-        core.backend.mutate(
+        core.store.mutate(
             core.name,
             keyText,
             core.origin(),
@@ -188,7 +188,7 @@ final class BulkOps<K, V> {
               core.keyText(entry.getKey()), core.forms.codec().encode(entry.getValue()), expireAt));
     }
     if (!writes.isEmpty()) {
-      long[] revs = core.backend.putAll(core.name, writes, core.origin());
+      long[] revs = core.store.putAll(core.name, writes, core.origin());
       int applied = 0;
       for (int i = 0; i < revs.length; i++) {
         PgEntry<K, V> entry = stored.get(i);
@@ -232,7 +232,7 @@ final class BulkOps<K, V> {
     String after = "";
     List<org.pgjcache.backend.Row> page;
     do {
-      page = core.backend.page(core.name, after, EntryIterator.PAGE);
+      page = core.store.page(core.name, after, EntryIterator.PAGE);
       List<K> keys = new ArrayList<>(page.size());
       Map<Object, Versioned> rows = new HashMap<>();
       for (org.pgjcache.backend.Row row : page) {
@@ -291,7 +291,7 @@ final class BulkOps<K, V> {
         seen.add(core.live(key, held.get(key), now, batch));
         texts.add(core.keyText(key));
       }
-      long[] revs = core.backend.removeAll(core.name, texts, core.origin());
+      long[] revs = core.store.removeAll(core.name, texts, core.origin());
       int removed = 0;
       for (int i = 0; i < revs.length; i++) {
         if (revs[i] > 0) {
@@ -315,7 +315,7 @@ final class BulkOps<K, V> {
   List<K> allKeys() {
     Set<Object> keys = new LinkedHashSet<>();
     long now = core.now();
-    core.backend.scan(
+    core.store.scan(
         core.name,
         row -> {
           if (!row.expiredAt(now)) {

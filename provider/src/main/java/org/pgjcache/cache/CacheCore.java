@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
 import javax.cache.event.EventType;
 import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.ChangeFeed;
+import org.pgjcache.backend.EntryStore;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscription;
 import org.pgjcache.codec.CorruptDataException;
@@ -42,6 +44,13 @@ final class CacheCore<K, V> {
 
   final String name;
   final Backend backend;
+
+  /** The backend's entries (its {@link Backend#store()}). */
+  final EntryStore store;
+
+  /** The backend's incoming changes (its {@link Backend#feed()}). */
+  final ChangeFeed feed;
+
   final KeyCodec keys;
   final ValueForms forms;
   final Replica replica;
@@ -74,6 +83,8 @@ final class CacheCore<K, V> {
     this.name = name;
     this.replica = replica;
     this.backend = backend;
+    this.store = backend.store();
+    this.feed = backend.feed();
     this.keys = keys;
     this.forms = forms;
     this.expiry = expiry;
@@ -82,7 +93,7 @@ final class CacheCore<K, V> {
     this.allLoader = allLoader;
     this.loader = readThrough ? allLoader : null;
     this.writer = writer;
-    this.touches = new TouchQueue(name, backend, this::origin);
+    this.touches = new TouchQueue(name, store, this::origin);
   }
 
   /**
@@ -106,7 +117,7 @@ final class CacheCore<K, V> {
   }
 
   long now() {
-    return backend.now();
+    return store.now();
   }
 
   String keyText(Object key) {
@@ -176,7 +187,7 @@ final class CacheCore<K, V> {
     } catch (NotSerializableValueException e) {
       return null; // a key that cannot be stored (store-by-reference): only this node can hold it
     }
-    Row row = backend.get(name, text);
+    Row row = store.get(name, text);
     return row == null || row.value() == null ? null : loaded(row);
   }
 
@@ -194,7 +205,7 @@ final class CacheCore<K, V> {
     }
     Map<Object, Replica.Loaded> found = new HashMap<>();
     List<String> texts = new ArrayList<>(byText.keySet());
-    backend
+    store
         .getAll(name, texts)
         .forEach(
             (text, row) -> {
@@ -269,7 +280,7 @@ final class CacheCore<K, V> {
       if (touches.hasPending(text)) {
         return null; // this node's own access set the instant that passed; it is newer than the row
       }
-      Row row = backend.get(name, text);
+      Row row = store.get(name, text);
       if (row != null
           && row.rev() == held.rev()
           && row.expireAt() > now
@@ -314,7 +325,7 @@ final class CacheCore<K, V> {
         replica.apply(
             key, held, rev, expireAt, now, over, hook(EventType.REMOVED, now, batch, seen));
     if (expireAt != Row.ETERNAL && applied.applied()) {
-      backend.expiryHints().expiresAt(expireAt);
+      feed.expiryHints().expiresAt(expireAt);
     }
     return applied;
   }
@@ -326,7 +337,7 @@ final class CacheCore<K, V> {
   boolean touch(Object key, long rev, long expireAt) {
     boolean moved = replica.touch(key, rev, expireAt);
     if (moved && expireAt != Row.ETERNAL) {
-      backend.expiryHints().expiresAt(expireAt);
+      feed.expiryHints().expiresAt(expireAt);
     }
     return moved;
   }

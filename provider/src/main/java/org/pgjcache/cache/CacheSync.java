@@ -6,9 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.event.EventType;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.Checksums;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.codec.CorruptDataException;
 import org.pgjcache.event.EventBatch;
@@ -16,7 +13,10 @@ import org.pgjcache.store.Applied;
 import org.pgjcache.store.ApplyHook;
 import org.pgjcache.store.Replica;
 import org.pgjcache.store.Versioned;
+import org.pgjcache.sync.BucketSums;
+import org.pgjcache.sync.Checksums;
 import org.pgjcache.sync.ReplicaDigest;
+import org.pgjcache.sync.RevisionSums;
 import org.pgjcache.sync.SyncAgent;
 import org.pgjcache.sync.SyncTarget;
 import org.slf4j.Logger;
@@ -240,7 +240,7 @@ final class CacheSync<K, V> implements SyncTarget {
     }
     // listeners hear repairs where they hear other nodes' changes, so that one that blocks holds up
     // its own cache only, never the heartbeat of every cache
-    core.backend.runInOrder(
+    core.feed.runInOrder(
         core.name,
         () -> {
           try {

@@ -183,7 +183,7 @@ final class ConditionalOps<K, V> {
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
     MutationResult result =
-        core.backend.mutate(
+        core.store.mutate(
             core.name,
             keyText,
             core.origin(),

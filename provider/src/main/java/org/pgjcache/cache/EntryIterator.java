@@ -97,7 +97,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       if (lastPage) {
         return null;
       }
-      List<Row> page = core.backend.page(core.name, after, PAGE);
+      List<Row> page = core.store.page(core.name, after, PAGE);
       lastPage = page.size() < PAGE;
       if (page.isEmpty()) {
         return null;

@@ -37,7 +37,7 @@ final class Invocations<K, V> {
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
     MutationResult committed =
-        core.backend.mutate(
+        core.store.mutate(
             core.name,
             keyText,
             core.origin(),

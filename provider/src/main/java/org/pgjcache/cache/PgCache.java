@@ -161,7 +161,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
       return core.applyLocalOnly(key, value, expireAt, now, batch).applied();
     }
     K held = heldKey(key);
-    long rev = core.backend.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
+    long rev = core.store.put(core.name, new Write(keyText, bytes, expireAt), core.origin());
     Applied applied =
         core.applyValue(
             held,
@@ -223,7 +223,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
     }
     String keyText = core.keyText(key);
     core.touches.flush(keyText);
-    long rev = core.backend.remove(core.name, keyText, core.origin());
+    long rev = core.store.remove(core.name, keyText, core.origin());
     boolean removed = rev > 0;
     if (removed) {
       core.applyRemoval(
@@ -290,7 +290,7 @@ public final class PgCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     open();
-    long rev = core.backend.clear(core.name, core.origin());
+    long rev = core.store.clear(core.name, core.origin());
     core.replica.clearUpTo(rev);
   }
 

@@ -83,11 +83,11 @@ public final class PgCaches {
         configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
-    context.backend().ensureCache(name);
+    context.backend().store().ensureCache(name);
     RemoteChanges<K, V> remote = new RemoteChanges<>(core);
     CacheSync<K, V> sync = new CacheSync<>(core, context.sync());
     remote.syncWith(sync);
-    core.attach(context.backend().subscribe(name, remote));
+    core.attach(context.backend().feed().subscribe(name, remote));
     try {
       remote.load();
     } catch (RuntimeException e) {

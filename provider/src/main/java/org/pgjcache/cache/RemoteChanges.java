@@ -123,7 +123,7 @@ final class RemoteChanges<K, V> implements ChangeListener {
     Row prior = change.prior();
     if (prior == null) {
       try {
-        prior = core.backend.prior(core.name, change.key(), change.rev());
+        prior = core.store.prior(core.name, change.key(), change.rev());
       } catch (CacheException e) {
         LOG.debug("cache '{}': could not read what a change replaced: {}", core.name, e.toString());
         return null;
@@ -173,7 +173,7 @@ final class RemoteChanges<K, V> implements ChangeListener {
       loadRows(now);
     }
     // recent removals as tombstones: a replayed or late older change of such a key is then stale
-    core.backend.recentRemovals(
+    core.store.recentRemovals(
         core.name,
         org.pgjcache.store.Replica.TOMBSTONE_MILLIS,
         row -> {
@@ -189,7 +189,7 @@ final class RemoteChanges<K, V> implements ChangeListener {
 
   @SuppressWarnings("unchecked")
   private void loadRows(long now) {
-    core.backend.scan(
+    core.store.scan(
         core.name,
         row -> {
           try {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgjcache.backend.Backend;
 import org.pgjcache.backend.Closing;
+import org.pgjcache.sync.Coordination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +16,13 @@ import org.slf4j.LoggerFactory;
  * table and in every replica, and no node would ever raise its EXPIRED event.
  *
  * <p>Every JVM runs one per backend, every {@code expiry-interval}. Each step takes the database's
- * advisory lock for the length of its own transaction ({@link Backend#expireDue}), so at most one
- * node reaps at any moment and a node that dies or hangs holds nobody up: the next node's next step
- * takes over. Expired entries become tombstones at a new revision, announced with one notification
- * per cache and batch; every node applies them like any other change, raising one EXPIRED event per
- * entry. A node that already dropped the entry when a read found it expired keeps a tombstone at
- * the entry's own revision, so the reaper's newer tombstone is no news to it and raises nothing a
- * second time.
+ * advisory lock for the length of its own transaction ({@link Coordination#expireDue}), so at most
+ * one node reaps at any moment and a node that dies or hangs holds nobody up: the next node's next
+ * step takes over. Expired entries become tombstones at a new revision, announced with one
+ * notification per cache and batch; every node applies them like any other change, raising one
+ * EXPIRED event per entry. A node that already dropped the entry when a read found it expired keeps
+ * a tombstone at the entry's own revision, so the reaper's newer tombstone is no news to it and
+ * raises nothing a second time.
  *
  * <p>Besides every interval, it sweeps as soon as an instant it was told of ({@link #hint}: this
  * node's writes, other nodes' changes, touches) has passed, so that EXPIRED events follow an expiry
@@ -57,6 +58,7 @@ public final class ExpiryReaper implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final Backend backend;
+  private final Coordination coordination;
   private final long intervalMillis;
   private final long purgeEveryMillis;
   private final ScheduledExecutorService scheduler;
@@ -72,8 +74,10 @@ public final class ExpiryReaper implements AutoCloseable {
 
   private java.util.concurrent.ScheduledFuture<?> early;
 
-  private ExpiryReaper(Backend backend, Duration interval, long purgeEveryMillis) {
+  private ExpiryReaper(
+      Backend backend, Coordination coordination, Duration interval, long purgeEveryMillis) {
     this.backend = backend;
+    this.coordination = coordination;
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.purgeEveryMillis = purgeEveryMillis;
     String name = "pgjcache-reaper-" + SEQUENCE.incrementAndGet();
@@ -92,17 +96,19 @@ public final class ExpiryReaper implements AutoCloseable {
   }
 
   /** Starts reaping for {@code backend} every {@code interval}; {@link #close()} stops it. */
-  public static ExpiryReaper start(Backend backend, Duration interval) {
-    return start(backend, interval, PURGE_EVERY_MILLIS);
+  public static ExpiryReaper start(Backend backend, Coordination coordination, Duration interval) {
+    return start(backend, coordination, interval, PURGE_EVERY_MILLIS);
   }
 
   /** Test hook: {@link #start}, purging tombstones every {@code purgeEvery}, not every 10 s. */
-  static ExpiryReaper startForTest(Backend backend, Duration interval, Duration purgeEvery) {
-    return start(backend, interval, purgeEvery.toMillis());
+  static ExpiryReaper startForTest(
+      Backend backend, Coordination coordination, Duration interval, Duration purgeEvery) {
+    return start(backend, coordination, interval, purgeEvery.toMillis());
   }
 
-  private static ExpiryReaper start(Backend backend, Duration interval, long purgeEveryMillis) {
-    ExpiryReaper reaper = new ExpiryReaper(backend, interval, purgeEveryMillis);
+  private static ExpiryReaper start(
+      Backend backend, Coordination coordination, Duration interval, long purgeEveryMillis) {
+    ExpiryReaper reaper = new ExpiryReaper(backend, coordination, interval, purgeEveryMillis);
     reaper.scheduler.scheduleWithFixedDelay(
         reaper::sweep, reaper.intervalMillis, reaper.intervalMillis, TimeUnit.MILLISECONDS);
     return reaper;
@@ -119,7 +125,7 @@ public final class ExpiryReaper implements AutoCloseable {
       int total = 0;
       int expired;
       do {
-        expired = backend.expireDue(BATCH);
+        expired = coordination.expireDue(BATCH);
         total += Math.max(0, expired);
       } while (expired == BATCH && System.nanoTime() < deadline);
       if (total > 0) {
@@ -152,7 +158,7 @@ public final class ExpiryReaper implements AutoCloseable {
     int purged;
     int total = 0;
     do {
-      purged = backend.purgeTombstones(TOMBSTONE_RETENTION_MILLIS, PURGE_BATCH);
+      purged = coordination.purgeTombstones(TOMBSTONE_RETENTION_MILLIS, PURGE_BATCH);
       total += Math.max(0, purged);
     } while (purged == PURGE_BATCH && System.nanoTime() < deadline);
     if (total > 0) {
@@ -181,7 +187,7 @@ public final class ExpiryReaper implements AutoCloseable {
     if (early != null) {
       early.cancel(false);
     }
-    long delay = Math.max(0, slot + AFTER_MILLIS - backend.now());
+    long delay = Math.max(0, slot + AFTER_MILLIS - backend.store().now());
     try {
       early = scheduler.schedule(this::earlySweep, delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -194,7 +200,7 @@ public final class ExpiryReaper implements AutoCloseable {
       scheduledSlot = Long.MAX_VALUE;
       early = null;
     }
-    long now = backend.now();
+    long now = backend.store().now();
     slots.headSet(now - AFTER_MILLIS, true).clear();
     sweep();
     Long next = slots.isEmpty() ? null : slots.first();

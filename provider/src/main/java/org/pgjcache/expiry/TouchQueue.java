@@ -3,7 +3,7 @@ package org.pgjcache.expiry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.pgjcache.backend.Backend;
+import org.pgjcache.backend.EntryStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +19,11 @@ public final class TouchQueue {
   private static final Logger LOG = LoggerFactory.getLogger(TouchQueue.class);
 
   private final String cache;
-  private final Backend backend;
+  private final EntryStore backend;
   private final Supplier<String> origin;
   private final Map<String, long[]> pending = new ConcurrentHashMap<>();
 
-  public TouchQueue(String cache, Backend backend, Supplier<String> origin) {
+  public TouchQueue(String cache, EntryStore backend, Supplier<String> origin) {
     this.cache = cache;
     this.backend = backend;
     this.origin = origin;

@@ -8,6 +8,7 @@ import org.pgjcache.backend.memory.MemoryBackend;
 import org.pgjcache.backend.postgres.PostgresBackend;
 import org.pgjcache.config.Settings;
 import org.pgjcache.expiry.ExpiryReaper;
+import org.pgjcache.sync.Coordination;
 
 /**
  * One backend per data source per JVM (the seeds' "singleton backend"): cache managers that point
@@ -28,6 +29,9 @@ public final class Backends {
   public interface Lease {
     Backend backend();
 
+    /** The backend's coordination part, which the heartbeat and the reaper use. */
+    Coordination coordination();
+
     void release();
   }
 
@@ -40,18 +44,15 @@ public final class Backends {
         shared = null;
       }
       if (shared == null) {
-        Backend backend = open(settings);
-        ExpiryReaper reaper = ExpiryReaper.start(backend, settings.expiryInterval());
+        Opened opened = open(settings);
+        ExpiryReaper reaper =
+            ExpiryReaper.start(opened.backend, opened.coordination, settings.expiryInterval());
         if (settings.expiryPrompt()) {
-          backend.expiryHints().listen(reaper::hint);
+          opened.backend.feed().expiryHints().listen(reaper::hint);
         }
         shared =
             new Shared(
-                key,
-                backend,
-                reaper,
-                backendSettings(settings),
-                settings.dataSource().orElse(null));
+                key, opened, reaper, backendSettings(settings), settings.dataSource().orElse(null));
         SHARED.put(key, shared);
       }
       shared.holders++;
@@ -126,11 +127,16 @@ public final class Backends {
     return used;
   }
 
-  private static Backend open(Settings settings) {
+  /** A backend with its coordination part, which lives with the heartbeat and is typed there. */
+  private record Opened(Backend backend, Coordination coordination) {}
+
+  private static Opened open(Settings settings) {
     if (settings.backend() == org.pgjcache.config.BackendKind.MEMORY) {
-      return new MemoryBackend(settings.nodeName());
+      MemoryBackend memory = new MemoryBackend(settings.nodeName());
+      return new Opened(memory, memory.coordination());
     }
-    return PostgresBackend.open(settings);
+    PostgresBackend postgres = PostgresBackend.open(settings);
+    return new Opened(postgres, postgres.coordination());
   }
 
   /** How many distinct backends are open in this JVM (for tests of resource release). */
@@ -143,6 +149,7 @@ public final class Backends {
   private static final class Shared {
     final String key;
     final Backend backend;
+    final Coordination coordination;
     final ExpiryReaper reaper;
     final Map<String, String> settings;
 
@@ -153,12 +160,13 @@ public final class Backends {
 
     Shared(
         String key,
-        Backend backend,
+        Opened opened,
         ExpiryReaper reaper,
         Map<String, String> settings,
         javax.sql.DataSource dataSource) {
       this.key = key;
-      this.backend = backend;
+      this.backend = opened.backend;
+      this.coordination = opened.coordination;
       this.reaper = reaper;
       this.settings = settings;
       this.dataSource = dataSource;
@@ -171,6 +179,11 @@ public final class Backends {
         @Override
         public Backend backend() {
           return backend;
+        }
+
+        @Override
+        public Coordination coordination() {
+          return coordination;
         }
 
         @Override

@@ -87,7 +87,7 @@ public final class PgCacheManagerImpl implements PgCacheManager {
     int id = SEQUENCE.incrementAndGet();
     this.lease = Backends.acquire(settings);
     try {
-      this.sync = SyncAgent.acquire(lease.backend(), settings);
+      this.sync = SyncAgent.acquire(lease.backend(), lease.coordination(), settings);
     } catch (RuntimeException e) {
       lease.release();
       throw e;
@@ -135,6 +135,11 @@ public final class PgCacheManagerImpl implements PgCacheManager {
   /** The backend this manager's caches use. */
   public Backend backend() {
     return lease.backend();
+  }
+
+  /** The backend's coordination part (reaper role, heartbeat queries, node table). */
+  public org.pgjcache.sync.Coordination coordination() {
+    return lease.coordination();
   }
 
   /**
@@ -289,7 +294,7 @@ public final class PgCacheManagerImpl implements PgCacheManager {
     if (cache != null) {
       cache.close();
     }
-    lease.backend().destroy(cacheName, "");
+    lease.backend().store().destroy(cacheName, "");
   }
 
   @Override

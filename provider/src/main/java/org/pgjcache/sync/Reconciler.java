@@ -6,8 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Row;
 
 /**
@@ -29,9 +27,9 @@ final class Reconciler {
   /** Keys per statement when reading rows. */
   static final int CHUNK = 1000;
 
-  private final Backend backend;
+  private final Coordination backend;
 
-  Reconciler(Backend backend) {
+  Reconciler(Coordination backend) {
     this.backend = backend;
   }
 

@@ -26,10 +26,7 @@ import javax.management.ObjectName;
 import org.pgjcache.CacheChecksum;
 import org.pgjcache.NodeSync;
 import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Closing;
-import org.pgjcache.backend.NodeBeat;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.config.Settings;
 import org.pgjcache.management.SyncRegistration;
 import org.slf4j.Logger;
@@ -55,6 +52,7 @@ public final class SyncAgent implements NodeSync {
   private static final long FIRST_RETRY_MILLIS = 250;
 
   private final Backend backend;
+  private final Coordination coordination;
   private final String nodeId = UUID.randomUUID().toString();
   private final String nodeName;
   private final Instant started = Instant.now();
@@ -87,15 +85,16 @@ public final class SyncAgent implements NodeSync {
   private long retryMillis = FIRST_RETRY_MILLIS;
   private int holders;
 
-  private SyncAgent(Backend backend, Settings settings) {
+  private SyncAgent(Backend backend, Coordination coordination, Settings settings) {
     this.backend = backend;
+    this.coordination = coordination;
     this.nodeName = settings.nodeName();
     this.interval = settings.heartbeatInterval();
     this.staleAfter = max(interval.multipliedBy(10), MIN_STALE);
     this.syncOnMismatch = settings.syncOnMismatch();
     this.waitMillis =
         4 * settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis();
-    this.reconciler = new Reconciler(backend);
+    this.reconciler = new Reconciler(coordination);
     String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
@@ -121,11 +120,11 @@ public final class SyncAgent implements NodeSync {
    * The agent of {@code backend}, started on first use with that caller's settings (heartbeat
    * interval, sync-on-mismatch, node name); {@link #release()} once per call.
    */
-  public static SyncAgent acquire(Backend backend, Settings settings) {
+  public static SyncAgent acquire(Backend backend, Coordination coordination, Settings settings) {
     synchronized (AGENTS) {
       SyncAgent agent = AGENTS.get(backend);
       if (agent == null) {
-        agent = new SyncAgent(backend, settings);
+        agent = new SyncAgent(backend, coordination, settings);
         AGENTS.put(backend, agent);
       }
       agent.holders++;
@@ -212,7 +211,7 @@ public final class SyncAgent implements NodeSync {
             }
           });
       Map<String, RevisionSums> summaries =
-          names.isEmpty() ? Map.of() : backend.revisionSums(names);
+          names.isEmpty() ? Map.of() : coordination.revisionSums(names);
       List<SyncTarget> differing = new ArrayList<>();
       Set<String> differingNames = new TreeSet<>();
       boolean heldMatched = true;
@@ -231,7 +230,7 @@ public final class SyncAgent implements NodeSync {
         }
       }
       Map<String, BucketSums> database =
-          differingNames.isEmpty() ? Map.of() : backend.checksums(differingNames);
+          differingNames.isEmpty() ? Map.of() : coordination.checksums(differingNames);
       boolean allMatched = heldMatched;
       for (SyncTarget target : differing) {
         allMatched &=
@@ -339,10 +338,13 @@ public final class SyncAgent implements NodeSync {
     }
   }
 
-  /** Checks that the node still hears notifications (see {@link Backend#probeListen()}). */
+  /**
+   * Checks that the node still hears notifications (see {@link
+   * org.pgjcache.backend.ChangeFeed#probeListen()}).
+   */
   private void probe() {
     try {
-      backend.probeListen();
+      backend.feed().probeListen();
     } catch (RuntimeException e) {
       LOG.debug(
           "node {}: the LISTEN probe could not be sent; the next heartbeat tries again: {}",
@@ -356,7 +358,7 @@ public final class SyncAgent implements NodeSync {
       return; // the node is leaving the node table
     }
     try {
-      backend.recordNode(
+      coordination.recordNode(
           new NodeBeat(
               nodeId,
               nodeName,
@@ -365,9 +367,9 @@ public final class SyncAgent implements NodeSync {
               allMatched,
               lastRepair,
               repaired.get(),
-              backend.listenStatus(),
-              backend.corruptNotifications(),
-              backend.forgedNotifications()),
+              backend.feed().listenStatus(),
+              backend.feed().corruptNotifications(),
+              backend.feed().forgedNotifications()),
           staleAfter);
       recordFailing = false;
     } catch (RuntimeException e) {
@@ -393,7 +395,7 @@ public final class SyncAgent implements NodeSync {
       scheduler.shutdownNow();
     }
     try {
-      backend.removeNode(nodeId);
+      coordination.removeNode(nodeId);
     } catch (RuntimeException e) {
       LOG.warn(
           "node {}: could not remove itself from the node table (it will be forgotten after {}"
@@ -457,22 +459,22 @@ public final class SyncAgent implements NodeSync {
 
   @Override
   public long corruptNotificationsSkipped() {
-    return backend.corruptNotifications();
+    return backend.feed().corruptNotifications();
   }
 
   @Override
   public long forgedNotificationsRefused() {
-    return backend.forgedNotifications();
+    return backend.feed().forgedNotifications();
   }
 
   @Override
   public org.pgjcache.ListenStatus listenStatus() {
-    return backend.listenStatus();
+    return backend.feed().listenStatus();
   }
 
   @Override
   public long listenReconnects() {
-    return backend.listenReconnects();
+    return backend.feed().listenReconnects();
   }
 
   @Override

@@ -3,8 +3,6 @@ package org.pgjcache.sync;
 import java.util.Collection;
 import java.util.Map;
 import org.pgjcache.NodeSync;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 
 /**

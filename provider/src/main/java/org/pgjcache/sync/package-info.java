@@ -12,5 +12,11 @@
  * keys and revisions, and read the rows that differ ({@link org.pgjcache.sync.Reconciler}). The
  * agent also records the node in the node table and exposes its health through {@link
  * org.pgjcache.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
+ *
+ * <p>The arithmetic of both sums lives here ({@link org.pgjcache.sync.Checksums}, {@link
+ * org.pgjcache.sync.RevisionSums}, {@link org.pgjcache.sync.BucketSums}), and so does what the
+ * heartbeat and the reaper need from a backend, {@link org.pgjcache.sync.Coordination}: each engine
+ * implements it (the PostgreSQL one computes the same sums in SQL), and nothing here depends on an
+ * engine.
  */
 package org.pgjcache.sync;

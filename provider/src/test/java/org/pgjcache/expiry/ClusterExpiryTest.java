@@ -83,7 +83,7 @@ class ClusterExpiryTest {
     for (String name : List.of("A", "B", "C")) {
       CacheManager manager = nodes.node(name, settings(nodes, expiryInterval));
       Cache<String, String> cache = manager.createCache(CACHE, oneSecondTtl());
-      EventLog<String, String> log = EventLog.on(cache, backend(manager)::now, false);
+      EventLog<String, String> log = EventLog.on(cache, backend(manager).store()::now, false);
       opened.add(new Node(name, manager, cache, log));
     }
     return opened;
@@ -108,7 +108,7 @@ class ClusterExpiryTest {
       }
       if (killListen) {
         long first = Collections.min(expireAt.values());
-        await().atMost(CONVERGE).until(() -> backend(b.manager()).now() >= first - 100);
+        await().atMost(CONVERGE).until(() -> backend(b.manager()).store().now() >= first - 100);
         int pid = ListenKiller.kill(nodes, b.manager());
         ListenKiller.awaitRelisten(b.manager(), pid, CONVERGE);
       }
@@ -191,11 +191,11 @@ class ClusterExpiryTest {
                   a.log().count(EventType.EXPIRED, "k") == 1
                       && c.log().count(EventType.EXPIRED, "k") == 1);
       assertThat(b.log().count(EventType.EXPIRED, "k")).as("B has not read it yet").isZero();
-      assertThat(backend(a.manager()).get(CACHE, "s:k"))
+      assertThat(backend(a.manager()).store().get(CACHE, "s:k"))
           .as("the row before the reaper")
           .isNotNull();
 
-      assertThat(backend(b.manager()).expireDue(100)).isEqualTo(1);
+      assertThat(ListenKiller.backend(b.manager()).coordination().expireDue(100)).isEqualTo(1);
       await().atMost(CONVERGE).until(() -> b.log().count(EventType.EXPIRED, "k") == 1);
       flushFeeds(cluster);
       for (Node node : cluster) {
@@ -204,7 +204,9 @@ class ClusterExpiryTest {
             .isEqualTo(1);
         assertThat(node.cache().get("k")).isNull();
       }
-      assertThat(backend(a.manager()).get(CACHE, "s:k")).as("the row after the reaper").isNull();
+      assertThat(backend(a.manager()).store().get(CACHE, "s:k"))
+          .as("the row after the reaper")
+          .isNull();
     }
   }
 
@@ -223,17 +225,18 @@ class ClusterExpiryTest {
                         AccessedExpiryPolicy.factoryOf(
                             new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1))));
         cluster.add(
-            new Node(name, manager, cache, EventLog.on(cache, backend(manager)::now, false)));
+            new Node(
+                name, manager, cache, EventLog.on(cache, backend(manager).store()::now, false)));
       }
       Node a = cluster.get(0);
       Backend clockOfA = backend(a.manager());
       a.cache().put("k", "v");
-      long created = clockOfA.now();
+      long created = clockOfA.store().now();
       long lastRead = created;
       // read on A every 300 ms for 2.4 s: each read moves the instant 1 s ahead on every node
       while (lastRead < created + 2400) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
-        lastRead = clockOfA.now();
+        lastRead = clockOfA.store().now();
         assertThat(a.cache().get("k")).isEqualTo("v");
         if (lastRead > created + 1500) {
           for (Node other : cluster.subList(1, 3)) {
@@ -288,7 +291,8 @@ class ClusterExpiryTest {
       long reconnects = ListenKiller.backend(b.manager()).reconnects();
       int pid = ListenKiller.kill(nodes, b.manager());
       // reaped at once, most likely before B listens again: B learns it from its reconciliation
-      assertThat(backend(a.manager()).expireDue(1000)).isEqualTo(entries);
+      assertThat(ListenKiller.backend(a.manager()).coordination().expireDue(1000))
+          .isEqualTo(entries);
       ListenKiller.awaitRelisten(b.manager(), pid, CONVERGE);
       assertThat(ListenKiller.backend(b.manager()).reconnects()).isGreaterThan(reconnects);
 

@@ -75,7 +75,7 @@ class ExpiryReaperTest {
   @Test
   void expiresAndPurgesOnItsSchedule() {
     try (ExpiryReaper reaper =
-        ExpiryReaper.startForTest(backend, Duration.ofMillis(5), Duration.ZERO)) {
+        ExpiryReaper.startForTest(backend, backend, Duration.ofMillis(5), Duration.ZERO)) {
       await()
           .atMost(WAIT)
           .until(() -> backend.expireCalls.get() >= 3 && backend.purgeCalls.get() >= 3);
@@ -95,7 +95,7 @@ class ExpiryReaperTest {
     backend.expire = answers(THROW_RUNTIME, THROW_ERROR, THROW_RUNTIME, 0);
     backend.purge = answers(THROW_ERROR, THROW_RUNTIME, 0);
     try (ExpiryReaper reaper =
-        ExpiryReaper.startForTest(backend, Duration.ofMillis(5), Duration.ZERO)) {
+        ExpiryReaper.startForTest(backend, backend, Duration.ofMillis(5), Duration.ZERO)) {
       await()
           .atMost(WAIT)
           .until(() -> backend.expireCalls.get() >= 8 && backend.purgeCalls.get() >= 4);
@@ -105,7 +105,7 @@ class ExpiryReaperTest {
   @Test
   void expiresBatchAfterBatchWhileTheyComeBackFull() {
     backend.expire = answers(ExpiryReaper.BATCH, ExpiryReaper.BATCH, 7, ExpiryReaper.BATCH);
-    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, NEVER, NEVER)) {
+    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, backend, NEVER, NEVER)) {
       reaper.sweep();
       assertThat(backend.expireCalls.get()).isEqualTo(3);
       assertThat(backend.purgeCalls.get()).as("not due yet").isZero();
@@ -115,7 +115,7 @@ class ExpiryReaperTest {
   @Test
   void purgesBatchAfterBatchWhileTheyComeBackFull() {
     backend.purge = answers(ExpiryReaper.PURGE_BATCH, 3, ExpiryReaper.PURGE_BATCH);
-    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, NEVER, Duration.ZERO)) {
+    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, backend, NEVER, Duration.ZERO)) {
       reaper.sweep();
       assertThat(backend.expireCalls.get()).isEqualTo(1);
       assertThat(backend.purgeCalls.get()).isEqualTo(2);
@@ -125,7 +125,7 @@ class ExpiryReaperTest {
   @Test
   void purgesNothingWhileAnotherNodeHoldsTheRole() {
     backend.expire = answers(-1, 0);
-    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, NEVER, Duration.ZERO)) {
+    try (ExpiryReaper reaper = ExpiryReaper.startForTest(backend, backend, NEVER, Duration.ZERO)) {
       reaper.sweep();
       assertThat(backend.calls).containsExactly("expireDue(" + ExpiryReaper.BATCH + ")");
       reaper.sweep();

@@ -6,22 +6,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.BucketSums;
+import org.pgjcache.backend.ChangeFeed;
 import org.pgjcache.backend.ChangeListener;
+import org.pgjcache.backend.EntryStore;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
-import org.pgjcache.backend.NodeBeat;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscription;
 import org.pgjcache.backend.Write;
+import org.pgjcache.sync.BucketSums;
+import org.pgjcache.sync.Coordination;
+import org.pgjcache.sync.NodeBeat;
+import org.pgjcache.sync.RevisionSums;
 
 /**
- * A {@link Backend} whose every method fails with {@link UnsupportedOperationException}: a unit
- * test overrides the few methods the class under test should call, and any other call fails the
- * test (unless the class under test swallows the exception: check what the fake recorded).
+ * A {@link Backend}, all three parts in one object, whose every method fails with {@link
+ * UnsupportedOperationException}: a unit test overrides the few methods the class under test should
+ * call, and any other call fails the test (unless the class under test swallows the exception:
+ * check what the fake recorded).
  */
-public class StubBackend implements Backend {
+public class StubBackend implements Backend, EntryStore, ChangeFeed, Coordination {
 
   private static UnsupportedOperationException unexpected(String method) {
     return new UnsupportedOperationException("unexpected call of Backend." + method);
@@ -33,6 +37,20 @@ public class StubBackend implements Backend {
   @Override
   public String describe() {
     return "stub";
+  }
+
+  @Override
+  public EntryStore store() {
+    return this;
+  }
+
+  @Override
+  public ChangeFeed feed() {
+    return this;
+  }
+
+  public Coordination coordination() {
+    return this;
   }
 
   @Override

@@ -18,9 +18,6 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.CacheChecksum;
 import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.Checksums;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -65,7 +62,8 @@ class ChecksumAgreementTest {
       }
 
       Backend backend = pg(manager).backend();
-      Map<String, BucketSums> database = backend.checksums(List.of("strings", "longs", "none"));
+      Map<String, BucketSums> database =
+          pg(manager).coordination().checksums(List.of("strings", "longs", "none"));
       for (String cache : List.of("strings", "longs")) {
         assertThat(database.get(cache)).as(cache).isEqualTo(javaSide(backend, cache));
         assertThat(sync(manager).caches().get(cache))
@@ -76,15 +74,18 @@ class ChecksumAgreementTest {
       assertThat(database.get("strings").count()).isEqualTo(2000 - 1 + 8);
       assertThat(database.get("none")).isEqualTo(BucketSums.EMPTY);
 
-      Map<String, RevisionSums> sums = backend.revisionSums(List.of("strings", "longs", "none"));
+      Map<String, RevisionSums> sums =
+          pg(manager).coordination().revisionSums(List.of("strings", "longs", "none"));
       for (String cache : List.of("strings", "longs")) {
         long[] expected = new long[2];
-        backend.scan(
-            cache,
-            row -> {
-              expected[0]++;
-              expected[1] += Checksums.revisionHash(row.rev());
-            });
+        backend
+            .store()
+            .scan(
+                cache,
+                row -> {
+                  expected[0]++;
+                  expected[1] += Checksums.revisionHash(row.rev());
+                });
         assertThat(sums.get(cache)).as(cache).isEqualTo(new RevisionSums(expected[0], expected[1]));
       }
       assertThat(sums.get("none")).isEqualTo(RevisionSums.EMPTY);
@@ -138,13 +139,15 @@ class ChecksumAgreementTest {
   private static BucketSums javaSide(Backend backend, String cache) {
     long[] counts = new long[Checksums.BUCKETS];
     long[] sums = new long[Checksums.BUCKETS];
-    backend.scan(
-        cache,
-        row -> {
-          int b = Checksums.bucket(row.key());
-          counts[b]++;
-          sums[b] += Checksums.hash(row.key(), row.rev());
-        });
+    backend
+        .store()
+        .scan(
+            cache,
+            row -> {
+              int b = Checksums.bucket(row.key());
+              counts[b]++;
+              sums[b] += Checksums.hash(row.key(), row.rev());
+            });
     return new BucketSums(counts, sums);
   }
 
@@ -159,20 +162,23 @@ class ChecksumAgreementTest {
         cache.put("k" + i, "v");
       }
       Backend backend = pg(manager).backend();
-      Map<String, Long> listed = backend.revisionsInBuckets("c", new int[] {3, 17, 63});
+      Map<String, Long> listed =
+          pg(manager).coordination().revisionsInBuckets("c", new int[] {3, 17, 63});
       assertThat(listed).isNotEmpty();
-      backend.scan(
-          "c",
-          row -> {
-            int b = Checksums.bucket(row.key());
-            boolean wanted = b == 3 || b == 17 || b == 63;
-            assertThat(listed.containsKey(row.key()))
-                .as(row.key() + " in bucket " + b)
-                .isEqualTo(wanted);
-            if (wanted) {
-              assertThat(listed.get(row.key())).isEqualTo(row.rev());
-            }
-          });
+      backend
+          .store()
+          .scan(
+              "c",
+              row -> {
+                int b = Checksums.bucket(row.key());
+                boolean wanted = b == 3 || b == 17 || b == 63;
+                assertThat(listed.containsKey(row.key()))
+                    .as(row.key() + " in bucket " + b)
+                    .isEqualTo(wanted);
+                if (wanted) {
+                  assertThat(listed.get(row.key())).isEqualTo(row.rev());
+                }
+              });
     }
   }
 }

@@ -96,7 +96,7 @@ class FreshInstanceTest {
                             .anyMatch(
                                 f ->
                                     f.getMethodName().equals("fencedSubscribe")
-                                        && f.getClassName().endsWith("PostgresBackend")));
+                                        && f.getClassName().endsWith("PostgresFeed")));
         HOLD.countDown();
         opened.get(30, TimeUnit.SECONDS);
       } finally {

@@ -76,7 +76,7 @@ class MissedTouchAndClearTest {
                   .addCacheEntryListenerConfiguration(heard.configuration()));
       a.put("k", "read often on a");
       await().atMost(WAIT).until(() -> heard.size() == 1);
-      long firstExpiry = backend(bm).now() + 3_000;
+      long firstExpiry = backend(bm).store().now() + 3_000;
       LostNotifications.drop(bm, true);
       try {
         // a keeps reading k (each read moves its expiry); b hears none of it
@@ -86,7 +86,7 @@ class MissedTouchAndClearTest {
             .until(
                 () ->
                     "read often on a".equals(a.get("k"))
-                        && backend(bm).now() > firstExpiry + 1_000);
+                        && backend(bm).store().now() > firstExpiry + 1_000);
         assertThat(b.get("k")).isEqualTo("read often on a");
       } finally {
         LostNotifications.drop(bm, false);

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.Checksums;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.support.StubBackend;
 

@@ -3,9 +3,6 @@ package org.pgjcache.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.Checksums;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.store.ApplyHook;
 import org.pgjcache.store.LocalOnly;
 import org.pgjcache.store.Replica;

@@ -16,21 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.pgjcache.backend.Backend;
-import org.pgjcache.backend.BucketSums;
 import org.pgjcache.backend.Change;
+import org.pgjcache.backend.ChangeFeed;
 import org.pgjcache.backend.ChangeListener;
-import org.pgjcache.backend.Checksums;
+import org.pgjcache.backend.EntryStore;
 import org.pgjcache.backend.ExpiryHints;
 import org.pgjcache.backend.Mutation;
 import org.pgjcache.backend.MutationResult;
 import org.pgjcache.backend.Mutator;
-import org.pgjcache.backend.NodeBeat;
 import org.pgjcache.backend.Op;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
 import org.pgjcache.backend.Subscribers;
 import org.pgjcache.backend.Subscription;
 import org.pgjcache.backend.Write;
+import org.pgjcache.sync.BucketSums;
+import org.pgjcache.sync.Checksums;
+import org.pgjcache.sync.Coordination;
+import org.pgjcache.sync.NodeBeat;
+import org.pgjcache.sync.RevisionSums;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * the PostgreSQL backend's contract without a database. Cache managers in one JVM that name the
  * same memory store see the same entries and each other's events, as nodes on one database would.
  */
-public final class MemoryBackend implements Backend {
+public final class MemoryBackend implements Backend, EntryStore, ChangeFeed, Coordination {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryBackend.class);
   private static final int STRIPES = 256;
@@ -66,6 +69,21 @@ public final class MemoryBackend implements Backend {
   @Override
   public String describe() {
     return "memory " + name;
+  }
+
+  @Override
+  public EntryStore store() {
+    return this;
+  }
+
+  @Override
+  public ChangeFeed feed() {
+    return this;
+  }
+
+  /** Its coordination (reaper role, heartbeat, node table): itself, as with the other parts. */
+  public Coordination coordination() {
+    return this;
   }
 
   @Override

@@ -21,7 +21,7 @@ final class Notices {
 
   private static final Logger LOG = LoggerFactory.getLogger(Notices.class);
 
-  private final PostgresBackend backend;
+  private final PostgresStore store;
 
   /** Hears this node's probes (null without a LISTEN connection). */
   private final ListenProbe probe;
@@ -37,8 +37,8 @@ final class Notices {
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong unwarned = new AtomicLong();
 
-  Notices(PostgresBackend backend, Subscribers subscribers, NoticeSeal seal, ListenProbe probe) {
-    this.backend = backend;
+  Notices(PostgresStore store, Subscribers subscribers, NoticeSeal seal, ListenProbe probe) {
+    this.store = store;
     this.probe = probe;
     this.subscribers = subscribers;
     this.seal = seal;
@@ -84,7 +84,7 @@ final class Notices {
     }
     Payloads.Notice notice;
     try {
-      notice = Payloads.parse(seal.open(payload, backend.now()), seal);
+      notice = Payloads.parse(seal.open(payload, store.now()), seal);
     } catch (NoticeSeal.StaleNoticeException e) {
       stale.incrementAndGet();
       reconcileLate(e);
@@ -182,7 +182,7 @@ final class Notices {
     String origin = notice.origin();
     switch (notice.op()) {
       case 'B':
-        for (Change change : backend.revisions(cache, notice.rev(), notice.maxRev())) {
+        for (Change change : store.revisions(cache, notice.rev(), notice.maxRev())) {
           subscribers.deliver(cache, change, origin);
         }
         break;
@@ -196,7 +196,7 @@ final class Notices {
               new Change(Op.PUT, notice.key(), notice.rev(), notice.value(), notice.expireAt()),
               origin);
         } else {
-          Row row = backend.get(cache, notice.key());
+          Row row = store.get(cache, notice.key());
           if (row != null) {
             subscribers.deliver(
                 cache,

@@ -288,6 +288,19 @@ final class Sql {
         + " where cache = ? and value is not null";
   }
 
+  /**
+   * Parameters: cache, the last key of the previous page, limit. Returns key, value, rev, expiry
+   * millis of the next values in key order: a walk over the primary key's index that holds no more
+   * than a page in memory, however large the cache.
+   */
+  String page() {
+    return "select key, value, rev, "
+        + EXP
+        + " from "
+        + table
+        + " where cache = ? and value is not null and key > ? order by key limit ?";
+  }
+
   /** Tombstones of a cache changed in the last milliseconds given. Parameters: cache, millis. */
   String recentRemovals() {
     return "select key, value, rev, "

@@ -1,7 +1,7 @@
 package org.pgjcache.backend.postgres;
 
-import org.pgjcache.backend.Checksums;
 import org.pgjcache.config.Identifiers;
+import org.pgjcache.sync.Checksums;
 
 /**
  * The SQL of heartbeats and reconciliation: the database's side of {@link Checksums} (which it must
@@ -73,19 +73,6 @@ final class SyncSql {
   /** Parameters: cache, keys[]. Returns key, rev, of values and removals alike. */
   String revisionsOf() {
     return "select key, rev from " + sql.table + " where cache = ? and key = any(?)";
-  }
-
-  /**
-   * Parameters: cache, the last key of the previous page, limit. Returns key, value, rev, expiry
-   * millis of the next values in key order: a walk over the primary key's index that holds no more
-   * than a page in memory, however large the cache.
-   */
-  String page() {
-    return "select key, value, rev, "
-        + EXP
-        + " from "
-        + sql.table
-        + " where cache = ? and value is not null and key > ? order by key limit ?";
   }
 
   /** Parameters: node, name, started_at, caches, matched, last_repair, repaired_entries. */

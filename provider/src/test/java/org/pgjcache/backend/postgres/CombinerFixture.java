@@ -43,17 +43,19 @@ final class CombinerFixture implements AutoCloseable {
     this.backend = backend;
     this.admin = admin;
     this.subscription =
-        backend.subscribe(
-            CACHE,
-            new ChangeListener() {
-              @Override
-              public void onChange(Change change) {
-                heard.merge(change.key(), change.rev(), Math::max);
-              }
+        backend
+            .feed()
+            .subscribe(
+                CACHE,
+                new ChangeListener() {
+                  @Override
+                  public void onChange(Change change) {
+                    heard.merge(change.key(), change.rev(), Math::max);
+                  }
 
-              @Override
-              public void onPossibleGap() {}
-            });
+                  @Override
+                  public void onPossibleGap() {}
+                });
   }
 
   /** Opens a backend with the given settings (keys without the {@code pgjcache.} prefix). */
@@ -73,8 +75,9 @@ final class CombinerFixture implements AutoCloseable {
 
   /** Puts {@code value} under key {@code s:name} of the cache, as the subscriber. */
   long put(String name, String value) {
-    return backend.put(
-        CACHE, new Write("s:" + name, value.getBytes(), Row.ETERNAL), subscription.origin());
+    return backend
+        .store()
+        .put(CACHE, new Write("s:" + name, value.getBytes(), Row.ETERNAL), subscription.origin());
   }
 
   void sql(String... statements) throws SQLException {

@@ -101,15 +101,15 @@ class NoticesTest {
       PostgresBackend backend = ListenKiller.backend(quietNode(nodes, "b"));
       NoticeSeal seal = seal(backend, c);
       Heard heard = new Heard();
-      try (Subscription ignored = backend.subscribe("c", heard)) {
-        notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.now()));
+      try (Subscription ignored = backend.feed().subscribe("c", heard)) {
+        notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.store().now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:first"));
         int gaps = heard.gaps.get();
-        long corrupt = backend.corruptNotifications();
-        long forged = backend.forgedNotifications();
-        long reconnects = backend.listenReconnects();
+        long corrupt = backend.feed().corruptNotifications();
+        long forged = backend.feed().forgedNotifications();
+        long reconnects = backend.feed().listenReconnects();
 
-        long late = backend.now() - LATE;
+        long late = backend.store().now() - LATE;
         notify(c, backend, seal.seal(removal("c", "s:late", 2), late));
         Subscription elsewhere =
             new Subscription() {
@@ -125,17 +125,17 @@ class NoticesTest {
         notify(c, backend, seal.seal("not a notification", late));
         NoticeSeal foreign =
             new NoticeSeal("a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
-        notify(c, backend, foreign.seal(removal("c", "s:forged", 3), backend.now()));
-        notify(c, backend, seal.seal(removal("c", "s:second", 4), backend.now()));
+        notify(c, backend, foreign.seal(removal("c", "s:forged", 3), backend.store().now()));
+        notify(c, backend, seal.seal(removal("c", "s:second", 4), backend.store().now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
 
         assertThat(heard.keys).containsExactly("s:first", "s:second");
         assertThat(heard.gaps.get() - gaps).as("reconciliations asked for").isEqualTo(1);
-        assertThat(backend.forgedNotifications() - forged).isEqualTo(1);
-        assertThat(backend.corruptNotifications() - corrupt)
+        assertThat(backend.feed().forgedNotifications() - forged).isEqualTo(1);
+        assertThat(backend.feed().corruptNotifications() - corrupt)
             .as("the forged and the unparseable")
             .isEqualTo(2);
-        assertThat(backend.listenReconnects()).isEqualTo(reconnects);
+        assertThat(backend.feed().listenReconnects()).isEqualTo(reconnects);
       }
     }
   }
@@ -149,14 +149,14 @@ class NoticesTest {
       NoticeSeal foreign =
           new NoticeSeal("a secret of another database.....".getBytes(StandardCharsets.US_ASCII));
       Heard heard = new Heard();
-      try (Subscription ignored = backend.subscribe("c", heard)) {
-        notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.now()));
+      try (Subscription ignored = backend.feed().subscribe("c", heard)) {
+        notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.store().now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:first"));
-        long forged = backend.forgedNotifications();
+        long forged = backend.feed().forgedNotifications();
         long others = backend.otherCachesNotifications();
 
-        notify(c, backend, foreign.seal(removal("not-opened", "s:x", 2), backend.now()));
-        notify(c, backend, seal.seal(removal("not-opened", "s:y", 3), backend.now()));
+        notify(c, backend, foreign.seal(removal("not-opened", "s:x", 2), backend.store().now()));
+        notify(c, backend, seal.seal(removal("not-opened", "s:y", 3), backend.store().now()));
         notify(
             c,
             backend,
@@ -164,14 +164,14 @@ class NoticesTest {
                 Payloads.batch('P', "not-opened", "elsewhere.1")[0]
                     + "4|5"
                     + Payloads.batch('P', "not-opened", "elsewhere.1")[1],
-                backend.now()));
-        notify(c, backend, foreign.seal(removal("c", "s:forged", 6), backend.now()));
-        notify(c, backend, seal.seal(removal("c", "s:second", 7), backend.now()));
+                backend.store().now()));
+        notify(c, backend, foreign.seal(removal("c", "s:forged", 6), backend.store().now()));
+        notify(c, backend, seal.seal(removal("c", "s:second", 7), backend.store().now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
 
         assertThat(heard.keys).containsExactly("s:first", "s:second");
         assertThat(backend.otherCachesNotifications() - others).as("dropped unopened").isEqualTo(3);
-        assertThat(backend.forgedNotifications() - forged)
+        assertThat(backend.feed().forgedNotifications() - forged)
             .as("the forged one for cache c")
             .isEqualTo(1);
       }
@@ -208,7 +208,8 @@ class NoticesTest {
       notify(
           c,
           backend,
-          seal(backend, c).seal(removal("c", "s:k", Long.MAX_VALUE - 1), backend.now() - LATE));
+          seal(backend, c)
+              .seal(removal("c", "s:k", Long.MAX_VALUE - 1), backend.store().now() - LATE));
 
       await()
           .atMost(WAIT)

@@ -53,7 +53,7 @@ class ReaperSqlTest {
   private static void store(
       PostgresBackend backend, String cache, String prefix, int count, long expireAt) {
     for (int i = 0; i < count; i++) {
-      backend.put(cache, new Write(prefix + i, VALUE, expireAt), "test");
+      backend.store().put(cache, new Write(prefix + i, VALUE, expireAt), "test");
     }
   }
 
@@ -70,21 +70,25 @@ class ReaperSqlTest {
     try (Nodes nodes = Nodes.freshDatabase("reaper-role");
         Connection other = connect(nodes)) {
       PostgresBackend backend = quietNode(nodes);
-      store(backend, "c", "s:old", 3, backend.now() - 1000);
+      store(backend, "c", "s:old", 3, backend.store().now() - 1000);
       String lock = backend.sql().reaperLockName();
       try (PreparedStatement ps = other.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
         ps.setString(1, lock);
         ps.executeQuery().close();
       }
-      assertThat(backend.expireDue(100)).as("while another session reaps").isEqualTo(-1);
-      assertThat(backend.purgeTombstones(0, 100)).as("while another session reaps").isEqualTo(-1);
+      assertThat(backend.coordination().expireDue(100))
+          .as("while another session reaps")
+          .isEqualTo(-1);
+      assertThat(backend.coordination().purgeTombstones(0, 100))
+          .as("while another session reaps")
+          .isEqualTo(-1);
       assertThat(count(other, "value is not null")).isEqualTo(3);
       try (PreparedStatement ps =
           other.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
         ps.setString(1, lock);
         ps.executeQuery().close();
       }
-      assertThat(backend.expireDue(100)).isEqualTo(3);
+      assertThat(backend.coordination().expireDue(100)).isEqualTo(3);
     }
   }
 
@@ -93,19 +97,19 @@ class ReaperSqlTest {
     try (Nodes nodes = Nodes.freshDatabase("reaper-sql");
         Connection listener = connect(nodes)) {
       PostgresBackend backend = quietNode(nodes);
-      long past = backend.now() - 1000;
+      long past = backend.store().now() - 1000;
       store(backend, "one", "s:e", 50, past);
       store(backend, "two", "s:e", 5, past);
-      store(backend, "one", "s:live", 5, backend.now() + 3_600_000);
+      store(backend, "one", "s:live", 5, backend.store().now() + 3_600_000);
       store(backend, "one", "s:eternal", 2, Row.ETERNAL);
       try (Statement st = listener.createStatement()) {
         st.execute("listen pgjcache_changes");
       }
 
-      assertThat(backend.expireDue(30)).isEqualTo(30);
-      assertThat(backend.expireDue(1000)).isEqualTo(25);
-      assertThat(backend.expireDue(1000)).isZero();
-      backend.put("one", new Write("s:marker", VALUE, Row.ETERNAL), "test");
+      assertThat(backend.coordination().expireDue(30)).isEqualTo(30);
+      assertThat(backend.coordination().expireDue(1000)).isEqualTo(25);
+      assertThat(backend.coordination().expireDue(1000)).isZero();
+      backend.store().put("one", new Write("s:marker", VALUE, Row.ETERNAL), "test");
 
       List<String> batches = new ArrayList<>();
       PGConnection pg = listener.unwrap(PGConnection.class);
@@ -142,9 +146,11 @@ class ReaperSqlTest {
               c -> c.prior().value() != null && Math.abs(c.prior().expireAt() - past) <= 1,
               "with the value that expired");
 
-      assertThat(backend.purgeTombstones(60_000, 1000)).as("tombstones still young").isZero();
-      assertThat(backend.purgeTombstones(0, 40)).isEqualTo(40);
-      assertThat(backend.purgeTombstones(0, 1000)).isEqualTo(15);
+      assertThat(backend.coordination().purgeTombstones(60_000, 1000))
+          .as("tombstones still young")
+          .isZero();
+      assertThat(backend.coordination().purgeTombstones(0, 40)).isEqualTo(40);
+      assertThat(backend.coordination().purgeTombstones(0, 1000)).isEqualTo(15);
       assertThat(count(listener, "value is null")).isZero();
       assertThat(count(listener, "value is not null")).isEqualTo(8);
     }

@@ -57,20 +57,23 @@ class SessionStateTest {
         assertThat(show(jdbc, "synchronous_commit")).isEqualTo("local");
         assertThat(show(jdbc, "statement_timeout")).isEqualTo("1h");
 
-        backend.put(CACHE, new Write("a", "1".getBytes(), Row.ETERNAL), ORIGIN);
-        backend.putAll(
-            CACHE,
-            List.of(
-                new Write("b", "2".getBytes(), Row.ETERNAL),
-                new Write("c", "3".getBytes(), Row.ETERNAL)),
-            ORIGIN);
-        backend.remove(CACHE, "b", ORIGIN);
-        backend.mutate(
-            CACHE, "c", ORIGIN, current -> new Mutation.Put("4".getBytes(), Row.ETERNAL));
-        backend.touch(CACHE, "c", 1, Row.ETERNAL, ORIGIN);
-        backend.removeAll(CACHE, List.of("a"), ORIGIN);
-        backend.clear(CACHE, ORIGIN);
-        backend.expireDue(10);
+        backend.store().put(CACHE, new Write("a", "1".getBytes(), Row.ETERNAL), ORIGIN);
+        backend
+            .store()
+            .putAll(
+                CACHE,
+                List.of(
+                    new Write("b", "2".getBytes(), Row.ETERNAL),
+                    new Write("c", "3".getBytes(), Row.ETERNAL)),
+                ORIGIN);
+        backend.store().remove(CACHE, "b", ORIGIN);
+        backend
+            .store()
+            .mutate(CACHE, "c", ORIGIN, current -> new Mutation.Put("4".getBytes(), Row.ETERNAL));
+        backend.store().touch(CACHE, "c", 1, Row.ETERNAL, ORIGIN);
+        backend.store().removeAll(CACHE, List.of("a"), ORIGIN);
+        backend.store().clear(CACHE, ORIGIN);
+        backend.coordination().expireDue(10);
 
         assertThat(show(jdbc, "synchronous_commit")).isEqualTo("local");
         assertThat(show(jdbc, "statement_timeout")).isEqualTo("1h");

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * a periodic probe), reconnects with growing backoff, and reports every reconnect so caches
  * reconcile what they missed while it was down.
  */
-final class ChangeFeed implements NotificationHandler {
+final class ListenLoop implements NotificationHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenLoop.class);
   private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final long FAILURE_WARN_EVERY_MILLIS = 30_000;
@@ -46,7 +46,7 @@ final class ChangeFeed implements NotificationHandler {
   /** When a failed reconnect was last logged at WARN (epoch millis). */
   private long lastFailureWarned;
 
-  ChangeFeed(
+  ListenLoop(
       ListenHosts hosts,
       String channel,
       Duration timeout,

@@ -1,8 +1,10 @@
 package org.pgjcache.backend.postgres;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,31 +13,58 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.pgjcache.ListenStatus;
-import org.pgjcache.backend.BucketSums;
-import org.pgjcache.backend.Checksums;
-import org.pgjcache.backend.NodeBeat;
-import org.pgjcache.backend.RevisionSums;
 import org.pgjcache.backend.Row;
+import org.pgjcache.sync.BucketSums;
+import org.pgjcache.sync.Checksums;
+import org.pgjcache.sync.Coordination;
+import org.pgjcache.sync.NodeBeat;
+import org.pgjcache.sync.RevisionSums;
 
 /**
- * Runs the heartbeat's and the reconciliation's statements for {@link PostgresBackend}, so that the
- * backend itself stays about writes and notifications.
+ * The PostgreSQL side of {@link Coordination}: the expiry reaper's turns under an advisory lock,
+ * the heartbeat's and the reconciliation's statements, and the node table.
  */
-final class SyncQueries {
+final class PostgresCoordination implements Coordination {
 
   private final Jdbc jdbc;
   private final SyncSql sql;
+  private final Sql entries;
+  private final String channel;
+  private final NoticeSeal seal;
+  private final DatabaseClock clock;
+  private final String reaperOrigin;
 
-  SyncQueries(Jdbc jdbc, SyncSql sql) {
+  /**
+   * Where expiry announcements go when there is no LISTEN connection to bring them back; or null.
+   */
+  private final Consumer<String> deliverLocally;
+
+  PostgresCoordination(
+      Jdbc jdbc,
+      Sql entries,
+      SyncSql sql,
+      String channel,
+      NoticeSeal seal,
+      DatabaseClock clock,
+      String reaperOrigin,
+      Consumer<String> deliverLocally) {
     this.jdbc = jdbc;
+    this.entries = entries;
     this.sql = sql;
+    this.channel = channel;
+    this.seal = seal;
+    this.clock = clock;
+    this.reaperOrigin = reaperOrigin;
+    this.deliverLocally = deliverLocally;
   }
 
   /** Installs the trigger for direct SQL edits; under the same lock as the rest of the DDL. */
-  void createSchema() {
+  static void createSchema(Jdbc jdbc, SyncSql sql) {
     jdbc.transaction(
         "creating the pgjcache sync trigger",
         null,
@@ -50,7 +79,8 @@ final class SyncQueries {
         });
   }
 
-  Map<String, RevisionSums> revisionSums(Collection<String> caches) {
+  @Override
+  public Map<String, RevisionSums> revisionSums(Collection<String> caches) {
     return jdbc.run(
         "comparing revisions",
         null,
@@ -71,7 +101,8 @@ final class SyncQueries {
         });
   }
 
-  Map<String, BucketSums> checksums(Collection<String> caches) {
+  @Override
+  public Map<String, BucketSums> checksums(Collection<String> caches) {
     return jdbc.run(
         "computing checksums",
         null,
@@ -108,7 +139,8 @@ final class SyncQueries {
     return sum == null ? 0 : sum.toBigIntegerExact().longValue();
   }
 
-  Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
+  @Override
+  public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
     Integer[] boxed = new Integer[buckets.length];
     for (int i = 0; i < buckets.length; i++) {
       boxed[i] = buckets[i];
@@ -132,7 +164,8 @@ final class SyncQueries {
         });
   }
 
-  Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
+  @Override
+  public Map<String, Row> rowsOrTombstones(String cache, Collection<String> keys) {
     return jdbc.run(
         "reading rows to repair",
         cache,
@@ -152,7 +185,8 @@ final class SyncQueries {
         });
   }
 
-  Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
+  @Override
+  public Map<String, Long> revisionsOf(String cache, Collection<String> keys) {
     return jdbc.run(
         "comparing held revisions",
         cache,
@@ -171,28 +205,8 @@ final class SyncQueries {
         });
   }
 
-  List<Row> page(String cache, String after, int limit) {
-    return jdbc.run(
-        "reading a page of entries",
-        cache,
-        c -> {
-          List<Row> rows = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.page())) {
-            ps.setString(1, cache);
-            ps.setString(2, after);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                String key = rs.getString(1);
-                rows.add(new Row(key, rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
-              }
-            }
-          }
-          return rows;
-        });
-  }
-
-  void recordNode(NodeBeat beat, Duration staleAfter) {
+  @Override
+  public void recordNode(NodeBeat beat, Duration staleAfter) {
     jdbc.run(
         "recording a heartbeat",
         null,
@@ -236,7 +250,8 @@ final class SyncQueries {
         });
   }
 
-  void removeNode(String nodeId) {
+  @Override
+  public void removeNode(String nodeId) {
     jdbc.run(
         "removing a node",
         null,
@@ -247,5 +262,85 @@ final class SyncQueries {
           }
           return null;
         });
+  }
+
+  // --- the expiry reaper ---
+
+  /**
+   * Expires due entries in one transaction and announces them with one batch notification per
+   * cache, sent at commit. Without a LISTEN connection the batches are handed to this node's caches
+   * directly.
+   */
+  @Override
+  public int expireDue(int limit) {
+    List<String> payloads = new ArrayList<>();
+    int expired =
+        jdbc.transaction(
+            "expiring entries",
+            null,
+            c -> {
+              if (!takeReaperRole(c)) {
+                return -1;
+              }
+              Map<String, long[]> ranges = new LinkedHashMap<>();
+              int count = 0;
+              try (PreparedStatement ps = c.prepareStatement(entries.expireDue())) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    count++;
+                    long rev = rs.getLong(2);
+                    ranges.merge(
+                        rs.getString(1),
+                        new long[] {rev, rev},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                  }
+                }
+              }
+              ranges.forEach(
+                  (cache, range) -> {
+                    String[] parts = Payloads.batch('X', cache, reaperOrigin);
+                    payloads.add(
+                        seal.seal(parts[0] + range[0] + "|" + range[1] + parts[1], clock.now()));
+                  });
+              if (!payloads.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(entries.notifyEach())) {
+                  ps.setString(1, channel);
+                  ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+                  ps.executeQuery().close();
+                }
+              }
+              return count;
+            });
+    if (deliverLocally != null) {
+      payloads.forEach(deliverLocally);
+    }
+    return expired;
+  }
+
+  @Override
+  public int purgeTombstones(long retentionMillis, int limit) {
+    return jdbc.transaction(
+        "purging tombstones",
+        null,
+        c -> {
+          if (!takeReaperRole(c)) {
+            return -1;
+          }
+          try (PreparedStatement ps = c.prepareStatement(entries.purgeTombstones())) {
+            ps.setLong(1, retentionMillis);
+            ps.setInt(2, limit);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  private boolean takeReaperRole(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(entries.tryReaperRole())) {
+      ps.setString(1, entries.reaperLockName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-package org.pgjcache.backend;
+package org.pgjcache.sync;
 
 /**
  * The cheap first look of a heartbeat at one cache (see {@link Checksums}): how many entries hold a

@@ -1,4 +1,4 @@
-package org.pgjcache.backend;
+package org.pgjcache.sync;
 
 import java.util.Arrays;
 
