@@ -1,5 +1,8 @@
 package org.pgjcache.config;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,34 +20,21 @@ import javax.cache.expiry.Duration;
 public final class CacheSettings {
 
   private final String name;
-  private final Duration expiryCreated;
-  private final Duration expiryAccessed;
-  private final Duration expiryModified;
-  private final Long maxEntries;
-  private final Boolean storeByValue;
-  private final Boolean statistics;
-  private final Boolean management;
-  private final String keyType;
-  private final String valueType;
-  private final String valueFormat;
+  private final Map<Key, Object> values;
 
-  private CacheSettings(Builder b) {
-    this.name = b.name;
-    this.expiryCreated = b.expiryCreated;
-    this.expiryAccessed = b.expiryAccessed;
-    this.expiryModified = b.expiryModified;
-    this.maxEntries = b.maxEntries;
-    this.storeByValue = b.storeByValue;
-    this.statistics = b.statistics;
-    this.management = b.management;
-    this.keyType = b.keyType;
-    this.valueType = b.valueType;
-    this.valueFormat = b.valueFormat;
+  CacheSettings(String name, Map<Key, Object> values) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.values = Collections.unmodifiableMap(new EnumMap<>(values));
   }
 
   /** Settings for a cache that configuration says nothing about. */
   public static CacheSettings empty(String name) {
-    return new Builder(name).build();
+    return new CacheSettings(name, new EnumMap<>(Key.class));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Optional<T> get(Key key) {
+    return Optional.ofNullable((T) values.get(key));
   }
 
   /** The cache's name. */
@@ -54,47 +44,48 @@ public final class CacheSettings {
 
   /** Time to live after creation ({@code expiry.created}). */
   public Optional<Duration> expiryCreated() {
-    return Optional.ofNullable(expiryCreated);
+    return get(Key.EXPIRY_CREATED);
   }
 
   /** Time to live after the last access ({@code expiry.accessed}). */
   public Optional<Duration> expiryAccessed() {
-    return Optional.ofNullable(expiryAccessed);
+    return get(Key.EXPIRY_ACCESSED);
   }
 
   /** Time to live after the last update ({@code expiry.modified}). */
   public Optional<Duration> expiryModified() {
-    return Optional.ofNullable(expiryModified);
+    return get(Key.EXPIRY_MODIFIED);
   }
 
   /** Upper bound on entries held by this JVM's replica ({@code max-entries}). */
   public OptionalLong maxEntries() {
-    return maxEntries == null ? OptionalLong.empty() : OptionalLong.of(maxEntries);
+    Long n = (Long) values.get(Key.MAX_ENTRIES);
+    return n == null ? OptionalLong.empty() : OptionalLong.of(n);
   }
 
   /** {@code store-by-value}. */
   public Optional<Boolean> storeByValue() {
-    return Optional.ofNullable(storeByValue);
+    return get(Key.STORE_BY_VALUE);
   }
 
   /** {@code statistics}. */
   public Optional<Boolean> statistics() {
-    return Optional.ofNullable(statistics);
+    return get(Key.STATISTICS);
   }
 
   /** {@code management}. */
   public Optional<Boolean> management() {
-    return Optional.ofNullable(management);
+    return get(Key.MANAGEMENT);
   }
 
   /** Fully qualified key class name ({@code key-type}); not loaded here. */
   public Optional<String> keyType() {
-    return Optional.ofNullable(keyType);
+    return get(Key.KEY_TYPE);
   }
 
   /** Fully qualified value class name ({@code value-type}); not loaded here. */
   public Optional<String> valueType() {
-    return Optional.ofNullable(valueType);
+    return get(Key.VALUE_TYPE);
   }
 
   /**
@@ -102,93 +93,37 @@ public final class CacheSettings {
    * Java deserialization), {@code java} (the default) as pgjcache's tagged bytes.
    */
   public Optional<String> valueFormat() {
-    return Optional.ofNullable(valueFormat);
+    return get(Key.VALUE_FORMAT);
   }
 
   /** Whether configuration set nothing for this cache. */
   public boolean isEmpty() {
-    return expiryCreated == null
-        && expiryAccessed == null
-        && expiryModified == null
-        && maxEntries == null
-        && storeByValue == null
-        && statistics == null
-        && management == null
-        && keyType == null
-        && valueType == null
-        && valueFormat == null;
+    return values.isEmpty();
+  }
+
+  /** The values set, by key, as configuration text (what {@link Settings#toProperties} writes). */
+  Map<String, String> asText() {
+    Map<String, String> text = new java.util.LinkedHashMap<>();
+    values.forEach((key, value) -> text.put(key.text(), key.format(value)));
+    return text;
   }
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof CacheSettings other)) {
-      return false;
-    }
-    return name.equals(other.name)
-        && Objects.equals(expiryCreated, other.expiryCreated)
-        && Objects.equals(expiryAccessed, other.expiryAccessed)
-        && Objects.equals(expiryModified, other.expiryModified)
-        && Objects.equals(maxEntries, other.maxEntries)
-        && Objects.equals(storeByValue, other.storeByValue)
-        && Objects.equals(statistics, other.statistics)
-        && Objects.equals(management, other.management)
-        && Objects.equals(keyType, other.keyType)
-        && Objects.equals(valueType, other.valueType)
-        && Objects.equals(valueFormat, other.valueFormat);
+    return o instanceof CacheSettings other
+        && name.equals(other.name)
+        && values.equals(other.values);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        name,
-        expiryCreated,
-        expiryAccessed,
-        expiryModified,
-        maxEntries,
-        storeByValue,
-        statistics,
-        management,
-        keyType,
-        valueType,
-        valueFormat);
+    return Objects.hash(name, values);
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("CacheSettings{name=").append(name);
-    if (expiryCreated != null) {
-      sb.append(", expiry.created=").append(formatExpiry(expiryCreated));
-    }
-    if (expiryAccessed != null) {
-      sb.append(", expiry.accessed=").append(formatExpiry(expiryAccessed));
-    }
-    if (expiryModified != null) {
-      sb.append(", expiry.modified=").append(formatExpiry(expiryModified));
-    }
-    if (maxEntries != null) {
-      sb.append(", max-entries=").append(maxEntries);
-    }
-    if (storeByValue != null) {
-      sb.append(", store-by-value=").append(storeByValue);
-    }
-    if (statistics != null) {
-      sb.append(", statistics=").append(statistics);
-    }
-    if (management != null) {
-      sb.append(", management=").append(management);
-    }
-    if (keyType != null) {
-      sb.append(", key-type=").append(keyType);
-    }
-    if (valueType != null) {
-      sb.append(", value-type=").append(valueType);
-    }
-    if (valueFormat != null) {
-      sb.append(", value-format=").append(valueFormat);
-    }
+    asText().forEach((k, v) -> sb.append(", ").append(k).append('=').append(v));
     return sb.append('}').toString();
   }
 
@@ -199,28 +134,5 @@ public final class CacheSettings {
     }
     return Durations.format(
         java.time.Duration.ofMillis(d.getTimeUnit().toMillis(d.getDurationAmount())));
-  }
-
-  /** Collects values during resolution. */
-  static final class Builder {
-    private final String name;
-    Duration expiryCreated;
-    Duration expiryAccessed;
-    Duration expiryModified;
-    Long maxEntries;
-    Boolean storeByValue;
-    Boolean statistics;
-    Boolean management;
-    String keyType;
-    String valueType;
-    String valueFormat;
-
-    Builder(String name) {
-      this.name = Objects.requireNonNull(name, "name");
-    }
-
-    CacheSettings build() {
-      return new CacheSettings(this);
-    }
   }
 }

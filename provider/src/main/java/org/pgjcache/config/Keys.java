@@ -10,8 +10,8 @@ import java.util.Optional;
 import javax.cache.CacheException;
 
 /**
- * The catalogue of setting names, kept in one place so that typo detection, environment-variable
- * mapping and {@link Settings#toProperties()} cannot drift apart.
+ * Names read off {@link Key}'s table: telling a setting from a typo (with suggestions), splitting
+ * per-cache keys, and mapping environment variables.
  */
 final class Keys {
 
@@ -19,104 +19,18 @@ final class Keys {
   static final String ENV_PREFIX = "PGJCACHE_";
   static final String CACHES = "caches.";
 
-  static final String BACKEND = "backend";
-  static final String JDBC_URL = "jdbc-url";
-  static final String LISTEN_JDBC_URL = "listen-jdbc-url";
-  static final String USER = "user";
-  static final String PASSWORD = "password";
-  static final String SCHEMA = "schema";
-  static final String TABLE = "table";
-  static final String CHANNEL = "channel";
-  static final String DDL = "ddl";
-  static final String POOL_SIZE = "pool-size";
-  static final String CONNECT_TIMEOUT = "connect-timeout";
-  static final String STATEMENT_TIMEOUT = "statement-timeout";
-  static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
-  static final String RECONNECT_INTERVAL = "reconnect-interval";
-  static final String SYNC_ON_MISMATCH = "sync-on-mismatch";
-  static final String NOTIFICATIONS = "notifications";
-  static final String SHARED_BACKEND = "shared-backend";
-  static final String DURABILITY = "durability";
-  static final String SERIALIZATION_ALLOW = "serialization.allow";
-  static final String SERIALIZATION_MAX_BYTES = "serialization.max-bytes";
-  static final String SERIALIZATION_MAX_ARRAY_LENGTH = "serialization.max-array-length";
-  static final String SERIALIZATION_MAX_REFERENCES = "serialization.max-references";
-  static final String SERIALIZATION_MAX_DEPTH = "serialization.max-depth";
-  static final String SERIALIZATION_MAX_TREE_SIZE = "serialization.max-tree-size";
-  static final String SERIALIZATION_MAX_TIME = "serialization.max-time";
-  static final String NODE_NAME = "node-name";
-  static final String EXPIRY_INTERVAL = "expiry-interval";
-  static final String EXPIRY_PROMPT = "expiry-prompt";
-  static final String STATISTICS_DEFAULT = "statistics";
-  static final String MANAGEMENT_DEFAULT = "management";
-  static final String MAX_ENTRIES_DEFAULT = "max-entries";
-
   /** Global keys without the prefix, in the order they are documented and printed. */
-  static final List<String> GLOBAL =
-      List.of(
-          BACKEND,
-          JDBC_URL,
-          LISTEN_JDBC_URL,
-          USER,
-          PASSWORD,
-          SCHEMA,
-          TABLE,
-          CHANNEL,
-          DDL,
-          POOL_SIZE,
-          CONNECT_TIMEOUT,
-          STATEMENT_TIMEOUT,
-          HEARTBEAT_INTERVAL,
-          RECONNECT_INTERVAL,
-          SYNC_ON_MISMATCH,
-          NOTIFICATIONS,
-          SHARED_BACKEND,
-          DURABILITY,
-          SERIALIZATION_ALLOW,
-          SERIALIZATION_MAX_BYTES,
-          SERIALIZATION_MAX_ARRAY_LENGTH,
-          SERIALIZATION_MAX_REFERENCES,
-          SERIALIZATION_MAX_DEPTH,
-          SERIALIZATION_MAX_TREE_SIZE,
-          SERIALIZATION_MAX_TIME,
-          NODE_NAME,
-          EXPIRY_INTERVAL,
-          EXPIRY_PROMPT,
-          STATISTICS_DEFAULT,
-          MANAGEMENT_DEFAULT,
-          MAX_ENTRIES_DEFAULT);
+  static final List<String> GLOBAL = Key.GLOBAL.stream().map(Key::text).toList();
 
-  static final String EXPIRY_CREATED = "expiry.created";
-  static final String EXPIRY_ACCESSED = "expiry.accessed";
-  static final String EXPIRY_MODIFIED = "expiry.modified";
-  static final String MAX_ENTRIES = "max-entries";
-  static final String STORE_BY_VALUE = "store-by-value";
-  static final String STATISTICS = "statistics";
-  static final String MANAGEMENT = "management";
-  static final String KEY_TYPE = "key-type";
-  static final String VALUE_TYPE = "value-type";
-  static final String VALUE_FORMAT = "value-format";
+  /** Per-cache keys, as they appear after {@code caches.<name>.}. */
+  static final List<String> PER_CACHE = Key.PER_CACHE.stream().map(Key::text).toList();
 
   /**
    * A key whose value is an object, not text: only the {@link java.util.Properties} given to {@code
    * getCacheManager} can carry it (a {@link javax.sql.DataSource}), so no file, system property or
    * environment variable sets it.
    */
-  static final String DATA_SOURCE = "data-source";
-
-  /** Per-cache keys, as they appear after {@code caches.<name>.}. */
-  static final List<String> PER_CACHE =
-      List.of(
-          EXPIRY_CREATED,
-          EXPIRY_ACCESSED,
-          EXPIRY_MODIFIED,
-          MAX_ENTRIES,
-          STORE_BY_VALUE,
-          STATISTICS,
-          MANAGEMENT,
-          KEY_TYPE,
-          VALUE_TYPE,
-          VALUE_FORMAT);
+  static final String DATA_SOURCE = Key.DATA_SOURCE.text();
 
   private static final Map<String, String> BY_ENV_NAME = new LinkedHashMap<>();
 
@@ -133,7 +47,7 @@ final class Keys {
 
   /** {@code pool-size} becomes {@code PGJCACHE_POOL_SIZE}. */
   static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return Key.global(key).envName();
   }
 
   /** The key an environment variable sets, if it names one. */
@@ -169,7 +83,6 @@ final class Keys {
     return isGlobal(key) || key.equals(DATA_SOURCE) || cacheKey(key).isPresent();
   }
 
-  /** Fails with a message naming the key, where it came from and what was probably meant. */
   /**
    * Names that belong to pgjcache's own test and benchmark tooling ({@code pgjcache.test.*}, {@code
    * pgjcache.bench.*}, {@code PGJCACHE_TEST_*}, {@code PGJCACHE_BENCH_*}), not to a cache manager:

@@ -3,11 +3,13 @@ package org.pgjcache.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -15,7 +17,8 @@ import javax.sql.DataSource;
 /**
  * Everything a CacheManager needs to know before it touches the database, resolved once and then
  * immutable, so that the rest of the provider never re-reads the environment or re-validates a
- * value. Obtain instances from {@link SettingsResolver}.
+ * value. Obtain instances from {@link SettingsResolver}; what each setting means is in {@link
+ * Key}'s table (and the README's, which is made from it).
  *
  * <p>The password is only reachable through {@link #password()} and {@link #toProperties()}: it is
  * kept out of {@link #toString()}, {@link #describeTarget()} and every message this package
@@ -46,80 +49,25 @@ public final class Settings {
 
   private final URI uri;
   private final String file;
-  private final BackendKind backend;
-  private final String jdbcUrl;
-  private final String listenJdbcUrl;
   private final DataSource dataSource;
-  private final String user;
-  private final String password;
-  private final String schema;
-  private final String table;
-  private final String channel;
-  private final boolean ddl;
-  private final int poolSize;
-  private final Duration connectTimeout;
-  private final Duration statementTimeout;
-  private final Duration heartbeatInterval;
-  private final Duration reconnectInterval;
-  private final boolean syncOnMismatch;
-  private final boolean notifications;
-  private final boolean sharedBackend;
-  private final Durability durability;
-  private final List<String> serializationAllow;
-  private final long serializationMaxBytes;
-  private final long serializationMaxArrayLength;
-  private final long serializationMaxReferences;
-  private final long serializationMaxDepth;
-  private final long serializationMaxTreeSize;
-  private final Duration serializationMaxTime;
-  private final String nodeName;
-  private final Duration expiryInterval;
-  private final boolean expiryPrompt;
-  private final boolean statisticsDefault;
-  private final boolean managementDefault;
-  private final Long maxEntriesDefault;
+  private final Map<Key, Object> values;
   private final Map<String, CacheSettings> caches;
   private final Map<String, String> sources;
 
   private Settings(Builder b) {
     this.uri = Objects.requireNonNull(b.uri);
     this.file = b.file;
-    this.backend = Objects.requireNonNull(b.backend);
-    this.jdbcUrl = Objects.requireNonNull(b.jdbcUrl);
-    this.listenJdbcUrl = b.listenJdbcUrl;
     this.dataSource = b.dataSource;
-    this.user = Objects.requireNonNull(b.user);
-    this.password = b.password;
-    this.schema = Objects.requireNonNull(b.schema);
-    this.table = Objects.requireNonNull(b.table);
-    this.channel = Objects.requireNonNull(b.channel);
-    this.ddl = b.ddl;
-    this.poolSize = b.poolSize;
-    this.connectTimeout = Objects.requireNonNull(b.connectTimeout);
-    this.statementTimeout = Objects.requireNonNull(b.statementTimeout);
-    this.heartbeatInterval = Objects.requireNonNull(b.heartbeatInterval);
-    this.reconnectInterval = Objects.requireNonNull(b.reconnectInterval);
-    this.syncOnMismatch = b.syncOnMismatch;
-    this.notifications = b.notifications;
-    this.sharedBackend = b.sharedBackend;
-    this.durability = Objects.requireNonNull(b.durability);
-    this.serializationAllow = List.copyOf(b.serializationAllow);
-    this.serializationMaxBytes = b.serializationMaxBytes;
-    this.serializationMaxArrayLength = b.serializationMaxArrayLength;
-    this.serializationMaxReferences = b.serializationMaxReferences;
-    this.serializationMaxDepth = b.serializationMaxDepth;
-    this.serializationMaxTreeSize = b.serializationMaxTreeSize;
-    this.serializationMaxTime = Objects.requireNonNull(b.serializationMaxTime);
-    this.nodeName = Objects.requireNonNull(b.nodeName);
-    this.expiryInterval = Objects.requireNonNull(b.expiryInterval);
-    this.expiryPrompt = b.expiryPrompt;
-    this.statisticsDefault = b.statisticsDefault;
-    this.managementDefault = b.managementDefault;
-    this.maxEntriesDefault = b.maxEntriesDefault;
+    this.values = Collections.unmodifiableMap(new EnumMap<>(b.values));
     Map<String, CacheSettings> c = new TreeMap<>();
-    b.caches.forEach((name, cb) -> c.put(name, cb.build()));
+    b.caches.forEach((name, set) -> c.put(name, new CacheSettings(name, set)));
     this.caches = Collections.unmodifiableMap(c);
     this.sources = Map.copyOf(b.sources);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T get(Key key) {
+    return (T) values.get(key);
   }
 
   /** The CacheManager's URI: its identity, and possibly the file its settings came from. */
@@ -132,9 +80,8 @@ public final class Settings {
     return Optional.ofNullable(file);
   }
 
-  /** {@code backend}. */
   public BackendKind backend() {
-    return backend;
+    return get(Key.BACKEND);
   }
 
   /**
@@ -142,7 +89,7 @@ public final class Settings {
    * instead.
    */
   public String jdbcUrl() {
-    return jdbcUrl;
+    return get(Key.JDBC_URL);
   }
 
   /**
@@ -152,16 +99,13 @@ public final class Settings {
    * sslpassword}): do not log.
    */
   public String jdbcUrlWithoutCredentials() {
-    return JdbcUrls.withoutCredentials(jdbcUrl);
+    return JdbcUrls.withoutCredentials(jdbcUrl());
   }
 
-  /**
-   * {@code listen-jdbc-url}: where the LISTEN connection goes, when not to {@link #jdbcUrl()} (the
-   * pool goes through PgBouncer in transaction mode, which drops notifications: LISTEN must reach
-   * PostgreSQL itself). The {@code jdbc-url} when not set. May carry credentials: do not log.
-   */
+  /** {@code listen-jdbc-url}, else {@code jdbc-url}. May carry credentials: do not log. */
   public String listenJdbcUrl() {
-    return listenJdbcUrl != null ? listenJdbcUrl : jdbcUrl;
+    String own = get(Key.LISTEN_JDBC_URL);
+    return own != null ? own : jdbcUrl();
   }
 
   /**
@@ -176,9 +120,8 @@ public final class Settings {
    * has one, else {@link #user()}.
    */
   public String listenUser() {
-    String own =
-        listenJdbcUrl == null ? null : JdbcUrls.parameters(listenJdbcUrl).get(JdbcUrls.USER_PARAM);
-    return own != null && !own.isEmpty() ? own : user;
+    String own = listenParameter(JdbcUrls.USER_PARAM);
+    return own != null && !own.isEmpty() ? own : user();
   }
 
   /**
@@ -186,11 +129,13 @@ public final class Settings {
    * one, else {@link #password()}. Never log it.
    */
   public Optional<String> listenPassword() {
-    String own =
-        listenJdbcUrl == null
-            ? null
-            : JdbcUrls.parameters(listenJdbcUrl).get(JdbcUrls.PASSWORD_PARAM_NAME);
+    String own = listenParameter(JdbcUrls.PASSWORD_PARAM_NAME);
     return own != null ? Optional.of(own) : password();
+  }
+
+  private String listenParameter(String name) {
+    String own = get(Key.LISTEN_JDBC_URL);
+    return own == null ? null : JdbcUrls.parameters(own).get(name);
   }
 
   /** "host:port/database" of the LISTEN connection, for messages; never credentials. */
@@ -199,72 +144,55 @@ public final class Settings {
   }
 
   /**
-   * {@code data-source}: the application's own pool, given as an object in the Properties of {@code
-   * getCacheManager}; pgjcache then opens no pool of its own and never closes this one. The LISTEN
-   * connection still needs a URL: {@code listen-jdbc-url}, else {@link #jdbcUrl()}, which then
-   * defaults to the data source's own URL.
+   * {@code data-source}: the application's own pool; pgjcache then opens no pool of its own and
+   * never closes this one. The LISTEN connection still needs a URL: {@code listen-jdbc-url}, else
+   * {@link #jdbcUrl()}, which then defaults to the data source's own URL.
    */
   public Optional<DataSource> dataSource() {
     return Optional.ofNullable(dataSource);
   }
 
-  /**
-   * {@code user}: the setting, else the {@code user=} parameter of the JDBC URL, else (with a
-   * {@code data-source}) its user, else PGUSER, else the OS user, like libpq. Both the pool and the
-   * LISTEN connection log in as this role.
-   */
+  /** {@code user}, resolved like libpq's (see {@link SettingsResolver}). */
   public String user() {
-    return user;
+    return get(Key.USER);
   }
 
-  /**
-   * {@code password}: the setting, else the {@code password=} parameter of the JDBC URL, else
-   * PGPASSWORD. Never log it.
-   */
+  /** {@code password}, resolved like libpq's. Never log it. */
   public Optional<String> password() {
-    return Optional.ofNullable(password);
+    return Optional.ofNullable(get(Key.PASSWORD));
   }
 
-  /** {@code schema}, validated by {@link Identifiers}. */
   public String schema() {
-    return schema;
+    return get(Key.SCHEMA);
   }
 
-  /** {@code table}, validated by {@link Identifiers}. */
   public String table() {
-    return table;
+    return get(Key.TABLE);
   }
 
   /** {@code "schema"."table"}, ready to splice into SQL. */
   public String qualifiedTable() {
-    return Identifiers.quote(schema) + "." + Identifiers.quote(table);
+    return Identifiers.quote(schema()) + "." + Identifiers.quote(table());
   }
 
-  /** {@code channel}: the LISTEN/NOTIFY channel, validated by {@link Identifiers}. */
   public String channel() {
-    return channel;
+    return get(Key.CHANNEL);
   }
 
-  /** {@code ddl}: whether missing tables may be created. */
   public boolean ddl() {
-    return ddl;
+    return get(Key.DDL);
   }
 
-  /** {@code pool-size}. */
   public int poolSize() {
-    return poolSize;
+    return get(Key.POOL_SIZE);
   }
 
-  /** {@code connect-timeout}. */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return get(Key.CONNECT_TIMEOUT);
   }
 
-  /**
-   * {@code statement-timeout}: how long the database may run one statement before it cancels it.
-   */
   public Duration statementTimeout() {
-    return statementTimeout;
+    return get(Key.STATEMENT_TIMEOUT);
   }
 
   /**
@@ -272,9 +200,8 @@ public final class Settings {
    * accepts.
    */
   public Duration poolConnectTimeout() {
-    return connectTimeout.compareTo(MIN_POOL_CONNECT_TIMEOUT) < 0
-        ? MIN_POOL_CONNECT_TIMEOUT
-        : connectTimeout;
+    Duration connect = connectTimeout();
+    return connect.compareTo(MIN_POOL_CONNECT_TIMEOUT) < 0 ? MIN_POOL_CONNECT_TIMEOUT : connect;
   }
 
   /**
@@ -283,128 +210,91 @@ public final class Settings {
    * does, even if it never answers.
    */
   public Duration callBound() {
-    return statementTimeout.plus(poolConnectTimeout());
+    return statementTimeout().plus(poolConnectTimeout());
   }
 
-  /** {@code heartbeat-interval}: how often checksums are compared. */
   public Duration heartbeatInterval() {
-    return heartbeatInterval;
+    return get(Key.HEARTBEAT_INTERVAL);
   }
 
-  /** {@code reconnect-interval}: first backoff step, at most {@link #MAX_RECONNECT_INTERVAL}. */
   public Duration reconnectInterval() {
-    return reconnectInterval;
+    return get(Key.RECONNECT_INTERVAL);
   }
 
-  /** {@code sync-on-mismatch}: whether replicas are repaired after a checksum mismatch. */
   public boolean syncOnMismatch() {
-    return syncOnMismatch;
+    return get(Key.SYNC_ON_MISMATCH);
   }
 
-  /** {@code notifications}: whether LISTEN/NOTIFY is used. */
   public boolean notifications() {
-    return notifications;
+    return get(Key.NOTIFICATIONS);
   }
 
-  /**
-   * {@code shared-backend}: whether CacheManagers on the same data source share a pool and
-   * listener.
-   */
   public boolean sharedBackend() {
-    return sharedBackend;
+    return get(Key.SHARED_BACKEND);
   }
 
-  /** {@code durability}. */
   public Durability durability() {
-    return durability;
+    return get(Key.DURABILITY);
   }
 
-  /** {@code serialization.allow}: extra ObjectInputFilter patterns accepted when deserializing. */
   public List<String> serializationAllow() {
-    return serializationAllow;
+    return get(Key.SERIALIZATION_ALLOW);
   }
 
-  /** {@code serialization.max-bytes}: the longest Java-serialized key or value that is decoded. */
   public long serializationMaxBytes() {
-    return serializationMaxBytes;
+    return get(Key.SERIALIZATION_MAX_BYTES);
   }
 
-  /** {@code serialization.max-array-length}: the longest array a serialized value may declare. */
   public long serializationMaxArrayLength() {
-    return serializationMaxArrayLength;
+    return get(Key.SERIALIZATION_MAX_ARRAY_LENGTH);
   }
 
-  /** {@code serialization.max-references}: objects and back-references in one serialized value. */
   public long serializationMaxReferences() {
-    return serializationMaxReferences;
+    return get(Key.SERIALIZATION_MAX_REFERENCES);
   }
 
-  /** {@code serialization.max-depth}: how deep objects may nest in one serialized value. */
   public long serializationMaxDepth() {
-    return serializationMaxDepth;
+    return get(Key.SERIALIZATION_MAX_DEPTH);
   }
 
-  /**
-   * {@code serialization.max-tree-size}: objects in one serialized value counting a shared object
-   * once per path to it, which bounds what hashing the value's collections costs.
-   */
   public long serializationMaxTreeSize() {
-    return serializationMaxTreeSize;
+    return get(Key.SERIALIZATION_MAX_TREE_SIZE);
   }
 
-  /** {@code serialization.max-time}: how long one decode may take. */
   public Duration serializationMaxTime() {
-    return serializationMaxTime;
+    return get(Key.SERIALIZATION_MAX_TIME);
   }
 
-  /** {@code node-name}: how this JVM identifies itself to others. */
   public String nodeName() {
-    return nodeName;
+    return get(Key.NODE_NAME);
   }
 
-  /**
-   * {@code expiry-interval}: how often one node (whichever holds the database's advisory lock at
-   * that moment) turns expired entries into removals and announces them, so every node raises its
-   * EXPIRED events within about this long after the expiry instant.
-   */
   public Duration expiryInterval() {
-    return expiryInterval;
+    return get(Key.EXPIRY_INTERVAL);
   }
 
-  /**
-   * {@code expiry-prompt}: whether the reaper also sweeps as soon as an expiry instant this node
-   * knows of has passed (not only every {@code expiry-interval}).
-   */
   public boolean expiryPrompt() {
-    return expiryPrompt;
+    return get(Key.EXPIRY_PROMPT);
   }
 
-  /**
-   * {@code statistics}: turns statistics on for every cache this manager creates, unless a declared
-   * cache says otherwise ({@code caches.<name>.statistics}); JCache's own default is off.
-   */
+  /** {@code statistics}: the default of every cache that does not set its own. */
   public boolean statisticsDefault() {
-    return statisticsDefault;
+    return get(Key.STATISTICS_DEFAULT);
   }
 
-  /** {@code management}: the same for the configuration MXBean of every cache. */
+  /** {@code management}: the default of every cache that does not set its own. */
   public boolean managementDefault() {
-    return managementDefault;
+    return get(Key.MANAGEMENT_DEFAULT);
   }
 
-  /**
-   * {@code max-entries}: bounds the replica of every cache this manager opens that does not set
-   * {@code caches.<name>.max-entries} itself (caches created by Spring's {@code cache-names}, by
-   * Hibernate or by {@code createCache}); unset, such caches hold every entry on every node.
-   */
-  public java.util.OptionalLong maxEntriesDefault() {
-    return maxEntriesDefault == null
-        ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(maxEntriesDefault);
+  /** {@code max-entries}: the bound of every cache that does not set its own; unset, full. */
+  public OptionalLong maxEntriesDefault() {
+    Long n = get(Key.MAX_ENTRIES_DEFAULT);
+    return n == null ? OptionalLong.empty() : OptionalLong.of(n);
   }
 
   /** The bound of the named cache's replica: its own {@code max-entries}, else the default. */
-  public java.util.OptionalLong maxEntries(String cacheName) {
+  public OptionalLong maxEntries(String cacheName) {
     CacheSettings declared = caches.get(cacheName);
     if (declared != null && declared.maxEntries().isPresent()) {
       return declared.maxEntries();
@@ -428,10 +318,7 @@ public final class Settings {
    * Never includes credentials. For {@link BackendKind#MEMORY} it is {@code memory}.
    */
   public String describeTarget() {
-    if (backend == BackendKind.MEMORY) {
-      return "memory";
-    }
-    return JdbcUrls.describe(jdbcUrl, user);
+    return backend() == BackendKind.MEMORY ? "memory" : JdbcUrls.describe(jdbcUrl(), user());
   }
 
   /**
@@ -456,7 +343,8 @@ public final class Settings {
     if (source != null) {
       return source;
     }
-    return Keys.isGlobal(k) && !k.equals(Keys.PASSWORD) && !k.equals(Keys.MAX_ENTRIES_DEFAULT)
+    Key global = Key.global(k);
+    return global != null && global != Key.PASSWORD && global != Key.MAX_ENTRIES_DEFAULT
         ? DEFAULT_SOURCE
         : UNSET_SOURCE;
   }
@@ -469,11 +357,9 @@ public final class Settings {
    */
   public Properties toProperties() {
     Properties p = new Properties();
-    for (Map.Entry<String, String> e : asText(true).entrySet()) {
-      p.setProperty(Keys.PREFIX + e.getKey(), e.getValue());
-    }
+    asText(true).forEach((k, v) -> p.setProperty(Keys.PREFIX + k, v));
     if (dataSource != null) {
-      p.put(Keys.PREFIX + Keys.DATA_SOURCE, dataSource);
+      p.put(Keys.PREFIX + Key.DATA_SOURCE.text(), dataSource);
     }
     return p;
   }
@@ -481,58 +367,21 @@ public final class Settings {
   /** Values by key (without prefix), as configuration text; the password only if asked for. */
   private Map<String, String> asText(boolean withPassword) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(Keys.BACKEND, backend.configName());
-    m.put(Keys.JDBC_URL, withPassword ? jdbcUrl : JdbcUrls.redact(jdbcUrl));
-    if (listenJdbcUrl != null) {
-      m.put(Keys.LISTEN_JDBC_URL, withPassword ? listenJdbcUrl : JdbcUrls.redact(listenJdbcUrl));
-    }
-    m.put(Keys.USER, user);
-    if (password != null) {
-      m.put(Keys.PASSWORD, withPassword ? password : "****");
-    }
-    m.put(Keys.SCHEMA, schema);
-    m.put(Keys.TABLE, table);
-    m.put(Keys.CHANNEL, channel);
-    m.put(Keys.DDL, Boolean.toString(ddl));
-    m.put(Keys.POOL_SIZE, Integer.toString(poolSize));
-    m.put(Keys.CONNECT_TIMEOUT, Durations.format(connectTimeout));
-    m.put(Keys.STATEMENT_TIMEOUT, Durations.format(statementTimeout));
-    m.put(Keys.HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
-    m.put(Keys.RECONNECT_INTERVAL, Durations.format(reconnectInterval));
-    m.put(Keys.SYNC_ON_MISMATCH, Boolean.toString(syncOnMismatch));
-    m.put(Keys.NOTIFICATIONS, Boolean.toString(notifications));
-    m.put(Keys.SHARED_BACKEND, Boolean.toString(sharedBackend));
-    m.put(Keys.DURABILITY, durability.configName());
-    m.put(Keys.SERIALIZATION_ALLOW, String.join(",", serializationAllow));
-    m.put(Keys.SERIALIZATION_MAX_BYTES, Long.toString(serializationMaxBytes));
-    m.put(Keys.SERIALIZATION_MAX_ARRAY_LENGTH, Long.toString(serializationMaxArrayLength));
-    m.put(Keys.SERIALIZATION_MAX_REFERENCES, Long.toString(serializationMaxReferences));
-    m.put(Keys.SERIALIZATION_MAX_DEPTH, Long.toString(serializationMaxDepth));
-    m.put(Keys.SERIALIZATION_MAX_TREE_SIZE, Long.toString(serializationMaxTreeSize));
-    m.put(Keys.SERIALIZATION_MAX_TIME, Durations.format(serializationMaxTime));
-    m.put(Keys.NODE_NAME, nodeName);
-    m.put(Keys.EXPIRY_INTERVAL, Durations.format(expiryInterval));
-    m.put(Keys.EXPIRY_PROMPT, Boolean.toString(expiryPrompt));
-    m.put(Keys.STATISTICS_DEFAULT, Boolean.toString(statisticsDefault));
-    m.put(Keys.MANAGEMENT_DEFAULT, Boolean.toString(managementDefault));
-    if (maxEntriesDefault != null) {
-      m.put(Keys.MAX_ENTRIES_DEFAULT, Long.toString(maxEntriesDefault));
+    for (Key key : Key.GLOBAL) {
+      Object value = values.get(key);
+      if (value == null) {
+        continue;
+      }
+      String text = key.format(value);
+      if (!withPassword && key == Key.PASSWORD) {
+        text = "****";
+      } else if (!withPassword && (key == Key.JDBC_URL || key == Key.LISTEN_JDBC_URL)) {
+        text = JdbcUrls.redact(text);
+      }
+      m.put(key.text(), text);
     }
     for (CacheSettings c : caches.values()) {
-      String p = Keys.CACHES + c.name() + ".";
-      c.expiryCreated()
-          .ifPresent(d -> m.put(p + Keys.EXPIRY_CREATED, CacheSettings.formatExpiry(d)));
-      c.expiryAccessed()
-          .ifPresent(d -> m.put(p + Keys.EXPIRY_ACCESSED, CacheSettings.formatExpiry(d)));
-      c.expiryModified()
-          .ifPresent(d -> m.put(p + Keys.EXPIRY_MODIFIED, CacheSettings.formatExpiry(d)));
-      c.maxEntries().ifPresent(n -> m.put(p + Keys.MAX_ENTRIES, Long.toString(n)));
-      c.storeByValue().ifPresent(b -> m.put(p + Keys.STORE_BY_VALUE, b.toString()));
-      c.statistics().ifPresent(b -> m.put(p + Keys.STATISTICS, b.toString()));
-      c.management().ifPresent(b -> m.put(p + Keys.MANAGEMENT, b.toString()));
-      c.keyType().ifPresent(t -> m.put(p + Keys.KEY_TYPE, t));
-      c.valueType().ifPresent(t -> m.put(p + Keys.VALUE_TYPE, t));
-      c.valueFormat().ifPresent(f -> m.put(p + Keys.VALUE_FORMAT, f));
+      c.asText().forEach((k, v) -> m.put(Keys.CACHES + c.name() + "." + k, v));
     }
     return m;
   }
@@ -546,7 +395,8 @@ public final class Settings {
     }
     sb.append(", target=").append(describeTarget());
     if (dataSource != null) {
-      sb.append(", ").append(Keys.DATA_SOURCE).append('=').append(dataSource.getClass().getName());
+      sb.append(", ").append(Key.DATA_SOURCE.text()).append('=');
+      sb.append(dataSource.getClass().getName());
     }
     asText(false).forEach((k, v) -> sb.append(", ").append(k).append('=').append(v));
     return sb.append('}').toString();
@@ -556,43 +406,18 @@ public final class Settings {
   static final class Builder {
     URI uri;
     String file;
-    BackendKind backend;
-    String jdbcUrl;
-    String listenJdbcUrl;
     DataSource dataSource;
-    String user;
-    String password;
-    String schema;
-    String table;
-    String channel;
-    boolean ddl;
-    int poolSize;
-    Duration connectTimeout;
-    Duration statementTimeout;
-    Duration heartbeatInterval;
-    Duration reconnectInterval;
-    boolean syncOnMismatch;
-    boolean notifications;
-    boolean sharedBackend;
-    Durability durability;
-    List<String> serializationAllow = List.of();
-    long serializationMaxBytes;
-    long serializationMaxArrayLength;
-    long serializationMaxReferences;
-    long serializationMaxDepth;
-    long serializationMaxTreeSize;
-    Duration serializationMaxTime;
-    String nodeName;
-    Duration expiryInterval;
-    boolean expiryPrompt = true;
-    boolean statisticsDefault;
-    boolean managementDefault;
-    Long maxEntriesDefault;
-    final Map<String, CacheSettings.Builder> caches = new LinkedHashMap<>();
+    final Map<Key, Object> values = new EnumMap<>(Key.class);
+    final Map<String, Map<Key, Object>> caches = new LinkedHashMap<>();
     final Map<String, String> sources = new LinkedHashMap<>();
 
-    CacheSettings.Builder cache(String name) {
-      return caches.computeIfAbsent(name, CacheSettings.Builder::new);
+    @SuppressWarnings("unchecked")
+    <T> T get(Key key) {
+      return (T) values.get(key);
+    }
+
+    Map<Key, Object> cache(String name) {
+      return caches.computeIfAbsent(name, n -> new EnumMap<>(Key.class));
     }
 
     Settings build() {

@@ -9,17 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -54,22 +50,6 @@ public final class SettingsResolver {
 
   private static final String SOURCE_PROPERTIES = "properties";
   private static final String SOURCE_SYSTEM = "system property";
-
-  private static final int MIN_POOL = 1;
-  private static final int MAX_POOL = 1000;
-
-  /** PostgreSQL's largest bytea, 1 GiB. */
-  private static final long MAX_BYTEA = 1L << 30;
-
-  /** Deeper values overflow the decoding thread's stack before any limit is reached. */
-  private static final long MAX_DEPTH = 10_000;
-
-  private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
-
-  private static final String JAVA_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*";
-  private static final Pattern CLASS_NAME = Pattern.compile(JAVA_NAME + "(\\." + JAVA_NAME + ")*");
-  private static final Pattern CLASS_PATTERN =
-      Pattern.compile(JAVA_NAME + "(\\." + JAVA_NAME + ")*(\\.\\*\\*?|\\*)?");
 
   private static volatile String localHostName;
 
@@ -123,48 +103,21 @@ public final class SettingsResolver {
     }
     Values v = new Values(merged, b.sources);
 
-    b.backend =
-        v.get(
-            Keys.BACKEND,
-            "postgres",
-            s -> parseEnum(s, BackendKind.values(), BackendKind::configName));
-    b.schema = v.get(Keys.SCHEMA, "public", Identifiers::validate);
-    b.table = v.get(Keys.TABLE, "pgjcache_entries", Identifiers::validate);
-    b.channel = v.get(Keys.CHANNEL, "pgjcache_changes", Identifiers::validate);
-    b.ddl = v.get(Keys.DDL, "true", SettingsResolver::parseBoolean);
-    b.poolSize = v.get(Keys.POOL_SIZE, "8", s -> parseInt(s, MIN_POOL, MAX_POOL));
-    b.connectTimeout = v.get(Keys.CONNECT_TIMEOUT, "5s", s -> parseTimeout(s, MAX_TIMEOUT));
-    b.statementTimeout = v.get(Keys.STATEMENT_TIMEOUT, "10s", s -> parseTimeout(s, MAX_TIMEOUT));
-    b.heartbeatInterval = v.get(Keys.HEARTBEAT_INTERVAL, "30s", s -> parseTimeout(s, MAX_TIMEOUT));
-    b.reconnectInterval =
-        v.get(Keys.RECONNECT_INTERVAL, "1s", s -> parseTimeout(s, Settings.MAX_RECONNECT_INTERVAL));
-    b.syncOnMismatch = v.get(Keys.SYNC_ON_MISMATCH, "true", SettingsResolver::parseBoolean);
-    b.notifications = v.get(Keys.NOTIFICATIONS, "true", SettingsResolver::parseBoolean);
-    b.sharedBackend = v.get(Keys.SHARED_BACKEND, "true", SettingsResolver::parseBoolean);
-    b.durability =
-        v.get(
-            Keys.DURABILITY,
-            "full",
-            s -> parseEnum(s, Durability.values(), Durability::configName));
-    b.serializationAllow = v.get(Keys.SERIALIZATION_ALLOW, "", SettingsResolver::parseAllowList);
-    resolveSerializationLimits(v, b);
-    b.expiryInterval = v.get(Keys.EXPIRY_INTERVAL, "500ms", s -> parseTimeout(s, MAX_TIMEOUT));
-    b.expiryPrompt = v.get(Keys.EXPIRY_PROMPT, "true", SettingsResolver::parseBoolean);
-    b.statisticsDefault = v.get(Keys.STATISTICS_DEFAULT, "false", SettingsResolver::parseBoolean);
-    b.managementDefault = v.get(Keys.MANAGEMENT_DEFAULT, "false", SettingsResolver::parseBoolean);
-    b.maxEntriesDefault =
-        v.has(Keys.MAX_ENTRIES_DEFAULT)
-            ? v.get(Keys.MAX_ENTRIES_DEFAULT, null, SettingsResolver::parsePositiveLong)
-            : null;
-
+    for (Key key : Key.GLOBAL) {
+      if (key.defaultText() != null) {
+        b.values.put(key, v.get(key.text(), key.defaultText(), key::parse));
+      } else if (key == Key.MAX_ENTRIES_DEFAULT && v.has(key.text())) {
+        b.values.put(key, v.get(key.text(), null, key::parse));
+      }
+    }
     resolveConnection(v, b, environment, sys);
 
-    Raw node = merged.get(Keys.NODE_NAME);
-    if (node != null) {
-      b.nodeName = v.get(Keys.NODE_NAME, null, SettingsResolver::parseNodeName);
+    String node = Key.NODE_NAME.text();
+    if (v.has(node)) {
+      b.values.put(Key.NODE_NAME, v.get(node, null, Key.NODE_NAME::parse));
     } else {
-      b.nodeName = hostName(environment) + "-" + ProcessHandle.current().pid();
-      b.sources.put(Keys.NODE_NAME, Settings.DEFAULT_SOURCE);
+      b.values.put(Key.NODE_NAME, hostName(environment) + "-" + ProcessHandle.current().pid());
+      b.sources.put(node, Settings.DEFAULT_SOURCE);
     }
 
     resolveCaches(merged, v, b);
@@ -184,22 +137,21 @@ public final class SettingsResolver {
     // The URL first: its user= and password= come between the pgjcache settings and libpq's
     // variables,
     // so that the pool and the LISTEN connection, which both take them from Settings, log in alike.
-    String explicitUrl =
-        v.has(Keys.JDBC_URL) ? v.get(Keys.JDBC_URL, null, SettingsResolver::parseJdbcUrl) : null;
-    b.listenJdbcUrl =
-        v.has(Keys.LISTEN_JDBC_URL)
-            ? v.get(Keys.LISTEN_JDBC_URL, null, SettingsResolver::parseListenJdbcUrl)
-            : null;
+    String explicitUrl = v.optional(Key.JDBC_URL);
+    String listenUrl = v.optional(Key.LISTEN_JDBC_URL);
+    b.values.put(Key.LISTEN_JDBC_URL, listenUrl);
+    BackendKind backend = b.get(Key.BACKEND);
+    boolean notifications = b.get(Key.NOTIFICATIONS);
     DataSourceUrls.Found fromDataSource = null;
-    if (b.dataSource != null && explicitUrl == null && b.backend == BackendKind.POSTGRES) {
+    if (b.dataSource != null && explicitUrl == null && backend == BackendKind.POSTGRES) {
       fromDataSource = DataSourceUrls.of(b.dataSource).orElse(null);
       if (fromDataSource != null) {
         explicitUrl = fromDataSource.url();
-        b.sources.put(Keys.JDBC_URL, "data-source");
-      } else if (b.listenJdbcUrl != null) {
-        explicitUrl = b.listenJdbcUrl;
-        b.sources.put(Keys.JDBC_URL, "listen-jdbc-url");
-      } else if (b.notifications) {
+        b.sources.put(Key.JDBC_URL.text(), "data-source");
+      } else if (listenUrl != null) {
+        explicitUrl = listenUrl;
+        b.sources.put(Key.JDBC_URL.text(), "listen-jdbc-url");
+      } else if (notifications) {
         throw new CacheException(
             "pgjcache.data-source is a "
                 + b.dataSource.getClass().getName()
@@ -215,54 +167,58 @@ public final class SettingsResolver {
     String urlPassword = urlParams.get(JdbcUrls.PASSWORD_PARAM_NAME);
     String urlSource = fromDataSource != null ? "data-source URL" : "jdbc-url";
 
-    if (v.has(Keys.USER)) {
-      b.user = v.get(Keys.USER, null, SettingsResolver::parseNonBlank);
-      if (nonEmpty(urlUser) && !urlUser.equals(b.user)) {
+    String user;
+    if (v.has(Key.USER.text())) {
+      user = v.optional(Key.USER);
+      if (nonEmpty(urlUser) && !urlUser.equals(user)) {
         LOG.warn(
             "pgjcache.user ({}) overrides the user= of pgjcache.jdbc-url: connecting as {}, not {}",
-            b.sources.get(Keys.USER),
-            b.user,
+            b.sources.get(Key.USER.text()),
+            user,
             urlUser);
       }
     } else if (nonEmpty(urlUser)) {
-      b.user = urlUser;
-      b.sources.put(Keys.USER, "user= of " + urlSource);
+      user = urlUser;
+      b.sources.put(Key.USER.text(), "user= of " + urlSource);
     } else if (fromDataSource != null && nonEmpty(fromDataSource.user())) {
-      b.user = fromDataSource.user();
-      b.sources.put(Keys.USER, "data-source");
+      user = fromDataSource.user();
+      b.sources.put(Key.USER.text(), "data-source");
     } else if (nonEmpty(env.get("PGUSER"))) {
-      b.user = env.get("PGUSER");
-      b.sources.put(Keys.USER, "env PGUSER");
+      user = env.get("PGUSER");
+      b.sources.put(Key.USER.text(), "env PGUSER");
     } else {
       String os = sys.getProperty("user.name");
       if (os == null || os.isBlank()) {
         os = System.getProperty("user.name", "postgres");
       }
-      b.user = os;
-      b.sources.put(Keys.USER, Settings.DEFAULT_SOURCE);
+      user = os;
+      b.sources.put(Key.USER.text(), Settings.DEFAULT_SOURCE);
     }
+    b.values.put(Key.USER, user);
 
-    if (v.has(Keys.PASSWORD)) {
-      b.password = v.get(Keys.PASSWORD, null, Function.identity());
-      if (urlPassword != null && !urlPassword.equals(b.password)) {
+    String password = null;
+    if (v.has(Key.PASSWORD.text())) {
+      password = v.optional(Key.PASSWORD);
+      if (urlPassword != null && !urlPassword.equals(password)) {
         LOG.warn(
             "pgjcache.password ({}) overrides the password= of pgjcache.jdbc-url",
-            b.sources.get(Keys.PASSWORD));
+            b.sources.get(Key.PASSWORD.text()));
       }
     } else if (urlPassword != null) {
-      b.password = urlPassword;
-      b.sources.put(Keys.PASSWORD, "password= of " + urlSource);
+      password = urlPassword;
+      b.sources.put(Key.PASSWORD.text(), "password= of " + urlSource);
     } else if (fromDataSource != null && fromDataSource.password() != null) {
-      b.password = fromDataSource.password();
-      b.sources.put(Keys.PASSWORD, "data-source");
+      password = fromDataSource.password();
+      b.sources.put(Key.PASSWORD.text(), "data-source");
     } else if (nonEmpty(env.get("PGPASSWORD"))) {
-      b.password = env.get("PGPASSWORD");
-      b.sources.put(Keys.PASSWORD, "env PGPASSWORD");
+      password = env.get("PGPASSWORD");
+      b.sources.put(Key.PASSWORD.text(), "env PGPASSWORD");
     }
+    b.values.put(Key.PASSWORD, password);
 
     if (explicitUrl != null) {
-      b.jdbcUrl = explicitUrl;
-      if (b.dataSource != null && fromDataSource == null && v.has(Keys.JDBC_URL)) {
+      b.values.put(Key.JDBC_URL, explicitUrl);
+      if (b.dataSource != null && fromDataSource == null && v.has(Key.JDBC_URL.text())) {
         LOG.debug(
             "pgjcache.jdbc-url is used for the LISTEN connection only: the pool is pgjcache.data-source");
       }
@@ -272,15 +228,15 @@ public final class SettingsResolver {
               || nonEmpty(env.get("PGDATABASE")))) {
         LOG.debug(
             "PGHOST/PGPORT/PGDATABASE ignored: jdbc-url comes from {}",
-            b.sources.get(Keys.JDBC_URL));
+            b.sources.get(Key.JDBC_URL.text()));
       }
       return;
     }
     List<String> used = new ArrayList<>();
     String host = "localhost";
     String port = Integer.toString(JdbcUrls.DEFAULT_PORT);
-    String database = b.user;
-    if (b.backend == BackendKind.POSTGRES) {
+    String database = user;
+    if (backend == BackendKind.POSTGRES) {
       if (nonEmpty(env.get("PGHOST"))) {
         host = env.get("PGHOST");
         used.add("PGHOST");
@@ -296,18 +252,19 @@ public final class SettingsResolver {
     }
     String source = used.isEmpty() ? Settings.DEFAULT_SOURCE : "env " + String.join(", ", used);
     try {
-      b.jdbcUrl =
+      b.values.put(
+          Key.JDBC_URL,
           used.isEmpty()
               ? "jdbc:postgresql://localhost:"
                   + JdbcUrls.DEFAULT_PORT
                   + "/"
                   + URLEncoder.encode(database, StandardCharsets.UTF_8)
-              : JdbcUrls.fromLibpq(host, port, database);
+              : JdbcUrls.fromLibpq(host, port, database));
     } catch (IllegalArgumentException e) {
       throw new CacheException(
           "Cannot build pgjcache.jdbc-url from " + source + ": " + e.getMessage(), e);
     }
-    b.sources.put(Keys.JDBC_URL, source);
+    b.sources.put(Key.JDBC_URL.text(), source);
   }
 
   // ---------------------------------------------------------------- per-cache settings
@@ -318,26 +275,12 @@ public final class SettingsResolver {
       if (ck.isEmpty()) {
         continue;
       }
-      CacheSettings.Builder c = b.cache(ck.get().cache());
-      switch (ck.get().setting()) {
-        case Keys.EXPIRY_CREATED ->
-            c.expiryCreated = v.get(key, null, SettingsResolver::parseExpiry);
-        case Keys.EXPIRY_ACCESSED ->
-            c.expiryAccessed = v.get(key, null, SettingsResolver::parseExpiry);
-        case Keys.EXPIRY_MODIFIED ->
-            c.expiryModified = v.get(key, null, SettingsResolver::parseExpiry);
-        case Keys.MAX_ENTRIES ->
-            c.maxEntries = v.get(key, null, SettingsResolver::parsePositiveLong);
-        case Keys.STORE_BY_VALUE ->
-            c.storeByValue = v.get(key, null, SettingsResolver::parseBoolean);
-        case Keys.STATISTICS -> c.statistics = v.get(key, null, SettingsResolver::parseBoolean);
-        case Keys.MANAGEMENT -> c.management = v.get(key, null, SettingsResolver::parseBoolean);
-        case Keys.KEY_TYPE -> c.keyType = v.get(key, null, SettingsResolver::parseClassName);
-        case Keys.VALUE_TYPE -> c.valueType = v.get(key, null, SettingsResolver::parseClassName);
-        case Keys.VALUE_FORMAT ->
-            c.valueFormat = v.get(key, null, SettingsResolver::parseValueFormat);
-        default -> throw new IllegalStateException("per-cache key " + key + " not handled");
-      }
+      Key setting =
+          Key.PER_CACHE.stream()
+              .filter(k -> k.text().equals(ck.get().setting()))
+              .findFirst()
+              .orElseThrow();
+      b.cache(ck.get().cache()).put(setting, v.get(key, null, setting::parse));
     }
   }
 
@@ -397,7 +340,7 @@ public final class SettingsResolver {
             + Keys.DATA_SOURCE
             + "\", dataSource)); to connect by URL, set "
             + Keys.PREFIX
-            + Keys.JDBC_URL);
+            + Key.JDBC_URL.text());
   }
 
   /**
@@ -420,7 +363,7 @@ public final class SettingsResolver {
             + (value instanceof String
                 ? "text; put the DataSource object itself there, or set "
                     + Keys.PREFIX
-                    + Keys.JDBC_URL
+                    + Key.JDBC_URL.text()
                     + " to connect by URL"
                 : "a " + value.getClass().getName()));
   }
@@ -495,6 +438,12 @@ public final class SettingsResolver {
       return merged.containsKey(key);
     }
 
+    /** The value of a key without a default, or null when no layer sets it. */
+    @SuppressWarnings("unchecked")
+    <T> T optional(Key key) {
+      return has(key.text()) ? (T) get(key.text(), null, key::parse) : null;
+    }
+
     <T> T get(String key, String defaultText, Function<String, T> parser) {
       Raw raw = merged.get(key);
       if (raw == null) {
@@ -521,212 +470,14 @@ public final class SettingsResolver {
     }
 
     private static String shown(String key, String value) {
-      if (key.equals(Keys.PASSWORD)) {
+      if (key.equals(Key.PASSWORD.text())) {
         return "****";
       }
-      if (key.equals(Keys.JDBC_URL) || key.equals(Keys.LISTEN_JDBC_URL)) {
+      if (key.equals(Key.JDBC_URL.text()) || key.equals(Key.LISTEN_JDBC_URL.text())) {
         return JdbcUrls.redact(value);
       }
       return value;
     }
-  }
-
-  // ---------------------------------------------------------------- value parsers
-  // (IllegalArgumentException = "why")
-
-  static boolean parseBoolean(String s) {
-    String t = s.strip();
-    if (t.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (t.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException("must be true or false");
-  }
-
-  private static int parseInt(String s, int min, int max) {
-    int n;
-    try {
-      n = Integer.parseInt(s.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not an integer", e);
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException("must be between " + min + " and " + max);
-    }
-    return n;
-  }
-
-  /**
-   * The limits of one decoding (defaults: see {@code DecodeLimits.DEFAULTS} in the codec, which a
-   * test keeps equal to these). Upper bounds keep each within what PostgreSQL and the JVM can hold
-   * at all.
-   */
-  private static void resolveSerializationLimits(Values v, Settings.Builder b) {
-    b.serializationMaxBytes =
-        v.get(Keys.SERIALIZATION_MAX_BYTES, "16777216", s -> parseLong(s, 1, MAX_BYTEA));
-    b.serializationMaxArrayLength =
-        v.get(
-            Keys.SERIALIZATION_MAX_ARRAY_LENGTH,
-            "16777216",
-            s -> parseLong(s, 1, Integer.MAX_VALUE - 8));
-    b.serializationMaxReferences =
-        v.get(
-            Keys.SERIALIZATION_MAX_REFERENCES, "2000000", s -> parseLong(s, 1, Integer.MAX_VALUE));
-    b.serializationMaxDepth =
-        v.get(Keys.SERIALIZATION_MAX_DEPTH, "32", s -> parseLong(s, 1, MAX_DEPTH));
-    b.serializationMaxTreeSize =
-        v.get(
-            Keys.SERIALIZATION_MAX_TREE_SIZE, "10000000", s -> parseLong(s, 1, Long.MAX_VALUE / 4));
-    b.serializationMaxTime =
-        v.get(Keys.SERIALIZATION_MAX_TIME, "2s", s -> parseTimeout(s, MAX_TIMEOUT));
-  }
-
-  private static String parseValueFormat(String s) {
-    String format = s.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!format.equals("java") && !format.equals("json")) {
-      throw new IllegalArgumentException("expected java or json, got '" + s + "'");
-    }
-    return format;
-  }
-
-  private static long parseLong(String s, long min, long max) {
-    long n;
-    try {
-      n = Long.parseLong(s.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not an integer", e);
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException("must be between " + min + " and " + max);
-    }
-    return n;
-  }
-
-  private static long parsePositiveLong(String s) {
-    long n;
-    try {
-      n = Long.parseLong(s.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not an integer", e);
-    }
-    if (n <= 0) {
-      throw new IllegalArgumentException("must be greater than zero");
-    }
-    return n;
-  }
-
-  private static <E extends Enum<E>> E parseEnum(String s, E[] values, Function<E, String> name) {
-    String t = s.strip();
-    List<String> names = new ArrayList<>();
-    for (E e : values) {
-      if (name.apply(e).equalsIgnoreCase(t)) {
-        return e;
-      }
-      names.add(name.apply(e));
-    }
-    throw new IllegalArgumentException("must be one of " + String.join(", ", names));
-  }
-
-  private static Duration parseTimeout(String s, Duration max) {
-    Duration d = Durations.parse(s);
-    if (d.isZero()) {
-      throw new IllegalArgumentException("must be greater than zero");
-    }
-    if (d.compareTo(max) > 0) {
-      throw new IllegalArgumentException("must be at most " + Durations.format(max));
-    }
-    return d;
-  }
-
-  private static javax.cache.expiry.Duration parseExpiry(String s) {
-    if (s.strip().equalsIgnoreCase("eternal")) {
-      return javax.cache.expiry.Duration.ETERNAL;
-    }
-    Duration d;
-    try {
-      d = Durations.parse(s);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().contains(Durations.FORMATS)) {
-        throw new IllegalArgumentException(e.getMessage() + ", or eternal", e);
-      }
-      throw e;
-    }
-    return new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, d.toMillis());
-  }
-
-  private static String parseJdbcUrl(String s) {
-    String t = s.strip();
-    if (!t.startsWith("jdbc:")) {
-      throw new IllegalArgumentException(
-          "must be a JDBC URL starting with jdbc:, e.g. " + "jdbc:postgresql://host:5432/database");
-    }
-    return t;
-  }
-
-  /** The LISTEN connection is pgjcache's own PostgreSQL client: only PostgreSQL URLs will do. */
-  private static String parseListenJdbcUrl(String s) {
-    String t = s.strip();
-    if (!t.startsWith(JdbcUrls.POSTGRES_PREFIX)) {
-      throw new IllegalArgumentException(
-          "must be a PostgreSQL JDBC URL starting with "
-              + JdbcUrls.POSTGRES_PREFIX
-              + ", e.g. jdbc:postgresql://db-primary:5432/app");
-    }
-    return t;
-  }
-
-  private static String parseNonBlank(String s) {
-    if (s.isBlank()) {
-      throw new IllegalArgumentException("must not be blank");
-    }
-    return s.strip();
-  }
-
-  private static String parseNodeName(String s) {
-    String t = parseNonBlank(s);
-    if (t.length() > 200) {
-      throw new IllegalArgumentException("longer than 200 characters");
-    }
-    if (t.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("contains control characters");
-    }
-    return t;
-  }
-
-  private static String parseClassName(String s) {
-    String t = s.strip();
-    if (!CLASS_NAME.matcher(t).matches()) {
-      throw new IllegalArgumentException("not a fully qualified class name");
-    }
-    return t;
-  }
-
-  private static List<String> parseAllowList(String s) {
-    Set<String> patterns = new LinkedHashSet<>();
-    for (String item : s.split(",")) {
-      String p = item.strip();
-      if (p.isEmpty()) {
-        continue;
-      }
-      if (p.equals("*") || p.equals("**") || p.equals(".*") || p.equals(".**")) {
-        throw new IllegalArgumentException(
-            "pattern "
-                + p
-                + " would allow every class to be deserialized;"
-                + " list packages or classes instead, e.g. com.acme.**");
-      }
-      if (!CLASS_PATTERN.matcher(p).matches()) {
-        throw new IllegalArgumentException(
-            "pattern "
-                + p
-                + " is not a class name, package.* or package.**"
-                + " (rejections, limits and module names do not belong in an allow-list)");
-      }
-      patterns.add(p);
-    }
-    return List.copyOf(patterns);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -59,7 +59,7 @@ class SettingsResolverTest {
     void everyDefaultReportsDefaultAsItsSourceAndThePasswordIsNotSet() {
       Settings s = resolve(new Properties());
       for (String key : Keys.GLOBAL) {
-        if (key.equals(Keys.PASSWORD) || key.equals(Keys.MAX_ENTRIES_DEFAULT)) {
+        if (key.equals(Key.PASSWORD.text()) || key.equals(Key.MAX_ENTRIES_DEFAULT.text())) {
           assertThat(s.sourceOf(key)).isEqualTo("not set");
         } else {
           assertThat(s.sourceOf(key)).as(key).isEqualTo("default");
