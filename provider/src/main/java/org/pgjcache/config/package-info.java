@@ -3,7 +3,9 @@
  * getCacheManager}'s Properties, system properties, the configuration file named by the
  * CacheManager URI, {@code PGJCACHE_*} and libpq ({@code PG*}) environment variables and defaults;
  * the parsing and validation of every value; and the guarantee that nothing invalid or unknown gets
- * past {@link org.pgjcache.config.SettingsResolver} unnoticed.
+ * past {@link org.pgjcache.config.SettingsResolver} unnoticed. Every key is a row of one table,
+ * {@code Key} (name, scope, default, check, meaning), from which resolution, typo suggestions,
+ * environment-variable names and the README's settings table are read.
  *
  * <p>It also owns the two rules other packages rely on when they build SQL and messages: schema,
  * table and channel names are {@link org.pgjcache.config.Identifiers validated} before they can be

@@ -3,6 +3,7 @@ package org.pgjcache.sync;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.pgjcache.backend.Row;
 
@@ -70,6 +71,36 @@ public interface Coordination {
     rowsOrTombstones(cache, keys).forEach((key, row) -> found.put(key, row.rev()));
     return found;
   }
+
+  /**
+   * Where revisions stand now: the last revision handed out, and for each named cache that exists
+   * the revision at which rows of it last left the table (a clear, a destroy, a DELETE or TRUNCATE
+   * by hand; 0 if never); a cache without an entry there was destroyed. With it and {@link
+   * #changedSince}, a heartbeat compares only what changed. Null when this backend cannot tell
+   * (then every heartbeat compares whole caches).
+   */
+  default Horizon horizon(Collection<String> caches) {
+    return null;
+  }
+
+  /**
+   * Up to {@code limit} rows of {@code cache} (values and removals) whose revision is above {@code
+   * afterRev}, oldest first; only where {@link #horizon} is not null.
+   */
+  default List<Changed> changedSince(String cache, long afterRev, int limit) {
+    throw new UnsupportedOperationException("this backend cannot list changes by revision");
+  }
+
+  /**
+   * See {@link #horizon}.
+   *
+   * @param revision the last revision handed out
+   * @param cleared per existing cache, the revision of the last deletion of its rows
+   */
+  record Horizon(long revision, Map<String, Long> cleared) {}
+
+  /** A row of {@link #changedSince}: its key text, revision, and whether it is a removal. */
+  record Changed(String key, long rev, boolean removed) {}
 
   /**
    * Records a node's heartbeat in the node table, and forgets nodes that have been silent for

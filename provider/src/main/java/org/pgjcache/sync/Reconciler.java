@@ -128,6 +128,48 @@ final class Reconciler {
     return new Outcome(0, mine.size(), rows.size(), repaired);
   }
 
+  /**
+   * Reconciles a full replica against the rows changed since it was last found in line ({@link
+   * Coordination#changedSince}): reads only the keys whose revision it does not hold (a value it
+   * lacks or holds at another revision, a removal of a key it holds at another revision). The cost
+   * is what changed, whatever the size of the cache.
+   */
+  Outcome reconcileChanged(SyncTarget target, List<Coordination.Changed> changed) {
+    if (changed.isEmpty()) {
+      return Outcome.NONE;
+    }
+    Map<String, Coordination.Changed> latest = new HashMap<>();
+    for (Coordination.Changed c : changed) {
+      latest.merge(c.key(), c, (a, b) -> a.rev() >= b.rev() ? a : b);
+    }
+    Map<String, Long> held = target.heldRevisions(latest.keySet());
+    Set<String> toRead = new LinkedHashSet<>();
+    for (Coordination.Changed c : latest.values()) {
+      Long h = held.get(c.key());
+      boolean differs =
+          c.removed()
+              ? h != null && h.longValue() != c.rev()
+              : h == null || h.longValue() != c.rev();
+      if (differs && !target.knownUnreadable(c.key(), c.rev())) {
+        toRead.add(c.key());
+      }
+    }
+    if (toRead.isEmpty()) {
+      return new Outcome(0, latest.size(), 0, 0);
+    }
+    Map<String, Long> before = target.heldRevisions(toRead);
+    Map<String, Row> rows = read(target.cacheName(), toRead);
+    Map<String, Long> gone = new HashMap<>();
+    for (String key : toRead) {
+      Long h = before.get(key);
+      if (!rows.containsKey(key) && h != null) {
+        gone.put(key, h);
+      }
+    }
+    int repaired = target.repair(rows.values(), gone, before);
+    return new Outcome(0, latest.size(), rows.size(), repaired);
+  }
+
   private Map<String, Row> read(String cache, Set<String> keys) {
     Map<String, Row> rows = new HashMap<>();
     List<String> chunk = new ArrayList<>(Math.min(CHUNK, keys.size()));

@@ -61,6 +61,9 @@ public final class SyncAgent implements NodeSync {
   private final boolean syncOnMismatch;
   private final long waitMillis;
   private final Reconciler reconciler;
+  private final ChangeWatch watch;
+  private final AtomicLong wholeComparisons = new AtomicLong();
+  private final AtomicLong changeComparisons = new AtomicLong();
   private final List<SyncTarget> targets = new CopyOnWriteArrayList<>();
 
   /**
@@ -95,6 +98,7 @@ public final class SyncAgent implements NodeSync {
     this.waitMillis =
         4 * settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis();
     this.reconciler = new Reconciler(coordination);
+    this.watch = new ChangeWatch(coordination, 2 * settings.callBound().toMillis());
     String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
@@ -155,6 +159,7 @@ public final class SyncAgent implements NodeSync {
     return () -> {
       targets.remove(target);
       reported.remove(target);
+      watch.forget(target);
     };
   }
 
@@ -203,27 +208,42 @@ public final class SyncAgent implements NodeSync {
     }
     try {
       List<SyncTarget> current = List.copyOf(targets);
-      Set<String> names = new TreeSet<>();
+      Set<String> full = new TreeSet<>();
       current.forEach(
           t -> {
             if (!t.bounded()) {
-              names.add(t.cacheName());
+              full.add(t.cacheName());
             }
           });
-      Map<String, RevisionSums> summaries =
-          names.isEmpty() ? Map.of() : coordination.revisionSums(names);
-      List<SyncTarget> differing = new ArrayList<>();
-      Set<String> differingNames = new TreeSet<>();
+      Coordination.Horizon horizon = watch.begin(full);
       boolean heldMatched = true;
+      Set<String> names = new TreeSet<>();
+      List<SyncTarget> whole = new ArrayList<>();
       for (SyncTarget target : current) {
         target.housekeeping();
         if (target.bounded()) {
           heldMatched &= compareHeld(target, forced);
-          continue;
+        } else {
+          Boolean changesMatched =
+              forced || !syncOnMismatch ? null : compareChanges(target, horizon);
+          if (changesMatched == null) {
+            whole.add(target);
+            names.add(target.cacheName());
+          } else {
+            heldMatched &= changesMatched;
+          }
         }
+      }
+      Map<String, RevisionSums> summaries =
+          names.isEmpty() ? Map.of() : coordination.revisionSums(names);
+      List<SyncTarget> differing = new ArrayList<>();
+      Set<String> differingNames = new TreeSet<>();
+      for (SyncTarget target : whole) {
+        wholeComparisons.incrementAndGet();
         RevisionSums theirs = summaries.getOrDefault(target.cacheName(), RevisionSums.EMPTY);
         if (target.revisionSums().equals(theirs)) {
           matchedAgain(target);
+          watch.comparedWhole(target, horizon);
         } else {
           differing.add(target);
           differingNames.add(target.cacheName());
@@ -234,7 +254,11 @@ public final class SyncAgent implements NodeSync {
       boolean allMatched = heldMatched;
       for (SyncTarget target : differing) {
         allMatched &=
-            compare(target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY), forced);
+            compare(
+                target,
+                database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
+                forced,
+                horizon);
       }
       matched = allMatched;
       heartbeats.incrementAndGet();
@@ -259,11 +283,42 @@ public final class SyncAgent implements NodeSync {
     }
   }
 
+  /**
+   * Compares a full replica with the rows changed since it was last found in line, and repairs what
+   * differs; returns whether nothing differed, or null, having done nothing, when the whole cache
+   * must be compared instead.
+   */
+  private Boolean compareChanges(SyncTarget target, Coordination.Horizon horizon) {
+    Reconciler.Outcome outcome = watch.compareChanges(target, horizon, reconciler);
+    if (outcome == null) {
+      return null;
+    }
+    changeComparisons.incrementAndGet();
+    rowsRead.addAndGet(outcome.rowsRead());
+    keysCompared.addAndGet(outcome.keysCompared());
+    if (outcome.repaired() > 0) {
+      repaired.addAndGet(outcome.repaired());
+      lastRepair = Instant.now();
+      LOG.info(
+          "node {}: cache '{}' repaired {} entries (compared the {} keys changed since it was last"
+              + " in line, read {} rows)",
+          nodeName,
+          target.cacheName(),
+          outcome.repaired(),
+          outcome.keysCompared(),
+          outcome.rowsRead());
+    }
+    matchedAgain(target);
+    return outcome.repaired() == 0;
+  }
+
   /** Compares one cache instance and repairs it if allowed; returns whether it matched. */
-  private boolean compare(SyncTarget target, BucketSums theirs, boolean forced) {
+  private boolean compare(
+      SyncTarget target, BucketSums theirs, boolean forced, Coordination.Horizon horizon) {
     BucketSums mine = target.checksums();
     if (mine.equals(theirs)) {
       matchedAgain(target);
+      watch.comparedWhole(target, horizon);
       return true;
     }
     if (!forced && !syncOnMismatch) {
@@ -279,6 +334,7 @@ public final class SyncAgent implements NodeSync {
       return false;
     }
     Reconciler.Outcome outcome = reconciler.reconcile(target, theirs, mine);
+    watch.comparedWhole(target, horizon);
     rowsRead.addAndGet(outcome.rowsRead());
     keysCompared.addAndGet(outcome.keysCompared());
     if (outcome.repaired() == 0) {
@@ -405,6 +461,16 @@ public final class SyncAgent implements NodeSync {
           e.getMessage());
     }
     SyncRegistration.unregister(mbean);
+  }
+
+  /** Heartbeat comparisons of a whole full replica (for tests and benchmarks). */
+  long wholeComparisons() {
+    return wholeComparisons.get();
+  }
+
+  /** Heartbeat comparisons of a full replica with only what changed (for tests and benchmarks). */
+  long changeComparisons() {
+    return changeComparisons.get();
   }
 
   @Override

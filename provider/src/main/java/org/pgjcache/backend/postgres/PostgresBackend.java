@@ -88,10 +88,18 @@ public final class PostgresBackend implements Backend {
             subscribers::gap);
     try {
       SyncSql syncSql = new SyncSql(sql, settings.table());
+      Schema schema = new Schema(jdbc, sql, settings.table(), target, syncSql.deletionTriggers());
       NoticeSeal seal =
           new NoticeSeal(
-              new Schema(jdbc, sql, settings.table(), target)
-                  .prepare(settings.ddl(), () -> PostgresCoordination.createSchema(jdbc, syncSql)));
+              schema.prepare(
+                  settings.ddl(), () -> PostgresCoordination.createSchema(jdbc, syncSql)));
+      boolean recordsDeletions = schema.recordsDeletions();
+      if (!recordsDeletions) {
+        LOG.info(
+            "{}: the tables predate deletion tracking (pgjcache.ddl=false): heartbeats compare"
+                + " whole caches; run PgCachingProvider.ddl(properties) to let them compare changes",
+            target);
+      }
       WriteCombiner combiner =
           new WriteCombiner(
               jdbc, sql, channel, seal, statementMillis, connectMillis, unseen(subscribers));
@@ -107,7 +115,8 @@ public final class PostgresBackend implements Backend {
               seal,
               clock,
               subscribers.nodeId() + ".reaper", // no subscriber has it: every one hears the reaper
-              feed.localDelivery());
+              feed.localDelivery(),
+              recordsDeletions);
     } catch (RuntimeException e) {
       watchdog.close("the backend failed to open");
       if (ownPool != null) {
@@ -270,7 +279,10 @@ public final class PostgresBackend implements Backend {
    * application's database user may not run DDL.
    */
   public static List<String> ddl(Settings settings) {
-    return List.of(new Sql(settings.schema(), settings.table()).ddl(settings.table()));
+    Sql sql = new Sql(settings.schema(), settings.table());
+    List<String> all = new java.util.ArrayList<>(List.of(sql.ddl(settings.table())));
+    all.addAll(List.of(new SyncSql(sql, settings.table()).ddl()));
+    return all;
   }
 
   Settings settings() {

@@ -44,6 +44,9 @@ final class PostgresCoordination implements Coordination {
    */
   private final Consumer<String> deliverLocally;
 
+  /** Whether the tables record deletions, so that heartbeats may compare only what changed. */
+  private final boolean recordsDeletions;
+
   PostgresCoordination(
       Jdbc jdbc,
       Sql entries,
@@ -52,7 +55,8 @@ final class PostgresCoordination implements Coordination {
       NoticeSeal seal,
       DatabaseClock clock,
       String reaperOrigin,
-      Consumer<String> deliverLocally) {
+      Consumer<String> deliverLocally,
+      boolean recordsDeletions) {
     this.jdbc = jdbc;
     this.entries = entries;
     this.sql = sql;
@@ -61,6 +65,7 @@ final class PostgresCoordination implements Coordination {
     this.clock = clock;
     this.reaperOrigin = reaperOrigin;
     this.deliverLocally = deliverLocally;
+    this.recordsDeletions = recordsDeletions;
   }
 
   /** Installs the trigger for direct SQL edits; under the same lock as the rest of the DDL. */
@@ -161,6 +166,54 @@ final class PostgresCoordination implements Coordination {
             }
           }
           return found;
+        });
+  }
+
+  @Override
+  public Horizon horizon(Collection<String> caches) {
+    if (!recordsDeletions) {
+      return null;
+    }
+    return jdbc.run(
+        "reading the revision horizon",
+        null,
+        c -> {
+          long revision = 0;
+          Map<String, Long> cleared = new HashMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.horizon())) {
+            ps.setArray(1, c.createArrayOf("text", caches.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                revision = rs.getLong(1);
+                if (rs.getString(2) != null) {
+                  cleared.put(rs.getString(2), rs.getLong(3));
+                }
+              }
+            }
+          }
+          return new Horizon(revision, cleared);
+        });
+  }
+
+  @Override
+  public List<Changed> changedSince(String cache, long afterRev, int limit) {
+    return jdbc.run(
+        "listing changes",
+        cache,
+        c -> {
+          List<Changed> changed = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.changedSince())) {
+            ps.setFetchSize(5000);
+            ps.setString(1, cache);
+            ps.setLong(2, afterRev);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                changed.add(new Changed(rs.getString(1), rs.getLong(2), rs.getBoolean(3)));
+              }
+            }
+          }
+          return changed;
         });
   }
 

@@ -27,11 +27,15 @@ final class Schema {
   private final String rawTable;
   private final String target;
 
-  Schema(Jdbc jdbc, Sql sql, String rawTable, String target) {
+  /** The triggers that record deletions for the heartbeat (see {@link SyncSql#ddl()}). */
+  private final String[] deletionTriggers;
+
+  Schema(Jdbc jdbc, Sql sql, String rawTable, String target, String[] deletionTriggers) {
     this.jdbc = jdbc;
     this.sql = sql;
     this.rawTable = rawTable;
     this.target = target;
+    this.deletionTriggers = deletionTriggers.clone();
   }
 
   /**
@@ -79,7 +83,28 @@ final class Schema {
             rawTable + "_direct_sql",
             sql.jsonView)
         && hasColumn(sql.nodes, "forged_notifications")
-        && hasColumn(sql.table, NEWEST_ENTRY_COLUMN);
+        && hasColumn(sql.table, NEWEST_ENTRY_COLUMN)
+        && recordsDeletions();
+  }
+
+  /**
+   * Whether deletions of rows are recorded in the caches table (a column and two triggers of a
+   * later version): only then may a heartbeat compare what changed rather than whole caches. With
+   * {@code ddl=false} on tables of an earlier version, heartbeats compare whole caches, as before.
+   */
+  boolean recordsDeletions() {
+    if (!hasColumn(sql.caches, "cleared_rev")) {
+      return false;
+    }
+    for (String trigger : deletionTriggers) {
+      if (!holds(
+          "select exists (select 1 from pg_trigger where tgrelid = ?::regclass and tgname = ?)",
+          sql.table,
+          trigger)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** With DDL switched off: names a missing table, or an entries table of an earlier version. */

@@ -192,6 +192,8 @@ final class Sql {
           + caches
           + " (name text primary key,"
           + " created_at timestamptz not null default now())",
+      // where the heartbeat learns that rows left the table (see SyncSql.ddl); added later
+      "alter table " + caches + " add column if not exists cleared_rev bigint not null default 0",
       "create table if not exists "
           + nodes
           + " (node text primary key, name text not null,"

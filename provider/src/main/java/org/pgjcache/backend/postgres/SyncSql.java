@@ -26,6 +26,9 @@ final class SyncSql {
   private static final String EXP =
       "coalesce((extract(epoch from expires_at) * 1000)::bigint, " + Long.MAX_VALUE + ")";
 
+  private static final String DELETES = "_deletes";
+  private static final String TRUNCATES = "_truncates";
+
   private final Sql sql;
   private final String rawTable;
 
@@ -59,6 +62,30 @@ final class SyncSql {
         + " where cache = ? and value is not null and "
         + BUCKET
         + " = any(?)";
+  }
+
+  /**
+   * Parameters: caches[]. Returns the sequence's last handed-out revision, then each named cache
+   * that exists with the revision of the last deletion of its rows (0 if none): one row with a null
+   * cache when none exists.
+   */
+  String horizon() {
+    return "select (select case when is_called then last_value else last_value - 1 end from "
+        + sql.sequence
+        + "), c.name, c.cleared_rev from (select 1) one left join "
+        + sql.caches
+        + " c on c.name = any(?)";
+  }
+
+  /**
+   * Parameters: cache, revision, limit. Returns key, rev, whether it is a removal, of the rows
+   * changed after that revision, oldest first: a range of the {@code (cache, rev)} index, so a
+   * heartbeat reads what changed, not the cache.
+   */
+  String changedSince() {
+    return "select key, rev, value is null from "
+        + sql.table
+        + " where cache = ? and rev > ? order by rev limit ?";
   }
 
   /** Parameters: cache, keys[]. Returns key, value (null for a removal), rev, expiry millis. */
@@ -115,6 +142,8 @@ final class SyncSql {
    */
   String[] ddl() {
     String function = sql.schema + "." + Identifiers.quote(rawTable + "_bump_rev");
+    String deleted = sql.schema + "." + Identifiers.quote(rawTable + "_deleted");
+    String truncated = sql.schema + "." + Identifiers.quote(rawTable + "_truncated");
     String trigger = rawTable + "_direct_sql";
     return new String[] {
       "create or replace function "
@@ -137,7 +166,48 @@ final class SyncSql {
           + " for each row when"
           + " (new.rev = old.rev and new.value is distinct from old.value) execute procedure "
           + function
-          + "(); end if; end $pgjcache$"
+          + "(); end if; end $pgjcache$",
+      // rows that leave the table (clear, destroy, a DELETE or TRUNCATE by hand) leave no row
+      // with a newer revision behind: record the deletion in the cache's row instead, so that a
+      // heartbeat that compares only what changed still learns of it
+      "create or replace function "
+          + deleted
+          + "() returns trigger language plpgsql as $pgjcache$ begin update "
+          + sql.caches
+          + " set cleared_rev = nextval('"
+          + sql.sequence
+          + "') where name in (select distinct cache from gone where value is not null);"
+          + " return null; end $pgjcache$",
+      "create or replace function "
+          + truncated
+          + "() returns trigger language plpgsql as $pgjcache$ begin update "
+          + sql.caches
+          + " set cleared_rev = nextval('"
+          + sql.sequence
+          + "'); return null; end $pgjcache$",
+      createTrigger(
+          DELETES, "after delete on " + sql.table + " referencing old table as gone", deleted),
+      createTrigger(TRUNCATES, "after truncate on " + sql.table, truncated)
     };
+  }
+
+  /** Names of the triggers that record deletions (see {@link #ddl()}). */
+  String[] deletionTriggers() {
+    return new String[] {rawTable + DELETES, rawTable + TRUNCATES};
+  }
+
+  private String createTrigger(String suffix, String when, String function) {
+    String name = rawTable + suffix;
+    return "do $pgjcache$ begin if not exists (select 1 from pg_trigger where tgrelid = '"
+        + sql.table
+        + "'::regclass and tgname = '"
+        + name
+        + "') then create trigger "
+        + Identifiers.quote(name)
+        + " "
+        + when
+        + " for each statement execute procedure "
+        + function
+        + "(); end if; end $pgjcache$";
   }
 }

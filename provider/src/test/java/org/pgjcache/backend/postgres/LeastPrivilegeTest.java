@@ -11,6 +11,7 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
+import org.pgjcache.support.ListenKiller;
 import org.pgjcache.support.Nodes;
 
 /**
@@ -44,10 +45,35 @@ class LeastPrivilegeTest {
           st.execute(ddl);
         }
       }
-      Cache<String, String> cache =
-          nodes.node("a", p).createCache("c", new MutableConfiguration<>());
+      javax.cache.CacheManager manager = nodes.node("a", p);
+      Cache<String, String> cache = manager.createCache("c", new MutableConfiguration<>());
       cache.put("k", "v");
       assertThat(cache.get("k")).isEqualTo("v");
+      // the DBA's statements include what lets heartbeats compare changes, not whole caches
+      assertThat(ListenKiller.backend(manager).coordination().horizon(java.util.Set.of("c")))
+          .isNotNull();
+    }
+  }
+
+  @Test
+  void withoutDdlTablesWithoutDeletionTrackingStillWorkComparingWholeCaches() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("notracking")) {
+      nodes.node("owner").createCache("c", new MutableConfiguration<String, String>());
+      try (Connection c =
+              DriverManager.getConnection(nodes.jdbcUrl(), nodes.user(), nodes.password());
+          Statement st = c.createStatement()) {
+        st.execute("drop trigger pgjcache_entries_deletes on pgjcache_entries");
+        st.execute("alter table pgjcache_entries_caches drop column cleared_rev");
+      }
+      Properties p = nodes.properties();
+      p.setProperty("pgjcache.ddl", "false");
+      javax.cache.CacheManager old = nodes.node("a", p);
+      assertThat(ListenKiller.backend(old).coordination().horizon(java.util.Set.of("c"))).isNull();
+      old.createCache("c", new MutableConfiguration<String, String>()).put("k", "v");
+      p.setProperty("pgjcache.ddl", "true");
+      javax.cache.CacheManager upgraded = nodes.node("b", p);
+      assertThat(ListenKiller.backend(upgraded).coordination().horizon(java.util.Set.of("c")))
+          .isNotNull();
     }
   }
 
