@@ -9,7 +9,9 @@
  * revision). One {@link org.pgjcache.sync.SyncAgent} per backend (not per cache, not per cache
  * manager) compares the cheap sums with the database's every heartbeat, and at once after a
  * reconnect; only for caches that differ does it ask for the buckets, list the divergent buckets'
- * keys and revisions, and read the rows that differ ({@link org.pgjcache.sync.Reconciler}). The
+ * keys and revisions, and read the rows that differ ({@link org.pgjcache.sync.Reconciler}). Once a
+ * replica has been found in line, {@link org.pgjcache.sync.ChangeWatch} lets later heartbeats
+ * compare only the rows changed since, so that their cost follows the changes, not the rows. The
  * agent also records the node in the node table and exposes its health through {@link
  * org.pgjcache.NodeSync} and the {@code org.pgjcache:type=Sync} MXBean.
  *
