@@ -112,20 +112,7 @@ final class Reconciler {
         toRead.add(e.getKey());
       }
     }
-    if (toRead.isEmpty()) {
-      return new Outcome(0, mine.size(), 0, 0);
-    }
-    Map<String, Long> before = target.heldRevisions(toRead);
-    Map<String, Row> rows = read(cache, toRead);
-    Map<String, Long> gone = new HashMap<>();
-    for (String key : toRead) {
-      Long held = before.get(key);
-      if (!rows.containsKey(key) && held != null) {
-        gone.put(key, held);
-      }
-    }
-    int repaired = target.repair(rows.values(), gone, before);
-    return new Outcome(0, mine.size(), rows.size(), repaired);
+    return repairKeys(target, toRead, mine.size());
   }
 
   /**
@@ -154,20 +141,28 @@ final class Reconciler {
         toRead.add(c.key());
       }
     }
+    return repairKeys(target, toRead, latest.size());
+  }
+
+  /**
+   * Reads {@code toRead} (after noting what the replica holds for them) and repairs the replica: a
+   * held key the database has no row for is gone.
+   */
+  private Outcome repairKeys(SyncTarget target, Set<String> toRead, int keysCompared) {
     if (toRead.isEmpty()) {
-      return new Outcome(0, latest.size(), 0, 0);
+      return new Outcome(0, keysCompared, 0, 0);
     }
     Map<String, Long> before = target.heldRevisions(toRead);
     Map<String, Row> rows = read(target.cacheName(), toRead);
     Map<String, Long> gone = new HashMap<>();
     for (String key : toRead) {
-      Long h = before.get(key);
-      if (!rows.containsKey(key) && h != null) {
-        gone.put(key, h);
+      Long held = before.get(key);
+      if (!rows.containsKey(key) && held != null) {
+        gone.put(key, held);
       }
     }
     int repaired = target.repair(rows.values(), gone, before);
-    return new Outcome(0, latest.size(), rows.size(), repaired);
+    return new Outcome(0, keysCompared, rows.size(), repaired);
   }
 
   private Map<String, Row> read(String cache, Set<String> keys) {

@@ -41,6 +41,7 @@ public final class HeartbeatCost {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatCost.class);
   private static final String CACHE = "c";
   private static final int DIVERGENT = 100;
+  private static final int GIVE_UP_SECONDS = 60;
 
   private HeartbeatCost() {}
 
@@ -62,6 +63,9 @@ public final class HeartbeatCost {
     fill(db, rows);
     statementTimes(owner, out);
     owner.close();
+    double idle0 = serverCpuSeconds();
+    TimeUnit.SECONDS.sleep(5L * interval);
+    out.put("idleDbCpuMsPerInterval", Math.round((serverCpuSeconds() - idle0) * 1000 / 5));
     for (String mode : List.of("whole", "changes")) {
       out.put(mode, round(db, base, mode, nodes, interval));
     }
@@ -177,15 +181,20 @@ public final class HeartbeatCost {
       long edited = System.nanoTime();
       String last = "xs:k" + ((DIVERGENT - 1) * 97);
       String first = "xs:k0";
+      int repaired = 0;
       for (Cache<String, String> c : caches) {
-        while (!last.equals(c.get("k" + ((DIVERGENT - 1) * 97))) || !first.equals(c.get("k0"))) {
+        while ((!last.equals(c.get("k" + ((DIVERGENT - 1) * 97))) || !first.equals(c.get("k0")))
+            && System.nanoTime() - edited < TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS)) {
           TimeUnit.MILLISECONDS.sleep(5);
-          if (System.nanoTime() - edited > TimeUnit.SECONDS.toNanos(120)) {
-            throw new IllegalStateException(mode + ": not repaired within 120 s");
-          }
+        }
+        if (last.equals(c.get("k" + ((DIVERGENT - 1) * 97)))) {
+          repaired++;
         }
       }
-      r.put("allNodesRepaired100KeysMs", Math.round((System.nanoTime() - edited) / 1_000_000.0));
+      r.put("nodesRepaired", repaired);
+      r.put(
+          repaired == caches.size() ? "allNodesRepaired100KeysMs" : "gaveUpAfterMs",
+          Math.round((System.nanoTime() - edited) / 1_000_000.0));
       sql(
           db,
           "update pgjcache_entries set value = '\\x02'::bytea || convert_to(substr(key, 3),"
