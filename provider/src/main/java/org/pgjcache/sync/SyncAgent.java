@@ -216,13 +216,13 @@ public final class SyncAgent implements NodeSync {
             }
           });
       Coordination.Horizon horizon = watch.begin(full);
-      boolean heldMatched = true;
+      boolean matchedSoFar = true;
       Set<String> names = new TreeSet<>();
       List<SyncTarget> whole = new ArrayList<>();
       for (SyncTarget target : current) {
         target.housekeeping();
         if (target.bounded()) {
-          heldMatched &= compareHeld(target, forced);
+          matchedSoFar &= compareHeld(target, forced);
         } else {
           Boolean changesMatched =
               forced || !syncOnMismatch ? null : compareChanges(target, horizon);
@@ -230,7 +230,7 @@ public final class SyncAgent implements NodeSync {
             whole.add(target);
             names.add(target.cacheName());
           } else {
-            heldMatched &= changesMatched;
+            matchedSoFar &= changesMatched;
           }
         }
       }
@@ -251,7 +251,7 @@ public final class SyncAgent implements NodeSync {
       }
       Map<String, BucketSums> database =
           differingNames.isEmpty() ? Map.of() : coordination.checksums(differingNames);
-      boolean allMatched = heldMatched;
+      boolean allMatched = matchedSoFar;
       for (SyncTarget target : differing) {
         allMatched &=
             compare(
@@ -294,11 +294,7 @@ public final class SyncAgent implements NodeSync {
       return null;
     }
     changeComparisons.incrementAndGet();
-    rowsRead.addAndGet(outcome.rowsRead());
-    keysCompared.addAndGet(outcome.keysCompared());
-    if (outcome.repaired() > 0) {
-      repaired.addAndGet(outcome.repaired());
-      lastRepair = Instant.now();
+    if (tally(outcome)) {
       LOG.info(
           "node {}: cache '{}' repaired {} entries (compared the {} keys changed since it was last"
               + " in line, read {} rows)",
@@ -335,9 +331,7 @@ public final class SyncAgent implements NodeSync {
     }
     Reconciler.Outcome outcome = reconciler.reconcile(target, theirs, mine);
     watch.comparedWhole(target, horizon);
-    rowsRead.addAndGet(outcome.rowsRead());
-    keysCompared.addAndGet(outcome.keysCompared());
-    if (outcome.repaired() == 0) {
+    if (!tally(outcome)) {
       LOG.debug(
           "node {}: cache '{}' differed only by changes in flight ({} keys compared, {} rows"
               + " read)",
@@ -347,8 +341,6 @@ public final class SyncAgent implements NodeSync {
           outcome.rowsRead());
       return true;
     }
-    repaired.addAndGet(outcome.repaired());
-    lastRepair = Instant.now();
     LOG.info(
         "node {}: cache '{}' repaired {} entries (compared {} keys in {} of 64 buckets,"
             + " read {} rows)",
@@ -370,14 +362,10 @@ public final class SyncAgent implements NodeSync {
       return true; // nothing cheap to compare without repairing: the revisions are the comparison
     }
     Reconciler.Outcome outcome = reconciler.reconcileHeld(target);
-    rowsRead.addAndGet(outcome.rowsRead());
-    keysCompared.addAndGet(outcome.keysCompared());
-    if (outcome.repaired() == 0) {
+    if (!tally(outcome)) {
       matchedAgain(target);
       return true;
     }
-    repaired.addAndGet(outcome.repaired());
-    lastRepair = Instant.now();
     LOG.info(
         "node {}: bounded cache '{}' repaired {} entries (compared {} held keys, read {} rows)",
         nodeName,
@@ -386,6 +374,18 @@ public final class SyncAgent implements NodeSync {
         outcome.keysCompared(),
         outcome.rowsRead());
     return false;
+  }
+
+  /** Counts what a comparison read and repaired; returns whether it repaired anything. */
+  private boolean tally(Reconciler.Outcome outcome) {
+    rowsRead.addAndGet(outcome.rowsRead());
+    keysCompared.addAndGet(outcome.keysCompared());
+    if (outcome.repaired() == 0) {
+      return false;
+    }
+    repaired.addAndGet(outcome.repaired());
+    lastRepair = Instant.now();
+    return true;
   }
 
   private void matchedAgain(SyncTarget target) {
