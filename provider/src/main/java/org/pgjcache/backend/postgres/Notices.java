@@ -33,7 +33,7 @@ final class Notices {
   private final AtomicLong corrupt = new AtomicLong();
   private final AtomicLong forged = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
-  private final AtomicLong otherCaches = new AtomicLong();
+  private final AtomicLong unopened = new AtomicLong();
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong unwarned = new AtomicLong();
 
@@ -79,7 +79,7 @@ final class Notices {
   void accept(String payload) {
     dispatcher = Thread.currentThread();
     if (!mayConcernThisNode(payload)) {
-      otherCaches.incrementAndGet();
+      unopened.incrementAndGet();
       return;
     }
     Payloads.Notice notice;
@@ -122,23 +122,28 @@ final class Notices {
   }
 
   /**
-   * False only for a payload that names, in the clear, a cache this node has not opened: PostgreSQL
-   * hands every listener every notification of the database, and such a node need not spend an
-   * HMAC, a decryption and a parse on it (a change it drops is not one it could apply). Fence
-   * markers and probes name caches of their own ({@link Fences#CACHE}, {@link ListenProbe#CACHE});
-   * anything not shaped like a payload goes on to be refused and counted.
+   * False only for a payload that no subscriber here would act on, by what it names in the clear: a
+   * cache this node has not opened, or one opened here only by the manager that sent it (a node
+   * skips its own changes). PostgreSQL hands every listener every notification of the database, and
+   * such a node need not spend an HMAC, a decryption and a parse on it: a change it drops is not
+   * one it would apply. A forged payload that claims this node as its sender is dropped the same
+   * way, uncounted, and can do nothing else. Fence markers and probes name caches of their own
+   * ({@link Fences#CACHE}, {@link ListenProbe#CACHE}) and are always opened; anything not shaped
+   * like a payload goes on to be refused and counted.
    */
   private boolean mayConcernThisNode(String payload) {
-    String cache = Payloads.claimedCache(payload);
-    return cache == null
-        || Fences.CACHE.equals(cache)
-        || ListenProbe.CACHE.equals(cache)
-        || subscribers.has(cache);
+    Payloads.Claim claim = Payloads.claim(payload);
+    return claim == null
+        || Fences.CACHE.equals(claim.cache())
+        || ListenProbe.CACHE.equals(claim.cache())
+        || subscribers.hasOtherThan(claim.cache(), claim.origin());
   }
 
-  /** Notifications dropped unopened because they named a cache this node has not opened. */
-  long otherCaches() {
-    return otherCaches.get();
+  /**
+   * Notifications dropped unopened: they named a cache not opened here, or were this node's own.
+   */
+  long unopened() {
+    return unopened.get();
   }
 
   /** A change announced too long ago may have been replayed: ask the database instead. */

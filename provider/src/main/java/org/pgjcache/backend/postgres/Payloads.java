@@ -173,21 +173,32 @@ final class Payloads {
   }
 
   /**
-   * The cache a payload names, read before its seal is checked, or null when the payload is not
-   * shaped like one of ours. Good only for dropping notifications of caches this node has not
-   * opened: whatever it answers, nothing is acted on before {@link NoticeSeal#open} vouches for the
-   * payload.
+   * Who a payload says sent it and for which cache, read before its seal is checked.
+   *
+   * @param cache the cache the payload names
+   * @param origin the manager the payload names as its sender
    */
-  static String claimedCache(String raw) {
+  record Claim(String cache, String origin) {}
+
+  /**
+   * The cache and sender a payload names, read before its seal is checked, or null when the payload
+   * is not shaped like one of ours. Good only for dropping notifications that no subscriber here
+   * would act on: whatever it answers, nothing is acted on before {@link NoticeSeal#open} vouches
+   * for the payload.
+   */
+  static Claim claim(String raw) {
     int from = 0;
     int lengthField = raw.startsWith("B|") ? 5 : 4;
     int length = -1;
+    String origin = null;
     for (int field = 0; field < 6; field++) {
       int bar = raw.indexOf('|', from);
       if (bar < 0) {
         return null;
       }
-      if (field == lengthField) {
+      if (field == lengthField - 1) {
+        origin = raw.substring(from, bar);
+      } else if (field == lengthField) {
         length = digits(raw, from, bar);
       }
       from = bar + 1;
@@ -195,7 +206,7 @@ final class Payloads {
     if (length < 0 || from + length > raw.length()) {
       return null;
     }
-    return raw.substring(from, from + length);
+    return new Claim(raw.substring(from, from + length), origin);
   }
 
   /** The non-negative decimal number in {@code [from, to)}, or -1. */

@@ -312,9 +312,12 @@ public final class PostgresBackend implements Backend {
     return feed.listenReconnects();
   }
 
-  /** Notifications dropped before their seal was checked: they named a cache not opened here. */
-  long otherCachesNotifications() {
-    return feed.otherCachesNotifications();
+  /**
+   * Notifications dropped before their seal was checked: they named a cache not opened here, or
+   * were this node's own.
+   */
+  long unopenedNotifications() {
+    return feed.unopenedNotifications();
   }
 
   /** The entries of a batch notification (see {@link PostgresStore#revisions}). */

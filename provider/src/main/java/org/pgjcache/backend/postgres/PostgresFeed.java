@@ -146,9 +146,12 @@ final class PostgresFeed implements ChangeFeed {
     return notices.forged();
   }
 
-  /** Notifications dropped before their seal was checked: they named a cache not opened here. */
-  long otherCachesNotifications() {
-    return notices.otherCaches();
+  /**
+   * Notifications dropped before their seal was checked: they named a cache not opened here, or
+   * were this node's own.
+   */
+  long unopenedNotifications() {
+    return notices.unopened();
   }
 
   /**

@@ -153,7 +153,7 @@ class NoticesTest {
         notify(c, backend, seal.seal(removal("c", "s:first", 1), backend.store().now()));
         await().atMost(WAIT).until(() -> heard.keys.contains("s:first"));
         long forged = backend.feed().forgedNotifications();
-        long others = backend.otherCachesNotifications();
+        long others = backend.unopenedNotifications();
 
         notify(c, backend, foreign.seal(removal("not-opened", "s:x", 2), backend.store().now()));
         notify(c, backend, seal.seal(removal("not-opened", "s:y", 3), backend.store().now()));
@@ -170,10 +170,44 @@ class NoticesTest {
         await().atMost(WAIT).until(() -> heard.keys.contains("s:second"));
 
         assertThat(heard.keys).containsExactly("s:first", "s:second");
-        assertThat(backend.otherCachesNotifications() - others).as("dropped unopened").isEqualTo(3);
+        assertThat(backend.unopenedNotifications() - others).as("dropped unopened").isEqualTo(3);
         assertThat(backend.feed().forgedNotifications() - forged)
             .as("the forged one for cache c")
             .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aNodesOwnEchoesAreDroppedBeforeTheirSealIsCheckedWhileOtherNodesStillHearThem()
+      throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("own-echoes")) {
+      CacheManager am = quietNode(nodes, "a");
+      CacheManager bm = quietNode(nodes, "b");
+      PostgresBackend backend = ListenKiller.backend(am);
+      MutableConfiguration<String, String> config =
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      Cache<String, String> a = am.createCache("c", config);
+      Cache<String, String> b = bm.createCache("c", config);
+      a.put("warm", "up");
+      await().atMost(WAIT).until(() -> "up".equals(b.get("warm")));
+      await().atMost(WAIT).until(() -> backend.unopenedNotifications() >= 1);
+      long dropped = backend.unopenedNotifications();
+      long forged = backend.feed().forgedNotifications();
+
+      for (int i = 0; i < 5; i++) {
+        a.put("k" + i, "v" + i);
+      }
+      b.put("from-b", "heard");
+      await().atMost(WAIT).until(() -> "heard".equals(a.get("from-b")));
+      await().atMost(WAIT).until(() -> "v4".equals(b.get("k4")));
+
+      assertThat(backend.unopenedNotifications() - dropped)
+          .as("a's own five puts, dropped unopened")
+          .isEqualTo(5);
+      assertThat(backend.feed().forgedNotifications()).isEqualTo(forged);
+      for (int i = 0; i < 5; i++) {
+        assertThat(b.get("k" + i)).isEqualTo("v" + i);
       }
     }
   }

@@ -50,14 +50,15 @@ class PayloadsTest {
   }
 
   @Test
-  void theCacheNamedCanBeReadBeforeTheSealIsChecked() {
+  void theCacheAndSenderNamedCanBeReadBeforeTheSealIsChecked() {
     String[] single =
         Payloads.single(SEAL, 'P', "odd|cache", "s:k|1", 1L, "node.7", new byte[] {1});
-    assertThat(Payloads.claimedCache(SEAL.seal(single[0] + 99 + single[1], 5L)))
-        .isEqualTo("odd|cache");
+    assertThat(Payloads.claim(SEAL.seal(single[0] + 99 + single[1], 5L)))
+        .isEqualTo(new Payloads.Claim("odd|cache", "node.7"));
     String[] batch = Payloads.batch('R', "my|cache", "o.1");
-    assertThat(Payloads.claimedCache(batch[0] + "10|20" + batch[1])).isEqualTo("my|cache");
-    assertThat(Payloads.claimedCache(Payloads.gap("g", "o.1"))).isEqualTo("g");
+    assertThat(Payloads.claim(batch[0] + "10|20" + batch[1]))
+        .isEqualTo(new Payloads.Claim("my|cache", "o.1"));
+    assertThat(Payloads.claim(Payloads.gap("g", "o.2"))).isEqualTo(new Payloads.Claim("g", "o.2"));
     for (String garbage :
         new String[] {
           "",
@@ -68,7 +69,7 @@ class PayloadsTest {
           "P|1|1|o|9999999999|1|ck",
           "B|R|1"
         }) {
-      assertThat(Payloads.claimedCache(garbage)).as(garbage).isNull();
+      assertThat(Payloads.claim(garbage)).as(garbage).isNull();
     }
   }
 
