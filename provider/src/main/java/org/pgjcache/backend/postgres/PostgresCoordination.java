@@ -47,6 +47,12 @@ final class PostgresCoordination implements Coordination {
   /** Whether the tables record deletions, so that heartbeats may compare only what changed. */
   private final boolean recordsDeletions;
 
+  /**
+   * Rows one statement of a whole comparison reads at most: at the ~2 µs a row its two hashes cost,
+   * about half a second (package-private so that tests can make spans small).
+   */
+  int spanRows = 200_000;
+
   PostgresCoordination(
       Jdbc jdbc,
       Sql entries,
@@ -106,36 +112,68 @@ final class PostgresCoordination implements Coordination {
         });
   }
 
+  /**
+   * Computes each cache's bucketed checksum a span of revisions at a time ({@link #spanRows} rows a
+   * statement, one call each), so that no statement of a whole comparison nears the statement
+   * timeout however large the cache. Spans are read at different instants: a row rewritten between
+   * two of them may be counted twice, which shows as a mismatch that the listing then finds nothing
+   * to repair for, as with a replica's checksum taken during a change.
+   */
   @Override
   public Map<String, BucketSums> checksums(Collection<String> caches) {
+    Map<String, BucketSums> result = new HashMap<>();
+    for (String cache : caches) {
+      long[] counts = new long[Checksums.BUCKETS];
+      long[] sums = new long[Checksums.BUCKETS];
+      boolean any = false;
+      for (long after = Long.MIN_VALUE, upTo; after != Long.MAX_VALUE; after = upTo) {
+        upTo = spanEnd(cache, after);
+        long from = after;
+        long to = upTo;
+        any |=
+            jdbc.run(
+                "computing checksums",
+                cache,
+                c -> {
+                  boolean found = false;
+                  try (PreparedStatement ps = c.prepareStatement(sql.checksums())) {
+                    ps.setString(1, cache);
+                    ps.setLong(2, from);
+                    ps.setLong(3, to);
+                    try (ResultSet rs = ps.executeQuery()) {
+                      while (rs.next()) {
+                        int bucket = rs.getInt(1);
+                        counts[bucket] += rs.getLong(2);
+                        sums[bucket] += modulo64(rs.getBigDecimal(3));
+                        found = true;
+                      }
+                    }
+                  }
+                  return found;
+                });
+      }
+      result.put(cache, any ? new BucketSums(counts, sums) : BucketSums.EMPTY);
+    }
+    return result;
+  }
+
+  /**
+   * The revision that ends the span of {@link #spanRows} rows after {@code after}, or {@code
+   * Long.MAX_VALUE} when the rest of the cache fits in one span.
+   */
+  private long spanEnd(String cache, long after) {
     return jdbc.run(
-        "computing checksums",
-        null,
+        "dividing a cache into spans of revisions",
+        cache,
         c -> {
-          Map<String, long[][]> raw = new HashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.checksums())) {
-            ps.setArray(1, c.createArrayOf("text", caches.toArray()));
+          try (PreparedStatement ps = c.prepareStatement(sql.spanEnd())) {
+            ps.setString(1, cache);
+            ps.setLong(2, after);
+            ps.setInt(3, spanRows - 1);
             try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                long[][] sums =
-                    raw.computeIfAbsent(
-                        rs.getString(1),
-                        k ->
-                            new long[][] {
-                              new long[Checksums.BUCKETS], new long[Checksums.BUCKETS]
-                            });
-                int bucket = rs.getInt(2);
-                sums[0][bucket] = rs.getLong(3);
-                sums[1][bucket] = modulo64(rs.getBigDecimal(4));
-              }
+              return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
             }
           }
-          Map<String, BucketSums> result = new HashMap<>();
-          for (String cache : caches) {
-            long[][] sums = raw.get(cache);
-            result.put(cache, sums == null ? BucketSums.EMPTY : new BucketSums(sums[0], sums[1]));
-          }
-          return result;
         });
   }
 
@@ -144,29 +182,37 @@ final class PostgresCoordination implements Coordination {
     return sum == null ? 0 : sum.toBigIntegerExact().longValue();
   }
 
+  /** Lists a span of revisions at a time, as {@link #checksums} computes them. */
   @Override
   public Map<String, Long> revisionsInBuckets(String cache, int[] buckets) {
     Integer[] boxed = new Integer[buckets.length];
     for (int i = 0; i < buckets.length; i++) {
       boxed[i] = buckets[i];
     }
-    return jdbc.run(
-        "listing revisions",
-        cache,
-        c -> {
-          Map<String, Long> found = new HashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.revisionsInBuckets())) {
-            ps.setFetchSize(5000);
-            ps.setString(1, cache);
-            ps.setArray(2, c.createArrayOf("int4", boxed));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                found.put(rs.getString(1), rs.getLong(2));
+    Map<String, Long> found = new HashMap<>();
+    for (long after = Long.MIN_VALUE, upTo; after != Long.MAX_VALUE; after = upTo) {
+      upTo = spanEnd(cache, after);
+      long from = after;
+      long to = upTo;
+      jdbc.run(
+          "listing revisions",
+          cache,
+          c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.revisionsInBuckets())) {
+              ps.setString(1, cache);
+              ps.setArray(2, c.createArrayOf("int4", boxed));
+              ps.setLong(3, from);
+              ps.setLong(4, to);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  found.merge(rs.getString(1), rs.getLong(2), Math::max);
+                }
               }
             }
-          }
-          return found;
-        });
+            return null;
+          });
+    }
+    return found;
   }
 
   @Override

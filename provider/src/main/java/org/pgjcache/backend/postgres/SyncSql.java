@@ -44,24 +44,41 @@ final class SyncSql {
         + " where cache = any(?) and value is not null group by cache";
   }
 
-  /** Parameters: caches[]. Returns cache, bucket, count, sum (numeric: reduce it mod 2^64). */
+  /**
+   * Parameters: cache, revision, rows. Returns the revision of the row that many rows after that
+   * revision in revision order (none when fewer are left): where a span of a whole-cache statement
+   * ends, found on the {@code (cache, rev)} index.
+   */
+  String spanEnd() {
+    return "select rev from "
+        + sql.table
+        + " where cache = ? and rev > ? order by rev offset ? limit 1";
+  }
+
+  /**
+   * Parameters: cache, revision after, revision up to. Returns bucket, count, sum (numeric: reduce
+   * it mod 2^64) of the values in that span of revisions.
+   */
   String checksums() {
-    return "select cache, "
+    return "select "
         + BUCKET
         + " as bucket, count(*), sum("
         + HASH
         + ") from "
         + sql.table
-        + " where cache = any(?) and value is not null group by 1, 2";
+        + " where cache = ? and rev > ? and rev <= ? and value is not null group by 1";
   }
 
-  /** Parameters: cache, buckets[]. Returns key, rev. */
+  /**
+   * Parameters: cache, buckets[], revision after, revision up to. Returns key, rev, of the values
+   * in those buckets and that span of revisions.
+   */
   String revisionsInBuckets() {
     return "select key, rev from "
         + sql.table
         + " where cache = ? and value is not null and "
         + BUCKET
-        + " = any(?)";
+        + " = any(?) and rev > ? and rev <= ?";
   }
 
   /**
