@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * JDBC URL handling that must never leak a password: building one from libpq-style parts, reducing
  * one to "host:port/database" for error messages, and masking credentials for logs.
  */
-final class JdbcUrls {
+public final class JdbcUrls {
 
   static final String POSTGRES_PREFIX = "jdbc:postgresql:";
   static final int DEFAULT_PORT = 5432;
@@ -32,7 +32,7 @@ final class JdbcUrls {
    * Masks {@code password=} (and {@code sslpassword=}) parameters and any {@code user:secret@}
    * part.
    */
-  static String redact(String url) {
+  public static String redact(String url) {
     if (url == null) {
       return null;
     }

@@ -43,6 +43,12 @@ public final class HeartbeatCost {
   private static final int DIVERGENT = 100;
   private static final int GIVE_UP_SECONDS = 60;
 
+  /**
+   * Rows one statement of a whole comparison reads at most (the provider's span of revisions): the
+   * bucket checksums of a cache take one statement per span.
+   */
+  private static final int SPAN_ROWS = 200_000;
+
   private HeartbeatCost() {}
 
   public static void main(String[] args) throws Exception {
@@ -61,7 +67,7 @@ public final class HeartbeatCost {
     CacheManager owner = PgjcachePeer.node(base, "owner");
     owner.createCache(CACHE, config());
     fill(db, rows);
-    statementTimes(owner, out);
+    statementTimes(owner, rows, out);
     owner.close();
     double idle0 = serverCpuSeconds();
     TimeUnit.SECONDS.sleep(5L * interval);
@@ -116,12 +122,16 @@ public final class HeartbeatCost {
   }
 
   /** How long each heartbeat statement takes on this cache, once warm. */
-  private static void statementTimes(CacheManager owner, Map<String, Object> out) {
+  private static void statementTimes(CacheManager owner, int rows, Map<String, Object> out) {
     Coordination co = owner.unwrap(PgCacheManagerImpl.class).coordination();
     Coordination.Horizon horizon = co.horizon(Set.of(CACHE));
     long recent = horizon.revision() - 1000;
     out.put("wholeCountAndSumMs", millis(() -> co.revisionSums(Set.of(CACHE))));
-    out.put("wholeBucketChecksumsMs", millis(() -> co.checksums(Set.of(CACHE))));
+    double buckets = millis(() -> co.checksums(Set.of(CACHE)));
+    int spans = Math.max(1, (rows + SPAN_ROWS - 1) / SPAN_ROWS);
+    out.put("wholeBucketChecksumsMs", buckets);
+    out.put("bucketChecksumStatements", spans);
+    out.put("bucketChecksumsPerStatementMs", Math.round(buckets / spans * 10) / 10.0);
     out.put("horizonMs", millis(() -> co.horizon(Set.of(CACHE))));
     out.put("changesOf1000RowsMs", millis(() -> co.changedSince(CACHE, recent, 100_001)));
     out.put(

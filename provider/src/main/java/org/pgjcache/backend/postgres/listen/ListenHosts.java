@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.pgjcache.config.JdbcUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ public record ListenHosts(List<ListenTarget> targets, boolean loadBalance) {
                 "targetServerType="
                     + type
                     + " in "
-                    + ListenTarget.redact(jdbcUrl)
+                    + JdbcUrls.redact(jdbcUrl)
                     + " would send pgjcache's"
                     + " writes to a read-only standby; use targetServerType=primary");
         default ->
@@ -70,7 +71,7 @@ public record ListenHosts(List<ListenTarget> targets, boolean loadBalance) {
                 "unknown targetServerType '"
                     + type
                     + "' in "
-                    + ListenTarget.redact(jdbcUrl)
+                    + JdbcUrls.redact(jdbcUrl)
                     + "; pgjcache needs primary (or any, preferPrimary)");
       }
     }

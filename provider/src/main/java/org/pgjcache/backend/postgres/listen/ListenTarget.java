@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.pgjcache.config.JdbcUrls;
 
 /**
  * Where and as whom the LISTEN connection logs in, taken from the same JDBC URL the pool uses so
@@ -95,7 +96,7 @@ public record ListenTarget(
   static Parsed parse(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     if (!jdbcUrl.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redact(jdbcUrl));
+      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + JdbcUrls.redact(jdbcUrl));
     }
     String rest = jdbcUrl.substring(PREFIX.length());
     int question = rest.indexOf('?');
@@ -109,6 +110,13 @@ public record ListenTarget(
       String afterSlashes = location.substring(2);
       int slash = afterSlashes.indexOf('/');
       String authority = slash < 0 ? afterSlashes : afterSlashes.substring(0, slash);
+      if (authority.indexOf('@') >= 0) {
+        // pgjdbc takes no credentials before the host either; never echo what is there
+        throw new IllegalArgumentException(
+            "credentials before the host ('user:password@') are not supported in "
+                + JdbcUrls.redact(jdbcUrl)
+                + "; give them as the user and password parameters");
+      }
       database = slash < 0 ? "" : decode(afterSlashes.substring(slash + 1), jdbcUrl);
       hosts = hostList(authority, jdbcUrl);
     } else {
@@ -119,7 +127,7 @@ public record ListenTarget(
     String effectiveUser = user != null ? user : params.get("user");
     if (effectiveUser == null || effectiveUser.isBlank()) {
       throw new IllegalArgumentException(
-          "no user given, neither as argument nor in " + redact(jdbcUrl));
+          "no user given, neither as argument nor in " + JdbcUrls.redact(jdbcUrl));
     }
     String effectivePassword = password != null ? password : params.get("password");
     if (database.isEmpty()) {
@@ -163,12 +171,13 @@ public record ListenTarget(
       if (one.startsWith("[")) {
         int close = one.indexOf(']');
         if (close < 0) {
-          throw new IllegalArgumentException("unclosed '[' in host of " + redact(jdbcUrl));
+          throw new IllegalArgumentException("unclosed '[' in host of " + JdbcUrls.redact(jdbcUrl));
         }
         host = one.substring(1, close);
         String after = one.substring(close + 1);
         if (!after.isEmpty() && !after.startsWith(":")) {
-          throw new IllegalArgumentException("unexpected text after ']' in " + redact(jdbcUrl));
+          throw new IllegalArgumentException(
+              "unexpected text after ']' in " + JdbcUrls.redact(jdbcUrl));
         }
         portText = after.isEmpty() ? "" : after.substring(1);
       } else {
@@ -236,7 +245,8 @@ public record ListenTarget(
       case "verify-full":
         return SslMode.VERIFY_FULL;
       default:
-        throw new IllegalArgumentException("unknown sslmode '" + mode + "' in " + redact(url));
+        throw new IllegalArgumentException(
+            "unknown sslmode '" + mode + "' in " + JdbcUrls.redact(url));
     }
   }
 
@@ -293,7 +303,7 @@ public record ListenTarget(
     try {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad %-escape in " + redact(url), e);
+      throw new IllegalArgumentException("bad %-escape in " + JdbcUrls.redact(url), e);
     }
   }
 
@@ -304,19 +314,15 @@ public record ListenTarget(
         return port;
       }
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad port '" + text + "' in " + redact(url), e);
+      throw new IllegalArgumentException("bad port '" + text + "' in " + JdbcUrls.redact(url), e);
     }
-    throw new IllegalArgumentException("port out of range '" + text + "' in " + redact(url));
+    throw new IllegalArgumentException(
+        "port out of range '" + text + "' in " + JdbcUrls.redact(url));
   }
 
   private static void requireText(String value, String name) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be null or blank");
     }
-  }
-
-  /** The URL with the value of any password parameter replaced, for error messages. */
-  static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 }

@@ -143,6 +143,21 @@ class ListenTargetTest {
   }
 
   @Test
+  void errorsNeverShowCredentialsWhereverTheUrlCarriesThem() {
+    for (String url :
+        new String[] {
+          "jdbc:postgresql://alice:s3cret@h:99999/db?user=u",
+          "jdbc:postgresql://h/db?user=u&password=s3cret&sslmode=nonsense",
+          "jdbc:postgresql://h:port/db?PASSWORD=s3cret"
+        }) {
+      assertThatThrownBy(() -> ListenTarget.fromJdbcUrl(url, null, null))
+          .as(url)
+          .message()
+          .doesNotContain("s3cret");
+    }
+  }
+
+  @Test
   void sslFactories() {
     String base = "jdbc:postgresql://h/db?user=u&sslmode=";
     assertThat(
