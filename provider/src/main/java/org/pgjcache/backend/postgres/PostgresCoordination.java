@@ -125,36 +125,70 @@ final class PostgresCoordination implements Coordination {
     for (String cache : caches) {
       long[] counts = new long[Checksums.BUCKETS];
       long[] sums = new long[Checksums.BUCKETS];
-      boolean any = false;
-      for (long after = Long.MIN_VALUE, upTo; after != Long.MAX_VALUE; after = upTo) {
-        upTo = spanEnd(cache, after);
-        long from = after;
-        long to = upTo;
-        any |=
-            jdbc.run(
-                "computing checksums",
-                cache,
-                c -> {
-                  boolean found = false;
-                  try (PreparedStatement ps = c.prepareStatement(sql.checksums())) {
-                    ps.setString(1, cache);
-                    ps.setLong(2, from);
-                    ps.setLong(3, to);
-                    try (ResultSet rs = ps.executeQuery()) {
-                      while (rs.next()) {
-                        int bucket = rs.getInt(1);
-                        counts[bucket] += rs.getLong(2);
-                        sums[bucket] += modulo64(rs.getBigDecimal(3));
-                        found = true;
-                      }
-                    }
-                  }
-                  return found;
-                });
-      }
-      result.put(cache, any ? new BucketSums(counts, sums) : BucketSums.EMPTY);
+      boolean[] any = {false};
+      inSpans(
+          "computing checksums",
+          cache,
+          sql.checksums(),
+          (c, ps) -> {},
+          2,
+          rs -> {
+            int bucket = rs.getInt(1);
+            counts[bucket] += rs.getLong(2);
+            sums[bucket] += modulo64(rs.getBigDecimal(3));
+            any[0] = true;
+          });
+      result.put(cache, any[0] ? new BucketSums(counts, sums) : BucketSums.EMPTY);
     }
     return result;
+  }
+
+  /** Sets a span statement's parameters between the cache and the span's bounds. */
+  @FunctionalInterface
+  private interface SpanParameters {
+    void set(Connection c, PreparedStatement ps) throws SQLException;
+  }
+
+  /** Takes one row of a span statement's answer. */
+  @FunctionalInterface
+  private interface SpanRow {
+    void take(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code statement} once per span of {@link #spanRows} revisions of {@code cache}, oldest
+   * first, each in a call of its own: parameter 1 is the cache, then what {@code middle} sets, and
+   * at {@code afterIndex} and after it the revision the span starts after and the one it ends at.
+   */
+  private void inSpans(
+      String what,
+      String cache,
+      String statement,
+      SpanParameters middle,
+      int afterIndex,
+      SpanRow row) {
+    for (long after = Long.MIN_VALUE, upTo; after != Long.MAX_VALUE; after = upTo) {
+      upTo = spanEnd(cache, after);
+      long from = after;
+      long to = upTo;
+      jdbc.run(
+          what,
+          cache,
+          c -> {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+              ps.setString(1, cache);
+              middle.set(c, ps);
+              ps.setLong(afterIndex, from);
+              ps.setLong(afterIndex + 1, to);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  row.take(rs);
+                }
+              }
+            }
+            return null;
+          });
+    }
   }
 
   /**
@@ -190,28 +224,13 @@ final class PostgresCoordination implements Coordination {
       boxed[i] = buckets[i];
     }
     Map<String, Long> found = new HashMap<>();
-    for (long after = Long.MIN_VALUE, upTo; after != Long.MAX_VALUE; after = upTo) {
-      upTo = spanEnd(cache, after);
-      long from = after;
-      long to = upTo;
-      jdbc.run(
-          "listing revisions",
-          cache,
-          c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.revisionsInBuckets())) {
-              ps.setString(1, cache);
-              ps.setArray(2, c.createArrayOf("int4", boxed));
-              ps.setLong(3, from);
-              ps.setLong(4, to);
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  found.merge(rs.getString(1), rs.getLong(2), Math::max);
-                }
-              }
-            }
-            return null;
-          });
-    }
+    inSpans(
+        "listing revisions",
+        cache,
+        sql.revisionsInBuckets(),
+        (c, ps) -> ps.setArray(2, c.createArrayOf("int4", boxed)),
+        3,
+        rs -> found.merge(rs.getString(1), rs.getLong(2), Math::max));
     return found;
   }
 
