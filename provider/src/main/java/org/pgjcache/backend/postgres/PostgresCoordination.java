@@ -125,7 +125,6 @@ final class PostgresCoordination implements Coordination {
     for (String cache : caches) {
       long[] counts = new long[Checksums.BUCKETS];
       long[] sums = new long[Checksums.BUCKETS];
-      boolean[] any = {false};
       inSpans(
           "computing checksums",
           cache,
@@ -136,9 +135,8 @@ final class PostgresCoordination implements Coordination {
             int bucket = rs.getInt(1);
             counts[bucket] += rs.getLong(2);
             sums[bucket] += modulo64(rs.getBigDecimal(3));
-            any[0] = true;
           });
-      result.put(cache, any[0] ? new BucketSums(counts, sums) : BucketSums.EMPTY);
+      result.put(cache, new BucketSums(counts, sums));
     }
     return result;
   }
