@@ -69,8 +69,13 @@ public final class JdbcUrls {
       authority = authority.substring(at + 1);
     }
     List<String> hosts = new ArrayList<>();
-    for (String hp : authority.split(",", -1)) {
-      hosts.add(hostPort(hp));
+    try {
+      for (Host h : hosts(authority)) {
+        String name = h.name().indexOf(':') >= 0 ? "[" + h.name() + "]" : h.name();
+        hosts.add(name + ":" + (h.port().isEmpty() ? DEFAULT_PORT : h.port()));
+      }
+    } catch (IllegalArgumentException e) {
+      hosts = List.of(redact(authority));
     }
     String database = decode(path);
     if (database.isEmpty()) {
@@ -79,30 +84,44 @@ public final class JdbcUrls {
     return String.join(",", hosts) + "/" + database;
   }
 
-  private static String hostPort(String hp) {
-    String host = hp;
-    String port = "";
-    if (hp.startsWith("[")) {
-      int close = hp.indexOf(']');
-      if (close > 0) {
-        host = hp.substring(0, close + 1);
-        String after = hp.substring(close + 1);
-        port = after.startsWith(":") ? after.substring(1) : "";
+  /**
+   * One host of a URL's comma-separated host list ({@code host[:port]} or {@code [v6][:port]}): its
+   * name, an IPv6 literal without brackets, {@code localhost} when empty; its port as written,
+   * empty for the default.
+   */
+  public record Host(String name, String port) {}
+
+  /**
+   * The hosts of a URL's authority in order, as pgjdbc reads them; the LISTEN client connects to
+   * them and messages name them, so both read them here.
+   *
+   * @throws IllegalArgumentException for an unclosed {@code [} or text after {@code ]} that is not
+   *     a port (the message quotes nothing of the URL)
+   */
+  public static List<Host> hosts(String authority) {
+    List<Host> hosts = new ArrayList<>();
+    for (String one : authority.split(",", -1)) {
+      String name;
+      String port;
+      if (one.startsWith("[")) {
+        int close = one.indexOf(']');
+        if (close < 0) {
+          throw new IllegalArgumentException("unclosed '[' in host");
+        }
+        name = one.substring(1, close);
+        String after = one.substring(close + 1);
+        if (!after.isEmpty() && !after.startsWith(":")) {
+          throw new IllegalArgumentException("unexpected text after ']' in host");
+        }
+        port = after.isEmpty() ? "" : after.substring(1);
+      } else {
+        int colon = one.indexOf(':');
+        name = colon < 0 ? one : one.substring(0, colon);
+        port = colon < 0 ? "" : one.substring(colon + 1);
       }
-    } else {
-      int colon = hp.lastIndexOf(':');
-      if (colon >= 0) {
-        host = hp.substring(0, colon);
-        port = hp.substring(colon + 1);
-      }
+      hosts.add(new Host(name.isEmpty() ? "localhost" : name, port));
     }
-    if (host.isEmpty()) {
-      host = "localhost";
-    }
-    if (port.isEmpty()) {
-      port = Integer.toString(DEFAULT_PORT);
-    }
-    return host + ":" + port;
+    return hosts;
   }
 
   private static String decode(String s) {

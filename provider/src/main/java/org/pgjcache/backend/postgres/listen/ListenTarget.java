@@ -159,34 +159,18 @@ public record ListenTarget(
 
   private record HostPort(String host, int port) {}
 
-  /**
-   * {@code host[:port]} or {@code [v6][:port]}, comma-separated; an empty host is {@code
-   * localhost}.
-   */
+  /** The URL's hosts with their ports checked; an empty host is {@code localhost}. */
   private static List<HostPort> hostList(String authority, String jdbcUrl) {
+    List<JdbcUrls.Host> written;
+    try {
+      written = JdbcUrls.hosts(authority);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " of " + JdbcUrls.redact(jdbcUrl), e);
+    }
     List<HostPort> hosts = new ArrayList<>();
-    for (String one : authority.split(",", -1)) {
-      String host;
-      String portText;
-      if (one.startsWith("[")) {
-        int close = one.indexOf(']');
-        if (close < 0) {
-          throw new IllegalArgumentException("unclosed '[' in host of " + JdbcUrls.redact(jdbcUrl));
-        }
-        host = one.substring(1, close);
-        String after = one.substring(close + 1);
-        if (!after.isEmpty() && !after.startsWith(":")) {
-          throw new IllegalArgumentException(
-              "unexpected text after ']' in " + JdbcUrls.redact(jdbcUrl));
-        }
-        portText = after.isEmpty() ? "" : after.substring(1);
-      } else {
-        int colon = one.indexOf(':');
-        host = colon < 0 ? one : one.substring(0, colon);
-        portText = colon < 0 ? "" : one.substring(colon + 1);
-      }
-      int port = portText.isEmpty() ? DEFAULT_PORT : parsePort(portText, jdbcUrl);
-      hosts.add(new HostPort(host.isEmpty() ? "localhost" : host, port));
+    for (JdbcUrls.Host h : written) {
+      int port = h.port().isEmpty() ? DEFAULT_PORT : parsePort(h.port(), jdbcUrl);
+      hosts.add(new HostPort(h.name(), port));
     }
     return hosts;
   }
