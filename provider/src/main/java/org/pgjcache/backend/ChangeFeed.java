@@ -39,6 +39,14 @@ public interface ChangeFeed {
    */
   default void probeListen() {}
 
+  /**
+   * Tells the other nodes that {@code origin}'s instance of {@code cache} found and repaired rows
+   * that changed without an announcement, so that they look for them at once ({@link
+   * ChangeListener#onRepairedElsewhere()}). Best effort: a node that does not hear it finds the
+   * rows at its own next heartbeat.
+   */
+  default void announceRepaired(String cache, String origin) {}
+
   default long listenReconnects() {
     return 0;
   }

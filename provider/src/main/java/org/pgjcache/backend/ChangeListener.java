@@ -15,4 +15,12 @@ public interface ChangeListener {
    * match): the subscriber should reconcile with the backend's current state.
    */
   void onPossibleGap();
+
+  /**
+   * Another node repaired this cache: rows changed without being announced (SQL with the trigger's
+   * revisions but no notification, a restored row), which this node most likely missed too. The
+   * subscriber compares the changes since it was last in line now rather than at its next
+   * heartbeat; the database, not this message, says what changed.
+   */
+  default void onRepairedElsewhere() {}
 }

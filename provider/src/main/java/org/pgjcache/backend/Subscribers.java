@@ -63,6 +63,26 @@ public final class Subscribers {
     }
   }
 
+  /**
+   * Tells the subscribers of {@code cache} other than {@code origin} that it repaired rows they
+   * probably missed too.
+   */
+  public void repairedElsewhere(String cache, String origin) {
+    List<Entry> entries = byCache.get(cache);
+    if (entries == null) {
+      return;
+    }
+    for (Entry entry : entries) {
+      if (!entry.origin.equals(origin)) {
+        try {
+          entry.listener.onRepairedElsewhere();
+        } catch (RuntimeException e) {
+          LOG.error("cache '{}' failed to start a comparison of its changes", cache, e);
+        }
+      }
+    }
+  }
+
   public Iterable<String> caches() {
     return byCache.keySet();
   }

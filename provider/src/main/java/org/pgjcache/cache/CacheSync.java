@@ -98,6 +98,16 @@ final class CacheSync<K, V> implements SyncTarget {
     agent.requestCheck();
   }
 
+  /** Another node repaired this cache: compare what changed soon, without a whole comparison. */
+  void requestChangeComparison() {
+    agent.requestChangeComparison();
+  }
+
+  @Override
+  public void announceRepaired() {
+    core.feed.announceRepaired(core.name, core.origin());
+  }
+
   /** Rows the heartbeat could not decode and skipped. */
   long skipped() {
     return skipped.get();

@@ -161,6 +161,15 @@ final class RemoteChanges<K, V> implements ChangeListener {
     }
   }
 
+  /** Another node repaired this cache: compare the changes now (see {@link CacheSync}). */
+  @Override
+  public void onRepairedElsewhere() {
+    CacheSync<K, V> current = sync;
+    if (current != null) {
+      current.requestChangeComparison();
+    }
+  }
+
   /**
    * Loads the backend's rows into an empty replica, without events (attaching a cache); a bounded
    * replica loads no rows (it reads each key when it is first asked for), only the recent removals

@@ -73,6 +73,7 @@ public final class SyncAgent implements NodeSync {
 
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean checkPending = new AtomicBoolean();
+  private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
   private final AtomicLong heartbeats = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong repaired = new AtomicLong();
@@ -111,9 +112,10 @@ public final class SyncAgent implements NodeSync {
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.scheduler = executor;
     this.mbean = SyncRegistration.register(new SyncBean(this), nodeName, nodeId.substring(0, 8));
-    scheduler.execute(() -> beat(false));
+    scheduler.execute(() -> beat(Beat.PERIODIC));
     long millis = interval.toMillis();
-    scheduler.scheduleWithFixedDelay(() -> beat(false), millis, millis, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        () -> beat(Beat.PERIODIC), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -176,7 +178,7 @@ public final class SyncAgent implements NodeSync {
       scheduler.execute(
           () -> {
             checkPending.set(false);
-            if (!beat(true)) {
+            if (!beat(Beat.REQUESTED)) {
               retryLater();
             } else {
               retryMillis = FIRST_RETRY_MILLIS;
@@ -185,6 +187,52 @@ public final class SyncAgent implements NodeSync {
     } catch (RejectedExecutionException e) {
       checkPending.set(false);
       LOG.debug("node {} is closing; reconciliation not started", nodeName);
+    }
+  }
+
+  /**
+   * Another node repaired rows that changed unannounced: compare the changes since each full
+   * replica was last in line, and what bounded replicas hold, soon rather than at the next
+   * heartbeat. Requests made while one is pending merge into it; caches that need a whole
+   * comparison wait for the heartbeat, so a request costs what changed, never the whole cache.
+   * Ignored when {@code sync-on-mismatch} is off (nothing would be repaired).
+   */
+  public void requestChangeComparison() {
+    if (closed || !syncOnMismatch || !changeComparisonPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.execute(
+          () -> {
+            changeComparisonPending.set(false);
+            beat(Beat.HINTED);
+          });
+    } catch (RejectedExecutionException e) {
+      changeComparisonPending.set(false);
+      LOG.debug("node {} is closing; change comparison not started", nodeName);
+    }
+  }
+
+  /** Why a heartbeat runs, which decides what it compares and whether it tells the others. */
+  private enum Beat {
+    /** The interval's: changes where it can, else whole caches; announces repairs. */
+    PERIODIC(false, true),
+    /** Another node's repair notice: changes and held keys only, never whole caches, silent. */
+    HINTED(false, false),
+    /**
+     * This node may have missed changes (reconnect, an unapplied notification): whole caches; it
+     * does not announce what it alone missed.
+     */
+    REQUESTED(true, false),
+    /** {@code heartbeatNow()}: whole caches; announces repairs. */
+    NOW(true, true);
+
+    final boolean forced;
+    final boolean announces;
+
+    Beat(boolean forced, boolean announces) {
+      this.forced = forced;
+      this.announces = announces;
     }
   }
 
@@ -202,10 +250,11 @@ public final class SyncAgent implements NodeSync {
   }
 
   /** One heartbeat; returns whether it reached the database. */
-  private boolean beat(boolean forced) {
+  private boolean beat(Beat kind) {
     if (closed) {
       return true;
     }
+    boolean forced = kind.forced;
     try {
       List<SyncTarget> current = List.copyOf(targets);
       Set<String> full = new TreeSet<>();
@@ -222,10 +271,13 @@ public final class SyncAgent implements NodeSync {
       for (SyncTarget target : current) {
         target.housekeeping();
         if (target.bounded()) {
-          matchedSoFar &= compareHeld(target, forced);
+          matchedSoFar &= compareHeld(target, kind);
         } else {
           Boolean changesMatched =
-              forced || !syncOnMismatch ? null : compareChanges(target, horizon);
+              forced || !syncOnMismatch ? null : compareChanges(target, horizon, kind);
+          if (changesMatched == null && kind == Beat.HINTED) {
+            continue; // a whole comparison waits for the heartbeat
+          }
           if (changesMatched == null) {
             whole.add(target);
             names.add(target.cacheName());
@@ -255,10 +307,10 @@ public final class SyncAgent implements NodeSync {
       for (SyncTarget target : differing) {
         allMatched &=
             compare(
-                target,
-                database.getOrDefault(target.cacheName(), BucketSums.EMPTY),
-                forced,
-                horizon);
+                target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY), kind, horizon);
+      }
+      if (kind == Beat.HINTED) {
+        return true; // not a heartbeat: no probe, no node-table record, no match state
       }
       matched = allMatched;
       heartbeats.incrementAndGet();
@@ -288,7 +340,7 @@ public final class SyncAgent implements NodeSync {
    * differs; returns whether nothing differed, or null, having done nothing, when the whole cache
    * must be compared instead.
    */
-  private Boolean compareChanges(SyncTarget target, Coordination.Horizon horizon) {
+  private Boolean compareChanges(SyncTarget target, Coordination.Horizon horizon, Beat kind) {
     Reconciler.Outcome outcome = watch.compareChanges(target, horizon, reconciler);
     if (outcome == null) {
       return null;
@@ -303,6 +355,7 @@ public final class SyncAgent implements NodeSync {
           outcome.repaired(),
           outcome.keysCompared(),
           outcome.rowsRead());
+      announce(target, kind);
     }
     matchedAgain(target);
     return outcome.repaired() == 0;
@@ -310,7 +363,8 @@ public final class SyncAgent implements NodeSync {
 
   /** Compares one cache instance and repairs it if allowed; returns whether it matched. */
   private boolean compare(
-      SyncTarget target, BucketSums theirs, boolean forced, Coordination.Horizon horizon) {
+      SyncTarget target, BucketSums theirs, Beat kind, Coordination.Horizon horizon) {
+    boolean forced = kind.forced;
     BucketSums mine = target.checksums();
     if (mine.equals(theirs)) {
       matchedAgain(target);
@@ -350,6 +404,7 @@ public final class SyncAgent implements NodeSync {
         outcome.keysCompared(),
         outcome.buckets(),
         outcome.rowsRead());
+    announce(target, kind);
     return false;
   }
 
@@ -357,8 +412,8 @@ public final class SyncAgent implements NodeSync {
    * Compares what a bounded replica holds with the database and repairs it (if allowed); returns
    * whether it matched.
    */
-  private boolean compareHeld(SyncTarget target, boolean forced) {
-    if (!forced && !syncOnMismatch) {
+  private boolean compareHeld(SyncTarget target, Beat kind) {
+    if (!kind.forced && !syncOnMismatch) {
       return true; // nothing cheap to compare without repairing: the revisions are the comparison
     }
     Reconciler.Outcome outcome = reconciler.reconcileHeld(target);
@@ -373,7 +428,29 @@ public final class SyncAgent implements NodeSync {
         outcome.repaired(),
         outcome.keysCompared(),
         outcome.rowsRead());
+    announce(target, kind);
     return false;
+  }
+
+  /**
+   * Tells the other nodes about a repair, so that a row changed unannounced, which they most likely
+   * missed too, reaches them within a notification rather than their own next heartbeat. Only beats
+   * that compare the database with no reason to think this node alone missed something announce;
+   * the notice only makes the others compare sooner, so losing it loses nothing.
+   */
+  private void announce(SyncTarget target, Beat kind) {
+    if (!kind.announces) {
+      return;
+    }
+    try {
+      target.announceRepaired();
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "node {}: could not announce the repair of cache '{}': {}",
+          nodeName,
+          target.cacheName(),
+          e.getMessage());
+    }
   }
 
   /** Counts what a comparison read and repaired; returns whether it repaired anything. */
@@ -566,7 +643,7 @@ public final class SyncAgent implements NodeSync {
   public void heartbeatNow() {
     Future<Boolean> done;
     try {
-      done = scheduler.submit(() -> beat(true));
+      done = scheduler.submit(() -> beat(Beat.NOW));
     } catch (RejectedExecutionException e) {
       throw new IllegalStateException("node " + nodeName + " is closed", e);
     }

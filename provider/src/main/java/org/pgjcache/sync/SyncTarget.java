@@ -73,4 +73,10 @@ public interface SyncTarget {
 
   /** Routine upkeep at each heartbeat (forgetting tombstones whose fencing period is over). */
   void housekeeping();
+
+  /**
+   * Tells the other nodes that this instance repaired rows that changed without an announcement
+   * (best effort; see {@code ChangeFeed#announceRepaired}).
+   */
+  default void announceRepaired() {}
 }

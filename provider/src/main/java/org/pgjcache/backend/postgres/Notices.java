@@ -156,7 +156,10 @@ final class Notices {
       warn("skipped an authentic, late notification that cannot be parsed", e.body());
       return;
     }
-    if (fences.passed(late) || Fences.CACHE.equals(late.cache()) || ListenProbe.isProbe(late)) {
+    if (fences.passed(late)
+        || Fences.CACHE.equals(late.cache())
+        || ListenProbe.isProbe(late)
+        || late.op() == 'H') {
       return;
     }
     LOG.debug("cache '{}': {}; reconciling it", late.cache(), e.getMessage());
@@ -193,6 +196,9 @@ final class Notices {
         break;
       case 'G':
         subscribers.gap(cache);
+        break;
+      case 'H':
+        subscribers.repairedElsewhere(cache, origin);
         break;
       case 'P':
         if (notice.value() != null) {

@@ -15,6 +15,7 @@ import org.pgjcache.codec.CorruptDataException;
  * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(iv + encrypted value)
  * batch:         B|kind|minRev|maxRev|origin|cacheLength|cache
  * gap:           G|0|0|origin|cacheLength|0|cache        (receivers reconcile that cache)
+ * repaired:      H|0|0|origin|cacheLength|0|cache        (receivers compare their changes)
  * </pre>
  *
  * <p>Each is followed by {@code |sentAt|hmac} (see {@link NoticeSeal}), which {@link #parse}
@@ -68,6 +69,14 @@ final class Payloads {
    */
   static String gap(String cache, String origin) {
     return "G|0" + gapTail(cache, origin);
+  }
+
+  /**
+   * A notice, not yet sealed, that {@code origin} repaired rows of {@code cache} that changed
+   * unannounced (see {@code ChangeFeed#announceRepaired}).
+   */
+  static String repaired(String cache, String origin) {
+    return "H|0" + gapTail(cache, origin);
   }
 
   private static String gapTail(String cache, String origin) {
@@ -148,7 +157,7 @@ final class Payloads {
       }
       int[] cut = cuts(payload, 6);
       char op = payload.charAt(0);
-      if (cut[0] != 1 || "PRXTCDG".indexOf(op) < 0) {
+      if (cut[0] != 1 || "PRXTCDGH".indexOf(op) < 0) {
         throw new CorruptDataException(
             "unknown operation in notification payload: " + abbreviate(payload));
       }

@@ -100,9 +100,19 @@ final class PostgresFeed implements ChangeFeed {
 
   /** Sends this node a sealed notification through the pool (see {@link ListenProbe}). */
   private void notifySelf(String payload) {
+    sealAndSend("probing the LISTEN connection", null, payload);
+  }
+
+  @Override
+  public void announceRepaired(String cache, String origin) {
+    sealAndSend("announcing a repair", cache, Payloads.repaired(cache, origin));
+  }
+
+  /** Sends a sealed notification that writes nothing (a probe, a fence, a repair notice). */
+  private void sealAndSend(String what, String cache, String payload) {
     jdbc.run(
-        "probing the LISTEN connection",
-        null,
+        what,
+        cache,
         c -> {
           try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
             ps.setString(1, channel);
@@ -224,17 +234,7 @@ final class PostgresFeed implements ChangeFeed {
     Subscription subscription = subscribers.addFenced(cache, listener);
     Fences.Pending pending = notices.fences().expect(cache, subscription);
     try {
-      jdbc.run(
-          "sending a fence",
-          cache,
-          c -> {
-            try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
-              ps.setString(1, channel);
-              ps.setString(2, seal.seal(Fences.payload(subscription), clock.now()));
-              ps.executeQuery().close();
-            }
-            return null;
-          });
+      sealAndSend("sending a fence", cache, Fences.payload(subscription));
       if (!pending.passed.await(FENCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         LOG.debug(
             "cache '{}': fence not back within {} ms; listening without it",

@@ -1,0 +1,100 @@
+package org.pgjcache.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.sync;
+import static org.pgjcache.sync.SyncFixtures.update;
+
+import java.time.Duration;
+import java.util.Properties;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+import org.pgjcache.support.Nodes;
+
+/**
+ * A row changed without an announcement (SQL by hand: the trigger gives it a revision, nobody
+ * notifies) is missed by every node alike. The first node whose heartbeat repairs it says so, and
+ * the others compare their changes at once instead of waiting for their own heartbeat, reading only
+ * what changed, never the whole cache.
+ */
+class RepairNoticeTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static MutableConfiguration<String, String> config() {
+    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+  }
+
+  private static SyncAgent agent(CacheManager manager) {
+    return (SyncAgent) sync(manager);
+  }
+
+  /** A node whose own heartbeat comes once an hour: after its first, it repairs only when told. */
+  private static Properties slow(Nodes nodes, String name) {
+    Properties p = fast(nodes, name);
+    p.setProperty("pgjcache.heartbeat-interval", "1h");
+    return p;
+  }
+
+  @Test
+  void aRepairOfARowChangedByHandReachesNodesBetweenTheirHeartbeats() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("notice")) {
+      CacheManager bm = nodes.node("b", slow(nodes, "node-b"));
+      CacheManager cm = nodes.node("c", slow(nodes, "node-c"));
+      Cache<String, String> b = bm.createCache("c", config());
+      Cache<String, String> c = cm.createCache("c", config());
+      Cache<String, String> other = cm.createCache("other", config());
+      for (int i = 0; i < 50; i++) {
+        b.put("k" + i, "v" + i);
+        other.put("k" + i, "v" + i);
+      }
+      await().atMost(WAIT).until(() -> "v49".equals(c.get("k49")));
+      // each slow node has its heartbeat now, with the cache open: it is in line from here
+      sync(bm).heartbeatNow();
+      sync(cm).heartbeatNow();
+      long bBeats = agent(bm).heartbeats();
+      long cBeats = agent(cm).heartbeats();
+      long cWhole = agent(cm).wholeComparisons();
+
+      int changed =
+          update(
+              nodes,
+              "update pgjcache_entries e set value = s.value from pgjcache_entries s"
+                  + " where e.cache = 'c' and e.key = 's:k1' and s.cache = 'c' and s.key = 's:k2'");
+      assertThat(changed).isOne();
+      assertThat(b.get("k1")).as("nobody announced the change").isEqualTo("v1");
+
+      // a node with a heartbeat every 500 ms joins, finds the row at a heartbeat and tells the
+      // others
+      CacheManager am = nodes.node("a", fast(nodes, "node-a"));
+      Cache<String, String> a = am.createCache("c", config());
+      await().atMost(WAIT).until(() -> "v2".equals(a.get("k1")));
+      long aBeats = agent(am).heartbeats();
+      a.put("nudge", "1"); // something to compare at a's next change comparison
+      update(
+          nodes,
+          "update pgjcache_entries e set value = s.value from pgjcache_entries s"
+              + " where e.cache = 'c' and e.key = 's:k3' and s.cache = 'c' and s.key = 's:k4'");
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(b.get("k1")).isEqualTo("v2");
+                assertThat(c.get("k1")).isEqualTo("v2");
+                assertThat(b.get("k3")).isEqualTo("v4");
+                assertThat(c.get("k3")).isEqualTo("v4");
+              });
+      assertThat(agent(am).heartbeats()).as("a repaired at a heartbeat").isGreaterThan(aBeats);
+      assertThat(agent(bm).heartbeats()).as("b's heartbeat did not run").isEqualTo(bBeats);
+      assertThat(agent(cm).heartbeats()).as("c's heartbeat did not run").isEqualTo(cBeats);
+      assertThat(agent(cm).wholeComparisons())
+          .as("the notice made c compare changes, not whole caches")
+          .isEqualTo(cWhole);
+      assertThat(other.get("k1")).as("the other cache is untouched").isEqualTo("v1");
+      assertThat(agent(cm).repairedEntries()).isEqualTo(agent(bm).repairedEntries()).isEqualTo(2);
+    }
+  }
+}
