@@ -74,6 +74,17 @@ public final class SyncAgent implements NodeSync {
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
+
+  /**
+   * The least time between two comparisons other nodes' repair notices start, so that notices
+   * arriving one after another (every node repairing the same rows) cost at most ten comparisons of
+   * changes a second, whatever their number.
+   */
+  private static final long CHANGE_COMPARISON_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** When the last such comparison started ({@link System#nanoTime()}); read on any thread. */
+  private volatile long lastChangeComparison = System.nanoTime() - CHANGE_COMPARISON_GAP_NANOS;
+
   private final AtomicLong heartbeats = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong repaired = new AtomicLong();
@@ -193,20 +204,25 @@ public final class SyncAgent implements NodeSync {
   /**
    * Another node repaired rows that changed unannounced: compare the changes since each full
    * replica was last in line, and what bounded replicas hold, soon rather than at the next
-   * heartbeat. Requests made while one is pending merge into it; caches that need a whole
-   * comparison wait for the heartbeat, so a request costs what changed, never the whole cache.
-   * Ignored when {@code sync-on-mismatch} is off (nothing would be repaired).
+   * heartbeat. Requests made while one is pending merge into it, and one starts at most every 100
+   * ms; caches that need a whole comparison wait for the heartbeat, so a request costs what
+   * changed, never the whole cache. Ignored when {@code sync-on-mismatch} is off (nothing would be
+   * repaired).
    */
   public void requestChangeComparison() {
     if (closed || !syncOnMismatch || !changeComparisonPending.compareAndSet(false, true)) {
       return;
     }
+    long wait = lastChangeComparison + CHANGE_COMPARISON_GAP_NANOS - System.nanoTime();
     try {
-      scheduler.execute(
+      scheduler.schedule(
           () -> {
             changeComparisonPending.set(false);
+            lastChangeComparison = System.nanoTime();
             beat(Beat.HINTED);
-          });
+          },
+          Math.max(0, wait),
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       changeComparisonPending.set(false);
       LOG.debug("node {} is closing; change comparison not started", nodeName);
