@@ -3,13 +3,13 @@ package org.pgjcache.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.update;
 
 import java.time.Duration;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.cache.PgCache;
 import org.pgjcache.support.Nodes;
@@ -27,14 +27,10 @@ class BoundedAttachTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int ROWS = 50_000;
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   @Test
   void aBoundedCacheAttachesWithoutReadingTheTable() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("bounded_attach")) {
-      Cache<String, String> seed = nodes.node("seed").createCache("big", config());
+      Cache<String, String> seed = nodes.node("seed").createCache("big", strings());
       seed.put("good", "value");
       assertThat(
               update(
@@ -57,7 +53,7 @@ class BoundedAttachTest {
       assertThat(b.get("good")).isEqualTo("value");
       assertThat(pb.localTier().size()).isEqualTo(1);
 
-      Cache<String, String> full = nodes.node("full").createCache("big", config());
+      Cache<String, String> full = nodes.node("full").createCache("big", strings());
       assertThat(full.unwrap(PgCache.class).skippedChanges())
           .as("rows read by a full attach")
           .isEqualTo(ROWS);
@@ -67,11 +63,11 @@ class BoundedAttachTest {
   @Test
   void theHeartbeatRepairsHeldKeysFromTheDatabase() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("bounded_repair")) {
-      Cache<String, String> a = nodes.node("a", fast(nodes, "a")).createCache("c", config());
+      Cache<String, String> a = nodes.node("a", fast(nodes, "a")).createCache("c", strings());
       Properties bounded = fast(nodes, "b");
       bounded.setProperty("pgjcache.max-entries", "10");
       CacheManager bm = nodes.node("b", bounded);
-      Cache<String, String> b = bm.createCache("c", config());
+      Cache<String, String> b = bm.createCache("c", strings());
       a.put("held", "v1");
       a.put("absent-then-set", "x");
       a.remove("absent-then-set");

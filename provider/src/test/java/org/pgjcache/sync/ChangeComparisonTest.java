@@ -2,7 +2,9 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.pgjcache.sync.SyncFixtures.agent;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -11,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.backend.postgres.LostNotifications;
 import org.pgjcache.support.Nodes;
@@ -25,14 +26,6 @@ import org.pgjcache.support.Nodes;
 class ChangeComparisonTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
-  private static SyncAgent agent(CacheManager manager) {
-    return (SyncAgent) sync(manager);
-  }
 
   /** How many heartbeats node {@code m} began until {@code done} held. */
   private static long beatsUntil(CacheManager m, java.util.function.BooleanSupplier done) {
@@ -62,8 +55,8 @@ class ChangeComparisonTest {
     try (Nodes nodes = Nodes.freshDatabase("changes")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      Cache<String, String> a = am.createCache("c", config());
-      Cache<String, String> b = bm.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
+      Cache<String, String> b = bm.createCache("c", strings());
       a.putAll(entries(2000));
       await().atMost(WAIT).until(() -> "v1999".equals(b.get("k1999")));
 

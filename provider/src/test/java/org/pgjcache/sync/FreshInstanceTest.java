@@ -2,6 +2,7 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.pgjcache.sync.SyncFixtures.strings;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
-import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
@@ -50,10 +50,6 @@ class FreshInstanceTest {
     }
   }
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   @Test
   void notificationsOfADestroyedInstanceDoNotReachItsSuccessor() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("fresh")) {
@@ -63,12 +59,12 @@ class FreshInstanceTest {
       CacheManager two = nodes.node("two", shared);
       two.createCache(
           "c",
-          config()
+          strings()
               .addCacheEntryListenerConfiguration(
                   new MutableCacheEntryListenerConfiguration<>(
                       FactoryBuilder.factoryOf(Stall.class), null, false, true)));
 
-      Cache<String, String> old = one.createCache("c", config());
+      Cache<String, String> old = one.createCache("c", strings());
       old.put("hold", "the lane of cache c"); // from now on its notifications queue up
       old.put("k", "from the destroyed instance");
       one.destroyCache("c");
@@ -84,7 +80,8 @@ class FreshInstanceTest {
                   thread.set(Thread.currentThread());
                   fresh.set(
                       one.createCache(
-                          "c", config().addCacheEntryListenerConfiguration(heard.configuration())));
+                          "c",
+                          strings().addCacheEntryListenerConfiguration(heard.configuration())));
                 });
         // the new instance waits for its fence, which queues behind the old notifications
         await()

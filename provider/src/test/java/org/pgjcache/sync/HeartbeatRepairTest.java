@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.backend;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.query;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -16,7 +17,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -36,10 +36,6 @@ class HeartbeatRepairTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int ENTRIES = 1000;
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   private static Map<String, String> entries() {
     Map<String, String> all = new TreeMap<>();
     for (int i = 0; i < ENTRIES; i++) {
@@ -54,10 +50,10 @@ class HeartbeatRepairTest {
     try (Nodes nodes = Nodes.freshDatabase("heartbeat")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
       Recorder heard = new Recorder();
       Cache<String, String> b =
-          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
+          bm.createCache("c", strings().addCacheEntryListenerConfiguration(heard.configuration()));
       a.putAll(entries());
       await().atMost(WAIT).until(() -> heard.size() == ENTRIES);
       sync(bm).heartbeatNow();
@@ -129,9 +125,9 @@ class HeartbeatRepairTest {
     try (Nodes nodes = Nodes.freshDatabase("nodetable")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      Cache<String, String> a = am.createCache("c", config());
-      bm.createCache("c", config());
-      bm.createCache("d", config());
+      Cache<String, String> a = am.createCache("c", strings());
+      bm.createCache("c", strings());
+      bm.createCache("d", strings());
       a.put("x", "1");
       await()
           .atMost(WAIT)
@@ -191,10 +187,10 @@ class HeartbeatRepairTest {
       Properties quiet = fast(nodes, "node-b");
       quiet.setProperty("pgjcache.notifications", "false");
       CacheManager bm = nodes.node("b", quiet);
-      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
       Recorder heard = new Recorder();
       Cache<String, String> b =
-          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
+          bm.createCache("c", strings().addCacheEntryListenerConfiguration(heard.configuration()));
       assertThat(backend(bm).listenerPid()).isEqualTo(-1);
       a.put("x", "1");
       a.put("y", "2");
@@ -218,7 +214,7 @@ class HeartbeatRepairTest {
       Properties p = fast(nodes, "node-a");
       p.setProperty("pgjcache.sync-on-mismatch", "false");
       CacheManager am = nodes.node("a", p);
-      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
       a.put("x", "1");
       sync(am).heartbeatNow();
       long heartbeats = sync(am).heartbeats();

@@ -2,7 +2,9 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.pgjcache.sync.SyncFixtures.agent;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
 
@@ -24,14 +25,6 @@ class RepairNoticeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
-  private static SyncAgent agent(CacheManager manager) {
-    return (SyncAgent) sync(manager);
-  }
-
   /** A node whose own heartbeat comes once an hour: after its first, it repairs only when told. */
   private static Properties slow(Nodes nodes, String name) {
     Properties p = fast(nodes, name);
@@ -44,9 +37,9 @@ class RepairNoticeTest {
     try (Nodes nodes = Nodes.freshDatabase("notice")) {
       CacheManager bm = nodes.node("b", slow(nodes, "node-b"));
       CacheManager cm = nodes.node("c", slow(nodes, "node-c"));
-      Cache<String, String> b = bm.createCache("c", config());
-      Cache<String, String> c = cm.createCache("c", config());
-      Cache<String, String> other = cm.createCache("other", config());
+      Cache<String, String> b = bm.createCache("c", strings());
+      Cache<String, String> c = cm.createCache("c", strings());
+      Cache<String, String> other = cm.createCache("other", strings());
       for (int i = 0; i < 50; i++) {
         b.put("k" + i, "v" + i);
         other.put("k" + i, "v" + i);
@@ -70,7 +63,7 @@ class RepairNoticeTest {
       // a node with a heartbeat every 500 ms joins, finds the row at a heartbeat and tells the
       // others
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
-      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
       await().atMost(WAIT).until(() -> "v2".equals(a.get("k1")));
       long aBeats = agent(am).heartbeats();
       a.put("nudge", "1"); // something to compare at a's next change comparison

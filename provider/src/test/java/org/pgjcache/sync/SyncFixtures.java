@@ -29,6 +29,17 @@ final class SyncFixtures {
     return manager.unwrap(PgCacheManagerImpl.class);
   }
 
+  /** A cache of strings to strings, the shape most sync tests need. */
+  static javax.cache.configuration.MutableConfiguration<String, String> strings() {
+    return new javax.cache.configuration.MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+  }
+
+  /** The node's heartbeat, with the counters tests read. */
+  static SyncAgent agent(CacheManager manager) {
+    return (SyncAgent) sync(manager);
+  }
+
   static NodeSync sync(CacheManager manager) {
     return pg(manager).sync();
   }
