@@ -98,9 +98,11 @@ final class CacheSync<K, V> implements SyncTarget {
     agent.requestCheck();
   }
 
-  /** Another node repaired this cache: compare what changed soon, without a whole comparison. */
+  /**
+   * Another node repaired this cache: compare what changed in it soon, without a whole comparison.
+   */
   void requestChangeComparison() {
-    agent.requestChangeComparison();
+    agent.requestChangeComparison(core.name);
   }
 
   @Override

@@ -75,6 +75,9 @@ public final class SyncAgent implements NodeSync {
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
 
+  /** The caches other nodes' repair notices named since the last comparison they started. */
+  private final Set<String> changeComparisonsWanted = ConcurrentHashMap.newKeySet();
+
   /**
    * The least time between two comparisons other nodes' repair notices start, so that notices
    * arriving one after another (every node repairing the same rows) cost at most ten comparisons of
@@ -202,15 +205,19 @@ public final class SyncAgent implements NodeSync {
   }
 
   /**
-   * Another node repaired rows that changed unannounced: compare the changes since each full
-   * replica was last in line, and what bounded replicas hold, soon rather than at the next
-   * heartbeat. Requests made while one is pending merge into it, and one starts at most every 100
-   * ms; caches that need a whole comparison wait for the heartbeat, so a request costs what
-   * changed, never the whole cache. Ignored when {@code sync-on-mismatch} is off (nothing would be
-   * repaired).
+   * Another node repaired rows of {@code cache} that changed unannounced: compare that cache's
+   * changes since each full replica of it was last in line, and what bounded replicas of it hold,
+   * soon rather than at the next heartbeat. Requests made while one is pending merge into it (with
+   * the caches they name), and one starts at most every 100 ms; caches that need a whole comparison
+   * wait for the heartbeat, so a request costs what changed in the caches it names, never a whole
+   * cache. Ignored when {@code sync-on-mismatch} is off (nothing would be repaired).
    */
-  public void requestChangeComparison() {
-    if (closed || !syncOnMismatch || !changeComparisonPending.compareAndSet(false, true)) {
+  public void requestChangeComparison(String cache) {
+    if (closed || !syncOnMismatch) {
+      return;
+    }
+    changeComparisonsWanted.add(cache);
+    if (!changeComparisonPending.compareAndSet(false, true)) {
       return;
     }
     long wait = lastChangeComparison + CHANGE_COMPARISON_GAP_NANOS - System.nanoTime();
@@ -219,7 +226,15 @@ public final class SyncAgent implements NodeSync {
           () -> {
             changeComparisonPending.set(false);
             lastChangeComparison = System.nanoTime();
-            beat(Beat.HINTED);
+            Set<String> named = new TreeSet<>();
+            for (String wanted : changeComparisonsWanted) {
+              if (changeComparisonsWanted.remove(wanted)) {
+                named.add(wanted);
+              }
+            }
+            if (!named.isEmpty()) {
+              beat(Beat.HINTED, named);
+            }
           },
           Math.max(0, wait),
           TimeUnit.NANOSECONDS);
@@ -265,14 +280,25 @@ public final class SyncAgent implements NodeSync {
     }
   }
 
-  /** One heartbeat; returns whether it reached the database. */
+  /** One heartbeat of every cache; returns whether it reached the database. */
   private boolean beat(Beat kind) {
+    return beat(kind, null);
+  }
+
+  /**
+   * One heartbeat of the caches named in {@code only} (null: all); returns whether it reached the
+   * database.
+   */
+  private boolean beat(Beat kind, Set<String> only) {
     if (closed) {
       return true;
     }
     boolean forced = kind.forced;
     try {
-      List<SyncTarget> current = List.copyOf(targets);
+      List<SyncTarget> current =
+          only == null
+              ? List.copyOf(targets)
+              : targets.stream().filter(t -> only.contains(t.cacheName())).toList();
       Set<String> full = new TreeSet<>();
       current.forEach(
           t -> {

@@ -18,8 +18,8 @@ import org.pgjcache.support.Nodes;
 /**
  * A row changed without an announcement (SQL by hand: the trigger gives it a revision, nobody
  * notifies) is missed by every node alike. The first node whose heartbeat repairs it says so, and
- * the others compare their changes at once instead of waiting for their own heartbeat, reading only
- * what changed, never the whole cache.
+ * the others compare that cache's changes at once instead of waiting for their own heartbeat,
+ * reading only what changed, never the whole cache, and no other cache.
  */
 class RepairNoticeTest {
 
@@ -59,6 +59,14 @@ class RepairNoticeTest {
                   + " where e.cache = 'c' and e.key = 's:k1' and s.cache = 'c' and s.key = 's:k2'");
       assertThat(changed).isOne();
       assertThat(b.get("k1")).as("nobody announced the change").isEqualTo("v1");
+      // a cache no notice will name, changed the same way: left to c's own heartbeat
+      assertThat(
+              update(
+                  nodes,
+                  "update pgjcache_entries e set value = s.value from pgjcache_entries s where"
+                      + " e.cache = 'other' and e.key = 's:k1' and s.cache = 'other' and s.key ="
+                      + " 's:k2'"))
+          .isOne();
 
       // a node with a heartbeat every 500 ms joins, finds the row at a heartbeat and tells the
       // others
@@ -86,8 +94,12 @@ class RepairNoticeTest {
       assertThat(agent(cm).wholeComparisons())
           .as("the notice made c compare changes, not whole caches")
           .isEqualTo(cWhole);
-      assertThat(other.get("k1")).as("the other cache is untouched").isEqualTo("v1");
+      assertThat(other.get("k1"))
+          .as("a notice naming cache 'c' compares only 'c'; 'other' waits for c's heartbeat")
+          .isEqualTo("v1");
       assertThat(agent(cm).repairedEntries()).isEqualTo(agent(bm).repairedEntries()).isEqualTo(2);
+      sync(cm).heartbeatNow();
+      assertThat(other.get("k1")).isEqualTo("v2");
     }
   }
 }
