@@ -50,7 +50,9 @@ final class ChangeWatch {
   }
 
   private static final class Mark {
-    long verifiedBelow;
+    /** Moved by the heartbeat's thread; read by the thread of repair notices too. */
+    volatile long verifiedBelow;
+
     long cleared;
     long horizon;
     int sinceWhole;
@@ -108,6 +110,22 @@ final class ChangeWatch {
     mark.sinceWhole++;
     advance(mark, horizon);
     return outcome;
+  }
+
+  /**
+   * Compares {@code target} with the rows changed since its mark, and repairs what differs, for a
+   * repair notice: the mark does not move (only the heartbeat moves it, having checked what
+   * revisions cannot show). Null, having done nothing, when the instance has no mark yet or too
+   * many changes to list.
+   */
+  Reconciler.Outcome compareChangesSinceMark(SyncTarget target, Reconciler reconciler) {
+    Mark mark = marks.get(target);
+    if (mark == null) {
+      return null;
+    }
+    List<Coordination.Changed> changed =
+        coordination.changedSince(target.cacheName(), mark.verifiedBelow, MAX_CHANGES + 1);
+    return changed.size() > MAX_CHANGES ? null : reconciler.reconcileChanged(target, changed);
   }
 
   /**

@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * node table and its MXBean.
  *
  * <p>There is one agent per backend, shared by every cache manager using it (the seeds' singleton
- * backend: ten nodes with five caches each run ten heartbeats, not fifty). All its work runs on one
- * thread, so heartbeats and repairs never overlap.
+ * backend: ten nodes with five caches each run ten heartbeats, not fifty). Heartbeats run on one
+ * thread, so they never overlap; comparisons that other nodes' repair notices ask for run on a
+ * second one, so that a notice is not queued behind a heartbeat in progress (a whole comparison of
+ * a large cache takes seconds). Both may repair one replica at once: a repair overrules only the
+ * revision it saw before reading the database, so neither can undo the other's newer row.
  */
 public final class SyncAgent implements NodeSync {
 
@@ -72,6 +75,11 @@ public final class SyncAgent implements NodeSync {
   private final Set<SyncTarget> reported = ConcurrentHashMap.newKeySet();
 
   private final ScheduledExecutorService scheduler;
+
+  /** Runs the comparisons repair notices ask for; its thread ends when idle. */
+  private final ScheduledThreadPoolExecutor hints;
+
+  private static final long HINT_THREAD_KEEP_ALIVE_SECONDS = 30;
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
 
@@ -114,22 +122,28 @@ public final class SyncAgent implements NodeSync {
         4 * settings.statementTimeout().toMillis() + settings.connectTimeout().toMillis();
     this.reconciler = new Reconciler(coordination);
     this.watch = new ChangeWatch(coordination, 2 * settings.callBound().toMillis());
-    String thread = "pgjcache-sync-" + nodeId.substring(0, 8);
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread t = new Thread(runnable, thread);
-              t.setDaemon(true);
-              return t;
-            });
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.scheduler = executor;
+    this.scheduler = singleThread("pgjcache-sync-" + nodeId.substring(0, 8));
+    this.hints = singleThread("pgjcache-hint-" + nodeId.substring(0, 8));
+    hints.setKeepAliveTime(HINT_THREAD_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+    hints.allowCoreThreadTimeOut(true);
     this.mbean = SyncRegistration.register(new SyncBean(this), nodeName, nodeId.substring(0, 8));
     scheduler.execute(() -> beat(Beat.PERIODIC));
     long millis = interval.toMillis();
     scheduler.scheduleWithFixedDelay(
         () -> beat(Beat.PERIODIC), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledThreadPoolExecutor singleThread(String name) {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread t = new Thread(runnable, name);
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return executor;
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -210,7 +224,8 @@ public final class SyncAgent implements NodeSync {
    * soon rather than at the next heartbeat. Requests made while one is pending merge into it (with
    * the caches they name), and one starts at most every 100 ms; caches that need a whole comparison
    * wait for the heartbeat, so a request costs what changed in the caches it names, never a whole
-   * cache. Ignored when {@code sync-on-mismatch} is off (nothing would be repaired).
+   * cache. They run beside the heartbeat, not behind it. Ignored when {@code sync-on-mismatch} is
+   * off (nothing would be repaired).
    */
   public void requestChangeComparison(String cache) {
     if (closed || !syncOnMismatch) {
@@ -222,7 +237,7 @@ public final class SyncAgent implements NodeSync {
     }
     long wait = lastChangeComparison + CHANGE_COMPARISON_GAP_NANOS - System.nanoTime();
     try {
-      scheduler.schedule(
+      hints.schedule(
           () -> {
             changeComparisonPending.set(false);
             lastChangeComparison = System.nanoTime();
@@ -233,7 +248,7 @@ public final class SyncAgent implements NodeSync {
               }
             }
             if (!named.isEmpty()) {
-              beat(Beat.HINTED, named);
+              compareNamed(named);
             }
           },
           Math.max(0, wait),
@@ -280,25 +295,47 @@ public final class SyncAgent implements NodeSync {
     }
   }
 
-  /** One heartbeat of every cache; returns whether it reached the database. */
-  private boolean beat(Beat kind) {
-    return beat(kind, null);
+  /**
+   * What a repair notice asks for, for the caches it named: each full replica compared with the
+   * rows changed since it was last found in line (one that has not been yet waits for the
+   * heartbeat, as does a whole comparison), each bounded one with what it holds. Not a heartbeat:
+   * no probe, no node-table record, no match state, no mark moved, no announcement.
+   */
+  private void compareNamed(Set<String> named) {
+    for (SyncTarget target : targets) {
+      if (closed) {
+        return;
+      }
+      if (!named.contains(target.cacheName())) {
+        continue;
+      }
+      try {
+        if (target.bounded()) {
+          compareHeld(target, Beat.HINTED);
+        } else {
+          Reconciler.Outcome outcome = watch.compareChangesSinceMark(target, reconciler);
+          if (outcome != null) {
+            changesCompared(target, outcome, Beat.HINTED);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "node {}: comparing cache '{}' after a repair notice failed; its heartbeat will: {}",
+            nodeName,
+            target.cacheName(),
+            e.getMessage());
+      }
+    }
   }
 
-  /**
-   * One heartbeat of the caches named in {@code only} (null: all); returns whether it reached the
-   * database.
-   */
-  private boolean beat(Beat kind, Set<String> only) {
+  /** One heartbeat of every cache; returns whether it reached the database. */
+  private boolean beat(Beat kind) {
     if (closed) {
       return true;
     }
     boolean forced = kind.forced;
     try {
-      List<SyncTarget> current =
-          only == null
-              ? List.copyOf(targets)
-              : targets.stream().filter(t -> only.contains(t.cacheName())).toList();
+      List<SyncTarget> current = List.copyOf(targets);
       Set<String> full = new TreeSet<>();
       current.forEach(
           t -> {
@@ -317,9 +354,6 @@ public final class SyncAgent implements NodeSync {
         } else {
           Boolean changesMatched =
               forced || !syncOnMismatch ? null : compareChanges(target, horizon, kind);
-          if (changesMatched == null && kind == Beat.HINTED) {
-            continue; // a whole comparison waits for the heartbeat
-          }
           if (changesMatched == null) {
             whole.add(target);
             names.add(target.cacheName());
@@ -351,9 +385,6 @@ public final class SyncAgent implements NodeSync {
             compare(
                 target, database.getOrDefault(target.cacheName(), BucketSums.EMPTY), kind, horizon);
       }
-      if (kind == Beat.HINTED) {
-        return true; // not a heartbeat: no probe, no node-table record, no match state
-      }
       matched = allMatched;
       heartbeats.incrementAndGet();
       lastHeartbeat = Instant.now();
@@ -384,9 +415,11 @@ public final class SyncAgent implements NodeSync {
    */
   private Boolean compareChanges(SyncTarget target, Coordination.Horizon horizon, Beat kind) {
     Reconciler.Outcome outcome = watch.compareChanges(target, horizon, reconciler);
-    if (outcome == null) {
-      return null;
-    }
+    return outcome == null ? null : changesCompared(target, outcome, kind);
+  }
+
+  /** Counts, logs and announces a comparison of changes; returns whether nothing differed. */
+  private boolean changesCompared(SyncTarget target, Reconciler.Outcome outcome, Beat kind) {
     changeComparisons.incrementAndGet();
     if (tally(outcome)) {
       LOG.info(
@@ -559,16 +592,9 @@ public final class SyncAgent implements NodeSync {
   private void close() {
     closed = true;
     scheduler.shutdown();
-    try {
-      long wait = Closing.waitMillis(waitMillis);
-      if (!scheduler.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-        LOG.warn("node {}: heartbeat still running after {} ms; interrupting it", nodeName, wait);
-        scheduler.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      scheduler.shutdownNow();
-    }
+    hints.shutdown();
+    stop(scheduler, "heartbeat");
+    stop(hints, "comparison asked for by a repair notice");
     try {
       coordination.removeNode(nodeId);
     } catch (RuntimeException e) {
@@ -580,6 +606,26 @@ public final class SyncAgent implements NodeSync {
           e.getMessage());
     }
     SyncRegistration.unregister(mbean);
+  }
+
+  /**
+   * Runs {@code task} on the heartbeat's thread, as a long heartbeat would occupy it (for tests).
+   */
+  Future<?> occupyHeartbeatThread(Runnable task) {
+    return scheduler.submit(task);
+  }
+
+  private void stop(ScheduledExecutorService executor, String what) {
+    try {
+      long wait = Closing.waitMillis(waitMillis);
+      if (!executor.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn("node {}: {} still running after {} ms; interrupting it", nodeName, what, wait);
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
   }
 
   /** Heartbeat comparisons of a whole full replica (for tests and benchmarks). */

@@ -10,6 +10,8 @@ import static org.pgjcache.sync.SyncFixtures.update;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,56 @@ class RepairNoticeTest {
       assertThat(agent(cm).repairedEntries()).isEqualTo(agent(bm).repairedEntries()).isEqualTo(2);
       sync(cm).heartbeatNow();
       assertThat(other.get("k1")).isEqualTo("v2");
+    }
+  }
+
+  @Test
+  void aNoticeIsActedOnWhileTheNodesHeartbeatIsBusyComparingSomethingElse() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("busy")) {
+      CacheManager bm = nodes.node("b", slow(nodes, "node-b"));
+      Cache<String, String> b = bm.createCache("c", strings());
+      for (int i = 0; i < 20; i++) {
+        b.put("k" + i, "v" + i);
+      }
+      sync(bm).heartbeatNow(); // b is in line from here
+      CacheManager am = nodes.node("a", fast(nodes, "node-a"));
+      Cache<String, String> a = am.createCache("c", strings());
+      await().atMost(WAIT).until(() -> "v19".equals(a.get("k19")));
+
+      // b's heartbeat thread is taken, as by a whole comparison of a large cache that lasts seconds
+      CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      agent(bm)
+          .occupyHeartbeatThread(
+              () -> {
+                busy.countDown();
+                try {
+                  release.await(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      try {
+        assertThat(busy.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        a.put("nudge", "1");
+        assertThat(
+                update(
+                    nodes,
+                    "update pgjcache_entries e set value = s.value from pgjcache_entries s where"
+                        + " e.cache = 'c' and e.key = 's:k1' and s.cache = 'c' and s.key = 's:k2'"))
+            .isOne();
+        await().atMost(WAIT).until(() -> "v2".equals(a.get("k1")));
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(b.get("k1"))
+                        .as("a's repair notice reached b while b's heartbeat thread was busy")
+                        .isEqualTo("v2"));
+        assertThat(release.getCount()).as("the heartbeat thread was still taken").isOne();
+      } finally {
+        release.countDown();
+      }
     }
   }
 }
