@@ -26,6 +26,7 @@ import org.pgjcache.bench.jmh.GetBench;
 import org.pgjcache.bench.jmh.InvokeBench;
 import org.pgjcache.bench.jmh.PutBench;
 import org.pgjcache.bench.jmh.RawBatchBench;
+import org.pgjcache.bench.jmh.RawBatchRelaxedBench;
 import org.pgjcache.bench.jmh.RawReadBench;
 import org.pgjcache.bench.jmh.RawWriteBench;
 import org.pgjcache.bench.memory.BoundedAttach;
@@ -203,6 +204,7 @@ public final class Suite {
             InvokeBench.class,
             RawWriteBench.class,
             RawBatchBench.class,
+            RawBatchRelaxedBench.class,
             RawReadBench.class,
             BoundedBench.class,
             BoundedMissBench.class);
@@ -273,6 +275,7 @@ public final class Suite {
                   Peer.HAZELCAST));
     } else if (type == RawWriteBench.class
         || type == RawBatchBench.class
+        || type == RawBatchRelaxedBench.class
         || type == RawReadBench.class
         || type == BoundedMissBench.class) {
       return null;

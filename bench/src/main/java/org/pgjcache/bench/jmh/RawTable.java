@@ -44,8 +44,19 @@ final class RawTable implements AutoCloseable {
   private final ListenConnection listener;
 
   RawTable() {
+    this(false);
+  }
+
+  /**
+   * @param relaxed whether every connection commits without waiting for its WAL flush ({@code
+   *     synchronous_commit = off} for the session: the best case of {@code durability=relaxed})
+   */
+  RawTable(boolean relaxed) {
     BenchDatabase db = BenchDatabase.fresh("raw");
     HikariConfig config = new HikariConfig();
+    if (relaxed) {
+      config.setConnectionInitSql("set synchronous_commit = off");
+    }
     config.setJdbcUrl(db.jdbcUrl());
     config.setUsername(db.user());
     config.setPassword(db.password());

@@ -71,7 +71,16 @@ public final class Results {
    * with N rows per commit, or null.
    */
   public Double ceiling(String threads) {
-    Double commits = score("RawBatchBench.commit", threads);
+    return ceiling("RawBatchBench.commit", threads);
+  }
+
+  /** As {@link #ceiling}, with {@code synchronous_commit = off}: the ceiling of relaxed puts. */
+  public Double relaxedCeiling(String threads) {
+    return ceiling("RawBatchRelaxedBench.commit", threads);
+  }
+
+  private Double ceiling(String benchmark, String threads) {
+    Double commits = score(benchmark, threads);
     return commits == null ? null : commits * Integer.parseInt(threads);
   }
 
