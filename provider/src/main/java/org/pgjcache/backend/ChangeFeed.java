@@ -40,12 +40,13 @@ public interface ChangeFeed {
   default void probeListen() {}
 
   /**
-   * Tells the other nodes that {@code origin}'s instance of {@code cache} found and repaired rows
-   * that changed without an announcement, so that they look for them at once ({@link
-   * ChangeListener#onRepairedElsewhere()}). Best effort: a node that does not hear it finds the
-   * rows at its own next heartbeat.
+   * Tells the other nodes that a heartbeat of {@code origin} compared its instance of {@code cache}
+   * with the database ({@link ChangeListener#onComparedElsewhere}): {@code whole}, or only what
+   * changed; and, when {@code repairedFrom} is above 0, that it repaired rows that had changed
+   * without an announcement, the oldest of them at that revision, which the others most likely
+   * missed too. Best effort: a node that does not hear it finds the rows at its own heartbeat.
    */
-  default void announceRepaired(String cache, String origin) {}
+  default void announceCompared(String cache, String origin, long repairedFrom, boolean whole) {}
 
   default long listenReconnects() {
     return 0;

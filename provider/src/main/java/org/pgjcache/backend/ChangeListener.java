@@ -17,10 +17,12 @@ public interface ChangeListener {
   void onPossibleGap();
 
   /**
-   * Another node repaired this cache: rows changed without being announced (SQL with the trigger's
-   * revisions but no notification, a restored row), which this node most likely missed too. The
-   * subscriber compares the changes since it was last in line now rather than at its next
-   * heartbeat; the database, not this message, says what changed.
+   * Another node's heartbeat compared this cache with the database ({@code whole}, or only what
+   * changed). When {@code repairedFrom} is above 0 it repaired rows that had changed without being
+   * announced (SQL with the trigger's revisions but no notification, a restored row, a row that
+   * became visible late), which this node most likely missed too: the subscriber compares the
+   * changes from that revision now rather than at its next heartbeat; the database, not this
+   * message, says what changed. A whole comparison stands in for this node's own periodic net.
    */
-  default void onRepairedElsewhere() {}
+  default void onComparedElsewhere(long repairedFrom, boolean whole) {}
 }

@@ -64,10 +64,11 @@ public final class Subscribers {
   }
 
   /**
-   * Tells the subscribers of {@code cache} other than {@code origin} that it repaired rows they
-   * probably missed too.
+   * Tells the subscribers of {@code cache} other than {@code origin} that it compared the cache
+   * with the database and, from {@code repairedFrom} if above 0, repaired rows they probably missed
+   * too (see {@link ChangeListener#onComparedElsewhere}).
    */
-  public void repairedElsewhere(String cache, String origin) {
+  public void comparedElsewhere(String cache, String origin, long repairedFrom, boolean whole) {
     List<Entry> entries = byCache.get(cache);
     if (entries == null) {
       return;
@@ -75,7 +76,7 @@ public final class Subscribers {
     for (Entry entry : entries) {
       if (!entry.origin.equals(origin)) {
         try {
-          entry.listener.onRepairedElsewhere();
+          entry.listener.onComparedElsewhere(repairedFrom, whole);
         } catch (RuntimeException e) {
           LOG.error("cache '{}' failed to start a comparison of its changes", cache, e);
         }

@@ -99,15 +99,16 @@ final class CacheSync<K, V> implements SyncTarget {
   }
 
   /**
-   * Another node repaired this cache: compare what changed in it soon, without a whole comparison.
+   * Another node compared this cache: compare what changed in it soon if it repaired rows, without
+   * a whole comparison (see {@link SyncAgent#comparedElsewhere}).
    */
-  void requestChangeComparison() {
-    agent.requestChangeComparison(core.name);
+  void comparedElsewhere(long repairedFrom, boolean whole) {
+    agent.comparedElsewhere(core.name, repairedFrom, whole);
   }
 
   @Override
-  public void announceRepaired() {
-    core.feed.announceRepaired(core.name, core.origin());
+  public void announceCompared(long repairedFrom, boolean whole) {
+    core.feed.announceCompared(core.name, core.origin(), repairedFrom, whole);
   }
 
   /** Rows the heartbeat could not decode and skipped. */

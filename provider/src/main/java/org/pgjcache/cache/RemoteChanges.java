@@ -161,12 +161,12 @@ final class RemoteChanges<K, V> implements ChangeListener {
     }
   }
 
-  /** Another node repaired this cache: compare the changes now (see {@link CacheSync}). */
+  /** Another node compared this cache: what it asks is done in {@link CacheSync}. */
   @Override
-  public void onRepairedElsewhere() {
+  public void onComparedElsewhere(long repairedFrom, boolean whole) {
     CacheSync<K, V> current = sync;
     if (current != null) {
-      current.requestChangeComparison();
+      current.comparedElsewhere(repairedFrom, whole);
     }
   }
 

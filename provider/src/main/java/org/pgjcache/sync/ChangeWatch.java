@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * backup), more than {@link #MAX_CHANGES} changes since the mark, a cache instance seen for the
  * first time, and every {@link #WHOLE_EVERY}th heartbeat, as a net for what no revision records (a
  * row inserted by hand with a revision of its own choosing, a transaction by hand open for longer
- * than the lag).
+ * than the lag). Such rows are the same for every node, so another node's whole comparison of the
+ * cache, together with the revision it repaired from, stands in for this node's net.
  */
 final class ChangeWatch {
 
@@ -55,7 +56,9 @@ final class ChangeWatch {
 
     long cleared;
     long horizon;
-    int sinceWhole;
+
+    /** Counted by the heartbeat's thread; set back to 0 by the thread of other nodes' notices. */
+    volatile int sinceWhole;
   }
 
   /**
@@ -113,19 +116,37 @@ final class ChangeWatch {
   }
 
   /**
-   * Compares {@code target} with the rows changed since its mark, and repairs what differs, for a
-   * repair notice: the mark does not move (only the heartbeat moves it, having checked what
-   * revisions cannot show). Null, having done nothing, when the instance has no mark yet or too
-   * many changes to list.
+   * Compares {@code target} with the rows changed since its mark, or from {@code repairedFrom} if
+   * that is older, and repairs what differs, for another node's repair notice: the mark does not
+   * move (only the heartbeat moves it, having checked what revisions cannot show). Null, having
+   * done nothing, when the instance has no mark yet or too many changes to list.
+   *
+   * @param repairedFrom the oldest revision the other node repaired; a row that became visible only
+   *     after this node's mark passed its revision is found only from there
    */
-  Reconciler.Outcome compareChangesSinceMark(SyncTarget target, Reconciler reconciler) {
+  Reconciler.Outcome compareChangesFrom(
+      SyncTarget target, Reconciler reconciler, long repairedFrom) {
     Mark mark = marks.get(target);
     if (mark == null) {
       return null;
     }
+    long after = Math.min(mark.verifiedBelow, repairedFrom - 1);
     List<Coordination.Changed> changed =
-        coordination.changedSince(target.cacheName(), mark.verifiedBelow, MAX_CHANGES + 1);
+        coordination.changedSince(target.cacheName(), after, MAX_CHANGES + 1);
     return changed.size() > MAX_CHANGES ? null : reconciler.reconcileChanged(target, changed);
+  }
+
+  /**
+   * Another node compared the whole of the cache {@code target} holds, and this node has read what
+   * it repaired: that stands in for this instance's next whole comparison, whose purpose, rows that
+   * no revision shows, is the same on every node. So a cluster runs about one such net per {@link
+   * #WHOLE_EVERY} heartbeats and cache, not one per node.
+   */
+  void comparedWholeElsewhere(SyncTarget target) {
+    Mark mark = marks.get(target);
+    if (mark != null) {
+      mark.sinceWhole = 0;
+    }
   }
 
   /**
@@ -142,6 +163,12 @@ final class ChangeWatch {
     mark.cleared = cleared;
     advance(mark, horizon);
     marks.put(target, mark);
+  }
+
+  /** The revision up to which {@code target} has been compared; -1 without a mark (for tests). */
+  long verifiedBelow(SyncTarget target) {
+    Mark mark = marks.get(target);
+    return mark == null ? -1 : mark.verifiedBelow;
   }
 
   /** Forgets a cache instance that left the heartbeat (or was found out of line). */

@@ -33,10 +33,30 @@ final class Reconciler {
     this.backend = backend;
   }
 
-  /** What one reconciliation did. */
-  record Outcome(int buckets, int keysCompared, int rowsRead, int repaired) {
+  /**
+   * What one reconciliation did.
+   *
+   * @param lowestRev the lowest revision among the rows read, 0 when none was: other nodes whose
+   *     marks passed it are told to compare the changes from there (see {@link
+   *     SyncTarget#announceCompared})
+   */
+  record Outcome(int buckets, int keysCompared, int rowsRead, int repaired, long lowestRev) {
 
-    static final Outcome NONE = new Outcome(0, 0, 0, 0);
+    static final Outcome NONE = new Outcome(0, 0, 0, 0, 0);
+
+    Outcome(int buckets, int keysCompared, Map<String, Row> rows, int repaired) {
+      this(buckets, keysCompared, rows.size(), repaired, lowest(rows.values()));
+    }
+
+    private static long lowest(Iterable<Row> rows) {
+      long lowest = 0;
+      for (Row row : rows) {
+        if (lowest == 0 || row.rev() < lowest) {
+          lowest = row.rev();
+        }
+      }
+      return lowest;
+    }
   }
 
   Outcome reconcile(SyncTarget target, BucketSums database, BucketSums replica) {
@@ -62,7 +82,7 @@ final class Reconciler {
     }
     int keysCompared = theirs.size() + mine.size();
     if (toRead.isEmpty()) {
-      return new Outcome(buckets.length, keysCompared, 0, 0);
+      return new Outcome(buckets.length, keysCompared, 0, 0, 0);
     }
     Map<String, Long> before = target.heldRevisions(toRead);
     Map<String, Row> rows = read(cache, toRead);
@@ -74,7 +94,7 @@ final class Reconciler {
       }
     }
     int repaired = target.repair(rows.values(), gone, before);
-    return new Outcome(buckets.length, keysCompared, rows.size(), repaired);
+    return new Outcome(buckets.length, keysCompared, rows, repaired);
   }
 
   /**
@@ -150,7 +170,7 @@ final class Reconciler {
    */
   private Outcome repairKeys(SyncTarget target, Set<String> toRead, int keysCompared) {
     if (toRead.isEmpty()) {
-      return new Outcome(0, keysCompared, 0, 0);
+      return new Outcome(0, keysCompared, 0, 0, 0);
     }
     Map<String, Long> before = target.heldRevisions(toRead);
     Map<String, Row> rows = read(target.cacheName(), toRead);
@@ -162,7 +182,7 @@ final class Reconciler {
       }
     }
     int repaired = target.repair(rows.values(), gone, before);
-    return new Outcome(0, keysCompared, rows.size(), repaired);
+    return new Outcome(0, keysCompared, rows, repaired);
   }
 
   private Map<String, Row> read(String cache, Set<String> keys) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,8 +84,14 @@ public final class SyncAgent implements NodeSync {
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
 
-  /** The caches other nodes' repair notices named since the last comparison they started. */
-  private final Set<String> changeComparisonsWanted = ConcurrentHashMap.newKeySet();
+  /**
+   * The caches other nodes' repair notices named since the last comparison they started, each with
+   * the oldest revision they repaired.
+   */
+  private final Map<String, Long> changeComparisonsWanted = new ConcurrentHashMap<>();
+
+  /** Of those, the caches another node compared whole. */
+  private final Set<String> wholeElsewhere = ConcurrentHashMap.newKeySet();
 
   /**
    * The least time between two comparisons other nodes' repair notices start, so that notices
@@ -219,19 +226,35 @@ public final class SyncAgent implements NodeSync {
   }
 
   /**
-   * Another node repaired rows of {@code cache} that changed unannounced: compare that cache's
-   * changes since each full replica of it was last in line, and what bounded replicas of it hold,
-   * soon rather than at the next heartbeat. Requests made while one is pending merge into it (with
-   * the caches they name), and one starts at most every 100 ms; caches that need a whole comparison
-   * wait for the heartbeat, so a request costs what changed in the caches it names, never a whole
-   * cache. They run beside the heartbeat, not behind it. Ignored when {@code sync-on-mismatch} is
-   * off (nothing would be repaired).
+   * Another node's heartbeat compared {@code cache} with the database. When it repaired rows
+   * ({@code repairedFrom} above 0: the oldest revision it read), compare that cache's changes from
+   * there, or since each full replica of it was last in line if that is older, and what bounded
+   * replicas of it hold, soon rather than at the next heartbeat: rows changed unannounced were
+   * missed by every node alike. A whole comparison ({@code whole}) stands in for this node's next
+   * periodic net of that cache, once what it repaired has been read here. Requests made while one
+   * is pending merge into it (with the caches they name), and one starts at most every 100 ms;
+   * caches that need a whole comparison wait for the heartbeat, so a request costs what changed in
+   * the caches it names, never a whole cache. They run beside the heartbeat, not behind it. Ignored
+   * when {@code sync-on-mismatch} is off (nothing would be repaired).
    */
-  public void requestChangeComparison(String cache) {
+  public void comparedElsewhere(String cache, long repairedFrom, boolean whole) {
     if (closed || !syncOnMismatch) {
       return;
     }
-    changeComparisonsWanted.add(cache);
+    if (repairedFrom <= 0) {
+      if (whole) {
+        for (SyncTarget target : targets) {
+          if (target.cacheName().equals(cache)) {
+            watch.comparedWholeElsewhere(target);
+          }
+        }
+      }
+      return;
+    }
+    if (whole) {
+      wholeElsewhere.add(cache);
+    }
+    changeComparisonsWanted.merge(cache, repairedFrom, Math::min);
     if (!changeComparisonPending.compareAndSet(false, true)) {
       return;
     }
@@ -241,14 +264,19 @@ public final class SyncAgent implements NodeSync {
           () -> {
             changeComparisonPending.set(false);
             lastChangeComparison = System.nanoTime();
-            Set<String> named = new TreeSet<>();
-            for (String wanted : changeComparisonsWanted) {
-              if (changeComparisonsWanted.remove(wanted)) {
-                named.add(wanted);
+            Map<String, Long> named = new TreeMap<>();
+            Set<String> wholes = new TreeSet<>();
+            for (String wanted : changeComparisonsWanted.keySet()) {
+              Long from = changeComparisonsWanted.remove(wanted);
+              if (from != null) {
+                named.put(wanted, from);
+                if (wholeElsewhere.remove(wanted)) {
+                  wholes.add(wanted);
+                }
               }
             }
             if (!named.isEmpty()) {
-              compareNamed(named);
+              compareNamed(named, wholes);
             }
           },
           Math.max(0, wait),
@@ -296,26 +324,32 @@ public final class SyncAgent implements NodeSync {
   }
 
   /**
-   * What a repair notice asks for, for the caches it named: each full replica compared with the
-   * rows changed since it was last found in line (one that has not been yet waits for the
-   * heartbeat, as does a whole comparison), each bounded one with what it holds. Not a heartbeat:
-   * no probe, no node-table record, no match state, no mark moved, no announcement.
+   * What repair notices ask for, for the caches they named ({@code named}: with the oldest revision
+   * repaired): each full replica compared with the rows changed since it was last found in line or
+   * from that revision if older (one that has not been found in line yet waits for the heartbeat,
+   * as does a whole comparison), each bounded one with what it holds; a cache in {@code wholes} was
+   * compared whole by the other node, which stands in for this node's next net once done. Not a
+   * heartbeat: no probe, no node-table record, no match state, no mark moved, no announcement.
    */
-  private void compareNamed(Set<String> named) {
+  private void compareNamed(Map<String, Long> named, Set<String> wholes) {
     for (SyncTarget target : targets) {
       if (closed) {
         return;
       }
-      if (!named.contains(target.cacheName())) {
+      Long from = named.get(target.cacheName());
+      if (from == null) {
         continue;
       }
       try {
         if (target.bounded()) {
           compareHeld(target, Beat.HINTED);
         } else {
-          Reconciler.Outcome outcome = watch.compareChangesSinceMark(target, reconciler);
+          Reconciler.Outcome outcome = watch.compareChangesFrom(target, reconciler, from);
           if (outcome != null) {
             changesCompared(target, outcome, Beat.HINTED);
+            if (wholes.contains(target.cacheName())) {
+              watch.comparedWholeElsewhere(target);
+            }
           }
         }
       } catch (RuntimeException e) {
@@ -372,6 +406,7 @@ public final class SyncAgent implements NodeSync {
         if (target.revisionSums().equals(theirs)) {
           matchedAgain(target);
           watch.comparedWhole(target, horizon);
+          announce(target, kind, 0, true);
         } else {
           differing.add(target);
           differingNames.add(target.cacheName());
@@ -430,7 +465,7 @@ public final class SyncAgent implements NodeSync {
           outcome.repaired(),
           outcome.keysCompared(),
           outcome.rowsRead());
-      announce(target, kind);
+      announce(target, kind, repairedFrom(outcome), false);
     }
     matchedAgain(target);
     return outcome.repaired() == 0;
@@ -444,6 +479,7 @@ public final class SyncAgent implements NodeSync {
     if (mine.equals(theirs)) {
       matchedAgain(target);
       watch.comparedWhole(target, horizon);
+      announce(target, kind, 0, true);
       return true;
     }
     if (!forced && !syncOnMismatch) {
@@ -468,6 +504,7 @@ public final class SyncAgent implements NodeSync {
           target.cacheName(),
           outcome.keysCompared(),
           outcome.rowsRead());
+      announce(target, kind, 0, true);
       return true;
     }
     LOG.info(
@@ -479,7 +516,7 @@ public final class SyncAgent implements NodeSync {
         outcome.keysCompared(),
         outcome.buckets(),
         outcome.rowsRead());
-    announce(target, kind);
+    announce(target, kind, repairedFrom(outcome), true);
     return false;
   }
 
@@ -503,29 +540,42 @@ public final class SyncAgent implements NodeSync {
         outcome.repaired(),
         outcome.keysCompared(),
         outcome.rowsRead());
-    announce(target, kind);
+    announce(target, kind, repairedFrom(outcome), false);
     return false;
   }
 
   /**
-   * Tells the other nodes about a repair, so that a row changed unannounced, which they most likely
-   * missed too, reaches them within a notification rather than their own next heartbeat. Only beats
-   * that compare the database with no reason to think this node alone missed something announce;
-   * the notice only makes the others compare sooner, so losing it loses nothing.
+   * Tells the other nodes about a comparison: a repair, so that a row changed unannounced, which
+   * they most likely missed too, reaches them within a notification rather than their own next
+   * heartbeat, even one below their marks; a whole comparison, so that it stands in for their next
+   * periodic one of that cache (see {@link ChangeWatch#comparedWholeElsewhere}). Only beats that
+   * compare the database with no reason to think this node alone missed something announce; the
+   * notice only makes the others compare sooner, or their own net later, so losing it loses
+   * nothing.
+   *
+   * @param repairedFrom the oldest revision repaired, 0 when nothing was
    */
-  private void announce(SyncTarget target, Beat kind) {
+  private void announce(SyncTarget target, Beat kind, long repairedFrom, boolean whole) {
     if (!kind.announces) {
       return;
     }
     try {
-      target.announceRepaired();
+      target.announceCompared(repairedFrom, whole);
     } catch (RuntimeException e) {
       LOG.debug(
-          "node {}: could not announce the repair of cache '{}': {}",
+          "node {}: could not announce the comparison of cache '{}': {}",
           nodeName,
           target.cacheName(),
           e.getMessage());
     }
+  }
+
+  /**
+   * What a repair tells the others to compare from: the oldest revision it read, or, when it only
+   * dropped keys the database no longer has, their marks ({@link Long#MAX_VALUE}).
+   */
+  private static long repairedFrom(Reconciler.Outcome outcome) {
+    return outcome.lowestRev() > 0 ? outcome.lowestRev() : Long.MAX_VALUE;
   }
 
   /** Counts what a comparison read and repaired; returns whether it repaired anything. */
@@ -626,6 +676,20 @@ public final class SyncAgent implements NodeSync {
       Thread.currentThread().interrupt();
       executor.shutdownNow();
     }
+  }
+
+  /**
+   * The lowest revision up to which the full replicas of {@code cache} have been compared; -1 when
+   * one has not been yet (for tests).
+   */
+  long verifiedBelow(String cache) {
+    long lowest = Long.MAX_VALUE;
+    for (SyncTarget target : targets) {
+      if (target.cacheName().equals(cache)) {
+        lowest = Math.min(lowest, watch.verifiedBelow(target));
+      }
+    }
+    return lowest == Long.MAX_VALUE ? -1 : lowest;
   }
 
   /** Heartbeat comparisons of a whole full replica (for tests and benchmarks). */

@@ -75,8 +75,9 @@ public interface SyncTarget {
   void housekeeping();
 
   /**
-   * Tells the other nodes that this instance repaired rows that changed without an announcement
-   * (best effort; see {@code ChangeFeed#announceRepaired}).
+   * Tells the other nodes that the heartbeat compared this instance with the database, whole or
+   * only what changed, and from which revision it repaired rows, if it did (best effort; see {@code
+   * ChangeFeed#announceCompared}).
    */
-  default void announceRepaired() {}
+  default void announceCompared(long repairedFrom, boolean whole) {}
 }

@@ -218,4 +218,44 @@ class ChangeWatchTest {
     watch.forget(target);
     assertThat(watch.compareChanges(target, watch.begin(Set.of(CACHE)), reconciler)).isNull();
   }
+
+  @Test
+  void anotherNodesWholeComparisonStandsInForTheNextNetOfThisOne() {
+    ChangeWatch watch = watched();
+    for (int i = 1; i < ChangeWatch.WHOLE_EVERY - 1; i++) {
+      assertThat(watch.compareChanges(target, watch.begin(Set.of(CACHE)), reconciler)).isNotNull();
+    }
+    watch.comparedWholeElsewhere(target);
+    for (int i = 1; i < ChangeWatch.WHOLE_EVERY; i++) {
+      assertThat(watch.compareChanges(target, watch.begin(Set.of(CACHE)), reconciler))
+          .as("comparison %d after the other node's", i)
+          .isNotNull();
+    }
+    assertThat(watch.compareChanges(target, watch.begin(Set.of(CACHE)), reconciler))
+        .as("with no other node's, its own net comes again")
+        .isNull();
+  }
+
+  @Test
+  void anotherNodesRepairBelowTheMarkIsListedFromItsRevisionWithoutMovingTheMark() {
+    ChangeWatch watch = watched();
+    database.changes.add(value("late", 40)); // became visible after the mark passed 40
+    database.changes.add(value("recent", 101));
+    database.revision = 101;
+
+    Reconciler.Outcome outcome = watch.compareChangesFrom(target, reconciler, 40);
+
+    assertThat(database.askedAfter).containsExactly(39L);
+    assertThat(target.repaired).containsExactlyInAnyOrder("late", "recent");
+    assertThat(outcome.lowestRev()).isEqualTo(40);
+    watch.compareChangesFrom(target, reconciler, Long.MAX_VALUE);
+    assertThat(database.askedAfter).as("no older revision asked: from the mark").endsWith(100L);
+  }
+
+  @Test
+  void anInstanceWithoutAMarkLeavesAnotherNodesRepairToItsHeartbeat() {
+    ChangeWatch watch = new ChangeWatch(database, 0);
+    assertThat(watch.compareChangesFrom(target, reconciler, 40)).isNull();
+    assertThat(database.askedAfter).isEmpty();
+  }
 }

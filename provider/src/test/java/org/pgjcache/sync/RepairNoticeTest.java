@@ -154,4 +154,94 @@ class RepairNoticeTest {
       }
     }
   }
+
+  /** A node whose heartbeat comes once an hour and whose marks lag by 4 s (2 x (1 s + 1 s)). */
+  private static Properties slowWithShortLag(Nodes nodes, String name) {
+    Properties p = slow(nodes, name);
+    p.setProperty("pgjcache.statement-timeout", "1s");
+    p.setProperty("pgjcache.connect-timeout", "1s");
+    return p;
+  }
+
+  @Test
+  void aRowBelowANodesMarkIsFoundFromTheRevisionAnotherNodeRepaired() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("below")) {
+      CacheManager am = nodes.node("a", slowWithShortLag(nodes, "node-a"));
+      CacheManager bm = nodes.node("b", slowWithShortLag(nodes, "node-b"));
+      Cache<String, String> a = am.createCache("c", strings());
+      Cache<String, String> b = bm.createCache("c", strings());
+      for (int i = 0; i < 20; i++) {
+        a.put("k" + i, "v" + i);
+      }
+      await().atMost(WAIT).until(() -> "v19".equals(b.get("k19")));
+      long k2 =
+          ((Number)
+                  SyncFixtures.query(
+                          nodes,
+                          "select rev from pgjcache_entries where cache = 'c' and key = 's:k2'")
+                      .get(0)
+                      .get(0))
+              .longValue();
+      // b's comparisons of changes start above k2's revision from here
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                sync(bm).heartbeatNow();
+                return agent(bm).verifiedBelow("c") >= k2;
+              });
+      long bBeats = agent(bm).heartbeats();
+      long bWhole = agent(bm).wholeComparisons();
+
+      // a row that shows up with an old revision (inserted by hand, or by a transaction that
+      // committed long after it took its revision): no comparison of changes lists it
+      assertThat(
+              update(
+                  nodes,
+                  "insert into pgjcache_entries (cache, key, value, rev, expires_at) select cache,"
+                      + " 's:late', value, rev, expires_at from pgjcache_entries where cache = 'c'"
+                      + " and key = 's:k2'"))
+          .isOne();
+      sync(am).heartbeatNow(); // a whole comparison finds it, and says from which revision
+      assertThat(a.get("late")).isEqualTo("v2");
+
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(b.get("late"))
+                      .as("b compared the changes from the revision a repaired, below its mark")
+                      .isEqualTo("v2"));
+      assertThat(agent(bm).heartbeats()).as("b's heartbeat did not run").isEqualTo(bBeats);
+      assertThat(agent(bm).wholeComparisons()).isEqualTo(bWhole);
+    }
+  }
+
+  @Test
+  void anotherNodesWholeComparisonsStandInForANodesOwnNet() throws Exception {
+    try (Nodes nodes = Nodes.freshDatabase("net")) {
+      CacheManager am = nodes.node("a", slow(nodes, "node-a"));
+      CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
+      Cache<String, String> a = am.createCache("c", strings());
+      Cache<String, String> b = bm.createCache("c", strings());
+      a.put("k", "v");
+      await().atMost(WAIT).until(() -> "v".equals(b.get("k")) && agent(bm).verifiedBelow("c") >= 0);
+      long whole = agent(bm).wholeComparisons();
+      long beats = agent(bm).heartbeats();
+      // b's own net would come within ChangeWatch.WHOLE_EVERY of its beats; a compares the whole
+      // cache every 500 ms or so and says so
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                sync(am).heartbeatNow();
+                return agent(bm).heartbeats() >= beats + ChangeWatch.WHOLE_EVERY + 5;
+              });
+      assertThat(agent(bm).wholeComparisons())
+          .as("b left its net to a's whole comparisons")
+          .isEqualTo(whole);
+    }
+  }
 }

@@ -198,7 +198,7 @@ final class Notices {
         subscribers.gap(cache);
         break;
       case 'H':
-        subscribers.repairedElsewhere(cache, origin);
+        subscribers.comparedElsewhere(cache, origin, notice.rev(), notice.expireAt() != 0);
         break;
       case 'P':
         if (notice.value() != null) {

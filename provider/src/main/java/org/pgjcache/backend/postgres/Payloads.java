@@ -72,15 +72,20 @@ final class Payloads {
   }
 
   /**
-   * A notice, not yet sealed, that {@code origin} repaired rows of {@code cache} that changed
-   * unannounced (see {@code ChangeFeed#announceRepaired}).
+   * A notice, not yet sealed, that a heartbeat of {@code origin} compared {@code cache} (see {@code
+   * ChangeFeed#announceCompared}): {@code H|repairedFrom|whole|origin|length|0|cache}, where whole
+   * is 1 or 0, in the fields a change gives its revision and expiry.
    */
-  static String repaired(String cache, String origin) {
-    return "H|0" + gapTail(cache, origin);
+  static String compared(String cache, String origin, long repairedFrom, boolean whole) {
+    return "H|" + Math.max(0, repairedFrom) + tail(whole ? 1 : 0, cache, origin);
   }
 
   private static String gapTail(String cache, String origin) {
-    return "|0|" + origin + "|" + cache.length() + "|0|" + cache;
+    return tail(0, cache, origin);
+  }
+
+  private static String tail(int third, String cache, String origin) {
+    return "|" + third + "|" + origin + "|" + cache.length() + "|0|" + cache;
   }
 
   /** Head and tail around {@code min|max} of a batch. */

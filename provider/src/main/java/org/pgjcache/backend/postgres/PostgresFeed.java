@@ -104,8 +104,9 @@ final class PostgresFeed implements ChangeFeed {
   }
 
   @Override
-  public void announceRepaired(String cache, String origin) {
-    sealAndSend("announcing a repair", cache, Payloads.repaired(cache, origin));
+  public void announceCompared(String cache, String origin, long repairedFrom, boolean whole) {
+    sealAndSend(
+        "announcing a comparison", cache, Payloads.compared(cache, origin, repairedFrom, whole));
   }
 
   /** Sends a sealed notification that writes nothing (a probe, a fence, a repair notice). */

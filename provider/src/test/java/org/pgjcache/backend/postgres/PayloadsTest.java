@@ -50,6 +50,20 @@ class PayloadsTest {
   }
 
   @Test
+  void comparisonNoticesSayFromWhichRevisionTheyRepairedAndWhetherTheyWereWhole() {
+    Payloads.Notice repaired = Payloads.parse(Payloads.compared("a|b", "n.1", 40, true), SEAL);
+    assertThat(repaired.op()).isEqualTo('H');
+    assertThat(repaired.cache()).isEqualTo("a|b");
+    assertThat(repaired.origin()).isEqualTo("n.1");
+    assertThat(repaired.rev()).isEqualTo(40);
+    assertThat(repaired.expireAt()).as("whole").isEqualTo(1);
+    Payloads.Notice inLine = Payloads.parse(Payloads.compared("c", "n.1", 0, false), SEAL);
+    assertThat(inLine.rev()).isZero();
+    assertThat(inLine.expireAt()).isZero();
+    assertThat(Payloads.parse(Payloads.compared("c", "n.1", -5, false), SEAL).rev()).isZero();
+  }
+
+  @Test
   void theCacheAndSenderNamedCanBeReadBeforeTheSealIsChecked() {
     String[] single =
         Payloads.single(SEAL, 'P', "odd|cache", "s:k|1", 1L, "node.7", new byte[] {1});
