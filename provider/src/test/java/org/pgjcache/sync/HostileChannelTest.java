@@ -77,13 +77,7 @@ class HostileChannelTest {
   }
 
   private static long rev(String key) throws SQLException {
-    return ((Number)
-            query(
-                    nodes,
-                    "select rev from pgjcache_entries where cache = 'c' and key = 's:" + key + "'")
-                .get(0)
-                .get(0))
-        .longValue();
+    return SyncFixtures.rev(nodes, key);
   }
 
   private static String storedValue(String key) throws SQLException {

@@ -174,14 +174,7 @@ class RepairNoticeTest {
         a.put("k" + i, "v" + i);
       }
       await().atMost(WAIT).until(() -> "v19".equals(b.get("k19")));
-      long k2 =
-          ((Number)
-                  SyncFixtures.query(
-                          nodes,
-                          "select rev from pgjcache_entries where cache = 'c' and key = 's:k2'")
-                      .get(0)
-                      .get(0))
-              .longValue();
+      long k2 = SyncFixtures.rev(nodes, "k2");
       // b's comparisons of changes start above k2's revision from here
       await()
           .atMost(WAIT)

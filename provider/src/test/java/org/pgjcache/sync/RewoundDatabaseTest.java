@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.execute;
 import static org.pgjcache.sync.SyncFixtures.fast;
-import static org.pgjcache.sync.SyncFixtures.query;
+import static org.pgjcache.sync.SyncFixtures.rev;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -26,16 +26,6 @@ import org.pgjcache.sync.Recorder.Event;
 class RewoundDatabaseTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static long rev(Nodes nodes, String key) throws Exception {
-    return ((Number)
-            query(
-                    nodes,
-                    "select rev from pgjcache_entries where cache = 'c' and key = 's:" + key + "'")
-                .get(0)
-                .get(0))
-        .longValue();
-  }
 
   @Test
   void bothNodesConvergeOnAnOlderDatabaseAndKeepApplyingWrites() throws Exception {

@@ -86,4 +86,15 @@ final class SyncFixtures {
     }
     return rows;
   }
+
+  /** The revision of the row of string key {@code key} in cache {@code c}. */
+  static long rev(Nodes nodes, String key) throws SQLException {
+    return ((Number)
+            query(
+                    nodes,
+                    "select rev from pgjcache_entries where cache = 'c' and key = 's:" + key + "'")
+                .get(0)
+                .get(0))
+        .longValue();
+  }
 }

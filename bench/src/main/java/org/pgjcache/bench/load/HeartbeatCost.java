@@ -43,6 +43,9 @@ public final class HeartbeatCost {
   private static final int DIVERGENT = 100;
   private static final int GIVE_UP_SECONDS = 60;
 
+  /** Heartbeats between two whole comparisons of a cache whose changes are compared. */
+  private static final int NET_PERIOD = 20;
+
   /**
    * Rows one statement of a whole comparison reads at most (the provider's span of revisions): the
    * bucket checksums of a cache take one statement per span.
@@ -173,7 +176,9 @@ public final class HeartbeatCost {
     try {
       // let every node pass its first (whole) comparison and the lag of its mark
       TimeUnit.SECONDS.sleep(Math.max(3L * interval, 35));
-      int rounds = 5;
+      // a node compares whole at least every 20th heartbeat (its net, or another node's): over 20
+      // rounds every net of the period is counted once
+      int rounds = NET_PERIOD;
       double cpu0 = serverCpuSeconds();
       TimeUnit.SECONDS.sleep((long) rounds * interval);
       double cpu = serverCpuSeconds() - cpu0;
