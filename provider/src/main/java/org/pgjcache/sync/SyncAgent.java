@@ -406,7 +406,7 @@ public final class SyncAgent implements NodeSync {
         if (target.revisionSums().equals(theirs)) {
           matchedAgain(target);
           watch.comparedWhole(target, horizon);
-          announce(target, kind, 0, true);
+          announceInLine(target, kind, horizon);
         } else {
           differing.add(target);
           differingNames.add(target.cacheName());
@@ -479,7 +479,7 @@ public final class SyncAgent implements NodeSync {
     if (mine.equals(theirs)) {
       matchedAgain(target);
       watch.comparedWhole(target, horizon);
-      announce(target, kind, 0, true);
+      announceInLine(target, kind, horizon);
       return true;
     }
     if (!forced && !syncOnMismatch) {
@@ -504,7 +504,7 @@ public final class SyncAgent implements NodeSync {
           target.cacheName(),
           outcome.keysCompared(),
           outcome.rowsRead());
-      announce(target, kind, 0, true);
+      announceInLine(target, kind, horizon);
       return true;
     }
     LOG.info(
@@ -567,6 +567,17 @@ public final class SyncAgent implements NodeSync {
           nodeName,
           target.cacheName(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * Announces a whole comparison that found the cache in line, for the others to count as their
+   * net; only where nets are counted at all: heartbeats that compare changes ({@code horizon}
+   * known) and repair what differs.
+   */
+  private void announceInLine(SyncTarget target, Beat kind, Coordination.Horizon horizon) {
+    if (horizon != null && syncOnMismatch) {
+      announce(target, kind, 0, true);
     }
   }
 
