@@ -2,6 +2,7 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.lang.management.ManagementFactory;
@@ -27,8 +28,7 @@ class BoundedTierBeanTest {
       Properties p = fast(nodes, "tier-node");
       p.setProperty("pgjcache.caches.small.max-entries", "5");
       CacheManager manager = nodes.node("tier", p);
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<Object, Object> small = manager.getCache("small"); // declared: opened with the manager
       Cache<String, String> whole = manager.createCache("whole", config);
       for (int i = 0; i < 20; i++) {

@@ -2,6 +2,7 @@ package org.pgjcache.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.pgjcache.sync.SyncFixtures.pg;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.sql.Connection;
@@ -31,10 +32,7 @@ class ChecksumAgreementTest {
   void sqlAndJavaAgreeBucketByBucket() {
     try (Nodes nodes = Nodes.freshDatabase("checksums")) {
       CacheManager manager = nodes.node("a");
-      Cache<String, String> strings =
-          manager.createCache(
-              "strings",
-              new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      Cache<String, String> strings = manager.createCache("strings", strings());
       Cache<Long, String> longs =
           manager.createCache(
               "longs", new MutableConfiguration<Long, String>().setTypes(Long.class, String.class));
@@ -155,9 +153,7 @@ class ChecksumAgreementTest {
   void bucketListingsMatchTheBucketsJavaComputes() {
     try (Nodes nodes = Nodes.freshDatabase("buckets")) {
       CacheManager manager = nodes.node("a");
-      Cache<String, String> cache =
-          manager.createCache(
-              "c", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      Cache<String, String> cache = manager.createCache("c", strings());
       for (int i = 0; i < 300; i++) {
         cache.put("k" + i, "v");
       }

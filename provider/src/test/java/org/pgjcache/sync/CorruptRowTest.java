@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -39,8 +40,7 @@ class CorruptRowTest {
       java.util.Properties bp = fast(nodes, "node-b");
       bp.setProperty("pgjcache.serialization.max-time", "200ms");
       CacheManager bm = nodes.node("b", bp);
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
       Cache<String, String> b =

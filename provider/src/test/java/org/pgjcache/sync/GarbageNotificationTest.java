@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.execute;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.time.Duration;
@@ -25,8 +26,7 @@ class GarbageNotificationTest {
     try (Nodes nodes = Nodes.freshDatabase("garbage")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
       Cache<String, String> b =

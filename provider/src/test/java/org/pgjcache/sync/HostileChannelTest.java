@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.execute;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.query;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.nio.charset.StandardCharsets;
@@ -122,8 +123,7 @@ class HostileChannelTest {
   void forgedChangesFromARoleWithoutPrivilegesAreNeverServedOrHeard() throws Exception {
     CacheManager am = nodes.node("a", fast(nodes, "node-a"));
     CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-    MutableConfiguration<String, String> config =
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+    MutableConfiguration<String, String> config = strings();
     Cache<String, String> a = am.createCache("c", config);
     Recorder heard = new Recorder();
     Cache<String, String> b =
@@ -181,10 +181,7 @@ class HostileChannelTest {
   @Test
   void aListenerWithoutTheKeyHearsNoValues() throws Exception {
     CacheManager am = nodes.node("writer", fast(nodes, "writer"));
-    Cache<String, String> a =
-        am.createCache(
-            "secrets",
-            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> a = am.createCache("secrets", strings());
     String secret = "top secret value 12345";
     try (Connection outsider = asOutsider()) {
       try (Statement st = outsider.createStatement()) {
@@ -225,8 +222,7 @@ class HostileChannelTest {
   void aReplayedNotificationDoesNotResurrectARemovedKeyEvenOnANodeThatAttachedSince()
       throws Exception {
     CacheManager am = nodes.node("replay-a", fast(nodes, "replay-a"));
-    MutableConfiguration<String, String> config =
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+    MutableConfiguration<String, String> config = strings();
     Cache<String, String> a = am.createCache("replayed", config);
     String captured;
     try (Connection outsider = asOutsider()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.backend;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,7 @@ class MissedTouchAndClearTest {
     try (Nodes nodes = Nodes.freshDatabase("missedclear")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<String, String> a = am.createCache("c", config);
       Cache<String, String> b = bm.createCache("c", config);
       for (int i = 0; i < 20; i++) {

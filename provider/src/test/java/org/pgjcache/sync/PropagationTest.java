@@ -3,6 +3,7 @@ package org.pgjcache.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.Recorder.Event;
+import static org.pgjcache.sync.SyncFixtures.strings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.cache.processor.MutableEntry;
 import org.junit.jupiter.api.Test;
@@ -31,10 +31,6 @@ class PropagationTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Duration POLL = Duration.ofMillis(10);
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   /** A node's cache and the recorder listening to it. */
   private record Node(
       String name, CacheManager manager, Cache<String, String> cache, Recorder recorder) {}
@@ -44,7 +40,7 @@ class PropagationTest {
     Recorder recorder = new Recorder();
     Cache<String, String> cache =
         manager.createCache(
-            "c", config().addCacheEntryListenerConfiguration(recorder.configuration()));
+            "c", strings().addCacheEntryListenerConfiguration(recorder.configuration()));
     return new Node(name, manager, cache, recorder);
   }
 
@@ -233,7 +229,7 @@ class PropagationTest {
       Cache<String, String> b =
           bm.createCache(
               "c",
-              config()
+              strings()
                   .addCacheEntryListenerConfiguration(all.configuration())
                   .addCacheEntryListenerConfiguration(
                       filtered.configuration(new Recorder.KeyFilter("keep"))));
@@ -283,7 +279,7 @@ class PropagationTest {
         writers.shutdownNow();
       }
       // a node opened now loads the database's state: the value every node must end with
-      String last = nodes.node("d").createCache("c", config()).get("k");
+      String last = nodes.node("d").createCache("c", strings()).get("k");
       await()
           .atMost(WAIT)
           .untilAsserted(

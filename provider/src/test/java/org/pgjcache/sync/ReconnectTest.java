@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.pgjcache.sync.SyncFixtures.backend;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.query;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
@@ -39,14 +39,10 @@ class ReconnectTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   /** The value each key must end with on every node: what a node opened now loads. */
   private static Map<String, String> truth(Nodes nodes, int keys) {
     Cache<String, String> fresh =
-        nodes.node("truth-" + System.nanoTime()).createCache("c", config());
+        nodes.node("truth-" + System.nanoTime()).createCache("c", strings());
     Map<String, String> state = new HashMap<>();
     for (int i = 0; i < keys; i++) {
       state.put("k" + i, fresh.get("k" + i));
@@ -75,10 +71,10 @@ class ReconnectTest {
       Properties slow = fast(nodes, "node-b");
       slow.setProperty("pgjcache.heartbeat-interval", "1h"); // only the reconnect may repair
       CacheManager bm = nodes.node("b", slow);
-      Cache<String, String> a = am.createCache("c", config());
+      Cache<String, String> a = am.createCache("c", strings());
       Recorder heard = new Recorder();
       Cache<String, String> b =
-          bm.createCache("c", config().addCacheEntryListenerConfiguration(heard.configuration()));
+          bm.createCache("c", strings().addCacheEntryListenerConfiguration(heard.configuration()));
       int keys = 20;
       for (int i = 0; i < keys; i++) {
         a.put("k" + i, "v0");
@@ -146,9 +142,9 @@ class ReconnectTest {
       Recorder heardA = new Recorder();
       Recorder heardB = new Recorder();
       Cache<String, String> a =
-          am.createCache("c", config().addCacheEntryListenerConfiguration(heardA.configuration()));
+          am.createCache("c", strings().addCacheEntryListenerConfiguration(heardA.configuration()));
       Cache<String, String> b =
-          bm.createCache("c", config().addCacheEntryListenerConfiguration(heardB.configuration()));
+          bm.createCache("c", strings().addCacheEntryListenerConfiguration(heardB.configuration()));
       int keys = 10;
       for (int i = 0; i < keys; i++) {
         a.put("k" + i, "before");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.execute;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.rev;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 import static org.pgjcache.sync.SyncFixtures.update;
 
@@ -32,8 +33,7 @@ class RewoundDatabaseTest {
     try (Nodes nodes = Nodes.freshDatabase("rewound")) {
       CacheManager am = nodes.node("a", fast(nodes, "node-a"));
       CacheManager bm = nodes.node("b", fast(nodes, "node-b"));
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<String, String> a = am.createCache("c", config);
       Recorder heard = new Recorder();
       Cache<String, String> b =

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.fast;
 import static org.pgjcache.sync.SyncFixtures.pg;
 import static org.pgjcache.sync.SyncFixtures.query;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.TreeMap;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.backend.memory.MemoryBackend;
 import org.pgjcache.support.Nodes;
@@ -28,10 +28,6 @@ import org.pgjcache.support.Nodes;
 class SharedHeartbeatTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
-
-  private static MutableConfiguration<String, String> config() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
 
   private static long syncThreads() {
     return Thread.getAllStackTraces().keySet().stream()
@@ -51,9 +47,9 @@ class SharedHeartbeatTest {
       assertThat(sync(m1)).isSameAs(sync(m2));
       assertThat(syncThreads()).isEqualTo(threadsBefore + 1);
 
-      Cache<String, String> c1 = m1.createCache("c", config());
-      Cache<String, String> c2 = m2.createCache("c", config());
-      Cache<String, String> d1 = m1.createCache("d", config());
+      Cache<String, String> c1 = m1.createCache("c", strings());
+      Cache<String, String> c2 = m2.createCache("c", strings());
+      Cache<String, String> d1 = m1.createCache("d", strings());
       c1.put("k", "v");
       d1.put("k", "w");
       await().atMost(WAIT).until(() -> "v".equals(c2.get("k")));
@@ -96,7 +92,7 @@ class SharedHeartbeatTest {
     try (CacheManager manager =
         Caching.getCachingProvider()
             .getCacheManager(URI.create("pgjcache:sync-memory"), getClass().getClassLoader(), p)) {
-      Cache<String, String> cache = manager.createCache("c", config());
+      Cache<String, String> cache = manager.createCache("c", strings());
       await().atMost(WAIT).until(() -> sync(manager).heartbeats() >= 1);
       Map<String, String> many = new TreeMap<>();
       for (int i = 0; i < 100; i++) {

@@ -3,6 +3,7 @@ package org.pgjcache.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.pgjcache.sync.SyncFixtures.fast;
+import static org.pgjcache.sync.SyncFixtures.strings;
 import static org.pgjcache.sync.SyncFixtures.sync;
 
 import java.io.Serializable;
@@ -81,8 +82,7 @@ class SlowListenerTest {
       Properties bp = fast(nodes, "node-b");
       bp.setProperty("pgjcache.connect-timeout", "1s");
       CacheManager bm = nodes.node("b", bp);
-      MutableConfiguration<String, String> config =
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+      MutableConfiguration<String, String> config = strings();
       Cache<String, String> aSlow = am.createCache("slow", config);
       Cache<String, String> aFast = am.createCache("fast", config);
       bm.createCache(
