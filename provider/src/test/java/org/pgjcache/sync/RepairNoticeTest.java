@@ -16,6 +16,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
 import org.pgjcache.support.Nodes;
+import org.pgjcache.support.PgjcacheThreads;
 
 /**
  * A row changed without an announcement (SQL by hand: the trigger gives it a revision, nobody
@@ -149,10 +150,22 @@ class RepairNoticeTest {
                         .as("a's repair notice reached b while b's heartbeat thread was busy")
                         .isEqualTo("v2"));
         assertThat(release.getCount()).as("the heartbeat thread was still taken").isOne();
+        assertThat(hintThreads()).as("b compared on its second thread").isNotEmpty();
       } finally {
         release.countDown();
       }
     }
+    // sooner than it would end on its own, idle (30 s)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(hintThreads()).as("closing the nodes ended that thread").isEmpty());
+  }
+
+  private static java.util.Set<String> hintThreads() {
+    java.util.Set<String> names = new java.util.TreeSet<>(PgjcacheThreads.alive());
+    names.removeIf(name -> !name.startsWith("pgjcache-hint-"));
+    return names;
   }
 
   /** A node whose heartbeat comes once an hour and whose marks lag by 4 s (2 x (1 s + 1 s)). */
