@@ -55,6 +55,9 @@ public final class SyncAgent implements NodeSync {
   private static final Duration MIN_STALE = Duration.ofMinutes(5);
   private static final long FIRST_RETRY_MILLIS = 250;
 
+  /** How long the thread of repair notices' comparisons stays without work before it ends. */
+  private static final long HINT_THREAD_KEEP_ALIVE_SECONDS = 30;
+
   private final Backend backend;
   private final Coordination coordination;
   private final String nodeId = UUID.randomUUID().toString();
@@ -80,7 +83,6 @@ public final class SyncAgent implements NodeSync {
   /** Runs the comparisons repair notices ask for; its thread ends when idle. */
   private final ScheduledThreadPoolExecutor hints;
 
-  private static final long HINT_THREAD_KEEP_ALIVE_SECONDS = 30;
   private final AtomicBoolean checkPending = new AtomicBoolean();
   private final AtomicBoolean changeComparisonPending = new AtomicBoolean();
 

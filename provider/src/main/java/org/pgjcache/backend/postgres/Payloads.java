@@ -15,7 +15,8 @@ import org.pgjcache.codec.CorruptDataException;
  * single change: op|rev|expireAt|origin|cacheLength|keyLength|cache key base64(iv + encrypted value)
  * batch:         B|kind|minRev|maxRev|origin|cacheLength|cache
  * gap:           G|0|0|origin|cacheLength|0|cache        (receivers reconcile that cache)
- * repaired:      H|0|0|origin|cacheLength|0|cache        (receivers compare their changes)
+ * compared:      H|repairedFrom|whole|origin|cacheLength|0|cache
+ *                (receivers compare their changes from repairedFrom if above 0; whole is 1 or 0)
  * </pre>
  *
  * <p>Each is followed by {@code |sentAt|hmac} (see {@link NoticeSeal}), which {@link #parse}
