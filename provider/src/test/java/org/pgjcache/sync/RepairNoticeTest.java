@@ -35,6 +35,23 @@ class RepairNoticeTest {
     return p;
   }
 
+  /**
+   * Gives string key {@code to} of {@code cache} the value of {@code from} by SQL: the trigger
+   * gives the row a new revision, nobody notifies.
+   */
+  private static void copyByHand(Nodes nodes, String cache, String from, String to)
+      throws Exception {
+    assertThat(
+            update(
+                nodes,
+                "update pgjcache_entries e set value = s.value from pgjcache_entries s where"
+                    + " e.cache = ? and e.key = ? and s.cache = e.cache and s.key = ?",
+                cache,
+                "s:" + to,
+                "s:" + from))
+        .isOne();
+  }
+
   @Test
   void aRepairOfARowChangedByHandReachesNodesBetweenTheirHeartbeats() throws Exception {
     try (Nodes nodes = Nodes.freshDatabase("notice")) {
@@ -55,21 +72,10 @@ class RepairNoticeTest {
       long cBeats = agent(cm).heartbeats();
       long cWhole = agent(cm).wholeComparisons();
 
-      int changed =
-          update(
-              nodes,
-              "update pgjcache_entries e set value = s.value from pgjcache_entries s"
-                  + " where e.cache = 'c' and e.key = 's:k1' and s.cache = 'c' and s.key = 's:k2'");
-      assertThat(changed).isOne();
+      copyByHand(nodes, "c", "k2", "k1");
       assertThat(b.get("k1")).as("nobody announced the change").isEqualTo("v1");
       // a cache no notice will name, changed the same way: left to c's own heartbeat
-      assertThat(
-              update(
-                  nodes,
-                  "update pgjcache_entries e set value = s.value from pgjcache_entries s where"
-                      + " e.cache = 'other' and e.key = 's:k1' and s.cache = 'other' and s.key ="
-                      + " 's:k2'"))
-          .isOne();
+      copyByHand(nodes, "other", "k2", "k1");
 
       // a node with a heartbeat every 500 ms joins, finds the row at a heartbeat and tells the
       // others
@@ -78,10 +84,7 @@ class RepairNoticeTest {
       await().atMost(WAIT).until(() -> "v2".equals(a.get("k1")));
       long aBeats = agent(am).heartbeats();
       a.put("nudge", "1"); // something to compare at a's next change comparison
-      update(
-          nodes,
-          "update pgjcache_entries e set value = s.value from pgjcache_entries s"
-              + " where e.cache = 'c' and e.key = 's:k3' and s.cache = 'c' and s.key = 's:k4'");
+      copyByHand(nodes, "c", "k4", "k3");
       await()
           .atMost(WAIT)
           .untilAsserted(
@@ -135,12 +138,7 @@ class RepairNoticeTest {
       try {
         assertThat(busy.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         a.put("nudge", "1");
-        assertThat(
-                update(
-                    nodes,
-                    "update pgjcache_entries e set value = s.value from pgjcache_entries s where"
-                        + " e.cache = 'c' and e.key = 's:k1' and s.cache = 'c' and s.key = 's:k2'"))
-            .isOne();
+        copyByHand(nodes, "c", "k2", "k1");
         await().atMost(WAIT).until(() -> "v2".equals(a.get("k1")));
         await()
             .atMost(WAIT)
